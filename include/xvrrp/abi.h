@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * xvrrp kernel/user ABI: the ONLY contract between bpf/xvrrp_xdp.bpf.c and the
+ * C++ userspace (daemon, xvrrpctl, tests, benchmarks).
+ *
+ * Rules (enforced by the asserts below and by tests/unit/abi):
+ *  - fixed-width __u* / __be* types only; no bool, enum-typed fields or bitfields;
+ *  - explicit padding; every struct is followed by XVRRP_STRUCT_SIZE();
+ *  - __be* fields are in network byte order, everything else host order;
+ *  - time is CLOCK_MONOTONIC nanoseconds (bpf_ktime_get_ns()).
+ *
+ * Compiles as C11 under clang -target bpf and as C++17. Includes only
+ * <linux/types.h>.
+ */
+#ifndef XVRRP_ABI_H
+#define XVRRP_ABI_H
+
+#include <linux/types.h>
+
+#define XVRRP_ABI_VERSION 1
+
+#ifdef __cplusplus
+#define XVRRP_STRUCT_SIZE(type, size) \
+	static_assert(sizeof(type) == (size), "ABI size of " #type)
+#else
+#define XVRRP_STRUCT_SIZE(type, size) \
+	_Static_assert(sizeof(type) == (size), "ABI size of " #type)
+#endif
+
+/* ---- Pin layout ------------------------------------------------------------
+ * Maps are pinned by name (LIBBPF_PIN_BY_NAME) under
+ *     XVRRP_BPFFS_ROOT "/" <router_id> "/"
+ * e.g. /sys/fs/bpf/xvrrp/server-1/xvrrp_counters. One directory per router, so
+ * two daemons on one host never share maps. The program itself is pinned as
+ * XVRRP_PIN_PROG_NAME in the same directory.
+ */
+#define XVRRP_BPFFS_MOUNT "/sys/fs/bpf"
+#define XVRRP_BPFFS_ROOT XVRRP_BPFFS_MOUNT "/xvrrp"
+#define XVRRP_PIN_PROG_NAME "xvrrp_xdp_prog"
+
+/* Map names: identical in the BPF object, the pin files and xvrrpctl. */
+#define XVRRP_MAP_VRID_CONFIG xvrrp_vrid_config
+#define XVRRP_MAP_PEERS xvrrp_peers
+#define XVRRP_MAP_EVENTS xvrrp_events
+#define XVRRP_MAP_COUNTERS xvrrp_counters
+#define XVRRP_MAP_JITTER xvrrp_jitter
+#define XVRRP_MAP_LAST_SEEN xvrrp_last_seen
+#define XVRRP_MAP_META xvrrp_meta
+#define XVRRP_STRINGIFY_(x) #x
+#define XVRRP_STRINGIFY(x) XVRRP_STRINGIFY_(x)
+#define XVRRP_MAP_NAME_STR(m) XVRRP_STRINGIFY(m)
+
+/* ---- Limits ---------------------------------------------------------------- */
+#define XVRRP_MAX_INSTANCES 1024 /* entries of vrid_config / last_seen */
+#define XVRRP_MAX_PEERS 4096     /* configured unicast peers, all VRIDs */
+#define XVRRP_MAX_JITTER_PEERS 4096
+#define XVRRP_EVENTS_BYTES (256 * 1024) /* ring buffer size, power of two */
+#define XVRRP_EVENT_ADDR_WORDS 16 /* first 64 bytes of the address list */
+#define XVRRP_AUTH_PASS_LEN 8     /* RFC 3768 §5.3.11: 8 octets */
+#define XVRRP_MAX_VRRP_LEN 1024   /* longest VRRP message parsed (bytes) */
+#define XVRRP_JITTER_BUCKETS 32   /* log2(µs) buckets */
+#define XVRRP_COUNTER_SLOTS 512   /* vrid + 256 * (family == IPv6) */
+
+/* ---- Protocol constants (RFC 3768 §5, RFC 5798 §5) ------------------------ */
+#define XVRRP_IPPROTO 112
+#define XVRRP_TYPE_ADVERT 1
+#define XVRRP_AUTH_NONE 0
+#define XVRRP_AUTH_PASS 1
+#define XVRRP_TTL 255
+#define XVRRP_AF_INET 4  /* family field values below (not AF_* constants) */
+#define XVRRP_AF_INET6 6
+
+/* ---- Reject reasons: index into xvrrp_counters.rejected[] ------------------ */
+#define XVRRP_REJECT_TOO_SHORT 0         /* frame ends inside a header */
+#define XVRRP_REJECT_BAD_TTL 1           /* TTL/HL not 255 (mcast) or outside range */
+#define XVRRP_REJECT_BAD_VERSION 2       /* version != configured version */
+#define XVRRP_REJECT_BAD_TYPE 3          /* type != 1 */
+#define XVRRP_REJECT_BAD_CHECKSUM 4      /* VRRP checksum (v3: both variants) */
+#define XVRRP_REJECT_UNKNOWN_VRID 5      /* no xvrrp_vrid_config entry */
+#define XVRRP_REJECT_UNKNOWN_PEER 6      /* source not in xvrrp_peers */
+#define XVRRP_REJECT_AUTH_MISMATCH 7     /* v2 auth type or password */
+#define XVRRP_REJECT_INTERVAL_MISMATCH 8 /* v2 adver_int != local */
+#define XVRRP_REJECT_LENGTH_MISMATCH 9   /* IP/VRRP lengths inconsistent */
+#define XVRRP_REJECT_RINGBUF_FULL 10     /* valid, but no room to report it */
+#define XVRRP_REJECT_MAX 11
+
+/* ---- xvrrp_vrid_config: HASH, key xvrrp_vrid_key, value xvrrp_vrid_config --
+ * Written by the daemon before attach; read-only for BPF.
+ */
+struct xvrrp_vrid_key {
+	__u32 ifindex; /* interface the instance runs on */
+	__u8 vrid;     /* 1..255 */
+	__u8 family;   /* XVRRP_AF_INET or XVRRP_AF_INET6 */
+	__u8 pad[2];   /* must be zero */
+};
+XVRRP_STRUCT_SIZE(struct xvrrp_vrid_key, 8);
+
+#define XVRRP_CFG_CHECK_PEER (1u << 0)    /* accept only sources in xvrrp_peers */
+#define XVRRP_CFG_UNICAST (1u << 1)       /* unicast: TTL must be in [min,max] */
+#define XVRRP_CFG_SUPPRESS_DUPS (1u << 2) /* refresh last_seen, skip ring (issue 6) */
+
+struct xvrrp_vrid_config {
+	__u8 version;   /* 2 or 3 */
+	__u8 auth_type; /* v2: XVRRP_AUTH_NONE or XVRRP_AUTH_PASS */
+	__u8 min_ttl;   /* unicast only; multicast always requires 255 */
+	__u8 max_ttl;
+	__u16 advert_int_cs; /* local advert interval, centiseconds */
+	__u16 flags;         /* XVRRP_CFG_* */
+	__u8 auth_pass[XVRRP_AUTH_PASS_LEN]; /* zero padded */
+};
+XVRRP_STRUCT_SIZE(struct xvrrp_vrid_config, 16);
+
+/* ---- xvrrp_peers: HASH, key xvrrp_peer_key, value xvrrp_peer_value --------
+ * Configured unicast peers. Also the key of xvrrp_jitter.
+ */
+struct xvrrp_peer_key {
+	struct xvrrp_vrid_key vrid;
+	__be32 addr[4]; /* IPv4 uses addr[0], rest zero */
+};
+XVRRP_STRUCT_SIZE(struct xvrrp_peer_key, 24);
+
+struct xvrrp_peer_value {
+	__u32 flags; /* reserved, zero */
+	__u32 pad;
+};
+XVRRP_STRUCT_SIZE(struct xvrrp_peer_value, 8);
+
+/* ---- xvrrp_events: RINGBUF of xvrrp_advert_event ---------------------------
+ * One record per accepted advert (or, with XVRRP_CFG_SUPPRESS_DUPS, per
+ * accepted advert that differs from xvrrp_last_seen, and every priority 0).
+ */
+#define XVRRP_EVT_V3_PSEUDO_CSUM (1u << 0) /* v3 checksum included pseudo-header */
+#define XVRRP_EVT_VLAN (1u << 1)           /* arrived with at least one VLAN tag */
+
+struct xvrrp_advert_event {
+	__u64 ts_ns;   /* bpf_ktime_get_ns() at XDP entry (CLOCK_MONOTONIC) */
+	__u32 ifindex; /* ingress ifindex */
+	__u8 family;   /* XVRRP_AF_* */
+	__u8 version;  /* 2 or 3 */
+	__u8 vrid;
+	__u8 priority;
+	__be32 src[4];        /* IP source; IPv4 in src[0] */
+	__u16 advert_int_cs;  /* v2: seconds * 100; v3: the 12-bit field */
+	__u8 naddrs;          /* Count IPvX Addrs */
+	__u8 flags;           /* XVRRP_EVT_* */
+	__u32 addr_hash;      /* jhash-style hash over the whole address list */
+	__u8 ttl;             /* IP TTL / hop limit as received */
+	__u8 pad[7];
+	__be32 addrs[XVRRP_EVENT_ADDR_WORDS]; /* first 64 bytes of the list */
+};
+XVRRP_STRUCT_SIZE(struct xvrrp_advert_event, 112);
+
+/* ---- xvrrp_counters: PERCPU_ARRAY[XVRRP_COUNTER_SLOTS] of xvrrp_counters ---
+ * Index = vrid + (family == IPv6 ? 256 : 0). Slot 0 / 256 collects rejects
+ * that happen before the VRID is known (e.g. too short).
+ */
+struct xvrrp_counters {
+	__u64 accepted;   /* valid adverts (reported + suppressed) */
+	__u64 suppressed; /* valid duplicates that only refreshed last_seen */
+	__u64 rejected[XVRRP_REJECT_MAX];
+	__u64 pad; /* keeps the struct a multiple of 16 bytes */
+};
+XVRRP_STRUCT_SIZE(struct xvrrp_counters, 112);
+
+/* ---- xvrrp_jitter: LRU_HASH, key xvrrp_peer_key, value xvrrp_jitter --------
+ * Inter-arrival histogram of accepted adverts per source. Bucket b counts
+ * gaps g (µs) with floor(log2(g)) == b (g == 0 counts in bucket 0).
+ */
+struct xvrrp_jitter {
+	__u64 last_ns; /* XDP timestamp of the previous advert */
+	__u64 samples; /* number of gaps recorded */
+	__u64 bucket[XVRRP_JITTER_BUCKETS];
+};
+XVRRP_STRUCT_SIZE(struct xvrrp_jitter, 272);
+
+/* ---- xvrrp_last_seen: HASH, key xvrrp_vrid_key, value xvrrp_last_seen -----
+ * Updated by BPF for every accepted advert when XVRRP_CFG_SUPPRESS_DUPS is set.
+ * The daemon deletes a VRID's entry on every state transition so the next
+ * advert is reported again.
+ */
+struct xvrrp_last_seen {
+	__u64 ts_ns;   /* XDP timestamp of the newest accepted advert */
+	__u64 count;   /* adverts folded into this record */
+	__be32 src[4]; /* master's address */
+	__u32 addr_hash;
+	__u16 advert_int_cs;
+	__u8 priority;
+	__u8 naddrs;
+};
+XVRRP_STRUCT_SIZE(struct xvrrp_last_seen, 40);
+
+/* ---- xvrrp_meta: ARRAY[1] of xvrrp_meta, written by the daemon ------------ */
+struct xvrrp_meta {
+	__u32 abi_version; /* XVRRP_ABI_VERSION of the daemon that pinned */
+	__u32 daemon_pid;
+	__u64 started_ns; /* CLOCK_MONOTONIC */
+};
+XVRRP_STRUCT_SIZE(struct xvrrp_meta, 16);
+
+#endif /* XVRRP_ABI_H */

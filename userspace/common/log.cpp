@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "common/log.hpp"
+
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+
+namespace xvrrp::log {
+namespace {
+Level g_level = Level::Info;
+const char* g_tag = "xvrrpd";
+bool g_timestamps = true;
+}  // namespace
+
+void set_level(Level lvl) { g_level = lvl; }
+Level level() { return g_level; }
+void set_tag(const char* tag) { g_tag = tag; }
+void set_timestamps(bool on) { g_timestamps = on; }
+
+void vwrite(Level lvl, const char* fmt, va_list ap) {
+  if (lvl > g_level) return;
+  char line[1024];
+  int off = 0;
+  if (g_timestamps) {
+    timeval tv{};
+    gettimeofday(&tv, nullptr);
+    tm tmv{};
+    localtime_r(&tv.tv_sec, &tmv);
+    off = static_cast<int>(strftime(line, sizeof line, "%Y-%m-%d %H:%M:%S", &tmv));
+    off += snprintf(line + off, sizeof line - off, ".%06ld ", static_cast<long>(tv.tv_usec));
+  }
+  off += snprintf(line + off, sizeof line - off, "%s[%d]: ", g_tag, static_cast<int>(getpid()));
+  if (lvl == Level::Error) off += snprintf(line + off, sizeof line - off, "ERROR: ");
+  if (lvl == Level::Warning) off += snprintf(line + off, sizeof line - off, "WARNING: ");
+  if (off < static_cast<int>(sizeof line)) vsnprintf(line + off, sizeof line - off, fmt, ap);
+  // One write(2) per line so lines from several processes never interleave.
+  size_t len = 0;
+  while (len < sizeof line - 2 && line[len] != '\0') ++len;
+  line[len++] = '\n';
+  ssize_t rc = ::write(STDERR_FILENO, line, len);
+  (void)rc;
+}
+
+void write(Level lvl, const char* fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vwrite(lvl, fmt, ap);
+  va_end(ap);
+}
+
+}  // namespace xvrrp::log

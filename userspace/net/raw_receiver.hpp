@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// RawReceiver: the `--rx=socket` receive path (issue 3 §9), for hosts where XDP cannot attach.
+//
+// One AF_INET/SOCK_RAW socket for protocol 112 (VRRP), SO_BINDTODEVICE'd to the VRRP
+// interface, joined to 224.0.0.18 there, non-blocking, with IP_PKTINFO (arrival ifindex) and
+// SO_TIMESTAMPNS (software receive timestamp taken when the skb was received, CLOCK_REALTIME).
+//
+// Timestamp conversion: drain() reads CLOCK_REALTIME and CLOCK_MONOTONIC back to back right
+// after each recvmmsg() and converts rx_mono = rx_realtime - (realtime_now - monotonic_now).
+// The offset only moves on a wall-clock step; an NTP slew changes it by at most a few µs.
+// When the kernel gives no timestamp, rx_mono is CLOCK_MONOTONIC read after recvmmsg().
+// rx_mono is therefore comparable with the XDP path's bpf_ktime_get_ns() stamps.
+//
+// Packets are handed over unvalidated (IPv4 header included); the daemon validates them with
+// xvrrp::packet::validate_ip, exactly as for the XDP path.
+#pragma once
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/unique_fd.hpp"
+
+namespace xvrrp::net {
+
+class RawReceiver {
+ public:
+  static constexpr size_t kBatch = 32;
+  static constexpr size_t kBufSize = 2048;
+
+  /// Opens the socket bound to `ifname` (index `ifindex`) and joins 224.0.0.18 on it.
+  /// Throws std::system_error on failure.
+  RawReceiver(int ifindex, const std::string& ifname);
+
+  [[nodiscard]] int fd() const { return fd_.get(); }
+
+  /// Reads everything pending (recvmmsg batches of kBatch) without blocking and calls
+  /// cb(std::span<const uint8_t> ip_packet, int ifindex, uint64_t rx_mono_ns) for each
+  /// datagram. Truncated datagrams are skipped. Returns the number delivered to cb.
+  template <class F>
+  size_t drain(F&& cb) {
+    size_t delivered = 0;
+    for (;;) {
+      int n = receive_batch();
+      if (n <= 0) break;
+      for (int i = 0; i < n; ++i) {
+        const Received& r = received_[i];
+        if (r.truncated) continue;
+        cb(std::span<const uint8_t>(bufs_[i].data(), r.len), r.ifindex, r.rx_mono_ns);
+        ++delivered;
+      }
+      if (static_cast<size_t>(n) < kBatch) break;
+    }
+    return delivered;
+  }
+
+  /// Datagrams dropped because they did not fit kBufSize.
+  [[nodiscard]] uint64_t truncated() const { return truncated_; }
+
+ private:
+  struct Received {
+    size_t len = 0;
+    int ifindex = 0;
+    uint64_t rx_mono_ns = 0;
+    bool truncated = false;
+  };
+  /// One recvmmsg(); fills received_. Returns the count, 0 when nothing is pending, -1 on error
+  /// (logged).
+  int receive_batch();
+
+  int ifindex_;
+  UniqueFd fd_;
+  std::vector<std::array<uint8_t, kBufSize>> bufs_;
+  std::vector<std::array<uint8_t, 256>> ctrl_;
+  std::vector<struct iovec> iovs_;
+  std::vector<struct mmsghdr> msgs_;
+  std::array<Received, kBatch> received_{};
+  uint64_t truncated_ = 0;
+};
+
+}  // namespace xvrrp::net

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "core/packet.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace xvrrp::packet {
+namespace {
+
+void put_be16(std::uint8_t* p, std::uint16_t v) {
+  p[0] = static_cast<std::uint8_t>(v >> 8);
+  p[1] = static_cast<std::uint8_t>(v);
+}
+
+std::uint16_t get_be16(const std::uint8_t* p) {
+  return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
+}
+
+std::uint32_t sum_be16_words(const std::uint8_t* p, std::size_t n) {
+  std::uint32_t sum = 0;
+  for (std::size_t i = 0; i + 1 < n; i += 2) sum += get_be16(p + i);
+  return sum;
+}
+
+std::size_t addr_len(int family) { return family == AF_INET ? 4 : (family == AF_INET6 ? 16 : 0); }
+
+}  // namespace
+
+IpAddress vrrp_multicast_v4() {
+  IpAddress a;
+  a.family = AF_INET;
+  a.bytes[0] = 224;
+  a.bytes[3] = 18;
+  return a;
+}
+
+IpAddress vrrp_multicast_v6() {
+  IpAddress a;
+  a.family = AF_INET6;
+  a.bytes[0] = 0xff;
+  a.bytes[1] = 0x02;
+  a.bytes[15] = 0x12;
+  return a;
+}
+
+std::optional<std::array<std::uint8_t, 6>> multicast_mac(const IpAddress& group) {
+  if (group.is_v4() && (group.bytes[0] & 0xf0) == 0xe0) {
+    return std::array<std::uint8_t, 6>{
+        0x01,           0x00,          0x5e, static_cast<std::uint8_t>(group.bytes[1] & 0x7f),
+        group.bytes[2], group.bytes[3]};
+  }
+  if (group.is_v6() && group.bytes[0] == 0xff) {
+    return std::array<std::uint8_t, 6>{
+        0x33, 0x33, group.bytes[12], group.bytes[13], group.bytes[14], group.bytes[15]};
+  }
+  return std::nullopt;
+}
+
+std::uint16_t internet_checksum(std::span<const std::uint8_t> data, std::uint32_t initial) {
+  // 64-bit accumulator: no carry can be lost for any buffer below 2^48 bytes.
+  std::uint64_t sum = initial;
+  const std::size_t n = data.size();
+  for (std::size_t i = 0; i + 1 < n; i += 2) sum += get_be16(data.data() + i);
+  if (n & 1) sum += static_cast<std::uint64_t>(data[n - 1]) << 8;
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return static_cast<std::uint16_t>(~sum & 0xffff);
+}
+
+std::uint32_t pseudo_header_sum(const IpAddress& src, const IpAddress& dst, std::uint8_t proto,
+                                std::uint32_t upper_len) {
+  std::uint32_t sum = sum_be16_words(src.bytes.data(), src.size());
+  sum += sum_be16_words(dst.bytes.data(), dst.size());
+  sum += proto;
+  // IPv4 carries a 16-bit length, IPv6 a 32-bit one; both sum the same way.
+  sum += upper_len >> 16;
+  sum += upper_len & 0xffff;
+  return sum;
+}
+
+std::size_t encoded_size(const Advert& advert, int family) {
+  return kVrrpHeaderLen + advert.addrs.size() * addr_len(family) +
+         (advert.version == 2 ? kVrrpV2AuthLen : 0);
+}
+
+const char* encode_problem(const Advert& advert, const IpAddress& src, const IpAddress& dst) {
+  if (advert.version != 2 && advert.version != 3) return "version must be 2 or 3";
+  if (advert.type > 0x0f) return "type does not fit in 4 bits";
+  if (!src.is_v4() && !src.is_v6()) return "source address is neither IPv4 nor IPv6";
+  if (dst.family != src.family) return "destination address family differs from source";
+  if (advert.addrs.size() > 255) return "more than 255 addresses";
+  for (const IpAddress& a : advert.addrs) {
+    if (a.family != src.family) return "an advertised address's family differs from source";
+  }
+  if (advert.version == 2 && advert.advert_int_cs / 100 > 255) {
+    return "v2 advert_int above 255 seconds";
+  }
+  if (advert.version == 3 && advert.advert_int_cs > 0x0fff) {
+    return "v3 advert_int above 4095 centiseconds";
+  }
+  return nullptr;
+}
+
+std::size_t encode_into(const Advert& advert, const IpAddress& src, const IpAddress& dst,
+                        ChecksumMode mode, std::span<std::uint8_t> out) {
+  if (encode_problem(advert, src, dst) != nullptr) return 0;
+  const std::size_t alen = addr_len(src.family);
+  const std::size_t len = encoded_size(advert, src.family);
+  if (out.size() < len) return 0;
+
+  std::uint8_t* p = out.data();
+  p[0] = static_cast<std::uint8_t>((advert.version << 4) | advert.type);
+  p[1] = advert.vrid;
+  p[2] = advert.priority;
+  p[3] = static_cast<std::uint8_t>(advert.addrs.size());
+  if (advert.version == 2) {
+    p[4] = advert.auth_type;
+    p[5] = static_cast<std::uint8_t>(advert.advert_int_cs / 100);
+  } else {
+    put_be16(p + 4, advert.advert_int_cs);  // reserved high nibble stays zero
+  }
+  p[6] = 0;
+  p[7] = 0;
+  std::size_t off = kVrrpHeaderLen;
+  for (const IpAddress& a : advert.addrs) {
+    std::memcpy(p + off, a.bytes.data(), alen);
+    off += alen;
+  }
+  if (advert.version == 2) {
+    std::memcpy(p + off, advert.auth_data.data(), kVrrpV2AuthLen);
+    off += kVrrpV2AuthLen;
+  }
+
+  std::uint32_t initial = 0;
+  if (advert.version == 3 && mode == ChecksumMode::Auto) {
+    initial = pseudo_header_sum(src, dst, XVRRP_IPPROTO, static_cast<std::uint32_t>(len));
+  }
+  put_be16(p + 6, internet_checksum(std::span<const std::uint8_t>(p, len), initial));
+  return len;
+}
+
+std::vector<std::uint8_t> encode(const Advert& advert, const IpAddress& src, const IpAddress& dst,
+                                 ChecksumMode mode) {
+  if (const char* problem = encode_problem(advert, src, dst)) {
+    throw std::invalid_argument(std::string("VRRP advert: ") + problem);
+  }
+  std::vector<std::uint8_t> out(encoded_size(advert, src.family));
+  encode_into(advert, src, dst, mode, out);
+  return out;
+}
+
+std::optional<Advert> decode(std::span<const std::uint8_t> msg, int family) {
+  const std::size_t alen = addr_len(family);
+  if (alen == 0 || msg.size() < kVrrpHeaderLen) return std::nullopt;
+  Advert a;
+  a.version = msg[0] >> 4;
+  if (a.version != 2 && a.version != 3) return std::nullopt;
+  a.type = msg[0] & 0x0f;
+  a.vrid = msg[1];
+  a.priority = msg[2];
+  const std::size_t naddrs = msg[3];
+  const std::size_t need = kVrrpHeaderLen + naddrs * alen + (a.version == 2 ? kVrrpV2AuthLen : 0);
+  if (msg.size() < need) return std::nullopt;
+  if (a.version == 2) {
+    a.auth_type = msg[4];
+    a.advert_int_cs = static_cast<std::uint16_t>(msg[5] * 100);
+  } else {
+    a.advert_int_cs = get_be16(msg.data() + 4) & 0x0fff;
+  }
+  a.addrs.reserve(naddrs);
+  std::size_t off = kVrrpHeaderLen;
+  for (std::size_t i = 0; i < naddrs; ++i) {
+    IpAddress ip;
+    ip.family = family;
+    std::memcpy(ip.bytes.data(), msg.data() + off, alen);
+    a.addrs.push_back(ip);
+    off += alen;
+  }
+  if (a.version == 2) std::memcpy(a.auth_data.data(), msg.data() + off, kVrrpV2AuthLen);
+  return a;
+}
+
+std::size_t build_ipv4_into(const IpAddress& src, const IpAddress& dst, std::uint8_t ttl,
+                            std::uint8_t proto, std::span<const std::uint8_t> payload,
+                            std::span<std::uint8_t> out, std::span<const std::uint8_t> ip_options) {
+  if (!src.is_v4() || !dst.is_v4()) return 0;
+  if (ip_options.size() % 4 != 0 || ip_options.size() > kIpv4MaxOptionsLen) return 0;
+  const std::size_t hlen = kIpv4HeaderLen + ip_options.size();
+  const std::size_t total = hlen + payload.size();
+  if (total > 0xffff || out.size() < total) return 0;
+
+  std::uint8_t* p = out.data();
+  p[0] = static_cast<std::uint8_t>(0x40 | (hlen / 4));
+  p[1] = 0;
+  put_be16(p + 2, static_cast<std::uint16_t>(total));
+  put_be16(p + 4, 0);  // id
+  put_be16(p + 6, 0);  // flags + fragment offset
+  p[8] = ttl;
+  p[9] = proto;
+  put_be16(p + 10, 0);
+  std::memcpy(p + 12, src.bytes.data(), 4);
+  std::memcpy(p + 16, dst.bytes.data(), 4);
+  if (!ip_options.empty()) std::memcpy(p + kIpv4HeaderLen, ip_options.data(), ip_options.size());
+  put_be16(p + 10, internet_checksum(std::span<const std::uint8_t>(p, hlen)));
+  if (!payload.empty()) std::memcpy(p + hlen, payload.data(), payload.size());
+  return total;
+}
+
+std::size_t build_ipv6_into(const IpAddress& src, const IpAddress& dst, std::uint8_t hop_limit,
+                            std::uint8_t proto, std::span<const std::uint8_t> payload,
+                            std::span<std::uint8_t> out) {
+  if (!src.is_v6() || !dst.is_v6()) return 0;
+  const std::size_t total = kIpv6HeaderLen + payload.size();
+  if (payload.size() > 0xffff || out.size() < total) return 0;
+
+  std::uint8_t* p = out.data();
+  p[0] = 0x60;
+  p[1] = p[2] = p[3] = 0;
+  put_be16(p + 4, static_cast<std::uint16_t>(payload.size()));
+  p[6] = proto;
+  p[7] = hop_limit;
+  std::memcpy(p + 8, src.bytes.data(), 16);
+  std::memcpy(p + 24, dst.bytes.data(), 16);
+  if (!payload.empty()) std::memcpy(p + kIpv6HeaderLen, payload.data(), payload.size());
+  return total;
+}
+
+std::vector<std::uint8_t> build_frame(const FrameOptions& opts, const IpAddress& src,
+                                      const IpAddress& dst, std::uint8_t proto,
+                                      std::span<const std::uint8_t> payload) {
+  if (!src.is_v4() && !src.is_v6()) {
+    throw std::invalid_argument("build_frame: source address is neither IPv4 nor IPv6");
+  }
+  if (dst.family != src.family) {
+    throw std::invalid_argument("build_frame: destination address family differs from source");
+  }
+  if (opts.vlan_tpids.size() > opts.vlan_tcis.size()) {
+    throw std::invalid_argument("build_frame: more vlan_tpids than vlan_tcis");
+  }
+  if (src.is_v4() &&
+      (opts.ipv4_options.size() % 4 != 0 || opts.ipv4_options.size() > kIpv4MaxOptionsLen)) {
+    throw std::invalid_argument("build_frame: ipv4_options must be a multiple of 4, at most 40");
+  }
+
+  std::array<std::uint8_t, 6> dst_mac = opts.dst_mac;
+  if (dst_mac == std::array<std::uint8_t, 6>{}) {
+    if (auto m = multicast_mac(dst)) dst_mac = *m;
+  }
+
+  const std::size_t l2 = kEthHeaderLen + kVlanTagLen * opts.vlan_tcis.size();
+  const std::size_t l3_hdr =
+      src.is_v4() ? kIpv4HeaderLen + opts.ipv4_options.size() : kIpv6HeaderLen;
+  std::vector<std::uint8_t> frame(std::max(l2 + l3_hdr + payload.size(), opts.pad_to));
+
+  std::uint8_t* p = frame.data();
+  std::memcpy(p, dst_mac.data(), 6);
+  std::memcpy(p + 6, opts.src_mac.data(), 6);
+  std::size_t off = 12;
+  for (std::size_t i = 0; i < opts.vlan_tcis.size(); ++i) {
+    put_be16(p + off, i < opts.vlan_tpids.size() ? opts.vlan_tpids[i] : kEthP8021Q);
+    put_be16(p + off + 2, opts.vlan_tcis[i]);
+    off += kVlanTagLen;
+  }
+  put_be16(p + off, src.is_v4() ? kEthPIpv4 : kEthPIpv6);
+  off += 2;
+
+  std::span<std::uint8_t> l3(frame.data() + off, frame.size() - off);
+  const std::size_t written =
+      src.is_v4() ? build_ipv4_into(src, dst, opts.ttl, proto, payload, l3, opts.ipv4_options)
+                  : build_ipv6_into(src, dst, opts.ipv6_hop_limit, proto, payload, l3);
+  if (written == 0) {
+    throw std::invalid_argument("build_frame: payload too large for one IP packet");
+  }
+  return frame;
+}
+
+std::vector<std::uint8_t> build_advert_frame(const FrameOptions& opts, const Advert& advert,
+                                             const IpAddress& src, const IpAddress& dst,
+                                             ChecksumMode mode) {
+  const std::vector<std::uint8_t> msg = encode(advert, src, dst, mode);
+  return build_frame(opts, src, dst, XVRRP_IPPROTO, msg);
+}
+
+}  // namespace xvrrp::packet

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// VRRP packet layer: message codec (RFC 3768 §5, RFC 5798 §5), IPv4/IPv6/Ethernet
+// frame builder, and the receive validator that applies exactly the rules the XDP
+// program applies (so the socket receive path and XDP agree byte for byte).
+//
+// Pure functions over byte spans: no sockets, no libbpf, no global state.
+// Multi-byte wire fields are big-endian on the wire; every integer in this API is a
+// host-order value unless its name or type (__be32) says otherwise.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "common/ip_address.hpp"
+#include "xvrrp/abi.h"
+
+namespace xvrrp::packet {
+
+inline constexpr std::size_t kVrrpHeaderLen = 8;   // words 0 and 1
+inline constexpr std::size_t kVrrpV2AuthLen = 8;   // RFC 3768 §5.3.11 trailer
+inline constexpr std::size_t kIpv4HeaderLen = 20;  // without options
+inline constexpr std::size_t kIpv4MaxOptionsLen = 40;
+inline constexpr std::size_t kIpv6HeaderLen = 40;
+inline constexpr std::size_t kEthHeaderLen = 14;
+inline constexpr std::size_t kVlanTagLen = 4;
+inline constexpr std::uint16_t kEthPIpv4 = 0x0800;
+inline constexpr std::uint16_t kEthPIpv6 = 0x86dd;
+inline constexpr std::uint16_t kEthP8021Q = 0x8100;
+inline constexpr std::uint16_t kEthP8021AD = 0x88a8;
+
+/// 224.0.0.18 (RFC 3768 §5.2.2) and ff02::12 (RFC 5798 §5.1.2.2).
+IpAddress vrrp_multicast_v4();
+IpAddress vrrp_multicast_v6();
+/// Ethernet address of an IP multicast group: 01:00:5e + low 23 bits (RFC 1112 §6.4),
+/// 33:33 + low 32 bits (RFC 2464 §7). nullopt for a non-multicast address.
+std::optional<std::array<std::uint8_t, 6>> multicast_mac(const IpAddress& group);
+
+// ---- Checksums (RFC 1071) ----------------------------------------------------
+
+/// One's complement checksum of `data` (big-endian 16-bit words, odd tail padded
+/// with zero) added to `initial` (an unfolded sum, e.g. from pseudo_header_sum()).
+/// Returns the value to store big-endian in the checksum field. Over a buffer whose
+/// checksum field is already filled in correctly it returns 0 (that is how to verify).
+std::uint16_t internet_checksum(std::span<const std::uint8_t> data, std::uint32_t initial = 0);
+
+/// Unfolded sum of the RFC 768 (IPv4) or RFC 8200 §8.1 (IPv6) pseudo-header for an
+/// upper-layer packet of `upper_len` bytes. `src` and `dst` must be the same family.
+std::uint32_t pseudo_header_sum(const IpAddress& src, const IpAddress& dst, std::uint8_t proto,
+                                std::uint32_t upper_len);
+
+// ---- VRRP message codec ------------------------------------------------------
+
+/// One VRRP advertisement as carried in the IP payload.
+struct Advert {
+  std::uint8_t version = 2;  // 2 (RFC 3768) or 3 (RFC 5798)
+  std::uint8_t type = 1;     // 4 bits; anything but 1 is invalid on the wire (kept for tests)
+  std::uint8_t vrid = 0;
+  std::uint8_t priority = 100;
+  /// Advertisement interval in centiseconds. v2 carries whole seconds, so encoding
+  /// divides by 100 (truncating); v3 carries the 12-bit Max Adver Int field as is.
+  std::uint16_t advert_int_cs = 100;
+  std::uint8_t auth_type = 0;               // v2 only (XVRRP_AUTH_*)
+  std::array<std::uint8_t, 8> auth_data{};  // v2 only: the 8-octet trailer, zero padded
+  /// Same family as the IP source; Count IP Addrs is addrs.size().
+  std::vector<IpAddress> addrs;
+
+  friend bool operator==(const Advert&, const Advert&) = default;
+};
+
+enum class ChecksumMode {
+  /// v2: over the VRRP message only. v3 IPv4: with the IPv4 pseudo-header (RFC 5798
+  /// as keepalived and FRR implement it by default). v3 IPv6: with the pseudo-header.
+  Auto,
+  /// v3 without pseudo-header, RFC 9568 IPv4 form. Applies to either family (for
+  /// IPv6 that is deliberately wrong, useful to test rejection). Same as Auto for v2.
+  V3NoPseudo,
+};
+
+/// Bytes the encoded message of `advert` occupies for an IP family (AF_INET /
+/// AF_INET6): 8 + naddrs * (4 | 16) + (v2 ? 8 : 0).
+std::size_t encoded_size(const Advert& advert, int family);
+
+/// Why `advert` cannot be encoded between src and dst, or nullptr if it can.
+/// Problems: version not 2/3, src not IPv4/IPv6, dst or an address of another
+/// family, more than 255 addresses, v2 interval above 255 s, v3 interval above 4095 cs,
+/// type above 15.
+const char* encode_problem(const Advert& advert, const IpAddress& src, const IpAddress& dst);
+
+/// Writes the VRRP message (checksum included; src/dst feed only the pseudo-header)
+/// into `out`. Returns the bytes written, or 0 when `out` is too small or
+/// encode_problem() is non-null. Never allocates. Callers that need a corrupt
+/// message patch the bytes afterwards (checksum = bytes 6..7, big-endian).
+std::size_t encode_into(const Advert& advert, const IpAddress& src, const IpAddress& dst,
+                        ChecksumMode mode, std::span<std::uint8_t> out);
+
+/// Allocating form of encode_into(). Throws std::invalid_argument naming the
+/// offending field when encode_problem() is non-null.
+std::vector<std::uint8_t> encode(const Advert& advert, const IpAddress& src, const IpAddress& dst,
+                                 ChecksumMode mode = ChecksumMode::Auto);
+
+/// Structural decode of a VRRP message (IP payload) for family AF_INET/AF_INET6:
+/// version must be 2 or 3 and the message must hold the header, naddrs addresses
+/// and (v2) the auth trailer; trailing bytes are ignored. Checksum, type, TTL and
+/// configuration are NOT checked: that is validate_*()'s job.
+std::optional<Advert> decode(std::span<const std::uint8_t> vrrp_msg, int family);
+
+// ---- Frame builder -----------------------------------------------------------
+
+/// Writes an IPv4 header (IHL from options, total length, header checksum, id 0,
+/// DF clear, TOS 0) followed by `payload`. `ip_options` must be a multiple of 4
+/// bytes and at most 40. Returns bytes written, or 0 if src/dst are not IPv4, the
+/// options are malformed, the packet exceeds 65535 bytes or `out` is too small.
+std::size_t build_ipv4_into(const IpAddress& src, const IpAddress& dst, std::uint8_t ttl,
+                            std::uint8_t proto, std::span<const std::uint8_t> payload,
+                            std::span<std::uint8_t> out,
+                            std::span<const std::uint8_t> ip_options = {});
+
+/// Writes a 40-byte IPv6 header (traffic class 0, flow label 0, next header
+/// `proto`, no extension headers) followed by `payload`. Returns bytes written or 0
+/// (src/dst not IPv6, payload above 65535 bytes, `out` too small).
+std::size_t build_ipv6_into(const IpAddress& src, const IpAddress& dst, std::uint8_t hop_limit,
+                            std::uint8_t proto, std::span<const std::uint8_t> payload,
+                            std::span<std::uint8_t> out);
+
+struct FrameOptions {
+  std::array<std::uint8_t, 6> src_mac{};
+  /// All zero: derived from a multicast destination via multicast_mac(); stays zero
+  /// for a unicast destination.
+  std::array<std::uint8_t, 6> dst_mac{};
+  /// One VLAN tag per TCI, outer first (QinQ: 0x88a8 then 0x8100). vlan_tpids may be
+  /// shorter than vlan_tcis; missing TPIDs default to 0x8100. Longer is an error.
+  std::vector<std::uint16_t> vlan_tpids;
+  std::vector<std::uint16_t> vlan_tcis;
+  std::uint8_t ttl = 255;                  // IPv4 only
+  std::vector<std::uint8_t> ipv4_options;  // IPv4 only; multiple of 4, <= 40 bytes
+  std::size_t pad_to = 0;                  // zero-pad the frame to this size (e.g. 60)
+  std::uint8_t ipv6_hop_limit = 255;       // IPv6 only
+};
+
+/// Ethernet + VLAN tags + IPv4 (with options) or IPv6 + payload + padding, without
+/// FCS. Family from src. Throws std::invalid_argument on bad options/addresses.
+std::vector<std::uint8_t> build_frame(const FrameOptions& opts, const IpAddress& src,
+                                      const IpAddress& dst, std::uint8_t proto,
+                                      std::span<const std::uint8_t> payload);
+
+/// encode() + build_frame(proto 112).
+std::vector<std::uint8_t> build_advert_frame(const FrameOptions& opts, const Advert& advert,
+                                             const IpAddress& src, const IpAddress& dst,
+                                             ChecksumMode mode = ChecksumMode::Auto);
+
+}  // namespace xvrrp::packet

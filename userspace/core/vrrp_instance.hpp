@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// One VRRP instance: the RFC 3768 §6.3-6.4 (VRRPv2) / RFC 5798 §6.4 (VRRPv3) state machine,
+// plus keepalived's Fault state, weighted tracking and preempt_delay.
+//
+// Pure logic: no I/O, no clock reads. Every method takes the current CLOCK_MONOTONIC time and
+// returns the Actions the daemon must perform. The daemon owns sockets, VIPs and GARP timing.
+// Not thread-safe; one Instance belongs to one event loop.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/ip_address.hpp"
+
+namespace xvrrp::core {
+
+/// CLOCK_MONOTONIC time or duration, in nanoseconds.
+using Nanos = std::int64_t;
+/// "No deadline": later than any real time.
+constexpr Nanos kNever = INT64_MAX;
+constexpr Nanos kNanosPerCentisecond = 10'000'000;
+constexpr Nanos kNanosPerSecond = 1'000'000'000;
+
+enum class State { Initialize, Backup, Master, Fault };
+
+/// keepalived's words: "INIT", "BACKUP", "MASTER", "FAULT" (as in "Entering MASTER STATE").
+const char* state_name(State state);
+
+struct InstanceParams {
+  std::string name;                  ///< keepalived's vrrp_instance name, for logs only.
+  std::uint8_t vrid = 0;             ///< 1..255.
+  std::uint8_t version = 2;          ///< 2 (RFC 3768) or 3 (RFC 5798).
+  std::uint8_t base_priority = 100;  ///< 1..255; 255 = address owner.
+  /// Our Advertisement_Interval in centiseconds. v2: multiple of 100, 100..25500.
+  /// v3: 1..4095.
+  std::uint16_t advert_int_cs = 100;
+  bool preempt = true;      ///< false = keepalived `nopreempt`. The owner always preempts.
+  Nanos preempt_delay = 0;  ///< keepalived `preempt_delay`; see on_advert().
+  IpAddress primary_ip;  ///< Our primary address: the equal-priority tie-break (RFC 5798 §6.4.3).
+};
+
+/// A validated advert for this VRID (the codec and the XDP filter already dropped bad ones,
+/// including v2 interval mismatches and our own adverts).
+struct ReceivedAdvert {
+  IpAddress src;                    ///< Sender's primary address (IP source).
+  std::uint8_t priority = 0;        ///< 0 = the master resigns.
+  std::uint16_t advert_int_cs = 0;  ///< Max Adver Int (v3) or Adver Int x 100 (v2).
+  Nanos rx_ns = 0;  ///< XDP (or socket) receive timestamp, CLOCK_MONOTONIC; may be < now.
+};
+
+/// What the daemon must do, performed in this order:
+/// send_priority_zero -> remove_vips -> add_vips -> send_advert -> stop_garp/start_garp.
+struct Actions {
+  bool send_advert = false;         ///< One advert at effective_priority().
+  bool send_priority_zero = false;  ///< One advert at priority 0 (resigning).
+  bool add_vips = false;
+  bool remove_vips = false;
+  bool start_garp = false;  ///< (Re)start this instance's GarpSchedule.
+  bool stop_garp = false;
+  std::optional<State> entered;  ///< Set when the state changed; log "Entering X STATE".
+  const char* reason = nullptr;  ///< Short static text for the log; nullptr when nothing happened.
+
+  [[nodiscard]] bool empty() const {
+    return !send_advert && !send_priority_zero && !add_vips && !remove_vips && !start_garp &&
+           !stop_garp && !entered;
+  }
+};
+
+class Instance {
+ public:
+  /// Throws std::invalid_argument naming the field when params are out of range.
+  explicit Instance(InstanceParams params);
+
+  /// Initialize -> Master at once when base priority is 255 (owner), else Backup with
+  /// Master_Down_Timer = now + Master_Down_Interval (keepalived: `state MASTER` is only a hint and
+  /// does not skip the wait). If set_fault(true) was called before, -> Fault instead.
+  /// No effect unless in Initialize.
+  Actions start(Nanos now);
+
+  /// An advert for our VRID. The master-down timer counts from advert.rx_ns, never from `now`.
+  /// Backup:
+  ///   priority 0            -> down timer = rx_ns + Skew_Time.
+  ///   !preempt, or priority >= effective_priority(), or (lower priority but still inside the
+  ///   preempt_delay window) -> (v3: Master_Adver_Interval = advert interval) down timer =
+  ///   rx_ns + Master_Down_Interval.
+  ///   lower priority and preempt -> ignored: we preempt when the down timer fires.
+  ///   preempt_delay (keepalived semantics, vrrp.c vrrp_state_backup): the first lower-priority
+  ///   advert opens a window [rx_ns, rx_ns + preempt_delay) during which lower-priority adverts are
+  ///   still accepted; after it they are ignored. Preemption therefore happens about
+  ///   preempt_delay + Master_Down_Interval after the lower-priority master first appears. An
+  ///   advert with priority >= ours closes the window. A master that stops sending is still taken
+  ///   over after Master_Down_Interval: the delay only applies to preempting a live master.
+  /// Master:
+  ///   priority 0 -> send advert now, advert timer restarts from now.
+  ///   priority > effective, or equal and src > primary_ip -> Backup (v3 learns the interval),
+  ///   down timer = rx_ns + Master_Down_Interval, remove VIPs, stop GARP. Never for the owner.
+  ///   otherwise (lower) -> send advert now (RFC 9568; keepalived "forcing a new election").
+  /// Fault: the master's address, priority and interval are recorded, nothing else.
+  /// Initialize: ignored.
+  Actions on_advert(const ReceivedAdvert& advert, Nanos now);
+
+  /// Call when now >= next_deadline(); earlier calls do nothing.
+  /// Master: send advert; next advert at previous deadline + interval (drift-free), or
+  /// now + interval when more than one interval late.
+  /// Backup: the down timer expired -> Master (send advert, add VIPs, start GARP).
+  Actions on_timer(Nanos now);
+
+  /// The BPF last-seen record shows suppressed duplicates of the last advert up to last_rx_ns
+  /// (call when the down timer is about to fire). In Backup, if last_rx_ns is newer than the last
+  /// advert known and that advert would still be accepted (not priority 0, not a lower-priority
+  /// one being ignored for preemption), re-arms the down timer to last_rx_ns + MDI and records
+  /// last_rx_ns. Never returns actions.
+  Actions refresh_from_last_seen(Nanos last_rx_ns);
+
+  /// Tracked interface (unweighted) down/up. Entering Fault from Master: send priority 0, remove
+  /// VIPs, stop GARP. From Backup: just Fault. Leaving Fault: Backup with the down timer armed at
+  /// now + MDI, or Master at once for the owner. Before start() only the flag is recorded.
+  Actions set_fault(bool faulted, Nanos now);
+  [[nodiscard]] bool faulted() const { return faulted_; }
+
+  /// Weighted tracking: effective priority = clamp(base + delta, 1, 254); the owner (255) is
+  /// never changed. As Master, a changed effective priority is advertised at once. As Backup
+  /// nothing happens now: a new Skew_Time applies from the next advert, and a priority raised
+  /// above a live master's preempts through the ignored lower-priority adverts.
+  Actions set_priority_delta(int delta, Nanos now);
+
+  /// Shutdown: Master sends priority 0, removes VIPs and stops GARP; every state -> Initialize.
+  Actions stop(Nanos now);
+
+  // Observers.
+  [[nodiscard]] const InstanceParams& params() const { return params_; }
+  [[nodiscard]] const std::string& name() const { return params_.name; }
+  [[nodiscard]] State state() const { return state_; }
+  [[nodiscard]] std::uint8_t effective_priority() const { return effective_priority_; }
+  [[nodiscard]] int priority_delta() const { return priority_delta_; }
+  /// The current master: the last advert's sender, or primary_ip while we are Master.
+  [[nodiscard]] const std::optional<IpAddress>& master_ip() const { return master_ip_; }
+  /// Priority of master_ip() (ours while Master); 0 when unknown.
+  [[nodiscard]] std::uint8_t master_priority() const { return master_priority_; }
+  /// Master_Adver_Interval in cs: learned from adverts in v3, our own in v2 and while Master.
+  [[nodiscard]] std::uint16_t master_adver_int_cs() const { return master_adver_int_cs_; }
+  [[nodiscard]] std::uint16_t advert_int_cs() const { return params_.advert_int_cs; }
+  /// rx_ns of the last advert received (or last_seen refresh); nullopt before the first.
+  [[nodiscard]] std::optional<Nanos> last_advert_rx_ns() const { return last_advert_rx_ns_; }
+  /// Number of state changes since construction (Initialize -> X included).
+  [[nodiscard]] std::uint64_t transitions() const { return transitions_; }
+  /// Master: next advert time. Backup: master-down deadline. Otherwise kNever.
+  [[nodiscard]] Nanos next_deadline() const { return deadline_; }
+  /// End of the preempt_delay window, when one is open; kNever otherwise.
+  [[nodiscard]] Nanos preempt_window_end() const { return preempt_window_end_; }
+
+  /// v2: (256 - prio) / 256 s. v3: (256 - prio) x Master_Adver_Interval / 256 (ns precision).
+  /// prio = effective_priority().
+  [[nodiscard]] Nanos skew_time() const;
+  /// 3 x Master_Adver_Interval (v2: Advertisement_Interval) + skew_time().
+  [[nodiscard]] Nanos master_down_interval() const;
+  [[nodiscard]] Nanos advert_interval() const {
+    return Nanos{params_.advert_int_cs} * kNanosPerCentisecond;
+  }
+
+ private:
+  enum class Verdict { Accept, Ignore };
+  /// Backup's decision for a non-zero priority advert. open_window = false evaluates without
+  /// opening a preempt_delay window (refresh_from_last_seen has no side effects).
+  Verdict backup_verdict(std::uint8_t priority, Nanos rx_ns, bool open_window);
+  void learn_interval(std::uint16_t advert_int_cs);
+  void enter(State next, Actions& actions, const char* reason);
+  void become_master(Nanos now, Actions& actions, const char* reason);
+  void become_backup(Nanos down_deadline, Actions& actions, const char* reason);
+  void record_master(const ReceivedAdvert& advert);
+
+  InstanceParams params_;
+  State state_ = State::Initialize;
+  bool faulted_ = false;
+  int priority_delta_ = 0;
+  std::uint8_t effective_priority_;
+  std::uint16_t master_adver_int_cs_;
+  std::optional<IpAddress> master_ip_;
+  std::uint8_t master_priority_ = 0;
+  std::uint8_t last_advert_priority_ = 0;
+  std::optional<Nanos> last_advert_rx_ns_;
+  Nanos deadline_ = kNever;
+  Nanos preempt_window_end_ = kNever;
+  std::uint64_t transitions_ = 0;
+};
+
+}  // namespace xvrrp::core

@@ -132,6 +132,14 @@ XVRRP_STRUCT_SIZE(struct xvrrp_peer_value, 8);
 #define XVRRP_EVT_V3_PSEUDO_CSUM (1u << 0) /* v3 checksum included pseudo-header */
 #define XVRRP_EVT_VLAN (1u << 1)           /* arrived with at least one VLAN tag */
 
+/* addr_hash: FNV-1a over the address list taken as 32-bit words loaded from
+ * packet memory (host-endian loads of the network-order bytes):
+ *     h = 0x811c9dc5; for each word w: h ^= w; h *= 0x01000193;
+ * Equal lists give equal hashes on the same host; it is no security measure.
+ */
+#define XVRRP_ADDR_HASH_SEED 0x811c9dc5u
+#define XVRRP_ADDR_HASH_PRIME 0x01000193u
+
 struct xvrrp_advert_event {
 	__u64 ts_ns;   /* bpf_ktime_get_ns() at XDP entry (CLOCK_MONOTONIC) */
 	__u32 ifindex; /* ingress ifindex */
@@ -143,7 +151,7 @@ struct xvrrp_advert_event {
 	__u16 advert_int_cs;  /* v2: seconds * 100; v3: the 12-bit field */
 	__u8 naddrs;          /* Count IPvX Addrs */
 	__u8 flags;           /* XVRRP_EVT_* */
-	__u32 addr_hash;      /* jhash-style hash over the whole address list */
+	__u32 addr_hash;      /* XVRRP_ADDR_HASH over the whole address list */
 	__u8 ttl;             /* IP TTL / hop limit as received */
 	__u8 pad[7];
 	__be32 addrs[XVRRP_EVENT_ADDR_WORDS]; /* first 64 bytes of the list */

@@ -282,4 +282,246 @@ std::vector<std::uint8_t> build_advert_frame(const FrameOptions& opts, const Adv
   return build_frame(opts, src, dst, XVRRP_IPPROTO, msg);
 }
 
+// ---- Validator ---------------------------------------------------------------
+
+ValidatorTables::~ValidatorTables() = default;
+
+xvrrp_vrid_key make_vrid_key(std::uint32_t ifindex, std::uint8_t vrid, int family) {
+  xvrrp_vrid_key key{};
+  key.ifindex = ifindex;
+  key.vrid = vrid;
+  key.family = family == AF_INET6 ? XVRRP_AF_INET6 : XVRRP_AF_INET;
+  return key;
+}
+
+xvrrp_peer_key make_peer_key(const xvrrp_vrid_key& vrid, const IpAddress& addr) {
+  xvrrp_peer_key key{};
+  key.vrid = vrid;
+  std::memcpy(key.addr, addr.bytes.data(), addr.size());
+  return key;
+}
+
+namespace {
+
+template <typename T>
+std::array<std::uint8_t, sizeof(T)> key_bytes(const T& key) {
+  std::array<std::uint8_t, sizeof(T)> b;
+  std::memcpy(b.data(), &key, sizeof(T));
+  return b;
+}
+
+Verdict not_vrrp() { return Verdict{}; }
+
+Verdict rejected(std::uint32_t slot, int reason) {
+  Verdict v;
+  v.kind = Verdict::Kind::Rejected;
+  v.reason = reason;
+  v.counter_slot = slot;
+  return v;
+}
+
+bool checksum_ok(std::span<const std::uint8_t> msg, std::uint32_t initial) {
+  return internet_checksum(msg, initial) == 0;
+}
+
+// Rules c..l; `l3` starts at the IP header, whose first `hdr_len` bytes are present.
+Verdict validate_vrrp(std::span<const std::uint8_t> l3, std::uint8_t family, std::size_t hdr_len,
+                      std::size_t tot_len, bool vlan, std::uint32_t ifindex, std::uint64_t ts_ns,
+                      const ValidatorTables& tables) {
+  const bool v6 = family == XVRRP_AF_INET6;
+  std::uint32_t slot = v6 ? 256 : 0;
+  if (tot_len > l3.size() || tot_len < hdr_len) {
+    return rejected(slot, XVRRP_REJECT_LENGTH_MISMATCH);
+  }
+  const std::span<const std::uint8_t> msg = l3.subspan(hdr_len, tot_len - hdr_len);
+  if (msg.size() < kVrrpHeaderLen) return rejected(slot, XVRRP_REJECT_TOO_SHORT);
+  if (msg.size() > XVRRP_MAX_VRRP_LEN) return rejected(slot, XVRRP_REJECT_LENGTH_MISMATCH);
+
+  const std::uint8_t version = msg[0] >> 4;
+  const std::uint8_t type = msg[0] & 0x0f;
+  const std::uint8_t vrid = msg[1];
+  const std::uint8_t naddrs = msg[3];
+  xvrrp_vrid_key key{};
+  key.ifindex = ifindex;
+  key.vrid = vrid;
+  key.family = family;
+  slot += vrid;
+  const xvrrp_vrid_config* cfg = tables.find_vrid(key);
+  if (cfg == nullptr) return rejected(slot, XVRRP_REJECT_UNKNOWN_VRID);
+
+  if (version != cfg->version) return rejected(slot, XVRRP_REJECT_BAD_VERSION);
+  if (type != XVRRP_TYPE_ADVERT) return rejected(slot, XVRRP_REJECT_BAD_TYPE);
+
+  const std::size_t alen = v6 ? 16 : 4;
+  const std::size_t list_len = naddrs * alen;
+  if (msg.size() != kVrrpHeaderLen + list_len + (version == 2 ? kVrrpV2AuthLen : 0)) {
+    return rejected(slot, XVRRP_REJECT_LENGTH_MISMATCH);
+  }
+
+  const std::uint8_t ttl = v6 ? l3[7] : l3[8];
+  if (cfg->flags & XVRRP_CFG_UNICAST) {
+    if (ttl < cfg->min_ttl || ttl > cfg->max_ttl) return rejected(slot, XVRRP_REJECT_BAD_TTL);
+  } else if (ttl != XVRRP_TTL) {
+    return rejected(slot, XVRRP_REJECT_BAD_TTL);
+  }
+
+  IpAddress src, dst;
+  src.family = dst.family = v6 ? AF_INET6 : AF_INET;
+  std::memcpy(src.bytes.data(), l3.data() + (v6 ? 8 : 12), alen);
+  std::memcpy(dst.bytes.data(), l3.data() + (v6 ? 24 : 16), alen);
+
+  std::uint8_t evt_flags = vlan ? XVRRP_EVT_VLAN : 0;
+  if (version == 2) {
+    if (!checksum_ok(msg, 0)) return rejected(slot, XVRRP_REJECT_BAD_CHECKSUM);
+  } else {
+    const std::uint32_t pseudo =
+        pseudo_header_sum(src, dst, XVRRP_IPPROTO, static_cast<std::uint32_t>(msg.size()));
+    if (checksum_ok(msg, pseudo)) {
+      evt_flags |= XVRRP_EVT_V3_PSEUDO_CSUM;
+    } else if (v6 || !checksum_ok(msg, 0)) {
+      return rejected(slot, XVRRP_REJECT_BAD_CHECKSUM);
+    }
+  }
+
+  if ((cfg->flags & XVRRP_CFG_CHECK_PEER) && !tables.has_peer(make_peer_key(key, src))) {
+    return rejected(slot, XVRRP_REJECT_UNKNOWN_PEER);
+  }
+
+  std::uint16_t advert_int_cs;
+  if (version == 2) {
+    if (msg[4] != cfg->auth_type) return rejected(slot, XVRRP_REJECT_AUTH_MISMATCH);
+    if (msg[4] == XVRRP_AUTH_PASS) {
+      // Constant time: no early exit that would time-leak a password prefix.
+      const std::uint8_t* pass = msg.data() + kVrrpHeaderLen + list_len;
+      std::uint8_t diff = 0;
+      for (std::size_t k = 0; k < XVRRP_AUTH_PASS_LEN; ++k) diff |= pass[k] ^ cfg->auth_pass[k];
+      if (diff != 0) return rejected(slot, XVRRP_REJECT_AUTH_MISMATCH);
+    }
+    advert_int_cs = static_cast<std::uint16_t>(msg[5] * 100);
+    if (advert_int_cs != cfg->advert_int_cs) {
+      return rejected(slot, XVRRP_REJECT_INTERVAL_MISMATCH);
+    }
+  } else {
+    advert_int_cs = get_be16(msg.data() + 4) & 0x0fff;
+  }
+
+  Verdict v;
+  v.kind = Verdict::Kind::Accepted;
+  v.counter_slot = slot;
+  xvrrp_advert_event& ev = v.event;
+  ev.ts_ns = ts_ns;
+  ev.ifindex = ifindex;
+  ev.family = family;
+  ev.version = version;
+  ev.vrid = vrid;
+  ev.priority = msg[2];
+  std::memcpy(ev.src, src.bytes.data(), alen);
+  ev.advert_int_cs = advert_int_cs;
+  ev.naddrs = naddrs;
+  ev.flags = evt_flags;
+  const std::span<const std::uint8_t> list = msg.subspan(kVrrpHeaderLen, list_len);
+  ev.addr_hash = addr_hash(list);
+  ev.ttl = ttl;
+  std::memcpy(ev.addrs, list.data(), std::min(list.size(), sizeof(ev.addrs)));
+  return v;
+}
+
+// Rules a..b for an IP header of a known family; then validate_vrrp().
+Verdict validate_l3(std::span<const std::uint8_t> l3, std::uint8_t family, bool vlan,
+                    std::uint32_t ifindex, std::uint64_t ts_ns, const ValidatorTables& tables) {
+  if (family == XVRRP_AF_INET) {
+    if (l3.size() < 10 || l3[9] != XVRRP_IPPROTO) return not_vrrp();
+    const std::size_t ihl = l3[0] & 0x0f;
+    if (l3.size() < kIpv4HeaderLen || ihl < 5 || ihl * 4 > l3.size()) {
+      return rejected(0, XVRRP_REJECT_TOO_SHORT);
+    }
+    if (get_be16(l3.data() + 6) & 0x3fff) return rejected(0, XVRRP_REJECT_LENGTH_MISMATCH);
+    return validate_vrrp(l3, family, ihl * 4, get_be16(l3.data() + 2), vlan, ifindex, ts_ns,
+                         tables);
+  }
+  if (l3.size() < 7 || l3[6] != XVRRP_IPPROTO) return not_vrrp();
+  if (l3.size() < kIpv6HeaderLen) return rejected(256, XVRRP_REJECT_TOO_SHORT);
+  return validate_vrrp(l3, family, kIpv6HeaderLen, kIpv6HeaderLen + get_be16(l3.data() + 4), vlan,
+                       ifindex, ts_ns, tables);
+}
+
+}  // namespace
+
+void MapTables::set_vrid(const xvrrp_vrid_key& key, const xvrrp_vrid_config& cfg) {
+  vrids_[key_bytes(key)] = cfg;
+}
+void MapTables::erase_vrid(const xvrrp_vrid_key& key) { vrids_.erase(key_bytes(key)); }
+void MapTables::add_peer(const xvrrp_peer_key& key) { peers_.insert(key_bytes(key)); }
+void MapTables::erase_peer(const xvrrp_peer_key& key) { peers_.erase(key_bytes(key)); }
+void MapTables::clear() {
+  vrids_.clear();
+  peers_.clear();
+}
+
+const xvrrp_vrid_config* MapTables::find_vrid(const xvrrp_vrid_key& key) const {
+  auto it = vrids_.find(key_bytes(key));
+  return it == vrids_.end() ? nullptr : &it->second;
+}
+
+bool MapTables::has_peer(const xvrrp_peer_key& key) const {
+  return peers_.count(key_bytes(key)) != 0;
+}
+
+Verdict validate_frame(std::span<const std::uint8_t> eth_frame, std::uint32_t ifindex,
+                       std::uint64_t ts_ns, const ValidatorTables& tables) {
+  if (eth_frame.size() < kEthHeaderLen) return not_vrrp();
+  std::uint16_t proto = get_be16(eth_frame.data() + 12);
+  std::size_t off = kEthHeaderLen;
+  bool vlan = false;
+  for (int i = 0; i < 2 && (proto == kEthP8021Q || proto == kEthP8021AD); ++i) {
+    if (eth_frame.size() < off + kVlanTagLen) return not_vrrp();
+    proto = get_be16(eth_frame.data() + off + 2);
+    off += kVlanTagLen;
+    vlan = true;
+  }
+  std::uint8_t family;
+  if (proto == kEthPIpv4) {
+    family = XVRRP_AF_INET;
+  } else if (proto == kEthPIpv6) {
+    family = XVRRP_AF_INET6;
+  } else {
+    return not_vrrp();
+  }
+  return validate_l3(eth_frame.subspan(off), family, vlan, ifindex, ts_ns, tables);
+}
+
+Verdict validate_ip(std::span<const std::uint8_t> ip_packet, std::uint32_t ifindex,
+                    std::uint64_t ts_ns, const ValidatorTables& tables) {
+  if (ip_packet.empty()) return not_vrrp();
+  const int version = ip_packet[0] >> 4;
+  if (version == 4) {
+    return validate_l3(ip_packet, XVRRP_AF_INET, false, ifindex, ts_ns, tables);
+  }
+  if (version == 6) {
+    return validate_l3(ip_packet, XVRRP_AF_INET6, false, ifindex, ts_ns, tables);
+  }
+  return not_vrrp();
+}
+
+std::uint32_t addr_hash(std::span<const std::uint8_t> addr_list) {
+  std::uint32_t h = 0x811c9dc5;
+  for (std::size_t i = 0; i + 4 <= addr_list.size(); i += 4) {
+    std::uint32_t w;
+    std::memcpy(&w, addr_list.data() + i, 4);
+    h ^= w;
+    h *= 0x01000193;
+  }
+  return h;
+}
+
+const char* reject_reason_name(int reason) {
+  static constexpr const char* kNames[XVRRP_REJECT_MAX] = {
+      "too_short",         "bad_ttl",         "bad_version",  "bad_type",
+      "bad_checksum",      "unknown_vrid",    "unknown_peer", "auth_mismatch",
+      "interval_mismatch", "length_mismatch", "ringbuf_full",
+  };
+  if (reason < 0 || reason >= XVRRP_REJECT_MAX) return "invalid";
+  return kNames[reason];
+}
+
 }  // namespace xvrrp::packet

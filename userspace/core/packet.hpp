@@ -11,7 +11,9 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <vector>
 
@@ -151,5 +153,93 @@ std::vector<std::uint8_t> build_frame(const FrameOptions& opts, const IpAddress&
 std::vector<std::uint8_t> build_advert_frame(const FrameOptions& opts, const Advert& advert,
                                              const IpAddress& src, const IpAddress& dst,
                                              ChecksumMode mode = ChecksumMode::Auto);
+
+// ---- Receive validator -------------------------------------------------------
+//
+// The same rules, in the same order, as bpf/xvrrp_xdp.bpf.c (tests/bpf cross-checks
+// the two on identical frames):
+//  a. Ethernet, at most two VLAN tags (0x8100 / 0x88a8), then IPv4 or IPv6, else
+//     NotVrrp. Protocol / next header not readable -> NotVrrp. IPv4: 20 bytes,
+//     IHL >= 5 and the whole IHL*4 header present, else TOO_SHORT; fragments
+//     (MF or offset) -> LENGTH_MISMATCH. IPv6: next header must be 112 directly
+//     (no extension header walk); 40-byte header present, else TOO_SHORT.
+//  b. protocol != 112 -> NotVrrp (checked as soon as the protocol byte is readable,
+//     so non-VRRP traffic is never rejected).
+//  c. IP total length (IPv4 tot_len, IPv6 40 + payload_len) must lie in
+//     [header length, bytes present] (trailing Ethernet padding is fine), else
+//     LENGTH_MISMATCH. The VRRP message ends at the IP total length.
+//  d. message < 8 bytes -> TOO_SHORT; > XVRRP_MAX_VRRP_LEN -> LENGTH_MISMATCH.
+//  e. config {ifindex, vrid, family} missing -> UNKNOWN_VRID.
+//  f. version != cfg.version -> BAD_VERSION; type != 1 -> BAD_TYPE.
+//  g. length != 8 + naddrs * (4 | 16) + (v2 ? 8 : 0) -> LENGTH_MISMATCH.
+//  h. XVRRP_CFG_UNICAST: TTL/hop limit in [min_ttl, max_ttl]; else TTL == 255;
+//     otherwise BAD_TTL.
+//  i. v2: checksum over the message. v3 IPv4: with pseudo-header (sets
+//     XVRRP_EVT_V3_PSEUDO_CSUM) or, failing that, without. v3 IPv6: with
+//     pseudo-header only (sets XVRRP_EVT_V3_PSEUDO_CSUM). Else BAD_CHECKSUM.
+//  j. XVRRP_CFG_CHECK_PEER: {key, source} not in the peer table -> UNKNOWN_PEER.
+//  k. v2: auth type != cfg, or (PASS) the 8 auth octets != cfg.auth_pass (constant
+//     time) -> AUTH_MISMATCH; interval seconds * 100 != cfg.advert_int_cs ->
+//     INTERVAL_MISMATCH. v3 never checks the interval.
+//  l. Accepted, with the event filled in as BPF would.
+// Counter slot: 0 (IPv4) / 256 (IPv6) for rejects in a..d, vrid (+256) from e on.
+
+/// Read-only view of the xvrrp_vrid_config and xvrrp_peers maps.
+struct ValidatorTables {
+  virtual ~ValidatorTables();
+  /// nullptr when absent. The pointer stays valid until the table changes.
+  virtual const xvrrp_vrid_config* find_vrid(const xvrrp_vrid_key& key) const = 0;
+  virtual bool has_peer(const xvrrp_peer_key& key) const = 0;
+};
+
+/// Key with the padding zeroed. `family` is AF_INET or AF_INET6 (converted to XVRRP_AF_*).
+xvrrp_vrid_key make_vrid_key(std::uint32_t ifindex, std::uint8_t vrid, int family);
+/// Peer key for `addr` (IPv4 in addr[0], rest zero).
+xvrrp_peer_key make_peer_key(const xvrrp_vrid_key& vrid, const IpAddress& addr);
+
+/// In-memory tables (tests and the --rx=socket path). Keys compare bytewise,
+/// padding included, exactly like a BPF hash map.
+class MapTables final : public ValidatorTables {
+ public:
+  void set_vrid(const xvrrp_vrid_key& key, const xvrrp_vrid_config& cfg);
+  void erase_vrid(const xvrrp_vrid_key& key);
+  void add_peer(const xvrrp_peer_key& key);
+  void erase_peer(const xvrrp_peer_key& key);
+  void clear();
+
+  const xvrrp_vrid_config* find_vrid(const xvrrp_vrid_key& key) const override;
+  bool has_peer(const xvrrp_peer_key& key) const override;
+
+ private:
+  std::map<std::array<std::uint8_t, sizeof(xvrrp_vrid_key)>, xvrrp_vrid_config> vrids_;
+  std::set<std::array<std::uint8_t, sizeof(xvrrp_peer_key)>> peers_;
+};
+
+struct Verdict {
+  enum class Kind { NotVrrp, Accepted, Rejected };
+  Kind kind = Kind::NotVrrp;
+  int reason = -1;  // XVRRP_REJECT_* when Rejected, else -1
+  /// Index into xvrrp_counters: vrid + 256 for IPv6; 0 / 256 before the VRID is known.
+  std::uint32_t counter_slot = 0;
+  xvrrp_advert_event event{};  // filled only when Accepted
+};
+
+/// Validates an Ethernet frame (no FCS) received on `ifindex` at `ts_ns`
+/// (CLOCK_MONOTONIC ns, copied into the event).
+Verdict validate_frame(std::span<const std::uint8_t> eth_frame, std::uint32_t ifindex,
+                       std::uint64_t ts_ns, const ValidatorTables& tables);
+/// Same rules from the IP header on (raw socket receive). The family comes from the
+/// version nibble (4 or 6, anything else or an empty buffer is NotVrrp); the event
+/// never has XVRRP_EVT_VLAN.
+Verdict validate_ip(std::span<const std::uint8_t> ip_packet, std::uint32_t ifindex,
+                    std::uint64_t ts_ns, const ValidatorTables& tables);
+
+/// FNV-1a over the list as 32-bit words loaded in host order (memcpy of 4 bytes):
+/// h = 0x811c9dc5; h ^= w; h *= 0x01000193. A trailing partial word is ignored.
+std::uint32_t addr_hash(std::span<const std::uint8_t> addr_list);
+
+/// Stable snake_case name of an XVRRP_REJECT_* value ("too_short", ...), or
+/// "invalid" outside [0, XVRRP_REJECT_MAX).
+const char* reject_reason_name(int reason);
 
 }  // namespace xvrrp::packet

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// keepalived.conf reader: the subset of keepalived's VRRP configuration that
+// xvrrpd implements, parsed into plain values. Pure C++: it only reads files.
+//
+// Syntax (keepalived(5)): one keyword and its arguments per line; blocks in
+// braces, which need no surrounding whitespace; '#' and '!' outside double
+// quotes start a comment; "..." keeps spaces; `include GLOB` (relative to the
+// including file's directory) splices matching files in place, sorted,
+// with a depth limit and include-loop detection.
+//
+// Unknown keywords produce a warning "FILE:LINE: warning: unknown keyword 'K'
+// in SECTION, ignored" and are skipped together with their { } block. Invalid
+// values throw ConfigError; nothing is partially returned.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/ip_address.hpp"
+
+namespace xvrrp::config {
+
+/// A configuration error. what() is "FILE:LINE: error: MESSAGE", where
+/// MESSAGE ends in "(expected ...)" when a value was out of range.
+class ConfigError : public std::runtime_error {
+ public:
+  ConfigError(std::string where, const std::string& message);
+  /// "FILE:LINE" of the offending token.
+  const std::string& where() const { return where_; }
+
+ private:
+  std::string where_;
+};
+
+/// A virtual_ipaddress / virtual_ipaddress_excluded line.
+struct Vip {
+  IpAddress addr;
+  /// Defaults to 32 (IPv4) or 128 (IPv6).
+  std::uint8_t prefix_len = 0;
+  /// `brd X` (IPv4 only).
+  std::optional<IpAddress> broadcast;
+  /// `dev D`; defaults to the instance's interface.
+  std::string dev;
+  /// RT_SCOPE_* value (linux/rtnetlink.h); default RT_SCOPE_UNIVERSE (0).
+  std::uint8_t scope = 0;
+  /// `label L` (IFA_LABEL), empty when absent.
+  std::string label;
+  /// "FILE:LINE" of the line; not part of equality.
+  std::string where;
+  /// false for virtual_ipaddress_excluded (installed, never put in adverts).
+  bool advertised = true;
+
+  /// Compares everything except `where`.
+  friend bool operator==(const Vip& a, const Vip& b);
+};
+
+/// A unicast_peer line. A TTL range other than 0..255 enables the TTL check
+/// on adverts from that peer (keepalived semantics).
+struct UnicastPeer {
+  IpAddress addr;
+  std::uint8_t min_ttl = 0;
+  std::uint8_t max_ttl = 255;
+  friend bool operator==(const UnicastPeer&, const UnicastPeer&) = default;
+};
+
+/// A track_interface line.
+struct TrackedInterface {
+  std::string name;
+  /// -253..253. 0: the instance enters FAULT while the interface is down.
+  /// Otherwise (keepalived semantics) a positive weight is added to the
+  /// priority while the interface is up, a negative one while it is down.
+  int weight = 0;
+  friend bool operator==(const TrackedInterface&, const TrackedInterface&) = default;
+};
+
+/// One vrrp_instance block, with every default and global value resolved.
+struct Instance {
+  std::string name;
+  /// "FILE:LINE" of the vrrp_instance keyword; not part of equality.
+  std::string where;
+  /// `state MASTER` (initial state only; RFC 5798 §6.4.1 still applies).
+  bool initial_master = false;
+  std::string interface;
+  std::uint8_t vrid = 0;
+  /// 1..255, default 100. 255 = address owner.
+  std::uint8_t priority = 100;
+  /// Advertisement interval in centiseconds (RFC 5798 §5.2.7 unit).
+  /// v2: 100..25500 in whole seconds; v3: 1..4095. Default 100.
+  std::uint16_t advert_int_cs = 100;
+  /// 2 (RFC 3768) or 3 (RFC 5798).
+  std::uint8_t version = 2;
+  /// 0 none, 1 simple text password (RFC 3768 §5.3.6.1).
+  std::uint8_t auth_type = 0;
+  /// First 8 bytes of auth_pass, zero padded.
+  std::array<std::uint8_t, 8> auth_pass{};
+  std::optional<IpAddress> unicast_src_ip;
+  /// Empty: multicast adverts.
+  std::vector<UnicastPeer> unicast_peers;
+  /// TTL / hop limit on adverts we send. Default 255.
+  std::uint8_t unicast_ttl = 255;
+  /// Drop adverts whose source is not a unicast_peer.
+  bool check_unicast_src = false;
+  /// Advertised VIPs first in file order, then excluded ones.
+  std::vector<Vip> vips;
+  std::vector<TrackedInterface> tracked;
+  /// false with `nopreempt`.
+  bool preempt = true;
+  /// preempt_delay, 0..1000 s, in nanoseconds.
+  std::int64_t preempt_delay_ns = 0;
+  /// Gratuitous ARP / NA: second burst after garp_master_delay (0 = none),
+  /// garp_master_repeat messages per burst, refresh every garp_master_refresh
+  /// (0 = off) with garp_master_refresh_repeat messages.
+  std::uint32_t garp_master_delay_ms = 5000;
+  std::uint32_t garp_master_repeat = 5;
+  std::uint32_t garp_master_refresh_ms = 0;
+  std::uint32_t garp_master_refresh_repeat = 1;
+  /// Script command lines (run through /bin/sh by the daemon), empty if unset.
+  std::string notify_master, notify_backup, notify_fault, notify, notify_stop;
+
+  /// AF_INET or AF_INET6: the family of the advertised VIPs (else of
+  /// unicast_src_ip, else of the first peer, else AF_INET).
+  [[nodiscard]] int family() const;
+
+  /// Compares every field except `where` (and Vip::where), so a reload that
+  /// only moved lines around does not count as a change.
+  friend bool operator==(const Instance& a, const Instance& b);
+};
+
+struct Global {
+  /// Defaults to the host name.
+  std::string router_id;
+  /// vrrp_version, default 2.
+  std::uint8_t vrrp_version = 2;
+  std::uint32_t garp_master_delay_ms = 5000;
+  std::uint32_t garp_master_repeat = 5;
+  std::uint32_t garp_master_refresh_ms = 0;
+  std::uint32_t garp_master_refresh_repeat = 1;
+  /// vrrp_check_unicast_src: default for every instance.
+  bool check_unicast_src = false;
+  friend bool operator==(const Global&, const Global&) = default;
+};
+
+struct Config {
+  Global global;
+  std::vector<Instance> instances;
+  /// "FILE:LINE: warning: MESSAGE", in file order.
+  std::vector<std::string> warnings;
+};
+
+/// Reads and validates `path` (and its includes). Throws ConfigError.
+Config load(const std::string& path);
+
+/// Parses `text` as if it were the file `name` (used in messages; relative
+/// includes resolve against its directory). Throws ConfigError.
+Config parse_string(std::string_view text, const std::string& name);
+
+/// Human-readable list of the fields that differ, e.g.
+/// "priority 100 -> 50, vips changed"; empty when a == b.
+std::string describe_diff(const Instance& a, const Instance& b);
+
+}  // namespace xvrrp::config

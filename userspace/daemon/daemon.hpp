@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Daemon: wires the pure protocol core to the world. It owns the event loop,
+// the XDP advert filter (or the raw-socket receive path), netlink, the VIPs,
+// advert and GARP senders, notify scripts and the control socket.
+//
+// Threading: everything runs on the EventLoop's single thread; no handler
+// blocks. Ownership: one InstanceRuntime per vrrp_instance, owned here.
+// Timing: the master-down deadline counts from the XDP (or socket) receive
+// timestamp of the last valid advert (issue 3 §3), and in XDP mode from the
+// BPF last-seen record when duplicates were suppressed (issue 6 §1).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "config/config.hpp"
+#include "core/garp_schedule.hpp"
+#include "core/timer_heap.hpp"
+#include "core/vrrp_instance.hpp"
+#include "daemon/event_loop.hpp"
+#include "net/address_manager.hpp"
+#include "xvrrp/abi.h"
+
+namespace xvrrp::bpf {
+class AdvertFilter;
+}
+namespace xvrrp::net {
+class LinkMonitor;
+class AdvertSender;
+class GarpSender;
+class RawReceiver;
+struct LinkState;
+}  // namespace xvrrp::net
+namespace xvrrp::notify {
+class ScriptRunner;
+}
+
+namespace xvrrp::daemon {
+
+class ControlServer;
+
+enum class RxMode { Xdp, Socket };
+
+struct Options {
+  std::string config_path = "/etc/keepalived/keepalived.conf";
+  RxMode rx = RxMode::Xdp;
+  /// Drop every capability but CAP_NET_ADMIN, CAP_NET_RAW and CAP_BPF once
+  /// the BPF object is loaded and the sockets are open.
+  bool drop_capabilities = true;
+  /// Overrides /run/xvrrp/<router_id>.ctl (tests).
+  std::string control_path;
+};
+
+class Daemon {
+ public:
+  /// Validates nothing itself: `config` comes from config::load().
+  Daemon(Options options, config::Config config);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  /// Sets everything up, runs until SIGTERM/SIGINT, then resigns (priority 0),
+  /// removes the VIPs and detaches XDP. Returns the process exit code. Throws
+  /// std::exception on a set-up failure; the destructors undo what was done.
+  int run();
+
+ private:
+  struct InstanceRuntime;
+  enum class TimerKind : std::uint64_t { StateMachine = 0, Garp = 1, Scripts = 2 };
+
+  void setup();
+  std::unique_ptr<InstanceRuntime> make_runtime(const config::Instance& cfg);
+  void bind_interface(InstanceRuntime& rt);
+  void program_filter(InstanceRuntime& rt);
+  void start_instance(InstanceRuntime& rt);
+  void stop_instance(InstanceRuntime& rt);
+  void shutdown();
+  void reload();
+
+  void on_signal();
+  void on_ring_readable();
+  void on_socket_readable(int ifindex);
+  void on_advert_event(const xvrrp_advert_event& event);
+  void on_timer(std::uint64_t cookie, core::Nanos now);
+  void on_link(const net::LinkState& link);
+  void on_address(int ifindex, const IpAddress& addr, std::uint8_t prefix_len, bool added);
+  void flush_senders();
+
+  void apply(InstanceRuntime& rt, const core::Actions& actions, core::Nanos now);
+  void sync_timers(InstanceRuntime& rt);
+  void send_advert(InstanceRuntime& rt, std::uint8_t priority);
+  void send_garps(InstanceRuntime& rt, int count);
+  void install_vips(InstanceRuntime& rt, bool add);
+  void update_tracking(InstanceRuntime& rt, core::Nanos now);
+  void run_notify(const InstanceRuntime& rt, core::State state);
+  void refresh_source(InstanceRuntime& rt);
+  InstanceRuntime* find_by_key(const xvrrp_vrid_key& key);
+
+  std::string status_json() const;
+  std::string handle_command(const std::string& command);
+
+  Options options_;
+  config::Config config_;
+  std::int64_t started_ns_ = 0;
+  EventLoop loop_;
+  UniqueFd signal_fd_;
+  std::unique_ptr<net::LinkMonitor> links_;
+  std::unique_ptr<net::AddressManager> addresses_;
+  std::unique_ptr<net::GarpSender> garp_;
+  std::unique_ptr<bpf::AdvertFilter> filter_;
+  std::unique_ptr<notify::ScriptRunner> scripts_;
+  std::unique_ptr<ControlServer> control_;
+  core::TimerId scripts_timer_ = 0;
+  /// Per VRRP interface (ifindex): one sender batching every instance's adverts.
+  std::unordered_map<int, std::unique_ptr<net::AdvertSender>> senders_;
+  std::unordered_map<int, std::unique_ptr<net::RawReceiver>> receivers_;
+  std::vector<std::unique_ptr<InstanceRuntime>> instances_;
+  std::uint64_t next_runtime_id_ = 1;
+  std::unordered_map<std::uint64_t, InstanceRuntime*> by_id_;
+  std::string rx_description_;
+  /// The --rx=socket path's copy of what XDP mode keeps in BPF maps.
+  class SocketTables;
+  std::unique_ptr<SocketTables> socket_tables_;
+  std::uint64_t socket_rejects_[XVRRP_REJECT_MAX] = {};
+  bool stopping_ = false;
+};
+
+}  // namespace xvrrp::daemon

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "daemon/event_loop.hpp"
+
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+
+#include <cerrno>
+#include <ctime>
+#include <system_error>
+
+namespace xvrrp::daemon {
+
+std::int64_t monotonic_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+EventLoop::EventLoop()
+    : epoll_fd_(epoll_create1(EPOLL_CLOEXEC)),
+      timer_fd_(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) {
+  if (!epoll_fd_) throw std::system_error(errno, std::generic_category(), "epoll_create1");
+  if (!timer_fd_) throw std::system_error(errno, std::generic_category(), "timerfd_create");
+  add_fd(timer_fd_.get(), EPOLLIN, [this](std::uint32_t) {
+    std::uint64_t expirations = 0;
+    ssize_t rc = ::read(timer_fd_.get(), &expirations, sizeof expirations);
+    (void)rc;
+    armed_deadline_ = -1;
+  });
+}
+
+void EventLoop::add_fd(int fd, std::uint32_t events, FdHandler handler) {
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.fd = fd;
+  if (epoll_ctl(epoll_fd_.get(), EPOLL_CTL_ADD, fd, &ev) != 0)
+    throw std::system_error(errno, std::generic_category(), "epoll_ctl(ADD)");
+  handlers_[fd] = std::make_shared<FdHandler>(std::move(handler));
+}
+
+void EventLoop::remove_fd(int fd) {
+  epoll_ctl(epoll_fd_.get(), EPOLL_CTL_DEL, fd, nullptr);
+  handlers_.erase(fd);
+}
+
+void EventLoop::arm_timerfd() {
+  const std::int64_t deadline = timers_.next_deadline();
+  if (deadline == armed_deadline_) return;
+  itimerspec spec{};
+  if (deadline != core::kNever) {
+    // 0 would disarm the timer; an already-past deadline fires at once.
+    const std::int64_t at = deadline > 0 ? deadline : 1;
+    spec.it_value.tv_sec = at / 1'000'000'000;
+    spec.it_value.tv_nsec = at % 1'000'000'000;
+  }
+  timerfd_settime(timer_fd_.get(), TFD_TIMER_ABSTIME, &spec, nullptr);
+  armed_deadline_ = deadline;
+}
+
+void EventLoop::fire_timers() {
+  const std::int64_t now = monotonic_ns();
+  if (timers_.next_deadline() > now) return;
+  timers_.pop_expired(now, [&](std::uint64_t cookie) {
+    if (on_timer_) on_timer_(cookie, now);
+  });
+}
+
+void EventLoop::run() {
+  running_ = true;
+  constexpr int kMaxEvents = 64;
+  epoll_event events[kMaxEvents];
+  while (running_) {
+    fire_timers();
+    if (on_idle_) on_idle_();
+    if (!running_) break;
+    arm_timerfd();
+    const int n = epoll_wait(epoll_fd_.get(), events, kMaxEvents, -1);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw std::system_error(errno, std::generic_category(), "epoll_wait");
+    }
+    for (int i = 0; i < n && running_; ++i) {
+      auto it = handlers_.find(events[i].data.fd);
+      // A handler may have removed a later fd in this batch.
+      if (it == handlers_.end()) continue;
+      std::shared_ptr<FdHandler> handler = it->second;
+      (*handler)(events[i].events);
+    }
+  }
+}
+
+}  // namespace xvrrp::daemon

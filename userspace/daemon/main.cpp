@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// xvrrpd: command line, configuration check, and the daemon's lifetime.
+#include <getopt.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <string>
+
+#include "common/log.hpp"
+#include "config/config.hpp"
+#include "daemon/daemon.hpp"
+
+namespace {
+
+void usage(FILE* out) {
+  fprintf(out,
+          "Usage: xvrrpd [-f FILE] [-t] [--rx=xdp|socket] [--log-level LEVEL]\n"
+          "  -f, --use-file FILE   keepalived.conf to read (default /etc/keepalived/keepalived.conf)\n"
+          "  -t, --config-test     check the configuration and exit (0 = valid)\n"
+          "      --rx=xdp|socket   receive adverts in XDP (default) or on a raw socket\n"
+          "      --log-level L     error, warning, info (default) or debug\n"
+          "      --no-timestamps   omit wall-clock timestamps (journald adds its own)\n"
+          "      --keep-capabilities  do not drop capabilities after start-up\n"
+          "      --control PATH    control socket (default /run/xvrrp/ROUTER_ID.ctl)\n"
+          "  -h, --help            this text\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using xvrrp::daemon::Options;
+  using xvrrp::daemon::RxMode;
+  Options options;
+  bool check_only = false;
+  enum { kRx = 1000, kLogLevel, kNoTimestamps, kKeepCaps, kControl };
+  const option long_options[] = {
+      {"use-file", required_argument, nullptr, 'f'},
+      {"config-test", no_argument, nullptr, 't'},
+      {"help", no_argument, nullptr, 'h'},
+      {"rx", required_argument, nullptr, kRx},
+      {"log-level", required_argument, nullptr, kLogLevel},
+      {"no-timestamps", no_argument, nullptr, kNoTimestamps},
+      {"keep-capabilities", no_argument, nullptr, kKeepCaps},
+      {"control", required_argument, nullptr, kControl},
+      {nullptr, 0, nullptr, 0},
+  };
+  if (getenv("NOTIFY_SOCKET") != nullptr) xvrrp::log::set_timestamps(false);
+  int opt;
+  while ((opt = getopt_long(argc, argv, "f:th", long_options, nullptr)) != -1) {
+    switch (opt) {
+      case 'f': options.config_path = optarg; break;
+      case 't': check_only = true; break;
+      case 'h': usage(stdout); return 0;
+      case kRx:
+        if (strcmp(optarg, "xdp") == 0) {
+          options.rx = RxMode::Xdp;
+        } else if (strcmp(optarg, "socket") == 0) {
+          options.rx = RxMode::Socket;
+        } else {
+          fprintf(stderr, "xvrrpd: --rx: '%s' is not a receive path (expected xdp or socket)\n",
+                  optarg);
+          return 2;
+        }
+        break;
+      case kLogLevel:
+        if (strcmp(optarg, "error") == 0) {
+          xvrrp::log::set_level(xvrrp::log::Level::Error);
+        } else if (strcmp(optarg, "warning") == 0) {
+          xvrrp::log::set_level(xvrrp::log::Level::Warning);
+        } else if (strcmp(optarg, "info") == 0) {
+          xvrrp::log::set_level(xvrrp::log::Level::Info);
+        } else if (strcmp(optarg, "debug") == 0) {
+          xvrrp::log::set_level(xvrrp::log::Level::Debug);
+        } else {
+          fprintf(stderr,
+                  "xvrrpd: --log-level: '%s' is not a level (expected error, warning, info or "
+                  "debug)\n",
+                  optarg);
+          return 2;
+        }
+        break;
+      case kNoTimestamps: xvrrp::log::set_timestamps(false); break;
+      case kKeepCaps: options.drop_capabilities = false; break;
+      case kControl: options.control_path = optarg; break;
+      default: usage(stderr); return 2;
+    }
+  }
+  if (optind != argc) {
+    fprintf(stderr, "xvrrpd: unexpected argument '%s'\n", argv[optind]);
+    usage(stderr);
+    return 2;
+  }
+
+  xvrrp::config::Config config;
+  try {
+    config = xvrrp::config::load(options.config_path);
+  } catch (const std::exception& e) {
+    fprintf(stderr, "%s\n", e.what());
+    return 1;
+  }
+  for (const auto& warning : config.warnings) fprintf(stderr, "%s\n", warning.c_str());
+  if (check_only) {
+    printf("%s: configuration OK (router_id %s, %zu vrrp_instance(s))\n",
+           options.config_path.c_str(), config.global.router_id.c_str(), config.instances.size());
+    return 0;
+  }
+  if (config.instances.empty()) {
+    fprintf(stderr, "%s: no vrrp_instance configured, nothing to do\n",
+            options.config_path.c_str());
+    return 1;
+  }
+  if (geteuid() != 0) {
+    fprintf(stderr,
+            "xvrrpd: must run as root (loads XDP, opens raw sockets, manages addresses)\n");
+    return 1;
+  }
+
+  try {
+    xvrrp::daemon::Daemon daemon(options, std::move(config));
+    return daemon.run();
+  } catch (const std::exception& e) {
+    XLOG_ERROR("%s", e.what());
+    XLOG_ERROR("xvrrpd: start-up failed; everything it had set up was undone");
+    return 1;
+  }
+}

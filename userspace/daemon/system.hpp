@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Process-level integration: systemd readiness (sd_notify) and capability
+// dropping once everything privileged has been opened.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace xvrrp::daemon {
+
+/// sd_notify wrappers; no-ops when not started by systemd (NOTIFY_SOCKET unset).
+void notify_ready(const std::string& status);
+void notify_reloading();
+void notify_stopping();
+
+/// Keeps only `keep` (CAP_* numbers) in the effective, permitted, inheritable
+/// and bounding sets. Throws std::system_error when the kernel refuses.
+void drop_capabilities(const std::vector<int>& keep);
+
+/// Effective capability mask of this process as /proc/self/status shows it.
+unsigned long long effective_capabilities();
+
+}  // namespace xvrrp::daemon

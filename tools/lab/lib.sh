@@ -1,0 +1,445 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash
+#
+# xvrrp lab library: the seed's topology in network namespaces, the daemons on
+# it, the failover events and the client-side probe. Sourced by tools/lab/xvrrp-lab,
+# tools/lab/xvrrp-scale, tools/lab/xvrrp-flood and tests/integration/daemon/*.sh.
+#
+# Topology (one run; every name carries LAB_PREFIX so parallel runs never collide):
+#
+#   <prefix>-sw   bridge br0 ("the switch"), ports p-s1 p-s2 p-c1
+#   <prefix>-s1   server-1: eth0 192.0.2.5/24 (veth to p-s1), dummy0
+#   <prefix>-s2   server-2: eth0 192.0.2.6/24 (veth to p-s2), dummy0
+#   <prefix>-c1   client-1: eth0 192.0.2.10/24 (veth to p-c1)
+#
+# dummy0 is a real dummy device when the kernel has the driver; otherwise a veth
+# pair whose peer dummy0p stays up in the same namespace, with ARP off, so it is
+# NOARP like a dummy device and nothing sent on it leaves the host.
+#
+# Hosts are named s1, s2, c1 in every function below. Times are Unix epoch
+# seconds with microseconds (bash's EPOCHREALTIME) unless a name ends in _ms.
+#
+# Public functions (all return non-zero or die with a message on failure):
+#   lab_require_root                     refuse clearly without root
+#   lab_init [PREFIX]                    work dir, traps; LAB_PREFIX default "xl<pid>"
+#   lab_topology_up / lab_topology_down  build / remove the namespaces
+#   lab_ns HOST                          namespace name of a host
+#   lab_eth0_add HOST / lab_eth0_del HOST
+#   lab_make_conf SRC DST                rewrite per LAB_VERSION, LAB_ADVERT_INT, LAB_VIP_DEV
+#   lab_daemon_start HOST IMPL CONF      IMPL = xvrrpd | keepalived; log in LAB_WORK/HOST.log
+#   lab_daemon_signal HOST SIG           SIG to the daemon (all of keepalived's processes for KILL)
+#   lab_daemon_wait_exit HOST SECONDS
+#   lab_vip_holders                      prints the hosts holding LAB_VIP, space separated
+#   lab_last_state HOST                  MASTER/BACKUP/FAULT from the log since the last start
+#   lab_state_time HOST STATE AFTER      epoch of the first "Entering STATE STATE" after AFTER
+#   lab_wait_steady SECONDS              s1 MASTER holding the VIP, s2 BACKUP, client reaches it
+#   lab_client_reaches_vip [TRIES]       client-1 gets an echo reply from the VIP
+#   lab_probe_start KIND / lab_probe_stop / lab_probe_result
+#   lab_wait_recovered HOST AFTER SECONDS  HOST entered MASTER after AFTER and the VIP answered since
+
+LAB_VIP=${LAB_VIP:-192.0.2.100}
+declare -gA LAB_IP=([s1]=192.0.2.5 [s2]=192.0.2.6 [c1]=192.0.2.10)
+# Fixed, locally administered MACs: a recreated eth0 (a "reboot") keeps its MAC,
+# as a real NIC does, and the probe's MACs map back to hosts.
+declare -gA LAB_MAC=([s1]=02:00:00:00:02:05 [s2]=02:00:00:00:02:06 [c1]=02:00:00:00:02:0a)
+declare -gA LAB_DAEMON_PID=()
+declare -gA LAB_DAEMON_IMPL=()
+declare -ga LAB_BG_PIDS=()
+LAB_IMPL=${LAB_IMPL:-xvrrpd}
+LAB_VERSION=${LAB_VERSION:-}        # empty: keep the config's; 2 or 3: force
+LAB_ADVERT_INT=${LAB_ADVERT_INT:-}  # empty: keep the config's
+LAB_VIP_DEV=${LAB_VIP_DEV:-}        # empty: keep the config's (dummy0 in the seed)
+LAB_XVRRPD_ARGS=${LAB_XVRRPD_ARGS:-}
+LAB_INTERVAL_MS=${LAB_INTERVAL_MS:-}  # probe interval; empty: the probe's default (ping: 10)
+LAB_SCRIPT_DIR=${LAB_SCRIPT_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
+LAB_REPO_DIR=${LAB_REPO_DIR:-$(cd "$LAB_SCRIPT_DIR/../.." && pwd)}
+LAB_DATA_DIR=${LAB_DATA_DIR:-$LAB_REPO_DIR/tests/integration/daemon/data}
+
+lab_log() { printf '[lab %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+lab_die() {
+  printf 'xvrrp-lab: error: %s\n' "$*" >&2
+  exit 1
+}
+
+lab_require_root() {
+  if [[ $EUID -ne 0 ]]; then
+    printf 'xvrrp-lab: error: must run as root: the lab creates network namespaces, veth links\n' >&2
+    printf '  and a bridge, and runs VRRP daemons in them (try: sudo %s)\n' "${0##*/}" >&2
+    exit 1
+  fi
+}
+
+lab_require_tools() {
+  local t
+  for t in "$@"; do
+    command -v "$t" >/dev/null 2>&1 || lab_die "required tool '$t' not found in PATH"
+  done
+}
+
+# Finds a built binary: $LAB_BIN_DIR, then build*/bin in the repo, then PATH.
+lab_find_bin() {
+  local name=$1 d
+  if [[ -n ${LAB_BIN_DIR:-} ]]; then
+    [[ -x $LAB_BIN_DIR/$name ]] && { echo "$LAB_BIN_DIR/$name"; return 0; }
+    return 1
+  fi
+  for d in "$LAB_REPO_DIR"/build/bin "$LAB_REPO_DIR"/build*/bin; do
+    [[ -x $d/$name ]] && { echo "$d/$name"; return 0; }
+  done
+  command -v "$name" 2>/dev/null
+}
+
+lab_ns() { printf '%s-%s' "$LAB_PREFIX" "$1"; }
+
+lab_init() {
+  LAB_PREFIX=${1:-${LAB_PREFIX:-xl$$}}
+  [[ $LAB_PREFIX =~ ^[A-Za-z0-9_.-]{1,20}$ ]] ||
+    lab_die "bad namespace prefix '$LAB_PREFIX' (letters, digits, _ . -, at most 20)"
+  LAB_WORK=$(mktemp -d "${TMPDIR:-/tmp}/xvrrp-lab.$LAB_PREFIX.XXXXXX") || lab_die "mktemp failed"
+  trap lab_cleanup EXIT
+  trap 'lab_log "interrupted"; exit 130' INT
+  trap 'lab_log "terminated"; exit 143' TERM
+}
+
+lab_cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  lab_topology_down
+  if [[ -n ${LAB_WORK:-} && -d $LAB_WORK && -z ${LAB_KEEP_WORK:-} ]]; then
+    rm -rf "$LAB_WORK"
+  fi
+  exit "$rc"
+}
+
+# ---------------------------------------------------------------------------
+# Topology
+
+lab_topology_up() {
+  local sw h
+  sw=$(lab_ns sw)
+  for h in sw s1 s2 c1; do
+    ip netns add "$(lab_ns "$h")" || lab_die "cannot create namespace $(lab_ns "$h")"
+    ip -n "$(lab_ns "$h")" link set lo up
+  done
+  ip -n "$sw" link add br0 type bridge stp_state 0 forward_delay 0 mcast_snooping 0 ||
+    lab_die "cannot create bridge in $sw"
+  ip -n "$sw" link set br0 up
+  for h in s1 s2 c1; do lab_eth0_add "$h"; done
+  lab_dummy0_add s1
+  lab_dummy0_add s2
+}
+
+lab_eth0_add() {
+  local h=$1 ns sw
+  ns=$(lab_ns "$h")
+  sw=$(lab_ns sw)
+  ip -n "$sw" link add "p-$h" type veth peer name eth0 netns "$ns" ||
+    lab_die "cannot create eth0 of $h"
+  ip -n "$sw" link set "p-$h" master br0 up
+  ip -n "$ns" link set eth0 address "${LAB_MAC[$h]}"
+  ip -n "$ns" addr add "${LAB_IP[$h]}/24" brd + dev eth0
+  ip -n "$ns" link set eth0 up
+}
+
+lab_eth0_del() { ip -n "$(lab_ns "$1")" link del eth0; }
+
+lab_dummy0_add() {
+  local ns
+  ns=$(lab_ns "$1")
+  if ! ip -n "$ns" link add dummy0 type dummy 2>/dev/null; then
+    ip -n "$ns" link add dummy0 type veth peer name dummy0p || lab_die "cannot create dummy0 in $ns"
+    ip -n "$ns" link set dummy0 arp off
+    ip -n "$ns" link set dummy0p up
+  fi
+  ip -n "$ns" link set dummy0 up
+}
+
+# Stops every daemon and background process this lab started, then deletes the
+# namespaces (any process still inside one was started by this lab).
+lab_topology_down() {
+  local h ns pid
+  for h in "${!LAB_DAEMON_PID[@]}"; do
+    lab_daemon_signal "$h" TERM 2>/dev/null
+  done
+  for h in "${!LAB_DAEMON_PID[@]}"; do
+    lab_daemon_wait_exit "$h" 3 || lab_daemon_signal "$h" KILL 2>/dev/null
+    unset "LAB_DAEMON_PID[$h]"
+  done
+  for pid in "${LAB_BG_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+  LAB_BG_PIDS=()
+  [[ -n ${LAB_PREFIX:-} ]] || return 0
+  for h in c1 s1 s2 sw; do
+    ns=$(lab_ns "$h")
+    [[ -e /run/netns/$ns ]] || continue
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
+    ip netns del "$ns" 2>/dev/null
+  done
+  LAB_PROBE_PID=
+  return 0
+}
+
+# ---------------------------------------------------------------------------
+# Configuration
+
+# Copies SRC to DST, changing only what the lab was asked to change:
+#   LAB_ADVERT_INT  replaces advert_int in every vrrp_instance
+#   LAB_VERSION     adds "version N" to every vrrp_instance (replacing an existing one)
+#   LAB_VIP_DEV     replaces "dev X" in virtual_ipaddress entries
+# With neither set, DST is byte-identical to SRC.
+lab_make_conf() {
+  local src=$1 dst=$2
+  [[ -r $src ]] || lab_die "config '$src' not readable"
+  awk -v adv="$LAB_ADVERT_INT" -v ver="$LAB_VERSION" -v vipdev="$LAB_VIP_DEV" '
+    function change(s,   t, o) { t = s; sub(/#.*/, "", t); o = gsub(/\{/, "{", t); return o - gsub(/\}/, "}", t) }
+    {
+      line = $0; d = depth
+      if (inst && d == idepth + 1) {
+        if (ver != "" && $1 == "version") next
+        if (adv != "" && $1 == "advert_int") sub(/advert_int[ \t]+[^ \t#]+/, "advert_int " adv, line)
+        if ($1 ~ /^virtual_ipaddress/) { vip = 1; vdepth = d }
+      }
+      if (vip && vipdev != "") gsub(/dev[ \t]+[^ \t#}]+/, "dev " vipdev, line)
+      print line
+      if (!inst && $1 == "vrrp_instance") { inst = 1; idepth = d; addver = (ver != "") }
+      depth += change($0)
+      if (addver && depth == idepth + 1) { print "version " ver; addver = 0 }
+      if (vip && depth <= vdepth) vip = 0
+      if (inst && depth <= idepth) inst = 0
+    }' "$src" >"$dst" || lab_die "cannot write $dst"
+}
+
+# ---------------------------------------------------------------------------
+# Daemons
+
+# Prefixes each line with its arrival time, so that logs without sub-second
+# timestamps (keepalived's console log) can be compared with the lab's events.
+lab_timestamp() {
+  local line
+  while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done
+}
+
+lab_daemon_start() {
+  local h=$1 impl=$2 conf=$3 ns log bin
+  ns=$(lab_ns "$h")
+  log=$LAB_WORK/$h.log
+  printf '%s === lab: starting %s on %s with %s\n' "$EPOCHREALTIME" "$impl" "$h" "$conf" >>"$log"
+  case $impl in
+    keepalived)
+      bin=$(command -v keepalived) || lab_die "keepalived not installed"
+      # keepalived 2.2.7 keeps pid files in /run by default, shared by every namespace.
+      ip netns exec "$ns" "$bin" -n -l -D -G --vrrp -f "$conf" \
+        -p "$LAB_WORK/$h.keepalived.pid" -r "$LAB_WORK/$h.vrrp.pid" -c "$LAB_WORK/$h.checkers.pid" \
+        > >(lab_timestamp >>"$log") 2>&1 &
+      ;;
+    xvrrpd)
+      bin=$(lab_find_bin xvrrpd) || lab_die "xvrrpd not found (build it, or give --bin-dir)"
+      # shellcheck disable=SC2086
+      ip netns exec "$ns" "$bin" -f "$conf" $LAB_XVRRPD_ARGS > >(lab_timestamp >>"$log") 2>&1 &
+      ;;
+    *) lab_die "unknown implementation '$impl' (xvrrpd or keepalived)" ;;
+  esac
+  LAB_DAEMON_PID[$h]=$!
+  LAB_DAEMON_IMPL[$h]=$impl
+}
+
+lab_daemon_pids() {
+  local h=$1 pid=${LAB_DAEMON_PID[$1]:-} f
+  [[ -n $pid ]] || return 1
+  echo "$pid"
+  if [[ ${LAB_DAEMON_IMPL[$h]} == keepalived ]]; then
+    for f in "$LAB_WORK/$h.vrrp.pid" "$LAB_WORK/$h.checkers.pid"; do
+      [[ -s $f ]] && cat "$f"
+    done
+  fi
+  return 0
+}
+
+# TERM goes to the main process only (keepalived's parent stops its VRRP child,
+# which sends priority 0); KILL goes to every process at once (power loss).
+lab_daemon_signal() {
+  local h=$1 sig=$2 pid=${LAB_DAEMON_PID[$1]:-}
+  [[ -n $pid ]] || return 1
+  if [[ $sig == KILL ]]; then
+    # shellcheck disable=SC2046
+    kill -KILL $(lab_daemon_pids "$h") 2>/dev/null
+  else
+    kill "-$sig" "$pid"
+  fi
+}
+
+lab_daemon_wait_exit() {
+  local h=$1 secs=$2 pid=${LAB_DAEMON_PID[$1]:-} deadline
+  [[ -n $pid ]] || return 0
+  deadline=$((SECONDS + secs))
+  while kill -0 "$pid" 2>/dev/null; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.05
+  done
+  wait "$pid" 2>/dev/null
+  unset "LAB_DAEMON_PID[$h]"
+  return 0
+}
+
+lab_daemon_alive() { [[ -n ${LAB_DAEMON_PID[$1]:-} ]] && kill -0 "${LAB_DAEMON_PID[$1]}" 2>/dev/null; }
+
+# Log lines since the daemon's last start.
+lab_log_since_start() {
+  local log=$LAB_WORK/$1.log
+  [[ -r $log ]] || return 0
+  awk '/ === lab: starting /{n = NR} {l[NR] = $0} END {for (i = n; i <= NR; i++) if (i) print l[i]}' "$log"
+}
+
+lab_last_state() {
+  lab_log_since_start "$1" | grep -o 'Entering [A-Z]* STATE' | tail -n1 | awk '{print $2}'
+}
+
+# First "Entering STATE STATE" line of HOST logged after epoch AFTER; prints its time.
+lab_state_time() {
+  local h=$1 state=$2 after=$3
+  [[ -r $LAB_WORK/$h.log ]] || return 1
+  awk -v s="Entering $state STATE" -v after="$after" \
+    'index($0, s) && $1 + 0 > after + 0 { print $1; found = 1; exit } END { exit !found }' \
+    "$LAB_WORK/$h.log"
+}
+
+lab_vip_holders() {
+  local h out=()
+  for h in s1 s2; do
+    if ip -n "$(lab_ns "$h")" -4 -o addr show 2>/dev/null | grep -q " inet $LAB_VIP/"; then
+      out+=("$h")
+    fi
+  done
+  echo "${out[*]}"
+}
+
+lab_vip_dev() {
+  ip -n "$(lab_ns "$1")" -4 -o addr show 2>/dev/null | awk -v v="$LAB_VIP" '$4 ~ "^" v "/" {print $2}'
+}
+
+lab_client_reaches_vip() {
+  local tries=${1:-1} i
+  for ((i = 0; i < tries; i++)); do
+    ip netns exec "$(lab_ns c1)" ping -n -q -c 1 -W 1 "$LAB_VIP" >/dev/null 2>&1 && return 0
+  done
+  return 1
+}
+
+# Waits until server-1 is MASTER and the only VIP holder, server-2 is BACKUP,
+# and client-1 gets replies from the VIP (which also fills its ARP cache).
+lab_wait_steady() {
+  local secs=$1 deadline
+  deadline=$((SECONDS + secs))
+  while ((SECONDS < deadline)); do
+    if [[ $(lab_last_state s1) == MASTER && $(lab_last_state s2) == BACKUP &&
+      $(lab_vip_holders) == s1 ]] && lab_daemon_alive s1 && lab_daemon_alive s2 &&
+      lab_client_reaches_vip 1; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  lab_log "no steady state after ${secs}s: s1=$(lab_last_state s1) s2=$(lab_last_state s2) VIP on [$(lab_vip_holders)]"
+  return 1
+}
+
+# ---------------------------------------------------------------------------
+# Probe. KIND: "xvrrp-probe" (the project's probe) or "ping" (ping -D fallback).
+# A low-rate ping -D always runs beside xvrrp-probe as the lab's recovery detector.
+
+lab_probe_start() {
+  local kind=$1 svg=${2:-} ns iv
+  ns=$(lab_ns c1)
+  LAB_PROBE_KIND=$kind
+  LAB_PROBE_T0=$EPOCHREALTIME
+  iv=${LAB_INTERVAL_MS:-10}
+  case $kind in
+    ping)
+      ip netns exec "$ns" ping -D -n -i "$(awk -v m="$iv" 'BEGIN{printf "%.3f", m/1000}')" \
+        "$LAB_VIP" >"$LAB_WORK/probe.ping" 2>&1 &
+      LAB_PROBE_PID=$!
+      LAB_DETECT_FILE=$LAB_WORK/probe.ping
+      ;;
+    xvrrp-probe)
+      local bin args=(--json --duration "${LAB_PROBE_MAX_S:-120}")
+      bin=$(lab_find_bin xvrrp-probe) || lab_die "xvrrp-probe not found (build it or use --probe ping)"
+      [[ -n ${LAB_INTERVAL_MS:-} ]] && args+=(--interval "$LAB_INTERVAL_MS")
+      [[ -n $svg ]] && args+=(--svg "$svg")
+      ip netns exec "$ns" "$bin" "${args[@]}" "$LAB_VIP" >"$LAB_WORK/probe.json" 2>"$LAB_WORK/probe.err" &
+      LAB_PROBE_PID=$!
+      ip netns exec "$ns" ping -D -n -i 0.05 "$LAB_VIP" >"$LAB_WORK/detect.ping" 2>&1 &
+      LAB_DETECT_PID=$!
+      LAB_BG_PIDS+=("$LAB_DETECT_PID")
+      LAB_DETECT_FILE=$LAB_WORK/detect.ping
+      ;;
+    *) lab_die "unknown probe '$kind' (xvrrp-probe or ping)" ;;
+  esac
+  LAB_BG_PIDS+=("$LAB_PROBE_PID")
+}
+
+# Time of the last echo reply in the detector's output, or nothing.
+lab_last_reply_time() {
+  tac "$LAB_DETECT_FILE" 2>/dev/null | awk '/bytes from/ { gsub(/[][]/, "", $1); print $1; exit }'
+}
+
+# Waits until HOST logged "Entering MASTER STATE" after AFTER and the VIP has
+# answered since. Prints the MASTER line's time. Fails after SECONDS.
+lab_wait_recovered() {
+  local h=$1 after=$2 secs=$3 deadline tm last
+  deadline=$((SECONDS + secs))
+  while ((SECONDS < deadline)); do
+    if tm=$(lab_state_time "$h" MASTER "$after"); then
+      last=$(lab_last_reply_time)
+      if [[ -n $last ]] && awk -v a="$last" -v b="$tm" 'BEGIN{exit !(a > b)}'; then
+        echo "$tm"
+        return 0
+      fi
+    fi
+    sleep 0.05
+  done
+  return 1
+}
+
+lab_probe_stop() {
+  LAB_PROBE_T1=$EPOCHREALTIME
+  [[ -n ${LAB_DETECT_PID:-} ]] && kill -INT "$LAB_DETECT_PID" 2>/dev/null
+  [[ -n ${LAB_PROBE_PID:-} ]] && kill -INT "$LAB_PROBE_PID" 2>/dev/null
+  local p
+  for p in ${LAB_PROBE_PID:-} ${LAB_DETECT_PID:-}; do
+    for _ in {1..50}; do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$p" 2>/dev/null
+    wait "$p" 2>/dev/null
+  done
+  LAB_PROBE_PID=
+  LAB_DETECT_PID=
+}
+
+# Prints "outage_ms lost sent mac_before mac_after" for the last probe run.
+# The outage is the longest gap between consecutive replies, or from the last
+# reply to the probe's stop (the VIP never came back); a probe that got no reply
+# at all reports its whole length.
+lab_probe_result() {
+  case $LAB_PROBE_KIND in
+    ping)
+      awk -v t0="$LAB_PROBE_T0" -v t1="$LAB_PROBE_T1" '
+        /bytes from/ { ts = $1; gsub(/[][]/, "", ts); ts += 0
+                       if (prev != "" && ts - prev > gap) gap = ts - prev
+                       prev = ts; got++ }
+        / packets transmitted/ { sent = $1; recv = $4 }
+        END { if (prev == "") prev = t0
+              if (t1 - prev > gap) gap = t1 - prev
+              if (sent == "") { sent = got; recv = got }
+              printf "%.1f %d %d - -\n", gap * 1000, sent - recv, sent }' "$LAB_WORK/probe.ping"
+      ;;
+    xvrrp-probe)
+      local j=$LAB_WORK/probe.json
+      [[ -s $j ]] || lab_die "xvrrp-probe wrote no JSON: $(head -c 400 "$LAB_WORK/probe.err")"
+      jq -r '"\(.outage_ms) \(.lost) \(.sent // .probes // "-") \(.mac_before // "-") \(.mac_after // "-")"' "$j" ||
+        lab_die "cannot parse xvrrp-probe JSON $j"
+      ;;
+  esac
+}
+
+lab_host_of_mac() {
+  local h m=${1,,}
+  for h in s1 s2 c1; do [[ ${LAB_MAC[$h]} == "$m" ]] && { echo "$h"; return 0; }; done
+  echo "-"
+}

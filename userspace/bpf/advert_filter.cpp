@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "bpf/advert_filter.hpp"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xdp/libxdp.h>
+
+#include <cerrno>
+#include <algorithm>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+#include <system_error>
+
+#include "bpf/bpf_map.hpp"
+#include "bpf/bpffs.hpp"
+#include "bpf/skeleton.hpp"
+#include "common/log.hpp"
+#include "xvrrp_xdp.skel.h"
+
+namespace xvrrp::bpf {
+namespace {
+
+constexpr const char* kProgName = "xvrrp_xdp";
+
+int libbpf_to_xlog(enum libbpf_print_level level, const char* fmt, va_list ap) {
+  // libbpf's info/debug chatter (every map reuse, BTF sanitizing) is debug for us.
+  log::Level l = level == LIBBPF_WARN ? log::Level::Warning : log::Level::Debug;
+  if (l > log::level()) return 0;
+  char line[1024];
+  int n = std::vsnprintf(line, sizeof(line), fmt, ap);
+  if (n > 0 && line[std::min<std::size_t>(n, sizeof(line) - 1) - 1] == '\n') {
+    line[std::min<std::size_t>(n, sizeof(line) - 1) - 1] = '\0';
+  }
+  log::write(l, "libbpf: %s", line);
+  return n;
+}
+
+bool same_key(const xvrrp_vrid_key& a, const xvrrp_vrid_key& b) {
+  return std::memcmp(&a, &b, sizeof(a)) == 0;
+}
+
+bool process_alive(std::uint32_t pid) {
+  if (pid == 0) return false;
+  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
+
+std::uint64_t monotonic_ns() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000ull + ts.tv_nsec;
+}
+
+struct XdpProgramCloser {
+  void operator()(xdp_program* p) const { xdp_program__close(p); }
+};
+using XdpProgramPtr = std::unique_ptr<xdp_program, XdpProgramCloser>;
+
+}  // namespace
+
+struct AdvertFilter::Impl {
+  struct Attachment {
+    // Declaration order matters: the libxdp program references skel's object
+    // (from_external_obj) and must be closed first.
+    BpfSkeleton<xvrrp_xdp> skel;
+    XdpProgramPtr prog;
+    xdp_attach_mode mode = XDP_MODE_UNSPEC;
+    XdpAttachInfo info;
+    ~Attachment() { prog.reset(); }
+  };
+
+  std::string router_id;
+  std::string pin_dir;
+  BpfSkeleton<xvrrp_xdp> maps_skel;  // maps only; its program is never loaded
+  BpfSkeleton<xvrrp_xdp> test_skel;  // loaded lazily for BPF_PROG_TEST_RUN
+  std::unique_ptr<BpfMap<xvrrp_vrid_key, xvrrp_vrid_config>> vrid_config;
+  std::unique_ptr<BpfMap<xvrrp_peer_key, xvrrp_peer_value>> peers;
+  std::unique_ptr<BpfMap<__u32, xvrrp_counters>> counters;
+  std::unique_ptr<BpfMap<xvrrp_vrid_key, xvrrp_last_seen>> last_seen;
+  std::unique_ptr<BpfMap<xvrrp_peer_key, xvrrp_jitter>> jitter;
+  std::unique_ptr<BpfMap<__u32, xvrrp_meta>> meta;
+  std::unique_ptr<RingBuffer> ring;
+  std::map<int, std::unique_ptr<Attachment>> attached;
+
+  BpfSkeleton<xvrrp_xdp> open_skeleton() const {
+    LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = pin_dir.c_str());
+    return BpfSkeleton<xvrrp_xdp>::open(&opts);
+  }
+
+  void claim_pin_dir() {
+    if (::mkdir(XVRRP_BPFFS_ROOT, 0700) != 0 && errno != EEXIST) {
+      throw std::system_error(errno, std::generic_category(), "mkdir " XVRRP_BPFFS_ROOT);
+    }
+    struct stat st {};
+    if (::stat(pin_dir.c_str(), &st) == 0) {
+      std::string meta_pin = pin_dir + "/" XVRRP_MAP_NAME_STR(XVRRP_MAP_META);
+      int fd = bpf_obj_get(meta_pin.c_str());
+      if (fd >= 0) {
+        xvrrp_meta m{};
+        __u32 zero = 0;
+        int rc = bpf_map_lookup_elem(fd, &zero, &m);
+        ::close(fd);
+        if (rc == 0 && process_alive(m.daemon_pid)) {
+          throw std::runtime_error("BPF pin directory " + pin_dir + " belongs to running pid " +
+                                   std::to_string(m.daemon_pid) + " (router_id " + router_id +
+                                   " already in use)");
+        }
+      }
+      XLOG_INFO("removing stale BPF pins in %s", pin_dir.c_str());
+      remove_pin_dir(pin_dir);
+    }
+    if (::mkdir(pin_dir.c_str(), 0700) != 0) {
+      throw std::system_error(errno, std::generic_category(), "mkdir " + pin_dir);
+    }
+  }
+};
+
+AdvertFilter::AdvertFilter(std::string router_id) : impl_(std::make_unique<Impl>()) {
+  if (router_id.empty() || router_id.find('/') != std::string::npos || router_id == "." ||
+      router_id == "..") {
+    throw std::invalid_argument("AdvertFilter: router_id '" + router_id +
+                                "' is not usable as a bpffs directory name");
+  }
+  static bool print_set = false;
+  if (!print_set) {
+    libbpf_set_print(libbpf_to_xlog);
+    print_set = true;
+  }
+  Impl& d = *impl_;
+  d.router_id = std::move(router_id);
+  d.pin_dir = std::string(XVRRP_BPFFS_ROOT) + "/" + d.router_id;
+  try {
+    ensure_bpffs();
+    d.claim_pin_dir();
+    d.maps_skel = d.open_skeleton();
+    bpf_program__set_autoload(d.maps_skel->progs.xvrrp_xdp, false);
+    d.maps_skel.load();
+  } catch (const std::exception& e) {
+    if (!d.pin_dir.empty() && d.maps_skel) {
+      d.maps_skel.reset();
+      remove_pin_dir(d.pin_dir);
+    }
+    throw std::runtime_error(std::string("XDP advert filter for router_id ") + d.router_id +
+                             ": " + e.what());
+  }
+  auto& maps = d.maps_skel->maps;
+  d.vrid_config = std::make_unique<BpfMap<xvrrp_vrid_key, xvrrp_vrid_config>>(maps.xvrrp_vrid_config);
+  d.peers = std::make_unique<BpfMap<xvrrp_peer_key, xvrrp_peer_value>>(maps.xvrrp_peers);
+  d.counters = std::make_unique<BpfMap<__u32, xvrrp_counters>>(maps.xvrrp_counters);
+  d.last_seen = std::make_unique<BpfMap<xvrrp_vrid_key, xvrrp_last_seen>>(maps.xvrrp_last_seen);
+  d.jitter = std::make_unique<BpfMap<xvrrp_peer_key, xvrrp_jitter>>(maps.xvrrp_jitter);
+  d.meta = std::make_unique<BpfMap<__u32, xvrrp_meta>>(maps.xvrrp_meta);
+  d.meta->update(0, xvrrp_meta{.abi_version = XVRRP_ABI_VERSION,
+                               .daemon_pid = static_cast<__u32>(::getpid()),
+                               .started_ns = monotonic_ns()});
+  d.ring = std::make_unique<RingBuffer>(bpf_map__fd(maps.xvrrp_events));
+}
+
+AdvertFilter::~AdvertFilter() {
+  Impl& d = *impl_;
+  detach_all();
+  d.ring.reset();
+  d.test_skel.reset();
+  d.maps_skel.reset();
+  try {
+    remove_pin_dir(d.pin_dir);
+  } catch (const std::exception& e) {
+    XLOG_WARN("%s", e.what());
+  }
+}
+
+void AdvertFilter::set_instance(const xvrrp_vrid_key& key, const xvrrp_vrid_config& config,
+                                const std::vector<xvrrp_peer_key>& peers) {
+  Impl& d = *impl_;
+  for (const auto& p : peers) {
+    if (!same_key(p.vrid, key)) {
+      throw std::invalid_argument("set_instance: peer key of VRID " + std::to_string(p.vrid.vrid) +
+                                  " given for VRID " + std::to_string(key.vrid));
+    }
+  }
+  for (const auto& existing : d.peers->keys()) {
+    if (same_key(existing.vrid, key)) d.peers->erase(existing);
+  }
+  for (const auto& p : peers) d.peers->update(p, xvrrp_peer_value{});
+  d.vrid_config->update(key, config);
+}
+
+void AdvertFilter::remove_instance(const xvrrp_vrid_key& key) {
+  Impl& d = *impl_;
+  d.vrid_config->erase(key);
+  for (const auto& existing : d.peers->keys()) {
+    if (same_key(existing.vrid, key)) d.peers->erase(existing);
+  }
+  d.last_seen->erase(key);
+}
+
+void AdvertFilter::attach(int ifindex) {
+  Impl& d = *impl_;
+  if (d.attached.count(ifindex) != 0) return;
+
+  std::string errors;
+  for (xdp_attach_mode mode : {XDP_MODE_NATIVE, XDP_MODE_SKB}) {
+    // A fresh object per attempt: a failed attempt may leave the first one
+    // loaded in the wrong shape (dispatcher extension vs. plain XDP).
+    auto a = std::make_unique<Impl::Attachment>();
+    a->skel = d.open_skeleton();
+    DECLARE_LIBXDP_OPTS(xdp_program_opts, opts, .obj = a->skel->obj, .prog_name = kProgName);
+    xdp_program* raw = xdp_program__create(&opts);
+    long err = libxdp_get_error(raw);
+    if (err != 0) {
+      throw std::system_error(static_cast<int>(-err), std::generic_category(),
+                              "xdp_program__create(" + std::string(kProgName) + ")");
+    }
+    a->prog.reset(raw);
+    int rc = xdp_program__attach(raw, ifindex, mode, 0);
+    const char* mode_name = mode == XDP_MODE_NATIVE ? "native" : "skb";
+    if (rc != 0) {
+      XLOG_WARN("XDP %s attach on ifindex %d failed: %s%s", mode_name, ifindex,
+                std::strerror(-rc), mode == XDP_MODE_NATIVE ? "; falling back to skb mode" : "");
+      errors += std::string(errors.empty() ? "" : ", ") + mode_name + ": " + std::strerror(-rc);
+      continue;
+    }
+    a->mode = mode;
+    a->info.ifindex = ifindex;
+    a->info.native = mode == XDP_MODE_NATIVE;
+    xdp_multiprog* mp = xdp_multiprog__get_from_ifindex(ifindex);
+    if (libxdp_get_error(mp) == 0 && mp != nullptr) {
+      a->info.dispatcher = !xdp_multiprog__is_legacy(mp);
+      xdp_multiprog__close(mp);
+    }
+    XLOG_INFO("XDP advert filter attached to ifindex %d in %s mode via %s", ifindex, mode_name,
+              a->info.dispatcher ? "the libxdp multi-program dispatcher"
+                                 : "legacy single-program attach (dispatcher unavailable)");
+    d.attached.emplace(ifindex, std::move(a));
+    return;
+  }
+  throw std::runtime_error("cannot attach XDP advert filter to ifindex " + std::to_string(ifindex) +
+                           " (" + errors + ")");
+}
+
+void AdvertFilter::detach(int ifindex) {
+  Impl& d = *impl_;
+  auto it = d.attached.find(ifindex);
+  if (it == d.attached.end()) return;
+  int rc = xdp_program__detach(it->second->prog.get(), ifindex, it->second->mode, 0);
+  if (rc != 0) {
+    // The interface may be gone already (that detaches implicitly).
+    XLOG_WARN("XDP detach from ifindex %d: %s", ifindex, std::strerror(-rc));
+  } else {
+    XLOG_INFO("XDP advert filter detached from ifindex %d", ifindex);
+  }
+  d.attached.erase(it);
+}
+
+void AdvertFilter::detach_all() {
+  while (!impl_->attached.empty()) detach(impl_->attached.begin()->first);
+}
+
+std::vector<XdpAttachInfo> AdvertFilter::attachments() const {
+  std::vector<XdpAttachInfo> out;
+  for (const auto& [ifindex, a] : impl_->attached) out.push_back(a->info);
+  return out;
+}
+
+int AdvertFilter::ring_fd() const { return impl_->ring->epoll_fd(); }
+
+std::size_t AdvertFilter::consume(const RingBuffer::Callback& cb) {
+  return impl_->ring->consume(cb);
+}
+
+std::optional<xvrrp_last_seen> AdvertFilter::last_seen(const xvrrp_vrid_key& key) const {
+  return impl_->last_seen->lookup(key);
+}
+
+void AdvertFilter::forget_last_seen(const xvrrp_vrid_key& key) { impl_->last_seen->erase(key); }
+
+xvrrp_counters AdvertFilter::counters(std::uint32_t slot) const {
+  if (slot >= XVRRP_COUNTER_SLOTS) {
+    throw std::out_of_range("counter slot " + std::to_string(slot) + " >= " +
+                            std::to_string(XVRRP_COUNTER_SLOTS));
+  }
+  xvrrp_counters sum{};
+  for (const auto& c : impl_->counters->lookup_percpu(slot)) {
+    sum.accepted += c.accepted;
+    sum.suppressed += c.suppressed;
+    for (int r = 0; r < XVRRP_REJECT_MAX; ++r) sum.rejected[r] += c.rejected[r];
+  }
+  return sum;
+}
+
+std::optional<xvrrp_jitter> AdvertFilter::jitter(const xvrrp_peer_key& peer) const {
+  return impl_->jitter->lookup(peer);
+}
+
+std::string AdvertFilter::pin_dir() const { return impl_->pin_dir; }
+
+int AdvertFilter::test_run_prog_fd() {
+  Impl& d = *impl_;
+  if (!d.test_skel) {
+    auto skel = d.open_skeleton();
+    skel.load();
+    d.test_skel = std::move(skel);
+  }
+  return bpf_program__fd(d.test_skel->progs.xvrrp_xdp);
+}
+
+}  // namespace xvrrp::bpf

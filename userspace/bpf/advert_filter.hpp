@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// AdvertFilter: the daemon's handle on the XDP advert filter (bpf/xvrrp_xdp.bpf.c)
+// of one router id.
+//
+// Lifecycle
+//  - The constructor mounts bpffs if needed, claims the pin directory
+//    XVRRP_BPFFS_ROOT/<router_id>/ (pins left by a dead daemon of the same router
+//    id are removed; a live one makes it throw), and creates every map, pinned by
+//    name there, from a skeleton whose program is NOT loaded. Maps therefore
+//    exist, and set_instance() writes them, before anything is attached.
+//  - attach(ifindex) opens a second copy of the embedded object with the same
+//    pin root and hands it to libxdp (xdp_program__create({.obj, .prog_name}) +
+//    xdp_program__attach), which loads it; libbpf reuses the pinned maps, so
+//    that program sees the configuration written earlier. Native mode first,
+//    SKB mode as fallback; libxdp's multi-program dispatcher when the kernel
+//    allows it, its legacy single-program attach otherwise. Both are logged.
+//  - The destructor detaches every interface, unpins all maps and removes the
+//    pin directory.
+//
+// Not thread-safe: call from the daemon's event loop only. Errors throw
+// std::runtime_error (or std::system_error) with a message naming the object.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bpf/ring_buffer.hpp"
+#include "xvrrp/abi.h"
+
+struct xvrrp_xdp;
+struct xdp_program;
+
+namespace xvrrp::bpf {
+
+/// How an interface ended up attached.
+struct XdpAttachInfo {
+  int ifindex = 0;
+  bool native = false;      ///< XDP_MODE_NATIVE (else XDP_MODE_SKB)
+  bool dispatcher = false;  ///< libxdp multi-prog dispatcher (else legacy single program)
+};
+
+class AdvertFilter {
+ public:
+  /// router_id: keepalived's global_defs router_id; becomes the pin directory
+  /// name, so it must be a single path component without '/'.
+  explicit AdvertFilter(std::string router_id);
+  AdvertFilter(const AdvertFilter&) = delete;
+  AdvertFilter& operator=(const AdvertFilter&) = delete;
+  ~AdvertFilter();
+
+  /// Installs (or replaces) the config of one VRRP instance and replaces its
+  /// peer set with `peers` (each peer's .vrid must equal `key`). Effective for
+  /// the next packet. key.pad must be zero.
+  void set_instance(const xvrrp_vrid_key& key, const xvrrp_vrid_config& config,
+                    const std::vector<xvrrp_peer_key>& peers);
+  /// Removes config, peers and last_seen of one instance.
+  void remove_instance(const xvrrp_vrid_key& key);
+
+  /// Attaches the program to `ifindex`. Idempotent per ifindex (instances
+  /// sharing an interface share one attachment). Throws when neither native
+  /// nor SKB mode works.
+  void attach(int ifindex);
+  /// Detaches one interface; no-op when it is not attached.
+  void detach(int ifindex);
+  void detach_all();
+  [[nodiscard]] std::vector<XdpAttachInfo> attachments() const;
+
+  /// xvrrp_events epoll fd for the event loop (readable when records wait).
+  [[nodiscard]] int ring_fd() const;
+  /// Non-blocking drain: calls cb(const xvrrp_advert_event&) per record.
+  /// Returns the number of records delivered.
+  std::size_t consume(const RingBuffer::Callback& cb);
+
+  /// xvrrp_last_seen entry of an instance (kept only with XVRRP_CFG_SUPPRESS_DUPS).
+  [[nodiscard]] std::optional<xvrrp_last_seen> last_seen(const xvrrp_vrid_key& key) const;
+  /// Deletes it so the next advert is reported again (on every state change).
+  void forget_last_seen(const xvrrp_vrid_key& key);
+
+  /// Counters of one slot (vrid + 256 for IPv6), summed over all CPUs.
+  [[nodiscard]] xvrrp_counters counters(std::uint32_t slot) const;
+  /// Inter-arrival histogram of one source, if it sent an accepted advert.
+  [[nodiscard]] std::optional<xvrrp_jitter> jitter(const xvrrp_peer_key& peer) const;
+
+  /// XVRRP_BPFFS_ROOT/<router_id>
+  [[nodiscard]] std::string pin_dir() const;
+
+  /// fd of a loaded, unattached copy of the program sharing this filter's
+  /// maps, for BPF_PROG_TEST_RUN (tests, benchmark). Loaded on first call.
+  [[nodiscard]] int test_run_prog_fd();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace xvrrp::bpf

@@ -153,8 +153,8 @@ class Parser {
       if (k == TokenKind::kOpenBrace) ++depth;
       if (k == TokenKind::kCloseBrace && --depth == 0) return;
     }
-    throw ConfigError(opener.where(),
-                      "block '" + opener.text + "' is not closed (expected '}' before end of file)");
+    throw ConfigError(opener.where(), "block '" + opener.text +
+                                          "' is not closed (expected '}' before end of file)");
   }
 
   void unknown(const Statement& st, const std::string& section) {
@@ -177,8 +177,8 @@ class Parser {
   // A keyword that takes exactly `args` arguments and no block.
   static void require_args(const Statement& st, size_t args, const std::string& usage) {
     if (st.has_block) {
-      throw ConfigError(st.where(), "'" + st.keyword().text + "' does not take a block (expected '" +
-                                        usage + "')");
+      throw ConfigError(st.where(), "'" + st.keyword().text +
+                                        "' does not take a block (expected '" + usage + "')");
     }
     if (st.words.size() != args + 1) {
       throw ConfigError(st.where(), "wrong number of arguments to '" + st.keyword().text +
@@ -196,8 +196,8 @@ class Parser {
     for (size_t j = i; ok && j < s.size(); ++j) ok = s[j] >= '0' && s[j] <= '9';
     std::string range = std::to_string(lo) + ".." + std::to_string(hi);
     if (!ok) {
-      throw ConfigError(t.where(), "invalid " + what + " '" + s + "' (expected an integer " +
-                                       range + ")");
+      throw ConfigError(t.where(),
+                        "invalid " + what + " '" + s + "' (expected an integer " + range + ")");
     }
     std::int64_t v = std::stoll(s);
     if (v < lo || v > hi) {
@@ -238,17 +238,19 @@ class Parser {
   // Seconds (decimal allowed, millisecond resolution) to milliseconds.
   static std::uint32_t seconds_ms(const Token& t, std::int64_t max_s, const std::string& what) {
     auto v = fixed_point(t.text, 3);
-    std::string expected = "(expected seconds 0.." + std::to_string(max_s) + ", at most 3 decimals)";
+    std::string expected =
+        "(expected seconds 0.." + std::to_string(max_s) + ", at most 3 decimals)";
     if (!v) throw ConfigError(t.where(), "invalid " + what + " '" + t.text + "' " + expected);
-    if (*v > max_s * 1000) throw ConfigError(t.where(), what + " " + t.text + " out of range " + expected);
+    if (*v > max_s * 1000)
+      throw ConfigError(t.where(), what + " " + t.text + " out of range " + expected);
     return static_cast<std::uint32_t>(*v);
   }
 
   static IpAddress address(const Token& t, const std::string& what) {
     auto a = IpAddress::parse(t.text);
     if (!a) {
-      throw ConfigError(t.where(), "invalid " + what + " '" + t.text +
-                                       "' (expected an IPv4 or IPv6 address)");
+      throw ConfigError(t.where(),
+                        "invalid " + what + " '" + t.text + "' (expected an IPv4 or IPv6 address)");
     }
     return *a;
   }
@@ -259,7 +261,8 @@ class Parser {
         s.find_first_of("/ \t:") != std::string::npos) {
       throw ConfigError(t.where(), "invalid " + what + " '" + s +
                                        "' (expected an interface name of 1.." +
-                                       std::to_string(IFNAMSIZ - 1) + " characters without '/', ':' "
+                                       std::to_string(IFNAMSIZ - 1) +
+                                       " characters without '/', ':' "
                                        "or spaces)");
     }
     return s;
@@ -271,9 +274,8 @@ class Parser {
       throw ConfigError(st.where(), "'" + st.keyword().text + "' does not take a block");
     }
     if (st.words.size() < 2) {
-      throw ConfigError(st.where(), "'" + st.keyword().text +
-                                        "' needs a command (expected '" + st.keyword().text +
-                                        " \"SCRIPT ARGS\"')");
+      throw ConfigError(st.where(), "'" + st.keyword().text + "' needs a command (expected '" +
+                                        st.keyword().text + " \"SCRIPT ARGS\"')");
     }
     if (st.words.size() == 2) return st.words[1].text;
     std::string cmd;
@@ -515,8 +517,8 @@ class Parser {
       const std::string& opt = w[i].text;
       auto value = [&]() -> const Token& {
         if (i + 1 >= w.size()) {
-          throw ConfigError(w[i].where(), "'" + opt + "' needs a value (expected '" + opt +
-                                              " VALUE')");
+          throw ConfigError(w[i].where(),
+                            "'" + opt + "' needs a value (expected '" + opt + " VALUE')");
         }
         return w[++i];
       };
@@ -531,8 +533,8 @@ class Parser {
         } else {
           IpAddress a = address(b, "broadcast address");
           if (!a.is_v4()) {
-            throw ConfigError(b.where(), "invalid broadcast address '" + b.text +
-                                             "' (expected an IPv4 address)");
+            throw ConfigError(
+                b.where(), "invalid broadcast address '" + b.text + "' (expected an IPv4 address)");
           }
           v.broadcast = a;
         }
@@ -547,8 +549,8 @@ class Parser {
                                            std::to_string(IFNAMSIZ - 1) + " characters)");
         }
         v.label = l.text;
-      } else if (opt == "no_track" || opt == "nodad" || opt == "noprefixroute" ||
-                 opt == "home" || opt == "autojoin") {
+      } else if (opt == "no_track" || opt == "nodad" || opt == "noprefixroute" || opt == "home" ||
+                 opt == "autojoin") {
         cfg_.warnings.push_back(w[i].where() + ": warning: address option '" + opt +
                                 "' is not supported, ignored");
       } else {
@@ -576,8 +578,9 @@ class Parser {
     while (auto st = next_statement(&opener)) {
       const Words& w = st->words;
       if (st->has_block) {
-        throw ConfigError(st->where(), "unexpected '{' in unicast_peer (expected 'ADDR [min_ttl N] "
-                                       "[max_ttl N]')");
+        throw ConfigError(st->where(),
+                          "unexpected '{' in unicast_peer (expected 'ADDR [min_ttl N] "
+                          "[max_ttl N]')");
       }
       UnicastPeer peer;
       peer.addr = address(w[0], "unicast_peer address");
@@ -655,8 +658,9 @@ class Parser {
     for (const auto& v : in.vips) {
       if (!v.advertised) continue;
       if (family != AF_UNSPEC && v.addr.family != family) {
-        throw ConfigError(v.where, prefix + "virtual_ipaddress mixes IPv4 and IPv6 (expected one "
-                                            "address family per instance)");
+        throw ConfigError(v.where, prefix +
+                                       "virtual_ipaddress mixes IPv4 and IPv6 (expected one "
+                                       "address family per instance)");
       }
       family = v.addr.family;
     }
@@ -672,7 +676,8 @@ class Parser {
       if (v.dev.empty()) v.dev = in.interface;
     }
     // Advertised VIPs first (they make up the advert), then excluded ones.
-    std::stable_partition(in.vips.begin(), in.vips.end(), [](const Vip& v) { return v.advertised; });
+    std::stable_partition(in.vips.begin(), in.vips.end(),
+                          [](const Vip& v) { return v.advertised; });
 
     if (p.version_tok) {
       if (in.version == 2 && family == AF_INET6) {
@@ -707,8 +712,9 @@ class Parser {
       in.auth_pass.fill(0);
     }
     if (p.auth_type_tok && !p.auth_pass_tok) {
-      throw ConfigError(p.auth_type_tok->where(),
-                        prefix + "auth_type PASS without auth_pass (expected 'auth_pass PASSWORD')");
+      throw ConfigError(
+          p.auth_type_tok->where(),
+          prefix + "auth_type PASS without auth_pass (expected 'auth_pass PASSWORD')");
     }
     if (in.auth_type != 0 && in.version == 3) {
       // RFC 5798 removed authentication; keepalived ignores it for v3 too.

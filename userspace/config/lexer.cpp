@@ -116,8 +116,9 @@ class Tokenizer {
           }
         }
         if (!closed) {
-          throw ConfigError(name + ":" + std::to_string(line_no),
-                            "unterminated quoted string (expected a closing '\"' on the same line)");
+          throw ConfigError(
+              name + ":" + std::to_string(line_no),
+              "unterminated quoted string (expected a closing '\"' on the same line)");
         }
         make(TokenKind::kWord, std::move(s), true);
       } else {
@@ -143,8 +144,9 @@ class Tokenizer {
   void include(const std::vector<Token>& line) {
     const Token& kw = line[0];
     if (line.size() != 2 || line[1].kind != TokenKind::kWord) {
-      throw ConfigError(kw.where(), "include takes one file name or glob pattern (expected "
-                                    "'include PATTERN')");
+      throw ConfigError(kw.where(),
+                        "include takes one file name or glob pattern (expected "
+                        "'include PATTERN')");
     }
     std::string pattern = line[1].text;
     if (!pattern.empty() && pattern[0] != '/') {
@@ -165,8 +167,7 @@ class Tokenizer {
       if (pattern.find_first_of("*?[{") == std::string::npos) {
         throw ConfigError(kw.where(), "include " + line[1].text + ": no such file");
       }
-      warnings_.push_back(kw.where() + ": warning: include " + line[1].text +
-                          " matched no files");
+      warnings_.push_back(kw.where() + ": warning: include " + line[1].text + " matched no files");
       return;
     }
     // glob() sorts matches already; files are spliced in that order.

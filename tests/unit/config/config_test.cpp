@@ -1,0 +1,557 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config/config.hpp"
+
+#include <gtest/gtest.h>
+#include <linux/rtnetlink.h>
+#include <unistd.h>
+
+#include <string>
+
+namespace xvrrp::config {
+namespace {
+
+const std::string kData = XVRRP_CONFIG_TEST_DATA;
+
+std::string pass_of(const Instance& in) {
+  return std::string(reinterpret_cast<const char*>(in.auth_pass.data()),
+                     strnlen(reinterpret_cast<const char*>(in.auth_pass.data()), 8));
+}
+
+// The error text for `text` parsed as "t.conf", or "" when it parses.
+std::string error_of(const std::string& text) {
+  try {
+    parse_string(text, "t.conf");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+bool has_warning(const Config& c, const std::string& needle) {
+  for (const auto& w : c.warnings) {
+    if (w.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// A valid instance body; tests append or substitute lines.
+std::string instance(const std::string& extra, const std::string& name = "vi",
+                     const std::string& vrid = "51") {
+  return "vrrp_instance " + name + " {\n  interface eth0\n  virtual_router_id " + vrid + "\n" +
+         extra + "}\n";
+}
+
+void check_seed(const Config& c, const std::string& router_id, bool master, int priority,
+                const char* peer, const std::string& file) {
+  EXPECT_EQ(c.global.router_id, router_id);
+  ASSERT_EQ(c.instances.size(), 1u);
+  const Instance& in = c.instances[0];
+  EXPECT_EQ(in.name, "service-100");
+  EXPECT_EQ(in.where, file + ":5");
+  EXPECT_EQ(in.initial_master, master);
+  EXPECT_EQ(in.interface, "eth0");
+  EXPECT_EQ(in.vrid, 100);
+  EXPECT_EQ(in.priority, priority);
+  EXPECT_EQ(in.advert_int_cs, 100);
+  EXPECT_EQ(in.version, 2);
+  EXPECT_EQ(in.auth_type, 1);
+  EXPECT_EQ(pass_of(in), "4h[-/BhJ");
+  ASSERT_EQ(in.vips.size(), 1u);
+  const Vip& v = in.vips[0];
+  EXPECT_EQ(v.addr, *IpAddress::parse("192.0.2.100"));
+  EXPECT_EQ(v.prefix_len, 24);
+  ASSERT_TRUE(v.broadcast.has_value());
+  EXPECT_EQ(*v.broadcast, *IpAddress::parse("192.0.2.255"));
+  EXPECT_EQ(v.dev, "dummy0");
+  EXPECT_EQ(v.scope, RT_SCOPE_UNIVERSE);
+  EXPECT_EQ(v.label, "");
+  EXPECT_TRUE(v.advertised);
+  EXPECT_EQ(v.where, file + ":18");
+  ASSERT_EQ(in.unicast_peers.size(), 1u);
+  EXPECT_EQ(in.unicast_peers[0].addr, *IpAddress::parse(peer));
+  EXPECT_EQ(in.unicast_peers[0].min_ttl, 0);
+  EXPECT_EQ(in.unicast_peers[0].max_ttl, 255);
+  EXPECT_FALSE(in.unicast_src_ip.has_value());
+  ASSERT_EQ(in.tracked.size(), 2u);
+  EXPECT_EQ(in.tracked[0].name, "eth0");
+  EXPECT_EQ(in.tracked[0].weight, 0);
+  EXPECT_EQ(in.tracked[1].name, "dummy0");
+  EXPECT_TRUE(in.preempt);
+  EXPECT_EQ(in.preempt_delay_ns, 0);
+  EXPECT_EQ(in.garp_master_delay_ms, 5000u);
+  EXPECT_EQ(in.garp_master_repeat, 5u);
+  EXPECT_EQ(in.garp_master_refresh_ms, 0u);
+  EXPECT_EQ(in.garp_master_refresh_repeat, 1u);
+  EXPECT_FALSE(in.check_unicast_src);
+  EXPECT_EQ(in.unicast_ttl, 255);
+  EXPECT_EQ(in.family(), AF_INET);
+  ASSERT_EQ(c.warnings.size(), 1u);
+  EXPECT_EQ(c.warnings[0], file +
+                               ":14: warning: auth_pass is 32 characters long; only the first 8 "
+                               "are used (as keepalived)");
+}
+
+TEST(ConfigSeed, Server1Verbatim) {
+  std::string file = kData + "/server-1.keepalived.conf";
+  check_seed(load(file), "server-1", true, 100, "192.0.2.6", file);
+}
+
+TEST(ConfigSeed, Server2Verbatim) {
+  std::string file = kData + "/server-2.keepalived.conf";
+  check_seed(load(file), "server2-2", false, 50, "192.0.2.5", file);
+}
+
+TEST(ConfigSeed, SameInstanceComparesEqualExceptChangedFields) {
+  Config a = load(kData + "/server-1.keepalived.conf");
+  Config b = load(kData + "/server-2.keepalived.conf");
+  EXPECT_FALSE(a.instances[0] == b.instances[0]);
+  EXPECT_EQ(describe_diff(a.instances[0], b.instances[0]),
+            "state 1 -> 0, priority 100 -> 50, unicast_peer changed");
+  EXPECT_TRUE(a.instances[0] == a.instances[0]);
+  EXPECT_EQ(describe_diff(a.instances[0], a.instances[0]), "");
+}
+
+TEST(ConfigEquality, MovedLinesDoNotCountAsChange) {
+  Config a = parse_string(instance("  virtual_ipaddress {\n 192.0.2.1/24\n }\n"), "a.conf");
+  Config b = parse_string(
+      "\n\n# moved\n" + instance("  virtual_ipaddress {\n\n 192.0.2.1/24\n }\n"), "b.conf");
+  EXPECT_NE(a.instances[0].where, b.instances[0].where);
+  EXPECT_TRUE(a.instances[0] == b.instances[0]);
+  Config c =
+      parse_string(instance("  virtual_ipaddress {\n 192.0.2.1/24 label eth0:1\n }\n"), "c.conf");
+  EXPECT_FALSE(a.instances[0] == c.instances[0]);
+  EXPECT_EQ(describe_diff(a.instances[0], c.instances[0]), "virtual_ipaddress changed");
+}
+
+TEST(ConfigDefaults, MinimalInstance) {
+  Config c = parse_string(instance("virtual_ipaddress {\n192.0.2.1\n}\n"), "t.conf");
+  char host[256] = "";
+  ASSERT_EQ(gethostname(host, sizeof host), 0);
+  EXPECT_EQ(c.global.router_id, host);
+  const Instance& in = c.instances.at(0);
+  EXPECT_FALSE(in.initial_master);
+  EXPECT_EQ(in.priority, 100);
+  EXPECT_EQ(in.advert_int_cs, 100);
+  EXPECT_EQ(in.version, 2);
+  EXPECT_EQ(in.auth_type, 0);
+  EXPECT_EQ(in.vips.at(0).prefix_len, 32);
+  EXPECT_EQ(in.vips.at(0).dev, "eth0");
+  EXPECT_FALSE(in.vips.at(0).broadcast.has_value());
+  EXPECT_TRUE(c.warnings.empty());
+}
+
+TEST(ConfigValues, FractionalAdvertIntForV3) {
+  Config c = parse_string(instance("version 3\nadvert_int 0.01\n"
+                                   "virtual_ipaddress {\n192.0.2.1/24\n}\n"),
+                          "t.conf");
+  EXPECT_EQ(c.instances.at(0).advert_int_cs, 1);
+  EXPECT_EQ(c.instances.at(0).version, 3);
+  c = parse_string(instance("advert_int 40.95\nversion 3\n"), "t.conf");
+  EXPECT_EQ(c.instances.at(0).advert_int_cs, 4095);
+  c = parse_string("global_defs {\nvrrp_version 3\n}\n" + instance("advert_int 1.250\n"), "t.conf");
+  EXPECT_EQ(c.instances.at(0).advert_int_cs, 125);
+  EXPECT_EQ(c.instances.at(0).version, 3);
+}
+
+TEST(ConfigValues, GlobalsAndOverrides) {
+  Config c = parse_string(
+      "global_defs {\n router_id r1\n vrrp_garp_master_delay 2\n vrrp_garp_master_repeat 3\n"
+      " vrrp_garp_master_refresh 60\n vrrp_garp_master_refresh_repeat 2\n"
+      " vrrp_check_unicast_src\n enable_script_security\n script_user root\n}\n" +
+          instance("garp_master_delay 1\ngarp_master_repeat 7\n", "x", "1") +
+          instance("garp_master_refresh 0.5\ngarp_master_refresh_repeat 4\n", "y", "2"),
+      "t.conf");
+  EXPECT_TRUE(c.warnings.size() == 2u);  // two instances without VIPs
+  const Instance& x = c.instances.at(0);
+  const Instance& y = c.instances.at(1);
+  EXPECT_EQ(x.garp_master_delay_ms, 1000u);
+  EXPECT_EQ(x.garp_master_repeat, 7u);
+  EXPECT_EQ(x.garp_master_refresh_ms, 60000u);
+  EXPECT_EQ(x.garp_master_refresh_repeat, 2u);
+  EXPECT_TRUE(x.check_unicast_src);
+  EXPECT_EQ(y.garp_master_delay_ms, 2000u);
+  EXPECT_EQ(y.garp_master_repeat, 3u);
+  EXPECT_EQ(y.garp_master_refresh_ms, 500u);
+  EXPECT_EQ(y.garp_master_refresh_repeat, 4u);
+}
+
+TEST(ConfigValues, GlobalDefsAfterInstanceStillApply) {
+  Config c = parse_string(instance("") + "global_defs {\nvrrp_garp_master_repeat 9\n}\n", "t.conf");
+  EXPECT_EQ(c.instances.at(0).garp_master_repeat, 9u);
+}
+
+TEST(ConfigValues, FullInstance) {
+  Config c = parse_string(instance(R"(state BACKUP
+priority 255
+nopreempt
+preempt_delay 2.5
+unicast_src_ip 192.0.2.5
+unicast_ttl 64
+check_unicast_src
+unicast_peer {
+  192.0.2.6 min_ttl 250 max_ttl 255
+  192.0.2.7
+}
+virtual_ipaddress {
+  192.0.2.100/24 brd + dev veth1 scope link label veth1:vip
+  192.0.2.101/32 scope 200
+}
+virtual_ipaddress_excluded {
+  2001:db8::1/64 dev veth2 scope host
+}
+track_interface {
+  eth0 weight -20
+  eth1 weight 253
+  eth2
+}
+)"),
+                          "t.conf");
+  const Instance& in = c.instances.at(0);
+  EXPECT_EQ(in.priority, 255);
+  EXPECT_FALSE(in.preempt);
+  EXPECT_EQ(in.preempt_delay_ns, 2'500'000'000);
+  EXPECT_EQ(*in.unicast_src_ip, *IpAddress::parse("192.0.2.5"));
+  EXPECT_EQ(in.unicast_ttl, 64);
+  EXPECT_TRUE(in.check_unicast_src);
+  ASSERT_EQ(in.unicast_peers.size(), 2u);
+  EXPECT_EQ(in.unicast_peers[0].min_ttl, 250);
+  EXPECT_EQ(in.unicast_peers[0].max_ttl, 255);
+  ASSERT_EQ(in.vips.size(), 3u);
+  EXPECT_EQ(*in.vips[0].broadcast, *IpAddress::parse("192.0.2.255"));
+  EXPECT_EQ(in.vips[0].dev, "veth1");
+  EXPECT_EQ(in.vips[0].scope, RT_SCOPE_LINK);
+  EXPECT_EQ(in.vips[0].label, "veth1:vip");
+  EXPECT_EQ(in.vips[1].scope, RT_SCOPE_SITE);
+  EXPECT_EQ(in.vips[1].dev, "eth0");
+  EXPECT_FALSE(in.vips[2].advertised);
+  EXPECT_EQ(in.vips[2].addr.family, AF_INET6);
+  EXPECT_EQ(in.vips[2].prefix_len, 64);
+  EXPECT_EQ(in.vips[2].scope, RT_SCOPE_HOST);
+  EXPECT_EQ(in.family(), AF_INET);
+  ASSERT_EQ(in.tracked.size(), 3u);
+  EXPECT_EQ(in.tracked[0].weight, -20);
+  EXPECT_EQ(in.tracked[1].weight, 253);
+  EXPECT_EQ(in.tracked[2].weight, 0);
+  EXPECT_TRUE(c.warnings.empty()) << c.warnings.at(0);
+}
+
+TEST(ConfigValues, Ipv6InstanceDefaultsToVersion3) {
+  Config c = parse_string(instance("virtual_ipaddress {\n2001:db8::10\n}\n"
+                                   "unicast_peer {\n2001:db8::2\n}\n"),
+                          "t.conf");
+  const Instance& in = c.instances.at(0);
+  EXPECT_EQ(in.version, 3);
+  EXPECT_EQ(in.family(), AF_INET6);
+  EXPECT_EQ(in.vips.at(0).prefix_len, 128);
+}
+
+TEST(ConfigValues, SameVridOnOtherFamilyOrInterfaceIsFine) {
+  Config c = parse_string(instance("virtual_ipaddress {\n192.0.2.1\n}\n", "v4", "7") +
+                              instance("virtual_ipaddress {\n2001:db8::1\n}\n", "v6", "7") +
+                              "vrrp_instance other { interface eth1\n virtual_router_id 7\n"
+                              "virtual_ipaddress { 192.0.2.2 }\n}\n",
+                          "t.conf");
+  EXPECT_EQ(c.instances.size(), 3u);
+}
+
+TEST(ConfigSyntax, BracesWithoutWhitespaceAndOnNextLine) {
+  Config c = parse_string(
+      "global_defs{router_id \"a b\"}\n"
+      "vrrp_instance vi\n{\ninterface eth0\nvirtual_router_id 3\n"
+      "virtual_ipaddress{192.0.2.1/24 dev eth0}\ntrack_interface{\neth1 weight 5}}\n",
+      "t.conf");
+  EXPECT_EQ(c.global.router_id, "a b");
+  const Instance& in = c.instances.at(0);
+  EXPECT_EQ(in.vrid, 3);
+  ASSERT_EQ(in.vips.size(), 1u);
+  EXPECT_EQ(in.vips[0].prefix_len, 24);
+  ASSERT_EQ(in.tracked.size(), 1u);
+  EXPECT_EQ(in.tracked[0].weight, 5);
+}
+
+TEST(ConfigSyntax, CommentsWithHashAndBang) {
+  Config c = parse_string(
+      "! keepalived style\n# shell style\nglobal_defs { # trailing\n"
+      "  router_id r ! also trailing\n}\n",
+      "t.conf");
+  EXPECT_EQ(c.global.router_id, "r");
+  EXPECT_TRUE(c.warnings.empty());
+}
+
+TEST(ConfigSyntax, QuotedStringsKeepShellSpecials) {
+  Config c = parse_string(
+      instance(R"(notify_master "/usr/local/bin/notify.sh 'a b' $HOME; echo # ! > /tmp/x"
+notify_backup /bin/echo backup "two words"
+notify_fault /bin/true
+notify "/bin/logger -t vrrp"
+notify_stop "/bin/echo \"quoted\" \\ done"
+authentication {
+  auth_type PASS
+  auth_pass "a b#!$c"
+}
+)"),
+      "t.conf");
+  const Instance& in = c.instances.at(0);
+  EXPECT_EQ(in.notify_master, "/usr/local/bin/notify.sh 'a b' $HOME; echo # ! > /tmp/x");
+  EXPECT_EQ(in.notify_backup, "/bin/echo backup \"two words\"");
+  EXPECT_EQ(in.notify_fault, "/bin/true");
+  EXPECT_EQ(in.notify, "/bin/logger -t vrrp");
+  EXPECT_EQ(in.notify_stop, "/bin/echo \"quoted\" \\ done");
+  EXPECT_EQ(pass_of(in), "a b#!$c");
+}
+
+TEST(ConfigSyntax, UnknownKeywordsWarnAndSkipBlocks) {
+  Config c = parse_string(
+      "vrrp_script chk { script \"x\" interval 2 }\n"  // line 1
+      "static_ipaddress {\n"                           // line 2
+      "  192.0.2.9/24 dev eth0 { nested }\n"
+      "}\n"
+      "global_defs {\n"                         // line 5
+      "  notification_email {\n    a@b\n  }\n"  // line 6
+      "  vrrp_strict\n"                         // line 9
+      "  router_id kept\n"
+      "}\n" +
+          instance("  track_script {\n    chk\n  }\n  use_vmac\n  priority 90\n"),  // 12..
+      "t.conf");
+  EXPECT_EQ(c.global.router_id, "kept");
+  ASSERT_EQ(c.instances.size(), 1u);
+  EXPECT_EQ(c.instances[0].priority, 90);
+  std::vector<std::string> expected = {
+      "t.conf:1: warning: unknown keyword 'vrrp_script' in top level, ignored",
+      "t.conf:2: warning: unknown keyword 'static_ipaddress' in top level, ignored",
+      "t.conf:6: warning: unknown keyword 'notification_email' in global_defs, ignored",
+      "t.conf:9: warning: unknown keyword 'vrrp_strict' in global_defs, ignored",
+      "t.conf:15: warning: unknown keyword 'track_script' in vrrp_instance, ignored",
+      "t.conf:18: warning: unknown keyword 'use_vmac' in vrrp_instance, ignored",
+      "t.conf:12: warning: vrrp_instance vi: no virtual_ipaddress",
+  };
+  EXPECT_EQ(c.warnings, expected);
+}
+
+TEST(ConfigWarnings, NopreemptWithStateMaster) {
+  Config c = parse_string(instance("state MASTER\nnopreempt\nvirtual_ipaddress {\n192.0.2.1\n}\n"),
+                          "t.conf");
+  ASSERT_EQ(c.warnings.size(), 1u);
+  EXPECT_EQ(c.warnings[0],
+            "t.conf:5: warning: vrrp_instance vi: nopreempt needs state BACKUP (keepalived "
+            "ignores it with state MASTER)");
+  EXPECT_FALSE(c.instances[0].preempt);
+}
+
+TEST(ConfigWarnings, Priority255WithNopreemptIsFine) {
+  Config c = parse_string(instance("priority 255\nnopreempt\nvirtual_ipaddress {\n192.0.2.1\n}\n"),
+                          "t.conf");
+  EXPECT_TRUE(c.warnings.empty());
+}
+
+TEST(ConfigWarnings, AuthenticationIgnoredForV3) {
+  Config c = parse_string(instance("version 3\nauthentication {\nauth_type PASS\nauth_pass x\n}\n"
+                                   "virtual_ipaddress {\n192.0.2.1\n}\n"),
+                          "t.conf");
+  EXPECT_EQ(c.instances[0].auth_type, 0);
+  EXPECT_TRUE(has_warning(c, "t.conf:6: warning: vrrp_instance vi: authentication is not part"));
+}
+
+struct ErrorCase {
+  std::string text;
+  std::string message;
+};
+
+class ConfigErrorMessages : public ::testing::TestWithParam<ErrorCase> {};
+
+TEST_P(ConfigErrorMessages, MessageNamesFileLineAndExpectation) {
+  EXPECT_EQ(error_of(GetParam().text), GetParam().message);
+}
+
+const std::string kVip = "virtual_ipaddress {\n192.0.2.1\n}\n";
+
+INSTANTIATE_TEST_SUITE_P(
+    All, ConfigErrorMessages,
+    ::testing::Values(
+        ErrorCase{instance("", "vi", "300"),
+                  "t.conf:3: error: virtual_router_id 300 out of range (expected 1..255)"},
+        ErrorCase{instance("", "vi", "0"),
+                  "t.conf:3: error: virtual_router_id 0 out of range (expected 1..255)"},
+        ErrorCase{instance("", "vi", "abc"),
+                  "t.conf:3: error: invalid virtual_router_id 'abc' (expected an integer 1..255)"},
+        ErrorCase{instance("priority 0\n"),
+                  "t.conf:4: error: priority 0 out of range (expected 1..255)"},
+        ErrorCase{instance("priority 256\n"),
+                  "t.conf:4: error: priority 256 out of range (expected 1..255)"},
+        ErrorCase{instance("state master\n"),
+                  "t.conf:4: error: invalid state 'master' (expected MASTER or BACKUP)"},
+        ErrorCase{instance("version 4\n"),
+                  "t.conf:4: error: version 4 out of range (expected 2..3)"},
+        ErrorCase{"vrrp_instance vi {\nvirtual_router_id 1\n}\n",
+                  "t.conf:1: error: vrrp_instance vi: missing interface (expected 'interface "
+                  "IFNAME')"},
+        ErrorCase{"vrrp_instance vi {\ninterface eth0\n}\n",
+                  "t.conf:1: error: vrrp_instance vi: missing virtual_router_id (expected "
+                  "'virtual_router_id 1..255')"},
+        ErrorCase{instance("advert_int 0.5\n"),
+                  "t.conf:4: error: advert_int 0.5 invalid for VRRPv2 (expected an integer "
+                  "number of seconds 1..255)"},
+        ErrorCase{instance("advert_int 256\n"),
+                  "t.conf:4: error: advert_int 256 invalid for VRRPv2 (expected an integer "
+                  "number of seconds 1..255)"},
+        ErrorCase{instance("version 3\nadvert_int 41\n"),
+                  "t.conf:5: error: advert_int 41 out of range for VRRPv3 (expected 0.01..40.95 "
+                  "in steps of 0.01)"},
+        ErrorCase{instance("version 3\nadvert_int 0\n"),
+                  "t.conf:5: error: advert_int 0 out of range for VRRPv3 (expected 0.01..40.95 "
+                  "in steps of 0.01)"},
+        ErrorCase{instance("version 3\nadvert_int 0.005\n"),
+                  "t.conf:5: error: invalid advert_int '0.005' (expected seconds: an integer "
+                  "1..255 for VRRPv2, 0.01..40.95 in steps of 0.01 for VRRPv3)"},
+        ErrorCase{instance("authentication {\nauth_type AH\n}\n"),
+                  "t.conf:5: error: auth_type AH is not supported (expected PASS)"},
+        ErrorCase{instance("authentication {\nauth_type PASS\n}\n"),
+                  "t.conf:5: error: vrrp_instance vi: auth_type PASS without auth_pass (expected "
+                  "'auth_pass PASSWORD')"},
+        ErrorCase{instance("virtual_ipaddress {\n192.0.2.300/24\n}\n"),
+                  "t.conf:5: error: invalid virtual address '192.0.2.300' (expected an IPv4 or "
+                  "IPv6 address)"},
+        ErrorCase{instance("virtual_ipaddress {\n192.0.2.1/33\n}\n"),
+                  "t.conf:5: error: prefix length 33 out of range (expected 0..32)"},
+        ErrorCase{instance("virtual_ipaddress {\n2001:db8::1/129\n}\n"),
+                  "t.conf:5: error: prefix length 129 out of range (expected 0..128)"},
+        ErrorCase{instance("virtual_ipaddress {\n192.0.2.1/\n}\n"),
+                  "t.conf:5: error: invalid prefix length '' (expected an integer 0..32)"},
+        ErrorCase{instance("virtual_ipaddress {\n192.0.2.1 brd\n}\n"),
+                  "t.conf:5: error: 'brd' needs a value (expected 'brd VALUE')"},
+        ErrorCase{instance("virtual_ipaddress {\n192.0.2.1 scope galaxy\n}\n"),
+                  "t.conf:5: error: invalid scope 'galaxy' (expected global, site, link, host, "
+                  "nowhere or 0..255)"},
+        ErrorCase{instance("virtual_ipaddress {\n192.0.2.1 colour blue\n}\n"),
+                  "t.conf:5: error: unknown address option 'colour' (expected brd, dev, scope or "
+                  "label)"},
+        ErrorCase{instance("virtual_ipaddress {\n192.0.2.1\n2001:db8::1\n}\n"),
+                  "t.conf:6: error: virtual_ipaddress mixes IPv4 and IPv6 addresses (expected "
+                  "one address family per block)"},
+        ErrorCase{instance(kVip + "virtual_ipaddress {\n2001:db8::1\n}\n"),
+                  "t.conf:8: error: vrrp_instance vi: virtual_ipaddress mixes IPv4 and IPv6 "
+                  "(expected one address family per instance)"},
+        ErrorCase{instance(kVip + "unicast_peer {\n2001:db8::2\n}\n"),
+                  "t.conf:1: error: vrrp_instance vi: unicast_peer 2001:db8::2 is IPv6 (expected "
+                  "IPv4 like the virtual addresses)"},
+        ErrorCase{instance(kVip + "unicast_src_ip 2001:db8::2\n"),
+                  "t.conf:1: error: vrrp_instance vi: unicast_src_ip 2001:db8::2 is IPv6 "
+                  "(expected IPv4 like the virtual addresses)"},
+        ErrorCase{instance("unicast_peer {\n192.0.2.7 min_ttl 300\n}\n"),
+                  "t.conf:5: error: min_ttl 300 out of range (expected 0..255)"},
+        ErrorCase{instance("unicast_peer {\n192.0.2.7 min_ttl 200 max_ttl 100\n}\n"),
+                  "t.conf:5: error: unicast_peer min_ttl 200 above max_ttl 100 (expected "
+                  "min_ttl <= max_ttl)"},
+        ErrorCase{instance("track_interface {\neth1 weight 254\n}\n"),
+                  "t.conf:5: error: weight 254 out of range (expected -253..253)"},
+        ErrorCase{instance("track_interface {\neth1 reverse\n}\n"),
+                  "t.conf:5: error: unexpected 'reverse' in track_interface (expected 'IFNAME "
+                  "[weight -253..253]')"},
+        ErrorCase{instance("preempt_delay 1001\n"),
+                  "t.conf:4: error: preempt_delay 1001 out of range (expected seconds 0..1000, at "
+                  "most 3 decimals)"},
+        ErrorCase{instance("unicast_ttl 0\n"),
+                  "t.conf:4: error: unicast_ttl 0 out of range (expected 1..255)"},
+        ErrorCase{instance("version 2\nvirtual_ipaddress {\n2001:db8::1\n}\n"),
+                  "t.conf:4: error: vrrp_instance vi: VRRPv2 cannot protect IPv6 addresses "
+                  "(expected version 3)"},
+        ErrorCase{instance(kVip) + instance(kVip, "vi", "52"),
+                  "t.conf:8: error: duplicate vrrp_instance name 'vi' (expected unique names; "
+                  "first defined at t.conf:1)"},
+        ErrorCase{instance(kVip, "a") + instance(kVip, "b"),
+                  "t.conf:8: error: vrrp_instance b: virtual_router_id 51 on eth0 (IPv4) "
+                  "already used by vrrp_instance a at t.conf:1 (expected a unique "
+                  "virtual_router_id per interface and address family)"},
+        ErrorCase{instance("interface eth0123456789abcdef\n"),
+                  "t.conf:4: error: invalid interface 'eth0123456789abcdef' (expected an "
+                  "interface name of 1..15 characters without '/', ':' or spaces)"},
+        ErrorCase{instance("priority\n"),
+                  "t.conf:4: error: wrong number of arguments to 'priority' (expected 'priority "
+                  "1..255')"},
+        ErrorCase{instance("notify_master\n"),
+                  "t.conf:4: error: 'notify_master' needs a command (expected 'notify_master "
+                  "\"SCRIPT ARGS\"')"},
+        ErrorCase{"global_defs {\nvrrp_version 4\n}\n",
+                  "t.conf:2: error: vrrp_version 4 out of range (expected 2..3)"},
+        ErrorCase{"global_defs {\nrouter_id x\n",
+                  "t.conf:1: error: block 'global_defs' is not "
+                  "closed (expected '}' before end of file)"},
+        ErrorCase{"}\n", "t.conf:1: error: unexpected '}' (expected a keyword)"},
+        ErrorCase{"global_defs {\nrouter_id \"x\n}\n",
+                  "t.conf:2: error: unterminated quoted string (expected a closing '\"' on the "
+                  "same line)"},
+        ErrorCase{"vrrp_instance {\n}\n",
+                  "t.conf:1: error: wrong number of arguments to "
+                  "'vrrp_instance' (expected 'vrrp_instance NAME {')"}));
+
+TEST(ConfigErrors, Ipv6WithGlobalVersion2UsesV3AndWarns) {
+  Config c = parse_string(
+      "global_defs {\nvrrp_version 2\n}\n" + instance("virtual_ipaddress {\n2001:db8::1\n}\n"),
+      "t.conf");
+  EXPECT_EQ(c.instances.at(0).version, 3);
+  EXPECT_TRUE(has_warning(c, "t.conf:4: warning: vrrp_instance vi: IPv6 instance uses VRRPv3"));
+}
+
+TEST(ConfigErrors, MissingFile) {
+  try {
+    load(kData + "/no-such.conf");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              kData + "/no-such.conf: error: cannot read: No such file or directory");
+  }
+}
+
+TEST(ConfigInclude, GlobsRelativeToIncludingFile) {
+  std::string main = kData + "/include/main.conf";
+  Config c = load(main);
+  EXPECT_EQ(c.global.router_id, "incl");
+  ASSERT_EQ(c.instances.size(), 2u);
+  EXPECT_EQ(c.instances[0].name, "a");
+  EXPECT_EQ(c.instances[1].name, "b");
+  EXPECT_EQ(c.instances[0].where, kData + "/include/conf.d/10-a.conf:1");
+  ASSERT_EQ(c.instances[1].vips.size(), 1u);
+  EXPECT_EQ(c.instances[1].vips[0].addr, *IpAddress::parse("192.0.2.20"));
+  EXPECT_EQ(c.instances[1].vips[0].where, kData + "/include/conf.d/../vips-b.inc:2");
+  ASSERT_EQ(c.warnings.size(), 1u);
+  EXPECT_EQ(c.warnings[0], main + ":5: warning: include conf.d/none-*.conf matched no files");
+}
+
+TEST(ConfigInclude, LoopIsDetected) {
+  try {
+    load(kData + "/loop/a.conf");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    std::string what = e.what();
+    EXPECT_EQ(e.where(), kData + "/loop/b.conf:2");
+    EXPECT_NE(what.find("error: include loop: "), std::string::npos) << what;
+    EXPECT_NE(what.find("a.conf -> "), std::string::npos) << what;
+  }
+}
+
+TEST(ConfigInclude, SelfIncludeIsALoop) {
+  try {
+    load(kData + "/loop/self.conf");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.where(), kData + "/loop/self.conf:1");
+  }
+}
+
+TEST(ConfigInclude, MissingLiteralFileIsAnError) {
+  try {
+    load(kData + "/loop/missing.conf");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              kData + "/loop/missing.conf:3: error: include does-not-exist.conf: no such file");
+  }
+}
+
+TEST(ConfigInclude, ParseStringResolvesAgainstItsName) {
+  Config c = parse_string("include conf.d/*.conf\n", kData + "/include/virtual.conf");
+  EXPECT_EQ(c.instances.size(), 2u);
+}
+
+}  // namespace
+}  // namespace xvrrp::config

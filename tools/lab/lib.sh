@@ -443,3 +443,121 @@ lab_host_of_mac() {
   for h in s1 s2 c1; do [[ ${LAB_MAC[$h]} == "$m" ]] && { echo "$h"; return 0; }; done
   echo "-"
 }
+
+# ---------------------------------------------------------------------------
+# Scenarios
+
+lab_host_name() { case $1 in s1) echo server-1 ;; s2) echo server-2 ;; "") echo none ;; *) echo "$1" ;; esac; }
+
+# One scenario run from a fresh topology: steady state with server-1 MASTER, the
+# event, the VIP measured from client-1 until it answers again. Uses:
+#   LAB_IMPL_S1 / LAB_IMPL_S2   daemon per server (default LAB_IMPL)
+#   LAB_PROBE                   xvrrp-probe | ping (default ping)
+#   LAB_MAX_OUTAGE              seconds to wait for the VIP (default 90)
+#   LAB_STEADY_S                length of the "steady" probe (default 3)
+#   LAB_SVG_DIR, LAB_KEEP_LOGS  optional output directories
+#   LAB_RESULTS                 file the result line is appended to (optional)
+# Sets LAB_R_OUTAGE_MS LAB_R_LOST LAB_R_MASTER LAB_R_DETECTION_MS LAB_R_NOTE and
+# LAB_RESULT, the tab-separated line:
+#   impl scenario run outage_ms lost sent new_master detection_ms reached mac_before mac_after note
+# Returns 0 when LAB_R_NOTE is "ok": the expected node alone holds the VIP and
+# client-1 reaches it.
+lab_run_scenario() {
+  local sc=$1 run=$2 t0 expect=s2 tm det=- note=ok holders reached=no svg=
+  local outage=- lost=- sent=- mac_b=- mac_a=- master=-
+  local impl1=${LAB_IMPL_S1:-$LAB_IMPL} impl2=${LAB_IMPL_S2:-$LAB_IMPL} impl
+  local probe=${LAB_PROBE:-ping} max_outage=${LAB_MAX_OUTAGE:-90} steady_s=${LAB_STEADY_S:-3}
+  local steady_timeout
+  impl=$impl1
+  [[ $impl1 == "$impl2" ]] || impl=$impl1/$impl2
+  LAB_RUN_TAG=${impl//\//-}-$sc-$run
+  # A start-up election takes 3 x advert_int + skew; allow it twice, plus start-up.
+  steady_timeout=$(awk -v a="${LAB_ADVERT_INT:-1}" 'BEGIN{printf "%d", 6 * a + 10}')
+  lab_topology_up
+  lab_make_conf "$LAB_DATA_DIR/server-1.keepalived.conf" "$LAB_WORK/server-1.conf"
+  lab_make_conf "$LAB_DATA_DIR/server-2.keepalived.conf" "$LAB_WORK/server-2.conf"
+  : >"$LAB_WORK/s1.log"
+  : >"$LAB_WORK/s2.log"
+  lab_daemon_start s1 "$impl1" "$LAB_WORK/server-1.conf"
+  lab_daemon_start s2 "$impl2" "$LAB_WORK/server-2.conf"
+  if ! lab_wait_steady "$steady_timeout"; then
+    note=no-steady-state
+  elif [[ $sc == return ]]; then
+    # The starting point is server-2 holding the VIP after server-1's reboot.
+    t0=$EPOCHREALTIME
+    lab_daemon_signal s1 TERM
+    lab_daemon_wait_exit s1 10 || lab_daemon_signal s1 KILL
+    lab_eth0_del s1
+    lab_probe_start ping
+    lab_wait_recovered s2 "$t0" "$max_outage" >/dev/null || note=no-failover-before-return
+    lab_probe_stop
+    sleep 1
+    expect=s1
+  fi
+  if [[ $note == ok ]]; then
+    [[ -n ${LAB_SVG_DIR:-} ]] && svg=$LAB_SVG_DIR/$LAB_RUN_TAG.svg
+    lab_probe_start "$probe" "$svg"
+    sleep 1
+    t0=$EPOCHREALTIME
+    case $sc in
+      steady) sleep "$steady_s"; expect= ;;
+      reboot)
+        lab_daemon_signal s1 TERM
+        lab_daemon_wait_exit s1 10 || { note=slow-stop; lab_daemon_signal s1 KILL; }
+        lab_eth0_del s1
+        ;;
+      return)
+        lab_eth0_add s1
+        lab_daemon_start s1 "$impl1" "$LAB_WORK/server-1.conf"
+        ;;
+      power-loss)
+        lab_daemon_signal s1 KILL
+        lab_eth0_del s1
+        ;;
+      eth0-down) ip -n "$(lab_ns s1)" link set eth0 down ;;
+      dummy0-down) ip -n "$(lab_ns s1)" link set dummy0 down ;;
+      *) lab_die "unknown scenario '$sc'" ;;
+    esac
+    if [[ -n $expect ]]; then
+      if tm=$(lab_wait_recovered "$expect" "$t0" "$max_outage"); then
+        sleep 1 # a second failover or flap right after recovery shows in the probe
+      else
+        note=no-recovery
+        tm=$(lab_state_time "$expect" MASTER "$t0") || tm=
+      fi
+      [[ -n $tm ]] && det=$(awk -v a="$tm" -v b="$t0" 'BEGIN{printf "%.0f", (a - b) * 1000}')
+    fi
+    lab_probe_stop
+    read -r outage lost sent mac_b mac_a < <(lab_probe_result)
+    holders=$(lab_vip_holders)
+    master=$(lab_host_name "${holders// /+}")
+    if [[ $holders == *" "* ]]; then
+      note=split-brain
+    elif [[ -n $expect && $holders != "$expect" && $note == ok ]]; then
+      note=unexpected-holder
+    fi
+    lab_client_reaches_vip 3 && reached=yes
+    [[ $reached == yes || $note != ok ]] || note=client-cannot-reach-vip
+    [[ $mac_b != - ]] && mac_b=$(lab_host_name "$(lab_host_of_mac "$mac_b")")
+    [[ $mac_a != - ]] && mac_a=$(lab_host_name "$(lab_host_of_mac "$mac_a")")
+  fi
+  LAB_R_OUTAGE_MS=$outage LAB_R_LOST=$lost LAB_R_MASTER=$master LAB_R_DETECTION_MS=$det
+  LAB_R_NOTE=$note
+  LAB_RESULT=$(printf '%s\t' "$impl" "$sc" "$run" "$outage" "$lost" "$sent" "$master" "$det" \
+    "$reached" "$mac_b" "$mac_a")$note
+  [[ -n ${LAB_RESULTS:-} ]] && printf '%s\n' "$LAB_RESULT" >>"$LAB_RESULTS"
+  lab_log "$impl $sc run $run: outage $outage ms, lost $lost, VIP on $master, detection $det ms: $note"
+  lab_finish_run
+  [[ $note == ok ]]
+}
+
+# Tears the run's topology down and keeps its files under LAB_KEEP_LOGS/LAB_RUN_TAG.
+lab_finish_run() {
+  local d
+  lab_topology_down
+  if [[ -n ${LAB_KEEP_LOGS:-} ]]; then
+    d=$LAB_KEEP_LOGS/$LAB_RUN_TAG
+    mkdir -p "$d" && cp "$LAB_WORK"/*.log "$LAB_WORK"/*.conf "$LAB_WORK"/probe.* "$LAB_WORK"/detect.* "$d"/ 2>/dev/null
+  fi
+  rm -f "$LAB_WORK"/*.log "$LAB_WORK"/probe.* "$LAB_WORK"/detect.* "$LAB_WORK"/*.pid
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# One of the seed's failover tests with xvrrpd on both servers, measured from
+# client-1 with ping every 10 ms (the daemon issue's bar):
+#   scenario.sh SCENARIO [BOUND_MS] [ADVERT_INT]
+# Passes when the expected node alone holds the VIP, client-1 reaches it again,
+# and the longest gap between replies is at most BOUND_MS. ADVERT_INT rewrites
+# the seed configs to VRRPv3 with that interval (nothing else changes).
+source "$(dirname "$0")/common.sh"
+t_need_xvrrpd
+scenario=${1:?usage: scenario.sh SCENARIO [BOUND_MS] [ADVERT_INT]}
+bound=${2:-}
+if [[ -n ${3:-} ]]; then
+  LAB_ADVERT_INT=$3
+  LAB_VERSION=3
+fi
+
+lab_init "xs$$"
+LAB_IMPL=xvrrpd LAB_PROBE=ping LAB_INTERVAL_MS=10 LAB_MAX_OUTAGE=60
+LAB_KEEP_LOGS=${XVRRP_TEST_LOG_DIR:-}
+lab_run_scenario "$scenario" 1 || t_fail "$scenario: $LAB_R_NOTE (VIP on $LAB_R_MASTER; $LAB_RESULT)"
+expect=server-2
+[[ $scenario == return ]] && expect=server-1
+[[ $scenario == steady ]] && expect=server-1
+[[ $LAB_R_MASTER == "$expect" ]] || t_fail "$scenario: VIP on $LAB_R_MASTER, expected $expect"
+[[ -n $bound ]] && t_assert_le_ms "$scenario outage" "$LAB_R_OUTAGE_MS" "$bound"
+t_pass "$scenario: outage $LAB_R_OUTAGE_MS ms${bound:+ (bound $bound)}, lost $LAB_R_LOST, detection $LAB_R_DETECTION_MS ms, VIP on $LAB_R_MASTER"

@@ -1,0 +1,608 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Runs the real XDP object (loaded through AdvertFilter, so the maps are the
+// pinned production maps) over table-driven frames with BPF_PROG_TEST_RUN, and
+// checks for every frame: the XDP action, the output bytes (non-VRRP only),
+// the ring-buffer record, the per-reason counter deltas of all 512 slots, and
+// that xvrrp::packet::validate_frame (the C++ mirror of the same rules) reaches
+// the same verdict and event.
+#include <bpf/bpf.h>
+#include <gtest/gtest.h>
+#include <linux/bpf.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bpf/advert_filter.hpp"
+#include "core/packet.hpp"
+#include "xvrrp/abi.h"
+
+namespace {
+
+using xvrrp::IpAddress;
+using xvrrp::bpf::AdvertFilter;
+using namespace xvrrp::packet;
+
+constexpr std::uint32_t kLoIfindex = 1;  // BPF_PROG_TEST_RUN needs a real device for ingress_ifindex
+constexpr std::array<std::uint8_t, 8> kSeedPass = {'4', 'h', '[', '-', '/', 'B', 'h', 'J'};
+
+IpAddress ip(const char* s) {
+  auto a = IpAddress::parse(s);
+  if (!a) throw std::invalid_argument(std::string("bad test address ") + s);
+  return *a;
+}
+
+std::uint64_t now_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000ull + ts.tv_nsec;
+}
+
+using AllCounters = std::vector<xvrrp_counters>;
+
+struct RunResult {
+  int err = 0;  // bpf_prog_test_run_opts() return (0 or -errno)
+  std::uint32_t action = 0;
+  std::vector<std::uint8_t> out;
+  std::vector<xvrrp_advert_event> events;
+  AllCounters delta;  // after - before, per slot
+  std::uint64_t t_before = 0, t_after = 0;
+};
+
+// The seed's server-1 advert (server-1.keepalived.conf): VRID 100, priority 100,
+// advert_int 1, PASS auth with the password cut to 8 octets, VIP 192.0.2.100,
+// unicast 192.0.2.5 -> 192.0.2.6.
+Advert seed_advert() {
+  Advert a;
+  a.version = 2;
+  a.vrid = 100;
+  a.priority = 100;
+  a.advert_int_cs = 100;
+  a.auth_type = XVRRP_AUTH_PASS;
+  a.auth_data = kSeedPass;
+  a.addrs = {ip("192.0.2.100")};
+  return a;
+}
+
+Advert v3_advert(std::uint8_t vrid, std::vector<IpAddress> addrs) {
+  Advert a;
+  a.version = 3;
+  a.vrid = vrid;
+  a.priority = 150;
+  a.advert_int_cs = 10;
+  a.addrs = std::move(addrs);
+  return a;
+}
+
+std::vector<std::uint8_t> seed_frame(FrameOptions fo = {}, Advert a = seed_advert(),
+                                     const char* src = "192.0.2.5") {
+  fo.src_mac = {0x02, 0, 0, 0, 0, 5};
+  fo.dst_mac = {0x02, 0, 0, 0, 0, 6};
+  return build_advert_frame(fo, a, ip(src), ip("192.0.2.6"));
+}
+
+// Recomputes the VRRP checksum of a v2 message after a test patched it.
+void fix_v2_checksum(std::vector<std::uint8_t>& frame, std::size_t msg_off, std::size_t msg_len) {
+  frame[msg_off + 6] = frame[msg_off + 7] = 0;
+  std::uint16_t c =
+      internet_checksum(std::span<const std::uint8_t>(frame.data() + msg_off, msg_len));
+  frame[msg_off + 6] = static_cast<std::uint8_t>(c >> 8);
+  frame[msg_off + 7] = static_cast<std::uint8_t>(c & 0xff);
+}
+
+class XdpProgTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root (BPF_PROG_TEST_RUN, bpffs pins)";
+    filter_ = std::make_unique<AdvertFilter>("bpftest-" + std::to_string(getpid()));
+    prog_fd_ = filter_->test_run_prog_fd();
+
+    // Seed instance: unicast (TTL range 255..255), peer 192.0.2.5 only.
+    xvrrp_vrid_config seed{};
+    seed.version = 2;
+    seed.auth_type = XVRRP_AUTH_PASS;
+    seed.min_ttl = seed.max_ttl = 255;
+    seed.advert_int_cs = 100;
+    seed.flags = XVRRP_CFG_UNICAST | XVRRP_CFG_CHECK_PEER;
+    std::memcpy(seed.auth_pass, kSeedPass.data(), 8);
+    configure(100, AF_INET, seed, {ip("192.0.2.5")});
+
+    // v3 IPv4 multicast instance.
+    xvrrp_vrid_config v3{};
+    v3.version = 3;
+    v3.advert_int_cs = 10;
+    configure(50, AF_INET, v3, {});
+    // v3 IPv6 instance.
+    configure(60, AF_INET6, v3, {});
+  }
+
+  void TearDown() override { filter_.reset(); }
+
+  void configure(std::uint8_t vrid, int family, const xvrrp_vrid_config& cfg,
+                 const std::vector<IpAddress>& peers) {
+    auto key = make_vrid_key(kLoIfindex, vrid, family);
+    std::vector<xvrrp_peer_key> pk;
+    for (const auto& p : peers) pk.push_back(make_peer_key(key, p));
+    filter_->set_instance(key, cfg, pk);
+    tables_.set_vrid(key, cfg);
+    for (const auto& p : pk) tables_.add_peer(p);
+  }
+
+  AllCounters snapshot() const {
+    AllCounters all(XVRRP_COUNTER_SLOTS);
+    for (std::uint32_t s = 0; s < XVRRP_COUNTER_SLOTS; ++s) all[s] = filter_->counters(s);
+    return all;
+  }
+
+  RunResult run(const std::vector<std::uint8_t>& frame, int repeat = 1) {
+    RunResult r;
+    AllCounters before = snapshot();
+    r.out.resize(frame.size() + 256);
+    xdp_md ctx{};
+    ctx.data_end = static_cast<__u32>(frame.size());
+    ctx.ingress_ifindex = kLoIfindex;
+    LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame.data(),
+                .data_out = r.out.data(), .data_size_in = static_cast<__u32>(frame.size()),
+                .data_size_out = static_cast<__u32>(r.out.size()), .ctx_in = &ctx,
+                .ctx_size_in = sizeof(ctx), .repeat = repeat);
+    r.t_before = now_ns();
+    r.err = bpf_prog_test_run_opts(prog_fd_, &opts);
+    r.t_after = now_ns();
+    if (r.err == 0) {
+      r.action = opts.retval;
+      r.out.resize(opts.data_size_out);
+    }
+    filter_->consume([&](const xvrrp_advert_event& ev) { r.events.push_back(ev); });
+    AllCounters after = snapshot();
+    r.delta.resize(XVRRP_COUNTER_SLOTS);
+    for (std::uint32_t s = 0; s < XVRRP_COUNTER_SLOTS; ++s) {
+      r.delta[s].accepted = after[s].accepted - before[s].accepted;
+      r.delta[s].suppressed = after[s].suppressed - before[s].suppressed;
+      for (int k = 0; k < XVRRP_REJECT_MAX; ++k)
+        r.delta[s].rejected[k] = after[s].rejected[k] - before[s].rejected[k];
+    }
+    return r;
+  }
+
+  // Every counter delta is zero except the ones named.
+  static void expect_only(const RunResult& r, std::optional<std::uint32_t> slot, int reason,
+                          std::uint64_t accepted, const std::string& what) {
+    for (std::uint32_t s = 0; s < XVRRP_COUNTER_SLOTS; ++s) {
+      const auto& d = r.delta[s];
+      bool mine = slot && *slot == s;
+      EXPECT_EQ(d.accepted, mine ? accepted : 0) << what << " slot " << s;
+      EXPECT_EQ(d.suppressed, 0u) << what << " slot " << s;
+      for (int k = 0; k < XVRRP_REJECT_MAX; ++k) {
+        EXPECT_EQ(d.rejected[k], (mine && k == reason) ? 1u : 0u)
+            << what << " slot " << s << " reason " << reject_reason_name(k);
+      }
+    }
+  }
+
+  static void expect_same_event(const xvrrp_advert_event& bpf, const xvrrp_advert_event& cpp,
+                                const std::string& what) {
+    EXPECT_EQ(bpf.ifindex, cpp.ifindex) << what;
+    EXPECT_EQ(bpf.family, cpp.family) << what;
+    EXPECT_EQ(bpf.version, cpp.version) << what;
+    EXPECT_EQ(bpf.vrid, cpp.vrid) << what;
+    EXPECT_EQ(bpf.priority, cpp.priority) << what;
+    EXPECT_EQ(0, std::memcmp(bpf.src, cpp.src, sizeof(bpf.src))) << what;
+    EXPECT_EQ(bpf.advert_int_cs, cpp.advert_int_cs) << what;
+    EXPECT_EQ(bpf.naddrs, cpp.naddrs) << what;
+    EXPECT_EQ(bpf.flags, cpp.flags) << what;
+    EXPECT_EQ(bpf.addr_hash, cpp.addr_hash) << what;
+    EXPECT_EQ(bpf.ttl, cpp.ttl) << what;
+    EXPECT_EQ(0, std::memcmp(bpf.pad, cpp.pad, sizeof(bpf.pad))) << what;
+    EXPECT_EQ(0, std::memcmp(bpf.addrs, cpp.addrs, sizeof(bpf.addrs))) << what;
+  }
+
+  // The C++ validator must agree with what BPF did.
+  void cross_check(const std::vector<std::uint8_t>& frame, const RunResult& r,
+                   const std::string& what) {
+    Verdict v = validate_frame(frame, kLoIfindex, r.t_before, tables_);
+    switch (v.kind) {
+      case Verdict::Kind::NotVrrp:
+        EXPECT_EQ(r.action, XDP_PASS) << what << ": C++ says not VRRP";
+        break;
+      case Verdict::Kind::Rejected:
+        EXPECT_EQ(r.action, XDP_DROP) << what;
+        EXPECT_EQ(r.delta[v.counter_slot].rejected[v.reason], 1u)
+            << what << ": C++ rejects as " << reject_reason_name(v.reason) << " in slot "
+            << v.counter_slot;
+        break;
+      case Verdict::Kind::Accepted:
+        EXPECT_EQ(r.action, XDP_DROP) << what;
+        EXPECT_EQ(r.delta[v.counter_slot].accepted, 1u) << what << ": C++ accepts";
+        if (r.events.size() == 1) expect_same_event(r.events[0], v.event, what);
+        break;
+    }
+  }
+
+  // Runs `frame` expecting a reject of `reason` in `slot`.
+  void expect_reject(const std::vector<std::uint8_t>& frame, std::uint32_t slot, int reason,
+                     const std::string& what) {
+    SCOPED_TRACE(what);
+    RunResult r = run(frame);
+    ASSERT_EQ(r.err, 0);
+    EXPECT_EQ(r.action, XDP_DROP);
+    EXPECT_TRUE(r.events.empty());
+    expect_only(r, slot, reason, 0, what);
+    cross_check(frame, r, what);
+  }
+
+  // Runs `frame` expecting acceptance and one record; returns it.
+  xvrrp_advert_event expect_accept(const std::vector<std::uint8_t>& frame, std::uint32_t slot,
+                                   const std::string& what) {
+    SCOPED_TRACE(what);
+    RunResult r = run(frame);
+    EXPECT_EQ(r.err, 0);
+    EXPECT_EQ(r.action, XDP_DROP);
+    expect_only(r, slot, -1, 1, what);
+    cross_check(frame, r, what);
+    EXPECT_EQ(r.events.size(), 1u);
+    if (r.events.empty()) return {};
+    const auto& ev = r.events[0];
+    EXPECT_GE(ev.ts_ns, r.t_before);
+    EXPECT_LE(ev.ts_ns, r.t_after);
+    EXPECT_EQ(ev.ifindex, kLoIfindex);
+    return ev;
+  }
+
+  void expect_pass_unchanged(const std::vector<std::uint8_t>& frame, const std::string& what) {
+    SCOPED_TRACE(what);
+    RunResult r = run(frame);
+    ASSERT_EQ(r.err, 0);
+    EXPECT_EQ(r.action, XDP_PASS);
+    EXPECT_EQ(r.out, frame) << "XDP_PASS frames must leave byte for byte";
+    EXPECT_TRUE(r.events.empty());
+    expect_only(r, std::nullopt, -1, 0, what);
+    cross_check(frame, r, what);
+  }
+
+  std::unique_ptr<AdvertFilter> filter_;
+  MapTables tables_;
+  int prog_fd_ = -1;
+};
+
+// Offsets in an untagged IPv4 frame without options.
+constexpr std::size_t kIp4 = 14;
+constexpr std::size_t kMsg4 = 14 + 20;
+
+TEST_F(XdpProgTest, SeedV2AdvertIsAcceptedAndReported) {
+  auto frame = seed_frame();
+  ASSERT_EQ(frame.size(), kMsg4 + 8 + 4 + 8);
+  auto ev = expect_accept(frame, 100, "seed v2");
+  EXPECT_EQ(ev.family, XVRRP_AF_INET);
+  EXPECT_EQ(ev.version, 2);
+  EXPECT_EQ(ev.vrid, 100);
+  EXPECT_EQ(ev.priority, 100);
+  EXPECT_EQ(ev.advert_int_cs, 100);
+  EXPECT_EQ(ev.naddrs, 1);
+  EXPECT_EQ(ev.ttl, 255);
+  EXPECT_EQ(ev.flags, 0);
+  EXPECT_EQ(ev.src[0], ip("192.0.2.5").v4_be());
+  EXPECT_EQ(ev.src[1] | ev.src[2] | ev.src[3], 0u);
+  EXPECT_EQ(ev.addrs[0], ip("192.0.2.100").v4_be());
+  for (int i = 1; i < XVRRP_EVENT_ADDR_WORDS; ++i) EXPECT_EQ(ev.addrs[i], 0u);
+  std::uint32_t w = ip("192.0.2.100").v4_be();
+  std::uint32_t h = (XVRRP_ADDR_HASH_SEED ^ w) * XVRRP_ADDR_HASH_PRIME;
+  EXPECT_EQ(ev.addr_hash, h);
+
+  // The jitter histogram now knows the source; a second advert adds one gap.
+  auto peer = make_peer_key(make_vrid_key(kLoIfindex, 100, AF_INET), ip("192.0.2.5"));
+  auto j1 = filter_->jitter(peer);
+  ASSERT_TRUE(j1.has_value());
+  EXPECT_EQ(j1->samples, 0u);
+  expect_accept(frame, 100, "seed v2 again");
+  auto j2 = filter_->jitter(peer);
+  ASSERT_TRUE(j2.has_value());
+  EXPECT_EQ(j2->samples, 1u);
+  EXPECT_GT(j2->last_ns, j1->last_ns);
+  std::uint64_t total = 0;
+  for (auto b : j2->bucket) total += b;
+  EXPECT_EQ(total, 1u);
+}
+
+TEST_F(XdpProgTest, EthernetPaddingAfterIpTotalLengthIsTolerated) {
+  FrameOptions fo;
+  fo.pad_to = 60;
+  auto frame = seed_frame(fo);
+  ASSERT_EQ(frame.size(), 60u);
+  expect_accept(frame, 100, "padded to 60");
+}
+
+TEST_F(XdpProgTest, V3WithAndWithoutPseudoHeaderChecksum) {
+  FrameOptions fo;
+  auto a = v3_advert(50, {ip("198.51.100.1"), ip("198.51.100.2")});
+  auto with = build_advert_frame(fo, a, ip("198.51.100.10"), ip("224.0.0.18"), ChecksumMode::Auto);
+  auto ev = expect_accept(with, 50, "v3 pseudo");
+  EXPECT_EQ(ev.flags, XVRRP_EVT_V3_PSEUDO_CSUM);
+  EXPECT_EQ(ev.version, 3);
+  EXPECT_EQ(ev.advert_int_cs, 10);
+  EXPECT_EQ(ev.priority, 150);
+  EXPECT_EQ(ev.naddrs, 2);
+  EXPECT_EQ(ev.addrs[1], ip("198.51.100.2").v4_be());
+  auto without =
+      build_advert_frame(fo, a, ip("198.51.100.10"), ip("224.0.0.18"), ChecksumMode::V3NoPseudo);
+  ev = expect_accept(without, 50, "v3 no pseudo (RFC 9568)");
+  EXPECT_EQ(ev.flags, 0);
+  // Neither form: rejected.
+  without[without.size() - 1] ^= 0x01;
+  expect_reject(without, 50, XVRRP_REJECT_BAD_CHECKSUM, "v3 bad checksum");
+}
+
+TEST_F(XdpProgTest, V3Ipv6RequiresPseudoHeader) {
+  FrameOptions fo;
+  auto a = v3_advert(60, {ip("2001:db8::1"), ip("fe80::1")});
+  auto frame = build_advert_frame(fo, a, ip("fe80::10"), ip("ff02::12"));
+  auto ev = expect_accept(frame, 256 + 60, "v3 IPv6");
+  EXPECT_EQ(ev.family, XVRRP_AF_INET6);
+  EXPECT_EQ(ev.flags, XVRRP_EVT_V3_PSEUDO_CSUM);
+  EXPECT_EQ(0, std::memcmp(ev.src, ip("fe80::10").bytes.data(), 16));
+  EXPECT_EQ(0, std::memcmp(ev.addrs, ip("2001:db8::1").bytes.data(), 16));
+  EXPECT_EQ(0, std::memcmp(&ev.addrs[4], ip("fe80::1").bytes.data(), 16));
+  auto nopseudo = build_advert_frame(fo, a, ip("fe80::10"), ip("ff02::12"),
+                                     ChecksumMode::V3NoPseudo);
+  expect_reject(nopseudo, 256 + 60, XVRRP_REJECT_BAD_CHECKSUM, "v3 IPv6 without pseudo-header");
+  fo.ipv6_hop_limit = 64;
+  expect_reject(build_advert_frame(fo, a, ip("fe80::10"), ip("ff02::12")), 256 + 60,
+                XVRRP_REJECT_BAD_TTL, "v3 IPv6 hop limit 64");
+}
+
+TEST_F(XdpProgTest, VlanAndQinQ) {
+  FrameOptions vlan;
+  vlan.vlan_tcis = {42};
+  auto ev = expect_accept(seed_frame(vlan), 100, "802.1Q");
+  EXPECT_EQ(ev.flags, XVRRP_EVT_VLAN);
+  FrameOptions qinq;
+  qinq.vlan_tpids = {0x88a8, 0x8100};
+  qinq.vlan_tcis = {7, 42};
+  ev = expect_accept(seed_frame(qinq), 100, "QinQ");
+  EXPECT_EQ(ev.flags, XVRRP_EVT_VLAN);
+  // Three tags are not parsed: the third tag's TPID is not IPv4/IPv6.
+  FrameOptions three;
+  three.vlan_tpids = {0x88a8, 0x8100, 0x8100};
+  three.vlan_tcis = {1, 2, 3};
+  std::vector<std::uint8_t> frame;
+  try {
+    frame = seed_frame(three);
+  } catch (const std::invalid_argument&) {
+    // Builder refuses three tags: insert the third by hand.
+    frame = seed_frame(qinq);
+    std::array<std::uint8_t, 4> tag = {0x81, 0x00, 0x00, 0x03};
+    frame.insert(frame.begin() + 20, tag.begin(), tag.end());
+  }
+  expect_pass_unchanged(frame, "three VLAN tags");
+}
+
+TEST_F(XdpProgTest, Ipv4WithOptions) {
+  FrameOptions fo;
+  fo.ipv4_options = {0x94, 0x04, 0x00, 0x00, 0x01, 0x01, 0x01, 0x00};  // router alert, NOPs, EOL
+  auto frame = seed_frame(fo);
+  ASSERT_EQ(frame[kIp4] & 0x0f, 7);
+  expect_accept(frame, 100, "IHL 7");
+}
+
+TEST_F(XdpProgTest, OneCasePerRejectReason) {
+  {  // TOO_SHORT: a 4-byte VRRP message (IP total length says so).
+    auto frame = seed_frame();
+    frame.resize(kMsg4 + 4);
+    frame[kIp4 + 2] = 0;
+    frame[kIp4 + 3] = 24;
+    expect_reject(frame, 0, XVRRP_REJECT_TOO_SHORT, "too short");
+  }
+  {
+    FrameOptions fo;
+    fo.ttl = 254;
+    expect_reject(seed_frame(fo), 100, XVRRP_REJECT_BAD_TTL, "unicast TTL 254");
+  }
+  {
+    Advert a = v3_advert(100, {ip("192.0.2.100")});
+    expect_reject(seed_frame({}, a), 100, XVRRP_REJECT_BAD_VERSION, "v3 to a v2 VRID");
+  }
+  {
+    Advert a = seed_advert();
+    a.type = 2;
+    expect_reject(seed_frame({}, a), 100, XVRRP_REJECT_BAD_TYPE, "type 2");
+  }
+  {
+    auto frame = seed_frame();
+    frame[kMsg4 + 7] ^= 0xff;
+    expect_reject(frame, 100, XVRRP_REJECT_BAD_CHECKSUM, "v2 checksum");
+  }
+  {
+    Advert a = seed_advert();
+    a.vrid = 7;
+    expect_reject(seed_frame({}, a), 7, XVRRP_REJECT_UNKNOWN_VRID, "VRID 7");
+  }
+  {
+    expect_reject(seed_frame({}, seed_advert(), "192.0.2.7"), 100, XVRRP_REJECT_UNKNOWN_PEER,
+                  "peer 192.0.2.7");
+  }
+  {
+    Advert a = seed_advert();
+    a.auth_data[7] ^= 1;
+    expect_reject(seed_frame({}, a), 100, XVRRP_REJECT_AUTH_MISMATCH, "wrong password");
+    a = seed_advert();
+    a.auth_type = XVRRP_AUTH_NONE;
+    a.auth_data = {};
+    expect_reject(seed_frame({}, a), 100, XVRRP_REJECT_AUTH_MISMATCH, "auth none");
+  }
+  {
+    Advert a = seed_advert();
+    a.advert_int_cs = 200;
+    expect_reject(seed_frame({}, a), 100, XVRRP_REJECT_INTERVAL_MISMATCH, "interval 2 s");
+  }
+  {  // LENGTH_MISMATCH, four ways.
+    auto frame = seed_frame();
+    frame[kMsg4 + 3] = 2;  // count says 2 addresses, message holds 1
+    fix_v2_checksum(frame, kMsg4, 20);
+    expect_reject(frame, 100, XVRRP_REJECT_LENGTH_MISMATCH, "count 2 with one address");
+    frame = seed_frame();
+    frame[kIp4 + 3] += 1;  // IP total length beyond the frame
+    expect_reject(frame, 0, XVRRP_REJECT_LENGTH_MISMATCH, "tot_len > frame");
+    frame = seed_frame();
+    frame[kIp4 + 2] = 0;
+    frame[kIp4 + 3] = 19;  // below the header
+    expect_reject(frame, 0, XVRRP_REJECT_LENGTH_MISMATCH, "tot_len < header");
+    frame = seed_frame();
+    frame[kIp4 + 6] |= 0x20;  // MF
+    expect_reject(frame, 0, XVRRP_REJECT_LENGTH_MISMATCH, "fragment");
+    // Over XVRRP_MAX_VRRP_LEN: 255 IPv6 addresses.
+    Advert big = v3_advert(60, {});
+    for (int i = 0; i < 255; ++i) big.addrs.push_back(ip("2001:db8::1"));
+    FrameOptions fo;
+    expect_reject(build_advert_frame(fo, big, ip("fe80::10"), ip("ff02::12")), 256,
+                  XVRRP_REJECT_LENGTH_MISMATCH, "message > XVRRP_MAX_VRRP_LEN");
+  }
+}
+
+TEST_F(XdpProgTest, RingBufferFullIsCounted) {
+  auto frame = seed_frame();
+  // The ring holds XVRRP_EVENTS_BYTES / (record + 8-byte header) records.
+  const int capacity = XVRRP_EVENTS_BYTES / (sizeof(xvrrp_advert_event) + 8);
+  const int repeat = capacity + 100;
+  RunResult r = run(frame, repeat);
+  ASSERT_EQ(r.err, 0);
+  EXPECT_EQ(r.action, XDP_DROP);
+  EXPECT_EQ(r.delta[100].accepted, static_cast<std::uint64_t>(repeat));
+  EXPECT_EQ(r.events.size() + r.delta[100].rejected[XVRRP_REJECT_RINGBUF_FULL],
+            static_cast<std::uint64_t>(repeat));
+  EXPECT_GE(r.delta[100].rejected[XVRRP_REJECT_RINGBUF_FULL], 100u);
+  // Drained: the next advert is reported again.
+  expect_accept(frame, 100, "after drain");
+}
+
+TEST_F(XdpProgTest, TruncatedAtEveryLength) {
+  const auto full = seed_frame();
+  for (std::size_t len = 0; len <= full.size(); ++len) {
+    std::vector<std::uint8_t> frame(full.begin(), full.begin() + len);
+    std::string what = "truncated to " + std::to_string(len);
+    SCOPED_TRACE(what);
+    RunResult r = run(frame);
+    if (len < 14) {
+      // The kernel refuses test frames shorter than an Ethernet header; the
+      // C++ mirror calls them not-VRRP, which is what XDP would do.
+      EXPECT_EQ(r.err, -EINVAL);
+      EXPECT_EQ(validate_frame(frame, kLoIfindex, 0, tables_).kind, Verdict::Kind::NotVrrp);
+      continue;
+    }
+    ASSERT_EQ(r.err, 0);
+    cross_check(frame, r, what);
+    if (len < kIp4 + 10) {  // protocol byte not present
+      EXPECT_EQ(r.action, XDP_PASS);
+      EXPECT_EQ(r.out, frame);
+      expect_only(r, std::nullopt, -1, 0, what);
+    } else if (len < kIp4 + 20) {
+      expect_only(r, 0, XVRRP_REJECT_TOO_SHORT, 0, what);
+    } else if (len < full.size()) {
+      // Header complete but the IP total length (40) runs past the frame.
+      expect_only(r, 0, XVRRP_REJECT_LENGTH_MISMATCH, 0, what);
+    } else {
+      expect_only(r, 100, -1, 1, what);
+      EXPECT_EQ(r.events.size(), 1u);
+    }
+    if (len < full.size()) {
+      EXPECT_TRUE(r.events.empty());
+    }
+  }
+}
+
+TEST_F(XdpProgTest, NonVrrpFramesPassByteForByte) {
+  FrameOptions fo;
+  fo.src_mac = {0x02, 0, 0, 0, 0, 1};
+  fo.dst_mac = {0x02, 0, 0, 0, 0, 2};
+  std::vector<std::uint8_t> udp = {0x12, 0x34, 0x00, 0x35, 0x00, 0x0c, 0x00, 0x00, 'x', 'v', 'r', 'p'};
+  expect_pass_unchanged(build_frame(fo, ip("192.0.2.1"), ip("192.0.2.2"), 17, udp), "UDP");
+  std::vector<std::uint8_t> icmp = {8, 0, 0xf7, 0xff, 0, 0, 0, 0};
+  expect_pass_unchanged(build_frame(fo, ip("192.0.2.1"), ip("192.0.2.2"), 1, icmp), "ICMP");
+  std::vector<std::uint8_t> tcp(20, 0);
+  tcp[12] = 0x50;
+  expect_pass_unchanged(build_frame(fo, ip("2001:db8::1"), ip("2001:db8::2"), 6, tcp),
+                        "IPv6 TCP");
+  // ARP request who-has 192.0.2.100 (RFC 826), padded to 60 bytes.
+  std::vector<std::uint8_t> arp = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 1,
+                                   0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01,
+                                   0x02, 0, 0, 0, 0, 1, 192, 0, 2, 1,
+                                   0, 0, 0, 0, 0, 0, 192, 0, 2, 100};
+  arp.resize(60, 0);
+  expect_pass_unchanged(arp, "ARP");
+  // IPv6 with a hop-by-hop header before VRRP is not parsed as VRRP.
+  std::vector<std::uint8_t> hbh = {112, 0, 1, 4, 0, 0, 0, 0};
+  expect_pass_unchanged(build_frame(fo, ip("fe80::1"), ip("ff02::12"), 0, hbh),
+                        "IPv6 hop-by-hop then 112");
+}
+
+TEST_F(XdpProgTest, SuppressDuplicates) {
+  auto cfg = *tables_.find_vrid(make_vrid_key(kLoIfindex, 100, AF_INET));
+  cfg.flags = XVRRP_CFG_UNICAST | XVRRP_CFG_SUPPRESS_DUPS;  // no peer check: vary the source
+  configure(100, AF_INET, cfg, {});
+  auto key = make_vrid_key(kLoIfindex, 100, AF_INET);
+  auto frame = seed_frame();
+
+  auto first = expect_accept(frame, 100, "first");
+  auto ls = filter_->last_seen(key);
+  ASSERT_TRUE(ls.has_value());
+  EXPECT_EQ(ls->count, 1u);
+  EXPECT_EQ(ls->ts_ns, first.ts_ns);
+  EXPECT_EQ(ls->priority, 100);
+  EXPECT_EQ(ls->addr_hash, first.addr_hash);
+
+  RunResult dup = run(frame);
+  EXPECT_EQ(dup.action, XDP_DROP);
+  EXPECT_TRUE(dup.events.empty());
+  EXPECT_EQ(dup.delta[100].accepted, 1u);
+  EXPECT_EQ(dup.delta[100].suppressed, 1u);
+  ls = filter_->last_seen(key);
+  ASSERT_TRUE(ls.has_value());
+  EXPECT_EQ(ls->count, 2u);
+  EXPECT_GE(ls->ts_ns, dup.t_before);
+  EXPECT_LE(ls->ts_ns, dup.t_after);
+
+  Advert prio = seed_advert();
+  prio.priority = 90;
+  auto ev = expect_accept(seed_frame({}, prio), 100, "priority change");
+  EXPECT_EQ(ev.priority, 90);
+  expect_accept(seed_frame({}, prio, "192.0.2.9"), 100, "source change");
+  Advert addr = prio;
+  addr.addrs = {ip("192.0.2.101")};
+  expect_accept(seed_frame({}, addr, "192.0.2.9"), 100, "address list change");
+
+  Advert zero = seed_advert();
+  zero.priority = 0;
+  expect_accept(seed_frame({}, zero), 100, "priority 0");
+  expect_accept(seed_frame({}, zero), 100, "priority 0 again");
+
+  // forget_last_seen(): the next advert is reported even if identical.
+  expect_accept(frame, 100, "back to 100");
+  filter_->forget_last_seen(key);
+  EXPECT_FALSE(filter_->last_seen(key).has_value());
+  expect_accept(frame, 100, "after forget");
+}
+
+TEST_F(XdpProgTest, RemovedInstanceIsUnknown) {
+  auto key = make_vrid_key(kLoIfindex, 100, AF_INET);
+  filter_->remove_instance(key);
+  tables_.erase_vrid(key);
+  expect_reject(seed_frame(), 100, XVRRP_REJECT_UNKNOWN_VRID, "removed");
+}
+
+TEST_F(XdpProgTest, PinsAreNamedAndRemovedOnDestruction) {
+  std::string dir = filter_->pin_dir();
+  EXPECT_EQ(dir, std::string(XVRRP_BPFFS_ROOT "/bpftest-") + std::to_string(getpid()));
+  for (const char* m : {"xvrrp_vrid_config", "xvrrp_peers", "xvrrp_events", "xvrrp_counters",
+                        "xvrrp_jitter", "xvrrp_last_seen", "xvrrp_meta"}) {
+    EXPECT_EQ(access((dir + "/" + m).c_str(), F_OK), 0) << m;
+  }
+  // A second filter of the same router id in this (live) process is refused.
+  EXPECT_THROW(AdvertFilter("bpftest-" + std::to_string(getpid())), std::runtime_error);
+  filter_.reset();
+  EXPECT_NE(access(dir.c_str(), F_OK), 0);
+}
+
+}  // namespace

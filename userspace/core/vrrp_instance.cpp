@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "core/vrrp_instance.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace xvrrp::core {
+
+namespace {
+
+constexpr int kDownTimerAdverts = 3;  // RFC 3768/5798: 3 x interval + skew
+constexpr std::uint8_t kOwnerPriority = 255;
+constexpr std::uint16_t kV3MaxAdvertIntCs = 4095;   // 12-bit field
+constexpr std::uint16_t kV2MaxAdvertIntCs = 25500;  // 8-bit field in seconds
+
+[[noreturn]] void invalid(const InstanceParams& p, const std::string& what) {
+  throw std::invalid_argument("vrrp_instance " + p.name + ": " + what);
+}
+
+}  // namespace
+
+const char* state_name(State state) {
+  switch (state) {
+    case State::Initialize:
+      return "INIT";
+    case State::Backup:
+      return "BACKUP";
+    case State::Master:
+      return "MASTER";
+    case State::Fault:
+      return "FAULT";
+  }
+  return "UNKNOWN";
+}
+
+Instance::Instance(InstanceParams params) : params_(std::move(params)) {
+  const InstanceParams& p = params_;
+  if (p.vrid == 0) invalid(p, "virtual_router_id must be 1..255, got 0");
+  if (p.version != 2 && p.version != 3) {
+    invalid(p, "version must be 2 or 3, got " + std::to_string(p.version));
+  }
+  if (p.base_priority == 0) invalid(p, "priority must be 1..255, got 0");
+  if (p.advert_int_cs == 0) invalid(p, "advert_int must be > 0");
+  if (p.version == 2 && (p.advert_int_cs % 100 != 0 || p.advert_int_cs > kV2MaxAdvertIntCs)) {
+    invalid(p, "VRRPv2 advert_int must be whole seconds 1..255, got " +
+                   std::to_string(p.advert_int_cs) + " cs");
+  }
+  if (p.version == 3 && p.advert_int_cs > kV3MaxAdvertIntCs) {
+    invalid(p, "VRRPv3 advert_int must be 0.01..40.95 s, got " + std::to_string(p.advert_int_cs) +
+                   " cs");
+  }
+  if (p.preempt_delay < 0) invalid(p, "preempt_delay must be >= 0");
+  effective_priority_ = p.base_priority;
+  master_adver_int_cs_ = p.advert_int_cs;
+}
+
+Nanos Instance::skew_time() const {
+  const Nanos weight = 256 - Nanos{effective_priority_};
+  if (params_.version == 2) return weight * kNanosPerSecond / 256;
+  return weight * (Nanos{master_adver_int_cs_} * kNanosPerCentisecond) / 256;
+}
+
+Nanos Instance::master_down_interval() const {
+  // v2 drops adverts whose interval differs from ours, so Master_Adver_Interval stays ours.
+  return kDownTimerAdverts * Nanos{master_adver_int_cs_} * kNanosPerCentisecond + skew_time();
+}
+
+void Instance::enter(State next, Actions& actions, const char* reason) {
+  if (state_ == next) return;
+  state_ = next;
+  ++transitions_;
+  actions.entered = next;
+  actions.reason = reason;
+  preempt_window_end_ = kNever;
+}
+
+void Instance::become_master(Nanos now, Actions& actions, const char* reason) {
+  enter(State::Master, actions, reason);
+  master_adver_int_cs_ = params_.advert_int_cs;  // RFC 5798 §6.4.1: back to our own interval
+  master_ip_ = params_.primary_ip;
+  master_priority_ = effective_priority_;
+  actions.add_vips = true;
+  actions.send_advert = true;
+  actions.start_garp = true;
+  deadline_ = now + advert_interval();
+}
+
+void Instance::become_backup(Nanos down_deadline, Actions& actions, const char* reason) {
+  enter(State::Backup, actions, reason);
+  deadline_ = down_deadline;
+}
+
+void Instance::record_master(const ReceivedAdvert& advert) {
+  master_ip_ = advert.src;
+  master_priority_ = advert.priority;
+  last_advert_priority_ = advert.priority;
+  last_advert_rx_ns_ = advert.rx_ns;
+}
+
+void Instance::learn_interval(std::uint16_t advert_int_cs) {
+  // RFC 5798 §6.4.2: a v3 backup follows the master's interval. v2 intervals always match ours.
+  if (params_.version == 3 && advert_int_cs != 0) master_adver_int_cs_ = advert_int_cs;
+}
+
+Instance::Verdict Instance::backup_verdict(std::uint8_t priority, Nanos rx_ns, bool open_window) {
+  if (!params_.preempt || priority >= effective_priority_) {
+    if (open_window) preempt_window_end_ = kNever;
+    return Verdict::Accept;
+  }
+  if (params_.preempt_delay <= 0) return Verdict::Ignore;
+  if (preempt_window_end_ == kNever) {
+    if (!open_window) return Verdict::Ignore;
+    preempt_window_end_ = rx_ns + params_.preempt_delay;
+  }
+  return rx_ns < preempt_window_end_ ? Verdict::Accept : Verdict::Ignore;
+}
+
+Actions Instance::start(Nanos now) {
+  Actions actions;
+  if (state_ != State::Initialize) return actions;
+  if (faulted_) {
+    enter(State::Fault, actions, "tracked interface down at startup");
+    deadline_ = kNever;
+  } else if (params_.base_priority == kOwnerPriority) {
+    become_master(now, actions, "address owner (priority 255)");
+  } else {
+    master_adver_int_cs_ = params_.advert_int_cs;
+    become_backup(now + master_down_interval(), actions, "startup");
+  }
+  return actions;
+}
+
+Actions Instance::on_advert(const ReceivedAdvert& advert, Nanos now) {
+  Actions actions;
+  switch (state_) {
+    case State::Initialize:
+      return actions;
+
+    case State::Fault:
+      record_master(advert);
+      learn_interval(advert.advert_int_cs);
+      return actions;
+
+    case State::Backup: {
+      if (advert.priority == 0) {
+        record_master(advert);
+        deadline_ = advert.rx_ns + skew_time();
+        actions.reason = "priority 0 advert received";
+        return actions;
+      }
+      if (backup_verdict(advert.priority, advert.rx_ns, true) == Verdict::Accept) {
+        learn_interval(advert.advert_int_cs);
+        // Out-of-order delivery (ring buffer record older than a last-seen refresh) must never
+        // pull the deadline earlier than the newest advert we know of.
+        const Nanos base = std::max(advert.rx_ns, last_advert_rx_ns_.value_or(advert.rx_ns));
+        record_master(advert);
+        last_advert_rx_ns_ = base;
+        deadline_ = base + master_down_interval();
+      } else {
+        // The lower-priority master is still recorded, but the down timer keeps running.
+        record_master(advert);
+        actions.reason = "lower priority advert ignored, preempting";
+      }
+      return actions;
+    }
+
+    case State::Master: {
+      if (advert.priority == 0) {
+        actions.send_advert = true;
+        deadline_ = now + advert_interval();
+        actions.reason = "priority 0 advert received";
+        return actions;
+      }
+      const bool owner = params_.base_priority == kOwnerPriority;
+      const bool higher =
+          advert.priority > effective_priority_ ||
+          (advert.priority == effective_priority_ && params_.primary_ip < advert.src);
+      if (higher && !owner) {
+        record_master(advert);
+        learn_interval(advert.advert_int_cs);
+        actions.remove_vips = true;
+        actions.stop_garp = true;
+        become_backup(advert.rx_ns + master_down_interval(), actions,
+                      "higher priority advert received");
+        return actions;
+      }
+      actions.send_advert = true;
+      actions.reason = "lower priority advert received, forcing a new election";
+      return actions;
+    }
+  }
+  return actions;
+}
+
+Actions Instance::on_timer(Nanos now) {
+  Actions actions;
+  if (now < deadline_) return actions;
+  switch (state_) {
+    case State::Master: {
+      actions.send_advert = true;
+      const Nanos interval = advert_interval();
+      deadline_ += interval;
+      if (deadline_ <= now) deadline_ = now + interval;  // a late loop must not burst adverts
+      return actions;
+    }
+    case State::Backup:
+      become_master(now, actions, "master down timer expired");
+      return actions;
+    case State::Initialize:
+    case State::Fault:
+      return actions;
+  }
+  return actions;
+}
+
+Actions Instance::refresh_from_last_seen(Nanos last_rx_ns) {
+  Actions actions;
+  if (state_ != State::Backup || !last_advert_rx_ns_ || last_rx_ns <= *last_advert_rx_ns_ ||
+      last_advert_priority_ == 0) {
+    return actions;
+  }
+  if (backup_verdict(last_advert_priority_, last_rx_ns, false) == Verdict::Accept) {
+    last_advert_rx_ns_ = last_rx_ns;
+    deadline_ = last_rx_ns + master_down_interval();
+  }
+  return actions;
+}
+
+Actions Instance::set_fault(bool faulted, Nanos now) {
+  Actions actions;
+  if (faulted == faulted_) return actions;
+  faulted_ = faulted;
+  if (state_ == State::Initialize) return actions;
+  if (faulted) {
+    if (state_ == State::Master) {
+      actions.send_priority_zero = true;
+      actions.remove_vips = true;
+      actions.stop_garp = true;
+    }
+    enter(State::Fault, actions, "tracked interface down");
+    deadline_ = kNever;
+    return actions;
+  }
+  if (params_.base_priority == kOwnerPriority) {
+    become_master(now, actions, "fault cleared, address owner");
+  } else {
+    master_adver_int_cs_ = params_.advert_int_cs;
+    become_backup(now + master_down_interval(), actions, "fault cleared");
+  }
+  return actions;
+}
+
+Actions Instance::set_priority_delta(int delta, Nanos now) {
+  (void)now;
+  Actions actions;
+  priority_delta_ = delta;
+  if (params_.base_priority == kOwnerPriority) return actions;
+  const int wanted = std::clamp(int{params_.base_priority} + delta, 1, 254);
+  const auto effective = static_cast<std::uint8_t>(wanted);
+  if (effective == effective_priority_) return actions;
+  effective_priority_ = effective;
+  if (state_ == State::Master) {
+    master_priority_ = effective;
+    actions.send_advert = true;
+    actions.reason = "effective priority changed";
+  }
+  return actions;
+}
+
+Actions Instance::stop(Nanos now) {
+  (void)now;
+  Actions actions;
+  if (state_ == State::Initialize) return actions;
+  if (state_ == State::Master) {
+    actions.send_priority_zero = true;
+    actions.remove_vips = true;
+    actions.stop_garp = true;
+  }
+  enter(State::Initialize, actions, "shutdown");
+  deadline_ = kNever;
+  return actions;
+}
+
+}  // namespace xvrrp::core

@@ -10,6 +10,7 @@
 #include <climits>
 #include <map>
 #include <tuple>
+#include <type_traits>
 
 #include "config/lexer.hpp"
 
@@ -790,7 +791,9 @@ void diff_field(std::string& out, const char* name, const T& a, const T& b) {
   if (a == b) return;
   if (!out.empty()) out += ", ";
   out += name;
-  if constexpr (std::is_integral_v<T>) {
+  if constexpr (std::is_same_v<T, bool>) {
+    out += std::string(" ") + (a ? "yes" : "no") + " -> " + (b ? "yes" : "no");
+  } else if constexpr (std::is_integral_v<T>) {
     out += " " + std::to_string(+a) + " -> " + std::to_string(+b);
   } else if constexpr (std::is_same_v<T, std::string>) {
     out += " '" + a + "' -> '" + b + "'";
@@ -816,7 +819,8 @@ Config parse_string(std::string_view text, const std::string& name) {
 std::string describe_diff(const Instance& a, const Instance& b) {
   std::string out;
   diff_field(out, "name", a.name, b.name);
-  diff_field(out, "state", a.initial_master, b.initial_master);
+  diff_field(out, "state", std::string(a.initial_master ? "MASTER" : "BACKUP"),
+             std::string(b.initial_master ? "MASTER" : "BACKUP"));
   diff_field(out, "interface", a.interface, b.interface);
   diff_field(out, "virtual_router_id", a.vrid, b.vrid);
   diff_field(out, "priority", a.priority, b.priority);

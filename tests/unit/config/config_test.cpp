@@ -106,7 +106,7 @@ TEST(ConfigSeed, SameInstanceComparesEqualExceptChangedFields) {
   Config b = load(kData + "/server-2.keepalived.conf");
   EXPECT_FALSE(a.instances[0] == b.instances[0]);
   EXPECT_EQ(describe_diff(a.instances[0], b.instances[0]),
-            "state 1 -> 0, priority 100 -> 50, unicast_peer changed");
+            "state 'MASTER' -> 'BACKUP', priority 100 -> 50, unicast_peer changed");
   EXPECT_TRUE(a.instances[0] == a.instances[0]);
   EXPECT_EQ(describe_diff(a.instances[0], a.instances[0]), "");
 }

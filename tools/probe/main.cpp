@@ -9,6 +9,7 @@
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
@@ -422,11 +423,17 @@ int run(int argc, char** argv) {
 
   Prober prober(options);
   prober.open();
+  // A 1 ms schedule does not survive a busy machine under SCHED_OTHER; a low real-time
+  // priority keeps the probe on time. Best effort: without CAP_SYS_NICE it runs as is.
+  sched_param priority{};
+  priority.sched_priority = 10;
+  bool realtime = ::sched_setscheduler(0, SCHED_FIFO, &priority) == 0;
   if (!options.quiet) {
-    std::fprintf(stderr, "xvrrp-probe: probing %s via %s every %.3f ms%s; Ctrl-C to stop\n",
+    std::fprintf(stderr, "xvrrp-probe: probing %s via %s every %.3f ms%s%s; Ctrl-C to stop\n",
                  options.target.to_string().c_str(), prober.context().interface.c_str(),
                  static_cast<double>(options.interval_ns) / 1e6,
-                 prober.context().on_link ? " (on-link: ARP too)" : " (routed: no ARP)");
+                 prober.context().on_link ? " (on-link: ARP too)" : " (routed: no ARP)",
+                 realtime ? "" : " (no SCHED_FIFO: timing may slip on a busy machine)");
   }
   TimelineSummary summary = prober.run(stop_signals);
   ReportContext& context = prober.context();

@@ -134,8 +134,13 @@ std::string render_text(const TimelineSummary& s, const ReportContext& c) {
     out += "RTT:     no replies\n";
   }
   for (const auto& m : s.mac_changes) {
-    out += format("MAC change at %s: %s -> %s\n", wall(m.at_ns).c_str(),
-                  mac_or_unknown(m.from).c_str(), mac_to_string(m.to).c_str());
+    if (m.from) {
+      out += format("MAC change at %s: %s -> %s\n", wall(m.at_ns).c_str(),
+                    mac_to_string(*m.from).c_str(), mac_to_string(m.to).c_str());
+    } else {
+      out += format("MAC first seen at %s: %s\n", wall(m.at_ns).c_str(),
+                    mac_to_string(m.to).c_str());
+    }
   }
   for (const auto& e : c.events) {
     out += format("event at %s: %s\n", wall(e.at_ns).c_str(), e.label.c_str());

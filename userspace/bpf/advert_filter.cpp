@@ -28,17 +28,29 @@ namespace {
 
 constexpr const char* kProgName = "xvrrp_xdp";
 
-int libbpf_to_xlog(enum libbpf_print_level level, const char* fmt, va_list ap) {
-  // libbpf's info/debug chatter (every map reuse, BTF sanitizing) is debug for us.
-  log::Level l = level == LIBBPF_WARN ? log::Level::Warning : log::Level::Debug;
-  if (l > log::level()) return 0;
+// libbpf and libxdp prefix their own lines ("libbpf: ", "libxdp: ").
+void forward_log(log::Level l, const char* fmt, va_list ap) {
+  if (l > log::level()) return;
   char line[1024];
   int n = std::vsnprintf(line, sizeof(line), fmt, ap);
-  if (n > 0 && line[std::min<std::size_t>(n, sizeof(line) - 1) - 1] == '\n') {
-    line[std::min<std::size_t>(n, sizeof(line) - 1) - 1] = '\0';
-  }
-  log::write(l, "libbpf: %s", line);
-  return n;
+  if (n <= 0) return;
+  std::size_t len = std::min<std::size_t>(static_cast<std::size_t>(n), sizeof(line) - 1);
+  if (line[len - 1] == '\n') line[len - 1] = '\0';
+  log::write(l, "%s", line);
+}
+
+int libbpf_to_xlog(enum libbpf_print_level level, const char* fmt, va_list ap) {
+  // Info/debug chatter (map reuse, BTF sanitizing) is debug for the daemon.
+  forward_log(level == LIBBPF_WARN ? log::Level::Warning : log::Level::Debug, fmt, ap);
+  return 0;
+}
+
+int libxdp_to_xlog(enum libxdp_print_level level, const char* fmt, va_list ap) {
+  forward_log(level == LIBXDP_WARN   ? log::Level::Warning
+              : level == LIBXDP_INFO ? log::Level::Info
+                                     : log::Level::Debug,
+              fmt, ap);
+  return 0;
 }
 
 bool same_key(const xvrrp_vrid_key& a, const xvrrp_vrid_key& b) {
@@ -129,6 +141,7 @@ AdvertFilter::AdvertFilter(std::string router_id) : impl_(std::make_unique<Impl>
   static bool print_set = false;
   if (!print_set) {
     libbpf_set_print(libbpf_to_xlog);
+    libxdp_set_print(libxdp_to_xlog);
     print_set = true;
   }
   Impl& d = *impl_;
@@ -199,12 +212,15 @@ void AdvertFilter::remove_instance(const xvrrp_vrid_key& key) {
   d.last_seen->erase(key);
 }
 
-void AdvertFilter::attach(int ifindex) {
+void AdvertFilter::attach(int ifindex, XdpMode requested) {
   Impl& d = *impl_;
   if (d.attached.count(ifindex) != 0) return;
 
+  std::vector<xdp_attach_mode> modes;
+  if (requested != XdpMode::Skb) modes.push_back(XDP_MODE_NATIVE);
+  if (requested != XdpMode::Native) modes.push_back(XDP_MODE_SKB);
   std::string errors;
-  for (xdp_attach_mode mode : {XDP_MODE_NATIVE, XDP_MODE_SKB}) {
+  for (xdp_attach_mode mode : modes) {
     // A fresh object per attempt: a failed attempt may leave the first one
     // loaded in the wrong shape (dispatcher extension vs. plain XDP).
     auto a = std::make_unique<Impl::Attachment>();
@@ -221,7 +237,8 @@ void AdvertFilter::attach(int ifindex) {
     const char* mode_name = mode == XDP_MODE_NATIVE ? "native" : "skb";
     if (rc != 0) {
       XLOG_WARN("XDP %s attach on ifindex %d failed: %s%s", mode_name, ifindex,
-                std::strerror(-rc), mode == XDP_MODE_NATIVE ? "; falling back to skb mode" : "");
+                std::strerror(-rc),
+                mode == XDP_MODE_NATIVE && modes.size() > 1 ? "; falling back to skb mode" : "");
       errors += std::string(errors.empty() ? "" : ", ") + mode_name + ": " + std::strerror(-rc);
       continue;
     }

@@ -37,6 +37,13 @@ struct xdp_program;
 
 namespace xvrrp::bpf {
 
+/// Requested XDP attach mode.
+enum class XdpMode {
+  Auto,    ///< native, falling back to SKB (generic) mode with a log line
+  Native,  ///< driver mode only
+  Skb,     ///< generic mode only
+};
+
 /// How an interface ended up attached.
 struct XdpAttachInfo {
   int ifindex = 0;
@@ -62,9 +69,9 @@ class AdvertFilter {
   void remove_instance(const xvrrp_vrid_key& key);
 
   /// Attaches the program to `ifindex`. Idempotent per ifindex (instances
-  /// sharing an interface share one attachment). Throws when neither native
-  /// nor SKB mode works.
-  void attach(int ifindex);
+  /// sharing an interface share one attachment; the mode of the first call
+  /// wins). Throws when no allowed mode works.
+  void attach(int ifindex, XdpMode mode = XdpMode::Auto);
   /// Detaches one interface; no-op when it is not attached.
   void detach(int ifindex);
   void detach_all();

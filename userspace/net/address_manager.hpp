@@ -5,6 +5,9 @@
 //
 // Errors never throw out of add/remove/present: the daemon calls them from its event loop.
 // They are logged with the address and the device and reported as false.
+// The netlink request/ack exchange is synchronous but never waits on anything but the kernel,
+// which processes rtnetlink requests in the sender's context (the ack is queued before
+// sendmsg returns).
 // Single-threaded; the socket belongs to the network namespace current at construction.
 #pragma once
 
@@ -41,8 +44,10 @@ class AddressManager {
   AddressManager(const AddressManager&) = delete;
   AddressManager& operator=(const AddressManager&) = delete;
 
-  /// Adds the VIP (RTM_NEWADDR, NLM_F_CREATE|NLM_F_EXCL). An address that already exists on
-  /// the device counts as success. Returns false (logged) on any other error.
+  /// Adds the VIP (RTM_NEWADDR, NLM_F_CREATE|NLM_F_EXCL; IPv6 with IFA_F_NODAD). An address
+  /// that already exists on the device counts as success. Returns false (logged) on any other
+  /// error, e.g. the kernel refuses an IPv4 address whose scope differs from the primary's in
+  /// the same subnet ("ipv4: Invalid scope value").
   bool add(const Vip& vip);
   /// Removes the VIP (RTM_DELADDR, matched by address and prefix length on the device).
   /// An address that is already absent counts as success.

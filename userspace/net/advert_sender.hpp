@@ -13,6 +13,8 @@
 // address family, so every instance sharing the interface leaves in one syscall. If the ring
 // is full, queue() flushes first. Failures are logged, rate-limited to one line per second.
 // Non-blocking: a full socket buffer drops the advert (counted in dropped()).
+// SO_BINDTODEVICE resolves the name to an ifindex once: if the interface is deleted and created
+// again, sends fail with ENODEV/ENXIO (logged); the owner must construct a new AdvertSender.
 #pragma once
 
 #include <netinet/in.h>

@@ -11,6 +11,9 @@
 // When the kernel gives no timestamp, rx_mono is CLOCK_MONOTONIC read after recvmmsg().
 // rx_mono is therefore comparable with the XDP path's bpf_ktime_get_ns() stamps.
 //
+// Like AdvertSender, the binding is to the ifindex the name had at construction; recreate the
+// receiver when the interface is recreated.
+//
 // Packets are handed over unvalidated (IPv4 header included); the daemon validates them with
 // xvrrp::packet::validate_ip, exactly as for the XDP path.
 #pragma once

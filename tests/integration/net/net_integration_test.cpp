@@ -482,6 +482,18 @@ TEST_F(NetFixture, FullRingLeavesInOneFlushAndArrivesIntact) {
       kCount, (t1 - t0) / 1e3, (last_rx - t0) / 1e3);
 }
 
+TEST_F(NetFixture, AdvertSenderOpensIpv6SocketOnFirstIpv6Advert) {
+  // Only the socket set-up (IPPROTO_RAW, SO_BINDTODEVICE, IPV6_MULTICAST_IF/LOOP) and the header
+  // are exercised: nothing is flushed, since these tests send only to 192.0.2.0/24-style ranges.
+  enter(ns_a_);
+  AdvertSender sender(static_cast<int>(if_nametoindex("va")), "va", 4);
+  const std::vector<uint8_t> msg(8 + 16, 0x31);
+  EXPECT_TRUE(sender.queue(ip("fe80::1"), ip("ff02::12"), msg, 255));
+  EXPECT_EQ(sender.queued(), 1u);
+  EXPECT_FALSE(sender.queue(ip("fe80::1"), ip("192.0.2.2"), msg, 255));
+  EXPECT_EQ(sender.queued(), 1u);
+}
+
 TEST(GarpFrames, UnsolicitedNaIsWellFormed) {
   const std::array<uint8_t, 6> mac{0x02, 0x00, 0x5e, 0x10, 0x20, 0x30};
   std::array<uint8_t, 128> frame;

@@ -234,11 +234,11 @@ std::string time_label(std::int64_t offset_ns, std::int64_t step_ns) {
 }  // namespace
 
 std::string render_svg(const TimelineSummary& s, const ReportContext& c) {
-  constexpr int kWidth = 1000, kHeight = 400;
+  constexpr int kWidth = 1000, kHeight = 416;
   constexpr int kLeft = 80, kRight = 970;
-  constexpr int kReplyTop = 60, kReplyBottom = 150;
-  constexpr int kRttTop = 180, kRttBottom = 290;
-  constexpr int kAxisY = 300;
+  constexpr int kReplyTop = 78, kReplyBottom = 168;
+  constexpr int kRttTop = 198, kRttBottom = 306;
+  constexpr int kAxisY = 316;
   constexpr int kPlotWidth = kRight - kLeft;
 
   const std::int64_t t0 = s.start_ns;
@@ -380,14 +380,16 @@ std::string render_svg(const TimelineSummary& s, const ReportContext& c) {
         "stroke-dasharray=\"4 3\"/>\n",
         x, kReplyTop, x, kRttBottom, colour(m.to).c_str());
   }
-  for (const auto& e : c.events) {
+  for (std::size_t i = 0; i < c.events.size(); ++i) {
+    const TimelineEvent& e = c.events[i];
     double x = x_of(e.at_ns);
     out += format(
         "<line class=\"event\" x1=\"%.2f\" y1=\"%d\" x2=\"%.2f\" y2=\"%d\" stroke=\"#000\" "
         "stroke-dasharray=\"1 3\"/>\n",
         x, kReplyTop - 4, x, kRttBottom);
-    out += format("<text x=\"%.2f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">", x,
-                  kRttTop - 6) +
+    // Labels step down in three rows so neighbouring events stay readable.
+    out += format("<text x=\"%.2f\" y=\"%d\" font-size=\"10\">", x + 3,
+                  kRttTop + 12 + static_cast<int>(i % 3) * 12) +
            xml_escape(e.label) + "</text>\n";
   }
 

@@ -172,10 +172,10 @@ std::string render_counters_text(const MapSnapshot& maps) {
     } else {
       out += format("  VRID %u %s\n", slot.vrid, family_name(slot.family));
     }
-    out += format("    %-20s %" PRIu64 "\n", "accepted", static_cast<uint64_t>(c.accepted));
-    out += format("    %-20s %" PRIu64 "\n", "suppressed", static_cast<uint64_t>(c.suppressed));
+    out += format("    %-28s %" PRIu64 "\n", "accepted", static_cast<uint64_t>(c.accepted));
+    out += format("    %-28s %" PRIu64 "\n", "suppressed", static_cast<uint64_t>(c.suppressed));
     for (int r = 0; r < XVRRP_REJECT_MAX; ++r) {
-      out += format("    %-20s %" PRIu64 "\n", (std::string("rejected ") + reject_name(r)).c_str(),
+      out += format("    %-28s %" PRIu64 "\n", (std::string("rejected ") + reject_name(r)).c_str(),
                     static_cast<uint64_t>(c.rejected[r]));
     }
   }

@@ -219,8 +219,8 @@ class Prober {
 
  private:
   void open_packet_socket() {
-    packet_ = UniqueFd(
-        ::socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL)));
+    packet_ =
+        UniqueFd(::socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL)));
     if (!packet_) {
       if (errno == EPERM || errno == EACCES) {
         std::fprintf(stderr,
@@ -346,8 +346,8 @@ class Prober {
         // Ethernet/IPv4 ARP, request (gratuitous) or reply, whose sender claims the VIP.
         std::uint32_t sender_ip;
         std::memcpy(&sender_ip, l3 + 14, 4);
-        if (l3[0] == 0 && l3[1] == 1 && l3[2] == 0x08 && l3[3] == 0 && l3[4] == 6 &&
-            l3[5] == 4 && sender_ip == target) {
+        if (l3[0] == 0 && l3[1] == 1 && l3[2] == 0x08 && l3[3] == 0 && l3[4] == 6 && l3[5] == 4 &&
+            sender_ip == target) {
           Mac mac;
           std::memcpy(mac.data(), l3 + 8, 6);
           input_.sightings.push_back({at, mac});
@@ -445,9 +445,9 @@ int run(int argc, char** argv) {
     std::stringstream text;
     text << in.rdbuf();
     std::string error;
-    auto events = in ? parse_events(text.str(), options.events_file, context.realtime_offset_ns,
-                                    error)
-                     : std::nullopt;
+    auto events =
+        in ? parse_events(text.str(), options.events_file, context.realtime_offset_ns, error)
+           : std::nullopt;
     if (!in) error = "cannot read " + options.events_file + ": " + std::strerror(errno);
     if (events) {
       context.events = std::move(*events);

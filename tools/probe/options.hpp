@@ -13,12 +13,12 @@
 namespace xvrrp::probe {
 
 struct ProbeOptions {
-  IpAddress target;                          // IPv4 only
-  std::string iface;                         // empty: taken from the route to target
-  std::int64_t interval_ns = 1'000'000;      // --interval MS, 0.01 .. 10000
-  std::optional<std::int64_t> duration_ns;   // --duration SECONDS; none: until SIGINT/SIGTERM
+  IpAddress target;                               // IPv4 only
+  std::string iface;                              // empty: taken from the route to target
+  std::int64_t interval_ns = 1'000'000;           // --interval MS, 0.01 .. 10000
+  std::optional<std::int64_t> duration_ns;        // --duration SECONDS; none: until SIGINT/SIGTERM
   std::int64_t reply_timeout_ns = 1'000'000'000;  // --timeout MS
-  std::int64_t arp_interval_ns = 10'000'000;  // --arp-interval MS; 0 disables ARP probing
+  std::int64_t arp_interval_ns = 10'000'000;      // --arp-interval MS; 0 disables ARP probing
   bool quiet = false;
   bool json = false;
   std::string svg_file;

@@ -73,10 +73,18 @@ std::string xml_escape(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
       default:
         if (static_cast<unsigned char>(c) >= 0x20 || c == '\t') out += c;
     }
@@ -91,15 +99,15 @@ std::string render_text(const TimelineSummary& s, const ReportContext& c) {
   auto wall = [&c](std::int64_t mono_ns) { return wall_clock(mono_ns + c.realtime_offset_ns); };
   out += format("xvrrp-probe %s", c.target.c_str());
   if (!c.interface.empty()) out += format(" via %s", c.interface.c_str());
-  out += format(" (%s, %s ICMP), interval %s ms, ran %s ms\n",
-                c.on_link ? "on-link" : "routed", c.icmp_socket.c_str(),
-                ms_text(c.interval_ns).c_str(), ms_text(s.end_ns - s.start_ns).c_str());
+  out += format(" (%s, %s ICMP), interval %s ms, ran %s ms\n", c.on_link ? "on-link" : "routed",
+                c.icmp_socket.c_str(), ms_text(c.interval_ns).c_str(),
+                ms_text(s.end_ns - s.start_ns).c_str());
   out += format("probes:  %" PRIu64 " sent, %" PRIu64 " received, %" PRIu64 " lost, %" PRIu64
                 " in flight at stop, %" PRIu64 " duplicate replies\n",
                 s.sent, s.answered, s.lost, s.in_flight, s.duplicate_replies);
   if (c.send_errors) {
-    out += format("warning: %" PRIu64 " probes could not be sent (counted as lost)\n",
-                  c.send_errors);
+    out +=
+        format("warning: %" PRIu64 " probes could not be sent (counted as lost)\n", c.send_errors);
   }
   if (c.schedule_overruns) {
     out += format("warning: the sender fell behind its schedule %" PRIu64 " times\n",
@@ -123,9 +131,9 @@ std::string render_text(const TimelineSummary& s, const ReportContext& c) {
                     ms_text(*o.recovery_ns).c_str());
     }
     out += "\n";
-    out += format("MAC:     before %s, after %s%s\n", mac_or_unknown(o.mac_before).c_str(),
-                  mac_or_unknown(o.mac_after).c_str(),
-                  c.on_link ? "" : " (VIP not on-link: no ARP)");
+    out +=
+        format("MAC:     before %s, after %s%s\n", mac_or_unknown(o.mac_before).c_str(),
+               mac_or_unknown(o.mac_after).c_str(), c.on_link ? "" : " (VIP not on-link: no ARP)");
   }
   if (s.rtt_p50_ns) {
     out += format("RTT:     p50 %s ms, p99 %s ms, max %s ms\n", ms_text(*s.rtt_p50_ns).c_str(),
@@ -138,8 +146,8 @@ std::string render_text(const TimelineSummary& s, const ReportContext& c) {
       out += format("MAC change at %s: %s -> %s\n", wall(m.at_ns).c_str(),
                     mac_to_string(*m.from).c_str(), mac_to_string(m.to).c_str());
     } else {
-      out += format("MAC first seen at %s: %s\n", wall(m.at_ns).c_str(),
-                    mac_to_string(m.to).c_str());
+      out +=
+          format("MAC first seen at %s: %s\n", wall(m.at_ns).c_str(), mac_to_string(m.to).c_str());
     }
   }
   for (const auto& e : c.events) {
@@ -161,14 +169,14 @@ std::string render_json(const TimelineSummary& s, const ReportContext& c) {
   out += "  \"reply_timeout_ms\": " + ms_text(c.reply_timeout_ns) + ",\n";
   out += "  \"start_unix_ms\": " + unix_ms(s.start_ns) + ",\n";
   out += "  \"duration_ms\": " + ms_text(s.end_ns - s.start_ns) + ",\n";
-  out += format("  \"probes\": {\"sent\": %" PRIu64 ", \"received\": %" PRIu64 ", \"lost\": %" PRIu64
-                ", \"in_flight\": %" PRIu64 ", \"duplicates\": %" PRIu64,
+  out += format("  \"probes\": {\"sent\": %" PRIu64 ", \"received\": %" PRIu64
+                ", \"lost\": %" PRIu64 ", \"in_flight\": %" PRIu64 ", \"duplicates\": %" PRIu64,
                 s.sent, s.answered, s.lost, s.in_flight, s.duplicate_replies);
   out += format(", \"unknown_replies\": %" PRIu64 ", \"schedule_overruns\": %" PRIu64
                 ", \"send_errors\": %" PRIu64 "},\n",
                 s.unknown_replies, c.schedule_overruns, c.send_errors);
-  out += "  \"rtt_ms\": {\"p50\": " + json_ms(s.rtt_p50_ns) + ", \"p99\": " +
-         json_ms(s.rtt_p99_ns) + ", \"max\": " + json_ms(s.rtt_max_ns) + "},\n";
+  out += "  \"rtt_ms\": {\"p50\": " + json_ms(s.rtt_p50_ns) +
+         ", \"p99\": " + json_ms(s.rtt_p99_ns) + ", \"max\": " + json_ms(s.rtt_max_ns) + "},\n";
   if (!s.outage) {
     out += "  \"outage\": null,\n";
   } else {
@@ -270,20 +278,20 @@ std::string render_svg(const TimelineSummary& s, const ReportContext& c) {
       "font-family=\"sans-serif\" font-size=\"12\">\n",
       kWidth, kHeight, kWidth, kHeight);
   out += "<rect x=\"0\" y=\"0\" width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  out += "<text x=\"" + std::to_string(kLeft) + "\" y=\"22\" font-size=\"16\" font-weight=\"bold\">" +
-         xml_escape("xvrrp-probe " + c.target +
-                    (c.interface.empty() ? "" : " via " + c.interface)) +
-         "</text>\n";
+  out +=
+      "<text x=\"" + std::to_string(kLeft) + "\" y=\"22\" font-size=\"16\" font-weight=\"bold\">" +
+      xml_escape("xvrrp-probe " + c.target + (c.interface.empty() ? "" : " via " + c.interface)) +
+      "</text>\n";
   std::string subtitle = wall_date(t0 + c.realtime_offset_ns) + " | " + std::to_string(s.sent) +
                          " sent, " + std::to_string(s.answered) + " received, " +
                          std::to_string(s.lost) + " lost | interval " + ms_text(c.interval_ns) +
                          " ms";
   if (s.rtt_p50_ns) {
-    subtitle += " | RTT p50 " + ms_text(*s.rtt_p50_ns) + " ms, p99 " + ms_text(*s.rtt_p99_ns) +
-                " ms";
+    subtitle +=
+        " | RTT p50 " + ms_text(*s.rtt_p50_ns) + " ms, p99 " + ms_text(*s.rtt_p99_ns) + " ms";
   }
-  out += format("<text x=\"%d\" y=\"40\" fill=\"#444\">", kLeft) + xml_escape(subtitle) +
-         "</text>\n";
+  out +=
+      format("<text x=\"%d\" y=\"40\" fill=\"#444\">", kLeft) + xml_escape(subtitle) + "</text>\n";
 
   // Outage first, so replies and markers draw over the shading.
   if (s.outage) {
@@ -307,8 +315,8 @@ std::string render_svg(const TimelineSummary& s, const ReportContext& c) {
   }
 
   // Lane frames and labels.
-  for (auto [top, bottom, name] : {std::tuple{kReplyTop, kReplyBottom, "replies"},
-                                   std::tuple{kRttTop, kRttBottom, "RTT"}}) {
+  for (auto [top, bottom, name] :
+       {std::tuple{kReplyTop, kReplyBottom, "replies"}, std::tuple{kRttTop, kRttBottom, "RTT"}}) {
     out += format(
         "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#ccc\"/>\n",
         kLeft, top, kPlotWidth, bottom - top);
@@ -335,9 +343,8 @@ std::string render_svg(const TimelineSummary& s, const ReportContext& c) {
     int j = i;
     while (j < kPlotWidth && column[j] == column[i]) ++j;
     if (!column[i].empty()) {
-      out += format("<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n",
-                    kLeft + i, kReplyTop + 1, j - i, kReplyBottom - kReplyTop - 2,
-                    column[i].c_str());
+      out += format("<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n", kLeft + i,
+                    kReplyTop + 1, j - i, kReplyBottom - kReplyTop - 2, column[i].c_str());
     }
     i = j;
   }
@@ -360,8 +367,10 @@ std::string render_svg(const TimelineSummary& s, const ReportContext& c) {
   out += "<g class=\"rtt\">\n";
   for (int i = 0; i < kPlotWidth; ++i) {
     if (column_rtt[i] < 0) continue;
-    double y = kRttBottom - static_cast<double>(column_rtt[i]) / static_cast<double>(rtt_scale) *
-                                (kRttBottom - kRttTop - 4) - 2;
+    double y = kRttBottom -
+               static_cast<double>(column_rtt[i]) / static_cast<double>(rtt_scale) *
+                   (kRttBottom - kRttTop - 4) -
+               2;
     out += format("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"1.5\" fill=\"%s\"/>\n", kLeft + i + 0.5, y,
                   column[i].c_str());
   }
@@ -404,8 +413,9 @@ std::string render_svg(const TimelineSummary& s, const ReportContext& c) {
     out += format("<text x=\"%.2f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", x, kAxisY + 18,
                   time_label(t, step).c_str());
   }
-  out += format("<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">time since the first probe</text>\n",
-                (kLeft + kRight) / 2, kAxisY + 36);
+  out +=
+      format("<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">time since the first probe</text>\n",
+             (kLeft + kRight) / 2, kAxisY + 36);
 
   // Legend.
   int lx = kLeft, ly = kAxisY + 62;

@@ -34,7 +34,7 @@ struct TimelineEvent {
 };
 
 struct ReportContext {
-  std::string target;  // the VIP as text
+  std::string target;     // the VIP as text
   std::string interface;  // egress interface; empty when unknown
   bool on_link = false;
   std::string icmp_socket = "raw";

@@ -73,10 +73,17 @@ std::optional<RouteInfo> lookup_route(std::uint32_t destination_be, int oif_hint
     int attr_len = static_cast<int>(RTM_PAYLOAD(h));
     for (auto* a = RTM_RTA(route); RTA_OK(a, attr_len); a = RTA_NEXT(a, attr_len)) {
       switch (a->rta_type) {
-        case RTA_OIF: std::memcpy(&info.ifindex, RTA_DATA(a), sizeof(int)); break;
-        case RTA_GATEWAY: info.on_link = false; break;
-        case RTA_PREFSRC: std::memcpy(&info.source_be, RTA_DATA(a), 4); break;
-        default: break;
+        case RTA_OIF:
+          std::memcpy(&info.ifindex, RTA_DATA(a), sizeof(int));
+          break;
+        case RTA_GATEWAY:
+          info.on_link = false;
+          break;
+        case RTA_PREFSRC:
+          std::memcpy(&info.source_be, RTA_DATA(a), 4);
+          break;
+        default:
+          break;
       }
     }
     if (info.ifindex <= 0) return fail("the route names no interface");

@@ -12,8 +12,8 @@ namespace xvrrp::probe {
 struct RouteInfo {
   int ifindex = 0;
   std::string ifname;
-  bool on_link = false;          // no RTA_GATEWAY: the target answers ARP itself
-  std::uint32_t source_be = 0;   // RTA_PREFSRC, network byte order; 0 when absent
+  bool on_link = false;         // no RTA_GATEWAY: the target answers ARP itself
+  std::uint32_t source_be = 0;  // RTA_PREFSRC, network byte order; 0 when absent
 };
 
 /// nullopt with error set ("no route to 192.0.2.9: Network is unreachable") on failure.

@@ -71,19 +71,19 @@ TimelineSummary analyze(const TimelineInput& input) {
   for (const auto& s : input.sends) send_by_seq.emplace(s.seq, s.send_ns);
   out.sent = send_by_seq.size();
   if (input.sends.empty()) return out;
-  out.start_ns = std::min_element(input.sends.begin(), input.sends.end(),
-                                  [](const ProbeSent& a, const ProbeSent& b) {
-                                    return a.send_ns < b.send_ns;
-                                  })
-                     ->send_ns;
+  out.start_ns =
+      std::min_element(input.sends.begin(), input.sends.end(),
+                       [](const ProbeSent& a, const ProbeSent& b) { return a.send_ns < b.send_ns; })
+          ->send_ns;
 
   std::vector<MacSighting> sightings = input.sightings;
   std::stable_sort(sightings.begin(), sightings.end(),
                    [](const MacSighting& a, const MacSighting& b) { return a.at_ns < b.at_ns; });
 
   std::vector<ProbeReply> replies = input.replies;
-  std::stable_sort(replies.begin(), replies.end(),
-                   [](const ProbeReply& a, const ProbeReply& b) { return a.reply_ns < b.reply_ns; });
+  std::stable_sort(replies.begin(), replies.end(), [](const ProbeReply& a, const ProbeReply& b) {
+    return a.reply_ns < b.reply_ns;
+  });
   std::unordered_map<std::uint32_t, bool> answered_seq;
   for (const auto& r : replies) {
     auto sent = send_by_seq.find(r.seq);

@@ -21,9 +21,9 @@ TEST(Options, Defaults) {
 }
 
 TEST(Options, AllOptionsBothSpellings) {
-  ParseResult r = parse({"-i", "0.5", "--duration=2.5", "-I", "eth0", "--timeout", "300",
-                         "--arp-interval=0", "--json", "-q", "--svg", "out.svg",
-                         "--events=ev.txt", "198.51.100.7"});
+  ParseResult r =
+      parse({"-i", "0.5", "--duration=2.5", "-I", "eth0", "--timeout", "300", "--arp-interval=0",
+             "--json", "-q", "--svg", "out.svg", "--events=ev.txt", "198.51.100.7"});
   ASSERT_TRUE(r.options) << r.error;
   EXPECT_EQ(r.options->interval_ns, 500'000);
   EXPECT_EQ(*r.options->duration_ns, 2'500'000'000);

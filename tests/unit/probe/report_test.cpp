@@ -89,7 +89,8 @@ class JsonChecker {
       fields[path] = "\"" + text + "\"";
       return true;
     }
-    static const std::regex scalar(R"(^(true|false|null|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?))");
+    static const std::regex scalar(
+        R"(^(true|false|null|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?))");
     std::smatch m;
     std::string rest = s_.substr(pos_, 64);
     if (!std::regex_search(rest, m, scalar)) return false;
@@ -101,7 +102,9 @@ class JsonChecker {
   std::size_t pos_ = 0;
 };
 
-bool is_number(const std::string& v) { return std::regex_match(v, std::regex(R"(-?[0-9]+(\.[0-9]+)?)")); }
+bool is_number(const std::string& v) {
+  return std::regex_match(v, std::regex(R"(-?[0-9]+(\.[0-9]+)?)"));
+}
 
 // Well-formedness for the SVG subset we write: every tag closes in order, attributes quoted,
 // no stray '<' or '&' in text.
@@ -123,7 +126,8 @@ bool well_formed_xml(const std::string& doc, std::string& why) {
       open.push_back(tag.substr(0, tag.find_first_of(" \n")));
     }
     std::size_t next = doc.find('<', end);
-    std::string text = doc.substr(end + 1, next == std::string::npos ? std::string::npos : next - end - 1);
+    std::string text =
+        doc.substr(end + 1, next == std::string::npos ? std::string::npos : next - end - 1);
     for (std::size_t a = text.find('&'); a != std::string::npos; a = text.find('&', a + 1)) {
       if (!std::regex_search(text.substr(a), std::regex("^&(lt|gt|amp|quot);"))) {
         return why = "bare '&' in text", false;
@@ -162,17 +166,45 @@ TEST(ReportJson, ParsesAndHasTheStableFields) {
   JsonChecker checker(json);
   ASSERT_TRUE(checker.parse()) << json;
   auto& f = checker.fields;
-  for (const char* key :
-       {"schema", "target", "interface", "on_link", "icmp_socket", "interval_ms",
-        "reply_timeout_ms", "start_unix_ms", "duration_ms", "probes.sent", "probes.received",
-        "probes.lost", "probes.in_flight", "probes.duplicates", "probes.unknown_replies",
-        "probes.schedule_overruns", "probes.send_errors", "rtt_ms.p50", "rtt_ms.p99", "rtt_ms.max",
-        "outage.duration_ms", "outage.recovered", "outage.start_offset_ms", "outage.end_offset_ms",
-        "outage.start_unix_ms", "outage.end_unix_ms", "outage.lost_probes",
-        "outage.first_lost_seq", "outage.recovery_ms", "outage.first_reply_seq",
-        "outage.mac_before", "outage.mac_after", "mac_changes.1.offset_ms",
-        "mac_changes.1.unix_ms", "mac_changes.1.from", "mac_changes.1.to", "events.0.offset_ms",
-        "events.0.unix_ms", "events.0.label"}) {
+  for (const char* key : {"schema",
+                          "target",
+                          "interface",
+                          "on_link",
+                          "icmp_socket",
+                          "interval_ms",
+                          "reply_timeout_ms",
+                          "start_unix_ms",
+                          "duration_ms",
+                          "probes.sent",
+                          "probes.received",
+                          "probes.lost",
+                          "probes.in_flight",
+                          "probes.duplicates",
+                          "probes.unknown_replies",
+                          "probes.schedule_overruns",
+                          "probes.send_errors",
+                          "rtt_ms.p50",
+                          "rtt_ms.p99",
+                          "rtt_ms.max",
+                          "outage.duration_ms",
+                          "outage.recovered",
+                          "outage.start_offset_ms",
+                          "outage.end_offset_ms",
+                          "outage.start_unix_ms",
+                          "outage.end_unix_ms",
+                          "outage.lost_probes",
+                          "outage.first_lost_seq",
+                          "outage.recovery_ms",
+                          "outage.first_reply_seq",
+                          "outage.mac_before",
+                          "outage.mac_after",
+                          "mac_changes.1.offset_ms",
+                          "mac_changes.1.unix_ms",
+                          "mac_changes.1.from",
+                          "mac_changes.1.to",
+                          "events.0.offset_ms",
+                          "events.0.unix_ms",
+                          "events.0.label"}) {
     EXPECT_TRUE(f.count(key)) << "missing " << key;
   }
   EXPECT_EQ(f["schema"], "\"xvrrp-probe/1\"");
@@ -238,7 +270,8 @@ TEST(ReportSvg, WellFormedWithOutageShadedAndLabelled) {
   // The outage rect spans 799.1 .. 1100.1 ms of a 2249 ms run over 890 px from x=80.
   std::smatch m;
   ASSERT_TRUE(std::regex_search(
-      svg, m, std::regex(R"re(<rect class="outage" x="([0-9.]+)" y="[0-9]+" width="([0-9.]+)")re")));
+      svg, m,
+      std::regex(R"re(<rect class="outage" x="([0-9.]+)" y="[0-9]+" width="([0-9.]+)")re")));
   double x = std::stod(m[1]), width = std::stod(m[2]);
   EXPECT_NEAR(x, 80 + 799.1 / 2249.0 * 890, 0.5);
   EXPECT_NEAR(width, 301.0 / 2249.0 * 890, 0.5);
@@ -294,8 +327,8 @@ TEST(ReportText, SummaryNamesTheNumbers) {
 
 TEST(Events, ParsesRealtimeSecondsIntoMonotonic) {
   std::string error;
-  auto events = parse_events("# comment\n\n1700000000.5 master down\n1700000001 back\n",
-                             "ev.txt", 1'699'999'000 * 1'000'000'000LL, error);
+  auto events = parse_events("# comment\n\n1700000000.5 master down\n1700000001 back\n", "ev.txt",
+                             1'699'999'000 * 1'000'000'000LL, error);
   ASSERT_TRUE(events) << error;
   ASSERT_EQ(events->size(), 2u);
   EXPECT_EQ((*events)[0].at_ns, 1000 * 1'000'000'000LL + 500 * kMs);

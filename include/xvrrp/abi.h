@@ -162,10 +162,30 @@ XVRRP_STRUCT_SIZE(struct xvrrp_advert_event, 112);
  * Index = vrid + (family == IPv6 ? 256 : 0). Slot 0 / 256 collects rejects
  * that happen before the VRID is known (e.g. too short).
  */
+/* The same counters as xvrrp_counters.rejected[], by name, so that
+ * `bpftool map dump pinned .../xvrrp_counters` shows which reason is which. */
+struct xvrrp_reject_counts {
+	__u64 too_short;
+	__u64 bad_ttl;
+	__u64 bad_version;
+	__u64 bad_type;
+	__u64 bad_checksum;
+	__u64 unknown_vrid;
+	__u64 unknown_peer;
+	__u64 auth_mismatch;
+	__u64 interval_mismatch;
+	__u64 length_mismatch;
+	__u64 ringbuf_full;
+};
+XVRRP_STRUCT_SIZE(struct xvrrp_reject_counts, 8 * XVRRP_REJECT_MAX);
+
 struct xvrrp_counters {
 	__u64 accepted;   /* valid adverts (reported + suppressed) */
 	__u64 suppressed; /* valid duplicates that only refreshed last_seen */
-	__u64 rejected[XVRRP_REJECT_MAX];
+	union {
+		__u64 rejected[XVRRP_REJECT_MAX]; /* index XVRRP_REJECT_* */
+		struct xvrrp_reject_counts rejected_by_reason;
+	};
 	__u64 pad; /* keeps the struct a multiple of 16 bytes */
 };
 XVRRP_STRUCT_SIZE(struct xvrrp_counters, 112);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstddef>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -268,6 +269,23 @@ class XdpProgTest : public ::testing::Test {
   MapTables tables_;
   int prog_fd_ = -1;
 };
+
+// The named view that bpftool prints must alias the indexed counters.
+#define XVRRP_NAMED_AT(field, reason)                                       \
+  static_assert(offsetof(xvrrp_counters, rejected_by_reason.field) ==       \
+                offsetof(xvrrp_counters, rejected) + 8 * (reason))
+XVRRP_NAMED_AT(too_short, XVRRP_REJECT_TOO_SHORT);
+XVRRP_NAMED_AT(bad_ttl, XVRRP_REJECT_BAD_TTL);
+XVRRP_NAMED_AT(bad_version, XVRRP_REJECT_BAD_VERSION);
+XVRRP_NAMED_AT(bad_type, XVRRP_REJECT_BAD_TYPE);
+XVRRP_NAMED_AT(bad_checksum, XVRRP_REJECT_BAD_CHECKSUM);
+XVRRP_NAMED_AT(unknown_vrid, XVRRP_REJECT_UNKNOWN_VRID);
+XVRRP_NAMED_AT(unknown_peer, XVRRP_REJECT_UNKNOWN_PEER);
+XVRRP_NAMED_AT(auth_mismatch, XVRRP_REJECT_AUTH_MISMATCH);
+XVRRP_NAMED_AT(interval_mismatch, XVRRP_REJECT_INTERVAL_MISMATCH);
+XVRRP_NAMED_AT(length_mismatch, XVRRP_REJECT_LENGTH_MISMATCH);
+XVRRP_NAMED_AT(ringbuf_full, XVRRP_REJECT_RINGBUF_FULL);
+#undef XVRRP_NAMED_AT
 
 // Offsets in an untagged IPv4 frame without options.
 constexpr std::size_t kIp4 = 14;

@@ -518,8 +518,7 @@ class Parser {
       const std::string& opt = w[i].text;
       auto value = [&]() -> const Token& {
         if (i + 1 >= w.size()) {
-          throw ConfigError(w[i].where(),
-                            "'" + opt + "' needs a value (expected '" + opt + " VALUE')");
+          throw missing_value(w[i]);
         }
         return w[++i];
       };
@@ -560,6 +559,11 @@ class Parser {
       }
     }
     return v;
+  }
+
+  static ConfigError missing_value(const Token& option) {
+    return {option.where(),
+            "'" + option.text + "' needs a value (expected '" + option.text + " VALUE')"};
   }
 
   static std::uint8_t scope(const Token& t) {

@@ -122,10 +122,10 @@ struct {
 struct frame {
 	__u64 ts_ns;
 	__u32 ifindex;
-	__u32 l3_off;   /* offset of the IP header from data */
-	__u32 msg_off;  /* offset of the VRRP message from data */
-	__u32 msg_len;  /* VRRP message length (IP total length - IP header) */
-	__u8 family;    /* XVRRP_AF_* */
+	__u32 l3_off;  /* offset of the IP header from data */
+	__u32 msg_off; /* offset of the VRRP message from data */
+	__u32 msg_len; /* VRRP message length (IP total length - IP header) */
+	__u8 family;   /* XVRRP_AF_* */
 	__u8 ttl;
 	__u8 vlan;
 	__u8 pad;
@@ -177,8 +177,7 @@ static __always_inline int parse_frame(struct xdp_md *ctx, struct frame *f)
 	for (int i = 0; i < 2; i++) {
 		struct vlan_hdr_ *vh;
 
-		if (proto != bpf_htons(ETH_P_8021Q_) &&
-		    proto != bpf_htons(ETH_P_8021AD_))
+		if (proto != bpf_htons(ETH_P_8021Q_) && proto != bpf_htons(ETH_P_8021AD_))
 			break;
 		vh = data + off;
 		if ((void *)(vh + 1) > data_end)
@@ -257,12 +256,29 @@ static __always_inline __u32 log2_u64(__u64 v)
 {
 	__u32 r = 0;
 
-	if (v >> 32) { v >>= 32; r += 32; }
-	if (v >> 16) { v >>= 16; r += 16; }
-	if (v >> 8) { v >>= 8; r += 8; }
-	if (v >> 4) { v >>= 4; r += 4; }
-	if (v >> 2) { v >>= 2; r += 2; }
-	if (v >> 1) { r += 1; }
+	if (v >> 32) {
+		v >>= 32;
+		r += 32;
+	}
+	if (v >> 16) {
+		v >>= 16;
+		r += 16;
+	}
+	if (v >> 8) {
+		v >>= 8;
+		r += 8;
+	}
+	if (v >> 4) {
+		v >>= 4;
+		r += 4;
+	}
+	if (v >> 2) {
+		v >>= 2;
+		r += 2;
+	}
+	if (v >> 1) {
+		r += 1;
+	}
 	return r;
 }
 
@@ -298,7 +314,7 @@ struct msg_walk {
 	__u64 sum;
 	__u32 hash;
 	__u32 addr_first; /* first word index of the address list */
-	__u32 addr_end;   /* one past its last word index */
+	__u32 addr_end;	  /* one past its last word index */
 	__u32 pad;
 };
 
@@ -444,7 +460,7 @@ int xvrrp_xdp(struct xdp_md *ctx)
 	}
 
 	if (cfg->flags & XVRRP_CFG_CHECK_PEER) {
-		struct xvrrp_peer_key pk = { .vrid = key };
+		struct xvrrp_peer_key pk = {.vrid = key};
 
 		__builtin_memcpy(pk.addr, f.src, sizeof(pk.addr));
 		if (!bpf_map_lookup_elem(&XVRRP_MAP_PEERS, &pk))
@@ -463,10 +479,10 @@ int xvrrp_xdp(struct xdp_md *ctx)
 			__u8 pass[XVRRP_AUTH_PASS_LEN];
 			__u8 diff = 0;
 
-			if (bpf_xdp_load_bytes(ctx, f.msg_off + VRRP_HDR_LEN + addr_len,
-					       pass, sizeof(pass)))
+			if (bpf_xdp_load_bytes(ctx, f.msg_off + VRRP_HDR_LEN + addr_len, pass,
+					       sizeof(pass)))
 				return reject(slot, XVRRP_REJECT_TOO_SHORT);
-			/* Constant time: no early exit on the first mismatch. */
+				/* Constant time: no early exit on the first mismatch. */
 #pragma unroll
 			for (int k = 0; k < XVRRP_AUTH_PASS_LEN; k++)
 				diff |= pass[k] ^ cfg->auth_pass[k];
@@ -483,7 +499,7 @@ int xvrrp_xdp(struct xdp_md *ctx)
 	/* Accepted. */
 	{
 		struct xvrrp_counters *c;
-		struct xvrrp_peer_key pk = { .vrid = key };
+		struct xvrrp_peer_key pk = {.vrid = key};
 		struct xvrrp_advert_event *ev;
 
 		c = bpf_map_lookup_elem(&XVRRP_MAP_COUNTERS, &slot);
@@ -498,10 +514,10 @@ int xvrrp_xdp(struct xdp_md *ctx)
 
 			ls = bpf_map_lookup_elem(&XVRRP_MAP_LAST_SEEN, &key);
 			if (priority != 0 && ls && ls->priority == priority &&
-			    ls->advert_int_cs == advert_int_cs &&
-			    ls->naddrs == naddrs && ls->addr_hash == hash &&
-			    ls->src[0] == f.src[0] && ls->src[1] == f.src[1] &&
-			    ls->src[2] == f.src[2] && ls->src[3] == f.src[3]) {
+			    ls->advert_int_cs == advert_int_cs && ls->naddrs == naddrs &&
+			    ls->addr_hash == hash && ls->src[0] == f.src[0] &&
+			    ls->src[1] == f.src[1] && ls->src[2] == f.src[2] &&
+			    ls->src[3] == f.src[3]) {
 				ls->ts_ns = f.ts_ns;
 				__sync_fetch_and_add(&ls->count, 1);
 				if (c)
@@ -541,8 +557,7 @@ int xvrrp_xdp(struct xdp_md *ctx)
 		__builtin_memset(ev->pad, 0, sizeof(ev->pad));
 #pragma unroll
 		for (int k = 0; k < XVRRP_EVENT_ADDR_WORDS; k++)
-			ev->addrs[k] = (__u32)k < addr_words ?
-					       s->words[VRRP_HDR_LEN / 4 + k] : 0;
+			ev->addrs[k] = (__u32)k < addr_words ? s->words[VRRP_HDR_LEN / 4 + k] : 0;
 		bpf_ringbuf_submit(ev, 0);
 	}
 	return XDP_DROP;

@@ -8,6 +8,7 @@
 #include <bpf/bpf.h>
 #include <gtest/gtest.h>
 #include <linux/bpf.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,7 +30,8 @@ using xvrrp::IpAddress;
 using xvrrp::bpf::AdvertFilter;
 using namespace xvrrp::packet;
 
-constexpr std::uint32_t kLoIfindex = 1;  // BPF_PROG_TEST_RUN needs a real device for ingress_ifindex
+constexpr std::uint32_t kLoIfindex =
+    1;  // BPF_PROG_TEST_RUN needs a real device for ingress_ifindex
 constexpr std::array<std::uint8_t, 8> kSeedPass = {'4', 'h', '[', '-', '/', 'B', 'h', 'J'};
 
 IpAddress ip(const char* s) {
@@ -147,8 +149,8 @@ class XdpProgTest : public ::testing::Test {
     xdp_md ctx{};
     ctx.data_end = static_cast<__u32>(frame.size());
     ctx.ingress_ifindex = kLoIfindex;
-    LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame.data(),
-                .data_out = r.out.data(), .data_size_in = static_cast<__u32>(frame.size()),
+    LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame.data(), .data_out = r.out.data(),
+                .data_size_in = static_cast<__u32>(frame.size()),
                 .data_size_out = static_cast<__u32>(r.out.size()), .ctx_in = &ctx,
                 .ctx_size_in = sizeof(ctx), .repeat = repeat);
     r.t_before = now_ns();
@@ -271,8 +273,8 @@ class XdpProgTest : public ::testing::Test {
 };
 
 // The named view that bpftool prints must alias the indexed counters.
-#define XVRRP_NAMED_AT(field, reason)                                       \
-  static_assert(offsetof(xvrrp_counters, rejected_by_reason.field) ==       \
+#define XVRRP_NAMED_AT(field, reason)                                 \
+  static_assert(offsetof(xvrrp_counters, rejected_by_reason.field) == \
                 offsetof(xvrrp_counters, rejected) + 8 * (reason))
 XVRRP_NAMED_AT(too_short, XVRRP_REJECT_TOO_SHORT);
 XVRRP_NAMED_AT(bad_ttl, XVRRP_REJECT_BAD_TTL);
@@ -364,8 +366,8 @@ TEST_F(XdpProgTest, V3Ipv6RequiresPseudoHeader) {
   EXPECT_EQ(0, std::memcmp(ev.src, ip("fe80::10").bytes.data(), 16));
   EXPECT_EQ(0, std::memcmp(ev.addrs, ip("2001:db8::1").bytes.data(), 16));
   EXPECT_EQ(0, std::memcmp(&ev.addrs[4], ip("fe80::1").bytes.data(), 16));
-  auto nopseudo = build_advert_frame(fo, a, ip("fe80::10"), ip("ff02::12"),
-                                     ChecksumMode::V3NoPseudo);
+  auto nopseudo =
+      build_advert_frame(fo, a, ip("fe80::10"), ip("ff02::12"), ChecksumMode::V3NoPseudo);
   expect_reject(nopseudo, 256 + 60, XVRRP_REJECT_BAD_CHECKSUM, "v3 IPv6 without pseudo-header");
   fo.ipv6_hop_limit = 64;
   expect_reject(build_advert_frame(fo, a, ip("fe80::10"), ip("ff02::12")), 256 + 60,
@@ -535,19 +537,19 @@ TEST_F(XdpProgTest, NonVrrpFramesPassByteForByte) {
   FrameOptions fo;
   fo.src_mac = {0x02, 0, 0, 0, 0, 1};
   fo.dst_mac = {0x02, 0, 0, 0, 0, 2};
-  std::vector<std::uint8_t> udp = {0x12, 0x34, 0x00, 0x35, 0x00, 0x0c, 0x00, 0x00, 'x', 'v', 'r', 'p'};
+  std::vector<std::uint8_t> udp = {0x12, 0x34, 0x00, 0x35, 0x00, 0x0c,
+                                   0x00, 0x00, 'x',  'v',  'r',  'p'};
   expect_pass_unchanged(build_frame(fo, ip("192.0.2.1"), ip("192.0.2.2"), 17, udp), "UDP");
   std::vector<std::uint8_t> icmp = {8, 0, 0xf7, 0xff, 0, 0, 0, 0};
   expect_pass_unchanged(build_frame(fo, ip("192.0.2.1"), ip("192.0.2.2"), 1, icmp), "ICMP");
   std::vector<std::uint8_t> tcp(20, 0);
   tcp[12] = 0x50;
-  expect_pass_unchanged(build_frame(fo, ip("2001:db8::1"), ip("2001:db8::2"), 6, tcp),
-                        "IPv6 TCP");
+  expect_pass_unchanged(build_frame(fo, ip("2001:db8::1"), ip("2001:db8::2"), 6, tcp), "IPv6 TCP");
   // ARP request who-has 192.0.2.100 (RFC 826), padded to 60 bytes.
-  std::vector<std::uint8_t> arp = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 1,
-                                   0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01,
-                                   0x02, 0, 0, 0, 0, 1, 192, 0, 2, 1,
-                                   0, 0, 0, 0, 0, 0, 192, 0, 2, 100};
+  std::vector<std::uint8_t> arp = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0,  0,    0,
+                                   1,    0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 6, 4,  0x00, 0x01,
+                                   0x02, 0,    0,    0,    0,    1,    192,  0, 2,  1,    0,
+                                   0,    0,    0,    0,    0,    192,  0,    2, 100};
   arp.resize(60, 0);
   expect_pass_unchanged(arp, "ARP");
   // IPv6 with a hop-by-hop header before VRRP is not parsed as VRRP.
@@ -621,6 +623,55 @@ TEST_F(XdpProgTest, PinsAreNamedAndRemovedOnDestruction) {
   EXPECT_THROW(AdvertFilter("bpftest-" + std::to_string(getpid())), std::runtime_error);
   filter_.reset();
   EXPECT_NE(access(dir.c_str(), F_OK), 0);
+}
+
+}  // namespace
+
+namespace {
+
+// A daemon that died without cleaning up leaves its pins; the next daemon of
+// the same router id must take the directory over instead of reusing state.
+TEST(AdvertFilterPins, StalePinsOfADeadDaemonAreRemoved) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root (bpffs pins)";
+  const std::string id = "bpftest-stale-" + std::to_string(getpid());
+  const std::string dir = std::string(XVRRP_BPFFS_ROOT "/") + id;
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    try {
+      auto* leaked = new AdvertFilter(id);  // never destroyed: _exit skips cleanup
+      auto key = make_vrid_key(1, 9, AF_INET);
+      xvrrp_vrid_config cfg{};
+      cfg.version = 3;
+      leaked->set_instance(key, cfg, {});
+    } catch (...) {
+      _exit(1);
+    }
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  ASSERT_EQ(access((dir + "/xvrrp_vrid_config").c_str(), F_OK), 0) << "child left no pins";
+
+  AdvertFilter filter(id);
+  auto key = make_vrid_key(1, 9, AF_INET);
+  // Fresh maps: the dead daemon's instance is gone.
+  xvrrp_peer_key probe = make_peer_key(key, *IpAddress::parse("192.0.2.1"));
+  EXPECT_FALSE(filter.jitter(probe).has_value());
+  MapTables none;
+  Advert a = v3_advert(9, {*IpAddress::parse("192.0.2.100")});
+  FrameOptions fo;
+  auto frame = build_advert_frame(fo, a, *IpAddress::parse("192.0.2.1"), ip("224.0.0.18"));
+  xdp_md ctx{};
+  ctx.data_end = static_cast<__u32>(frame.size());
+  ctx.ingress_ifindex = kLoIfindex;
+  LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame.data(),
+              .data_size_in = static_cast<__u32>(frame.size()), .ctx_in = &ctx,
+              .ctx_size_in = sizeof(ctx));
+  ASSERT_EQ(bpf_prog_test_run_opts(filter.test_run_prog_fd(), &opts), 0);
+  EXPECT_EQ(filter.counters(9).rejected_by_reason.unknown_vrid, 1u);
+  EXPECT_EQ(validate_frame(frame, kLoIfindex, 0, none).reason, XVRRP_REJECT_UNKNOWN_VRID);
 }
 
 }  // namespace

@@ -37,10 +37,10 @@ using xvrrp::bpf::XdpMode;
 using namespace xvrrp::packet;
 
 struct Options {
-  int repeat = 1000;     // BPF_PROG_TEST_RUN repeat per run (below the ring's capacity)
-  int runs = 200;        // runs per case; the median of their per-packet averages is reported
-  int count = 5000;      // adverts per latency measurement
-  int interval_us = 200; // gap between adverts
+  int repeat = 1000;      // BPF_PROG_TEST_RUN repeat per run (below the ring's capacity)
+  int runs = 200;         // runs per case; the median of their per-packet averages is reported
+  int count = 5000;       // adverts per latency measurement
+  int interval_us = 200;  // gap between adverts
 };
 
 std::uint64_t now_ns() {
@@ -118,10 +118,9 @@ void bench_prog_run(const Options& o) {
   filter.set_instance(key, seed_config(XVRRP_CFG_UNICAST | XVRRP_CFG_CHECK_PEER),
                       {make_peer_key(key, ip("192.0.2.5"))});
   auto dup_key = make_vrid_key(1, 101, AF_INET);
-  filter.set_instance(dup_key,
-                      seed_config(XVRRP_CFG_UNICAST | XVRRP_CFG_CHECK_PEER |
-                                  XVRRP_CFG_SUPPRESS_DUPS),
-                      {make_peer_key(dup_key, ip("192.0.2.5"))});
+  filter.set_instance(
+      dup_key, seed_config(XVRRP_CFG_UNICAST | XVRRP_CFG_CHECK_PEER | XVRRP_CFG_SUPPRESS_DUPS),
+      {make_peer_key(dup_key, ip("192.0.2.5"))});
   int fd = filter.test_run_prog_fd();
 
   FrameOptions fo;
@@ -224,8 +223,8 @@ int parse_int(const char* s, const char* name, int lo, int hi) {
   char* end = nullptr;
   long v = std::strtol(s, &end, 10);
   if (end == s || *end != '\0' || v < lo || v > hi) {
-    std::fprintf(stderr, "xvrrp-bench-xdp: %s must be an integer in [%d, %d], got '%s'\n", name,
-                 lo, hi, s);
+    std::fprintf(stderr, "xvrrp-bench-xdp: %s must be an integer in [%d, %d], got '%s'\n", name, lo,
+                 hi, s);
     std::exit(2);
   }
   return static_cast<int>(v);
@@ -235,21 +234,31 @@ int parse_int(const char* s, const char* name, int lo, int hi) {
 
 int main(int argc, char** argv) {
   Options o;
-  static const option longopts[] = {{"repeat", required_argument, nullptr, 'r'},
-                                    {"runs", required_argument, nullptr, 'k'},
-                                    {"count", required_argument, nullptr, 'n'},
-                                    {"interval-us", required_argument, nullptr, 'i'},
-                                    {"help", no_argument, nullptr, 'h'},
-                                    {nullptr, 0, nullptr, 0}};
+  static const option longopts[] = {
+      {"repeat", required_argument, nullptr, 'r'}, {"runs", required_argument, nullptr, 'k'},
+      {"count", required_argument, nullptr, 'n'},  {"interval-us", required_argument, nullptr, 'i'},
+      {"help", no_argument, nullptr, 'h'},         {nullptr, 0, nullptr, 0}};
   int c;
   while ((c = getopt_long(argc, argv, "h", longopts, nullptr)) != -1) {
     switch (c) {
-      case 'r': o.repeat = parse_int(optarg, "--repeat", 1, 2000); break;
-      case 'k': o.runs = parse_int(optarg, "--runs", 1, 100000); break;
-      case 'n': o.count = parse_int(optarg, "--count", 1, 10000000); break;
-      case 'i': o.interval_us = parse_int(optarg, "--interval-us", 0, 1000000); break;
-      case 'h': usage(); return 0;
-      default: usage(); return 2;
+      case 'r':
+        o.repeat = parse_int(optarg, "--repeat", 1, 2000);
+        break;
+      case 'k':
+        o.runs = parse_int(optarg, "--runs", 1, 100000);
+        break;
+      case 'n':
+        o.count = parse_int(optarg, "--count", 1, 10000000);
+        break;
+      case 'i':
+        o.interval_us = parse_int(optarg, "--interval-us", 0, 1000000);
+        break;
+      case 'h':
+        usage();
+        return 0;
+      default:
+        usage();
+        return 2;
     }
   }
   if (geteuid() != 0) {

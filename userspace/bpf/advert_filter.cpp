@@ -9,8 +9,8 @@
 #include <unistd.h>
 #include <xdp/libxdp.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
@@ -158,11 +158,12 @@ AdvertFilter::AdvertFilter(std::string router_id) : impl_(std::make_unique<Impl>
       d.maps_skel.reset();
       remove_pin_dir(d.pin_dir);
     }
-    throw std::runtime_error(std::string("XDP advert filter for router_id ") + d.router_id +
-                             ": " + e.what());
+    throw std::runtime_error(std::string("XDP advert filter for router_id ") + d.router_id + ": " +
+                             e.what());
   }
   auto& maps = d.maps_skel->maps;
-  d.vrid_config = std::make_unique<BpfMap<xvrrp_vrid_key, xvrrp_vrid_config>>(maps.xvrrp_vrid_config);
+  d.vrid_config =
+      std::make_unique<BpfMap<xvrrp_vrid_key, xvrrp_vrid_config>>(maps.xvrrp_vrid_config);
   d.peers = std::make_unique<BpfMap<xvrrp_peer_key, xvrrp_peer_value>>(maps.xvrrp_peers);
   d.counters = std::make_unique<BpfMap<__u32, xvrrp_counters>>(maps.xvrrp_counters);
   d.last_seen = std::make_unique<BpfMap<xvrrp_vrid_key, xvrrp_last_seen>>(maps.xvrrp_last_seen);
@@ -236,8 +237,7 @@ void AdvertFilter::attach(int ifindex, XdpMode requested) {
     int rc = xdp_program__attach(raw, ifindex, mode, 0);
     const char* mode_name = mode == XDP_MODE_NATIVE ? "native" : "skb";
     if (rc != 0) {
-      XLOG_WARN("XDP %s attach on ifindex %d failed: %s%s", mode_name, ifindex,
-                std::strerror(-rc),
+      XLOG_WARN("XDP %s attach on ifindex %d failed: %s%s", mode_name, ifindex, std::strerror(-rc),
                 mode == XDP_MODE_NATIVE && modes.size() > 1 ? "; falling back to skb mode" : "");
       errors += std::string(errors.empty() ? "" : ", ") + mode_name + ": " + std::strerror(-rc);
       continue;
@@ -298,8 +298,8 @@ void AdvertFilter::forget_last_seen(const xvrrp_vrid_key& key) { impl_->last_see
 
 xvrrp_counters AdvertFilter::counters(std::uint32_t slot) const {
   if (slot >= XVRRP_COUNTER_SLOTS) {
-    throw std::out_of_range("counter slot " + std::to_string(slot) + " >= " +
-                            std::to_string(XVRRP_COUNTER_SLOTS));
+    throw std::out_of_range("counter slot " + std::to_string(slot) +
+                            " >= " + std::to_string(XVRRP_COUNTER_SLOTS));
   }
   xvrrp_counters sum{};
   for (const auto& c : impl_->counters->lookup_percpu(slot)) {

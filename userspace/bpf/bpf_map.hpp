@@ -28,11 +28,10 @@ class BpfMap {
     if (map == nullptr) throw std::invalid_argument("BpfMap: null map");
     name_ = bpf_map__name(map);
     if (bpf_map__key_size(map) != sizeof(K) || bpf_map__value_size(map) != sizeof(V)) {
-      throw std::runtime_error("BPF map " + name_ + ": key/value size " +
-                               std::to_string(bpf_map__key_size(map)) + "/" +
-                               std::to_string(bpf_map__value_size(map)) + " but ABI says " +
-                               std::to_string(sizeof(K)) + "/" + std::to_string(sizeof(V)) +
-                               " (stale object or pinned map?)");
+      throw std::runtime_error(
+          "BPF map " + name_ + ": key/value size " + std::to_string(bpf_map__key_size(map)) + "/" +
+          std::to_string(bpf_map__value_size(map)) + " but ABI says " + std::to_string(sizeof(K)) +
+          "/" + std::to_string(sizeof(V)) + " (stale object or pinned map?)");
     }
     type_ = bpf_map__type(map);
     percpu_ = type_ == BPF_MAP_TYPE_PERCPU_ARRAY || type_ == BPF_MAP_TYPE_PERCPU_HASH ||

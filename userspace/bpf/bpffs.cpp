@@ -26,8 +26,7 @@ void ensure_bpffs() {
     throw std::system_error(errno, std::generic_category(), "mkdir " XVRRP_BPFFS_MOUNT);
   }
   if (::mount("bpf", XVRRP_BPFFS_MOUNT, "bpf", 0, "mode=0700") != 0) {
-    throw std::system_error(errno, std::generic_category(),
-                            "mounting bpffs on " XVRRP_BPFFS_MOUNT);
+    throw std::system_error(errno, std::generic_category(), "mounting bpffs on " XVRRP_BPFFS_MOUNT);
   }
   XLOG_INFO("mounted bpffs on %s", XVRRP_BPFFS_MOUNT);
 }

@@ -239,6 +239,7 @@ lab_daemon_start() {
     *) lab_die "unknown implementation '$impl' (xvrrpd or keepalived)" ;;
   esac
   LAB_DAEMON_PID[$h]=$!
+  disown "$!" # no "Killed" job notices from bash on power loss
   LAB_DAEMON_IMPL[$h]=$impl
 }
 
@@ -275,7 +276,6 @@ lab_daemon_wait_exit() {
     ((SECONDS < deadline)) || return 1
     sleep 0.05
   done
-  wait "$pid" 2>/dev/null
   unset "LAB_DAEMON_PID[$h]"
   return 0
 }
@@ -302,9 +302,13 @@ lab_state_time() {
     "$LAB_WORK/$h.log"
 }
 
+# Servers holding the VIP; a server whose eth0 is gone (rebooting, powered off) is skipped.
 lab_vip_holders() {
   local h out=()
   for h in s1 s2; do
+    # A server without eth0 is powered off or rebooting: what is left in its
+    # namespace is unreachable and does not count.
+    ip -n "$(lab_ns "$h")" link show eth0 >/dev/null 2>&1 || continue
     if ip -n "$(lab_ns "$h")" -4 -o addr show 2>/dev/null | grep -q " inet $LAB_VIP/"; then
       out+=("$h")
     fi
@@ -324,21 +328,36 @@ lab_client_reaches_vip() {
   return 1
 }
 
-# Waits until server-1 is MASTER and the only VIP holder, server-2 is BACKUP,
-# and client-1 gets replies from the VIP (which also fills its ARP cache).
+# Waits until server-1 is MASTER and the only VIP holder and server-2 is BACKUP,
+# and both stay so for a second without a transition (a start-up flap at 10 ms
+# adverts would otherwise leave server-2's gratuitous ARPs in the client's cache).
+# Then resolves the VIP afresh on client-1 and checks that it answers from
+# server-1's MAC, so every scenario starts from the same client state.
 lab_wait_steady() {
-  local secs=$1 deadline
+  local secs=$1 deadline since
   deadline=$((SECONDS + secs))
   while ((SECONDS < deadline)); do
-    if [[ $(lab_last_state s1) == MASTER && $(lab_last_state s2) == BACKUP &&
-      $(lab_vip_holders) == s1 ]] && lab_daemon_alive s1 && lab_daemon_alive s2 &&
-      lab_client_reaches_vip 1; then
-      return 0
+    if lab_is_steady; then
+      since=$EPOCHREALTIME
+      sleep 1
+      if lab_is_steady && ! lab_state_time s1 BACKUP "$since" >/dev/null &&
+        ! lab_state_time s2 MASTER "$since" >/dev/null; then
+        ip -n "$(lab_ns c1)" neigh flush to "$LAB_VIP" dev eth0 2>/dev/null
+        if lab_client_reaches_vip 2 && [[ $(lab_client_vip_mac) == "${LAB_MAC[s1]}" ]]; then
+          return 0
+        fi
+      fi
     fi
     sleep 0.1
   done
-  lab_log "no steady state after ${secs}s: s1=$(lab_last_state s1) s2=$(lab_last_state s2) VIP on [$(lab_vip_holders)]"
+  lab_log "no steady state after ${secs}s: s1=$(lab_last_state s1) s2=$(lab_last_state s2)" \
+    "VIP on [$(lab_vip_holders)] client-1 sends to $(lab_client_vip_mac)"
   return 1
+}
+
+lab_is_steady() {
+  [[ $(lab_last_state s1) == MASTER && $(lab_last_state s2) == BACKUP && $(lab_vip_holders) == s1 ]] &&
+    lab_daemon_alive s1 && lab_daemon_alive s2
 }
 
 # ---------------------------------------------------------------------------
@@ -359,9 +378,14 @@ lab_probe_start() {
       LAB_DETECT_FILE=$LAB_WORK/probe.ping
       ;;
     xvrrp-probe)
-      local bin args=(--json --duration "${LAB_PROBE_MAX_S:-120}")
+      # ARP who-has from the client would refresh client-1's own neighbour entry
+      # (the kernel takes the new master's unicast ARP reply) and hide the stale
+      # ARP cache outage an ordinary client sees, so it is off unless LAB_PROBE_ARP.
+      local bin args=(--json -q --events "$LAB_WORK/probe.events")
       bin=$(lab_find_bin xvrrp-probe) || lab_die "xvrrp-probe not found (build it or use --probe ping)"
       [[ -n ${LAB_INTERVAL_MS:-} ]] && args+=(--interval "$LAB_INTERVAL_MS")
+      [[ -n ${LAB_PROBE_ARP:-} ]] || args+=(--arp-interval 0)
+      : >"$LAB_WORK/probe.events"
       [[ -n $svg ]] && args+=(--svg "$svg")
       ip netns exec "$ns" "$bin" "${args[@]}" "$LAB_VIP" >"$LAB_WORK/probe.json" 2>"$LAB_WORK/probe.err" &
       LAB_PROBE_PID=$!
@@ -373,6 +397,18 @@ lab_probe_start() {
     *) lab_die "unknown probe '$kind' (xvrrp-probe or ping)" ;;
   esac
   LAB_BG_PIDS+=("$LAB_PROBE_PID")
+}
+
+# Marks a moment on the probe's timeline (the SVG shows it).
+lab_probe_event() {
+  [[ ${LAB_PROBE_KIND:-} == xvrrp-probe ]] && printf '%s %s\n' "$1" "$2" >>"$LAB_WORK/probe.events"
+  return 0
+}
+
+# The MAC client-1's kernel uses for the VIP right now (what an ordinary client sends to).
+lab_client_vip_mac() {
+  ip -n "$(lab_ns c1)" neigh show "$LAB_VIP" dev eth0 2>/dev/null |
+    awk '{for (i = 1; i < NF; i++) if ($i == "lladdr") {print $(i + 1); f = 1}} END {if (!f) print "-"}'
 }
 
 # Time of the last echo reply in the detector's output, or nothing.
@@ -432,7 +468,9 @@ lab_probe_result() {
     xvrrp-probe)
       local j=$LAB_WORK/probe.json
       [[ -s $j ]] || lab_die "xvrrp-probe wrote no JSON: $(head -c 400 "$LAB_WORK/probe.err")"
-      jq -r '"\(.outage_ms) \(.lost) \(.sent // .probes // "-") \(.mac_before // "-") \(.mac_after // "-")"' "$j" ||
+      jq -r '[(.outage.duration_ms // "-"), .probes.lost, .probes.sent,
+              (.outage.mac_before // .mac_changes[0].to // "-"),
+              (.outage.mac_after // .mac_changes[-1].to // "-")] | map(tostring) | join(" ")' "$j" ||
         lab_die "cannot parse xvrrp-probe JSON $j"
       ;;
   esac
@@ -464,7 +502,7 @@ lab_host_name() { case $1 in s1) echo server-1 ;; s2) echo server-2 ;; "") echo 
 # client-1 reaches it.
 lab_run_scenario() {
   local sc=$1 run=$2 t0 expect=s2 tm det=- note=ok holders reached=no svg=
-  local outage=- lost=- sent=- mac_b=- mac_a=- master=-
+  local outage=- lost=- sent=- mac_b=- mac_a=- master=- client_mac_b client_mac_a
   local impl1=${LAB_IMPL_S1:-$LAB_IMPL} impl2=${LAB_IMPL_S2:-$LAB_IMPL} impl
   local probe=${LAB_PROBE:-ping} max_outage=${LAB_MAX_OUTAGE:-90} steady_s=${LAB_STEADY_S:-3}
   local steady_timeout
@@ -498,26 +536,36 @@ lab_run_scenario() {
     [[ -n ${LAB_SVG_DIR:-} ]] && svg=$LAB_SVG_DIR/$LAB_RUN_TAG.svg
     lab_probe_start "$probe" "$svg"
     sleep 1
-    t0=$EPOCHREALTIME
+    client_mac_b=$(lab_client_vip_mac)
+    # t0 is the moment of the event: a signal is instant (a shell builtin); a link
+    # change takes effect at the end of the ip command, after its fork and exec.
     case $sc in
-      steady) sleep "$steady_s"; expect= ;;
+      steady) t0=$EPOCHREALTIME; sleep "$steady_s"; expect= ;;
       reboot)
+        t0=$EPOCHREALTIME
         lab_daemon_signal s1 TERM
         lab_daemon_wait_exit s1 10 || { note=slow-stop; lab_daemon_signal s1 KILL; }
         lab_eth0_del s1
         ;;
       return)
+        t0=$EPOCHREALTIME
         lab_eth0_add s1
         lab_daemon_start s1 "$impl1" "$LAB_WORK/server-1.conf"
         ;;
       power-loss)
-        lab_daemon_signal s1 KILL
+        # The link goes first: once it is gone, nothing the daemon still does is seen.
+        local pids
+        pids=$(lab_daemon_pids s1)
         lab_eth0_del s1
+        t0=$EPOCHREALTIME
+        # shellcheck disable=SC2086
+        kill -KILL $pids
         ;;
-      eth0-down) ip -n "$(lab_ns s1)" link set eth0 down ;;
-      dummy0-down) ip -n "$(lab_ns s1)" link set dummy0 down ;;
+      eth0-down) ip -n "$(lab_ns s1)" link set eth0 down; t0=$EPOCHREALTIME ;;
+      dummy0-down) ip -n "$(lab_ns s1)" link set dummy0 down; t0=$EPOCHREALTIME ;;
       *) lab_die "unknown scenario '$sc'" ;;
     esac
+    lab_probe_event "$t0" "$sc"
     if [[ -n $expect ]]; then
       if tm=$(lab_wait_recovered "$expect" "$t0" "$max_outage"); then
         sleep 1 # a second failover or flap right after recovery shows in the probe
@@ -527,8 +575,11 @@ lab_run_scenario() {
       fi
       [[ -n $tm ]] && det=$(awk -v a="$tm" -v b="$t0" 'BEGIN{printf "%.0f", (a - b) * 1000}')
     fi
+    client_mac_a=$(lab_client_vip_mac)
     lab_probe_stop
     read -r outage lost sent mac_b mac_a < <(lab_probe_result)
+    [[ $mac_b == - ]] && mac_b=$client_mac_b
+    [[ $mac_a == - ]] && mac_a=$client_mac_a
     holders=$(lab_vip_holders)
     master=$(lab_host_name "${holders// /+}")
     if [[ $holders == *" "* ]]; then

@@ -31,8 +31,11 @@
  * Maps are pinned by name (LIBBPF_PIN_BY_NAME) under
  *     XVRRP_BPFFS_ROOT "/" <router_id> "/"
  * e.g. /sys/fs/bpf/xvrrp/server-1/xvrrp_counters. One directory per router, so
- * two daemons on one host never share maps. The program itself is pinned as
- * XVRRP_PIN_PROG_NAME in the same directory.
+ * two daemons on one host never share maps. Each attached program is pinned
+ * as XVRRP_PIN_PROG_NAME "_<ifindex>" in the same directory (e.g.
+ * xvrrp_xdp_prog_2), for `bpftool prog show pinned`. The directory and every
+ * pin are removed when the daemon stops; a daemon that finds the directory of
+ * a dead predecessor (xvrrp_meta.daemon_pid not running) removes it first.
  */
 #define XVRRP_BPFFS_MOUNT "/sys/fs/bpf"
 #define XVRRP_BPFFS_ROOT XVRRP_BPFFS_MOUNT "/xvrrp"

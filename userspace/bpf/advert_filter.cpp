@@ -83,6 +83,7 @@ struct AdvertFilter::Impl {
     XdpProgramPtr prog;
     xdp_attach_mode mode = XDP_MODE_UNSPEC;
     XdpAttachInfo info;
+    std::string prog_pin;  // XVRRP_PIN_PROG_NAME "_<ifindex>" in the pin dir, if pinned
     ~Attachment() { prog.reset(); }
   };
 
@@ -250,6 +251,11 @@ void AdvertFilter::attach(int ifindex, XdpMode requested) {
       a->info.dispatcher = !xdp_multiprog__is_legacy(mp);
       xdp_multiprog__close(mp);
     }
+    a->prog_pin = d.pin_dir + "/" XVRRP_PIN_PROG_NAME "_" + std::to_string(ifindex);
+    if (bpf_obj_pin(xdp_program__fd(raw), a->prog_pin.c_str()) != 0) {
+      XLOG_WARN("cannot pin XDP program at %s: %s", a->prog_pin.c_str(), std::strerror(errno));
+      a->prog_pin.clear();
+    }
     XLOG_INFO("XDP advert filter attached to ifindex %d in %s mode via %s", ifindex, mode_name,
               a->info.dispatcher ? "the libxdp multi-program dispatcher"
                                  : "legacy single-program attach (dispatcher unavailable)");
@@ -271,6 +277,7 @@ void AdvertFilter::detach(int ifindex) {
   } else {
     XLOG_INFO("XDP advert filter detached from ifindex %d", ifindex);
   }
+  if (!it->second->prog_pin.empty()) ::unlink(it->second->prog_pin.c_str());
   d.attached.erase(it);
 }
 

@@ -14,6 +14,7 @@
 //    that program sees the configuration written earlier. Native mode first,
 //    SKB mode as fallback; libxdp's multi-program dispatcher when the kernel
 //    allows it, its legacy single-program attach otherwise. Both are logged.
+//    The attached program is pinned as XVRRP_PIN_PROG_NAME "_<ifindex>".
 //  - The destructor detaches every interface, unpins all maps and removes the
 //    pin directory.
 //

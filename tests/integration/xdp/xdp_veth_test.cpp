@@ -111,6 +111,9 @@ TEST_P(XdpVethTest, AdvertsArriveAsRecordsWithSaneTimestamps) {
   ASSERT_EQ(att.size(), 1u);
   EXPECT_EQ(att[0].ifindex, ifindex_);
   EXPECT_EQ(att[0].native, GetParam() == XdpMode::Native);
+  const std::string prog_pin =
+      filter_->pin_dir() + "/" XVRRP_PIN_PROG_NAME "_" + std::to_string(ifindex_);
+  EXPECT_EQ(access(prog_pin.c_str(), F_OK), 0) << prog_pin;
   // Attaching the same interface again is a no-op.
   filter_->attach(ifindex_, GetParam());
   EXPECT_EQ(filter_->attachments().size(), 1u);
@@ -150,6 +153,7 @@ TEST_P(XdpVethTest, AdvertsArriveAsRecordsWithSaneTimestamps) {
 
   filter_->detach_all();
   EXPECT_TRUE(filter_->attachments().empty());
+  EXPECT_NE(access(prog_pin.c_str(), F_OK), 0) << "program pin left after detach";
   send(frame(seed_like(100)));
   EXPECT_TRUE(receive(300).empty()) << "no records after detach";
 }

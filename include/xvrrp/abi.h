@@ -84,7 +84,7 @@
 #define XVRRP_REJECT_AUTH_MISMATCH 7     /* v2 auth type or password */
 #define XVRRP_REJECT_INTERVAL_MISMATCH 8 /* v2 adver_int != local */
 #define XVRRP_REJECT_LENGTH_MISMATCH 9   /* IP/VRRP lengths inconsistent */
-#define XVRRP_REJECT_RINGBUF_FULL 10     /* valid, but no room to report it */
+#define XVRRP_REJECT_RINGBUF_FULL 10     /* valid (also in .accepted), no room to report */
 #define XVRRP_REJECT_MAX 11
 
 /* ---- xvrrp_vrid_config: HASH, key xvrrp_vrid_key, value xvrrp_vrid_config --

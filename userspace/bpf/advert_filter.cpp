@@ -89,6 +89,7 @@ struct AdvertFilter::Impl {
 
   std::string router_id;
   std::string pin_dir;
+  bool own_pin_dir = false;          // created by this filter, so removed by it
   BpfSkeleton<xvrrp_xdp> maps_skel;  // maps only; its program is never loaded
   BpfSkeleton<xvrrp_xdp> test_skel;  // loaded lazily for BPF_PROG_TEST_RUN
   std::unique_ptr<BpfMap<xvrrp_vrid_key, xvrrp_vrid_config>> vrid_config;
@@ -130,6 +131,7 @@ struct AdvertFilter::Impl {
     if (::mkdir(pin_dir.c_str(), 0700) != 0) {
       throw std::system_error(errno, std::generic_category(), "mkdir " + pin_dir);
     }
+    own_pin_dir = true;
   }
 };
 
@@ -155,9 +157,13 @@ AdvertFilter::AdvertFilter(std::string router_id) : impl_(std::make_unique<Impl>
     bpf_program__set_autoload(d.maps_skel->progs.xvrrp_xdp, false);
     d.maps_skel.load();
   } catch (const std::exception& e) {
-    if (!d.pin_dir.empty() && d.maps_skel) {
+    if (d.own_pin_dir) {
       d.maps_skel.reset();
-      remove_pin_dir(d.pin_dir);
+      try {
+        remove_pin_dir(d.pin_dir);
+      } catch (const std::exception&) {
+        // Reporting the original failure matters more.
+      }
     }
     throw std::runtime_error(std::string("XDP advert filter for router_id ") + d.router_id + ": " +
                              e.what());

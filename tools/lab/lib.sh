@@ -234,7 +234,9 @@ lab_daemon_start() {
     xvrrpd)
       bin=$(lab_find_bin xvrrpd) || lab_die "xvrrpd not found (build it, or give --bin-dir)"
       # shellcheck disable=SC2086
-      ip netns exec "$ns" "$bin" -f "$conf" $LAB_XVRRPD_ARGS > >(lab_timestamp >>"$log") 2>&1 &
+      # The control socket lives in /run, which namespaces share: one per lab host.
+      ip netns exec "$ns" "$bin" -f "$conf" --control "$LAB_WORK/$h.ctl" $LAB_XVRRPD_ARGS \
+        > >(lab_timestamp >>"$log") 2>&1 &
       ;;
     *) lab_die "unknown implementation '$impl' (xvrrpd or keepalived)" ;;
   esac
@@ -293,13 +295,24 @@ lab_last_state() {
   lab_log_since_start "$1" | grep -o 'Entering [A-Z]* STATE' | tail -n1 | awk '{print $2}'
 }
 
-# First "Entering STATE STATE" line of HOST logged after epoch AFTER; prints its time.
+# First "Entering STATE STATE" line of HOST logged after epoch AFTER; prints its
+# time: the daemon's own timestamp when the line has one (xvrrpd writes
+# "YYYY-MM-DD HH:MM:SS.ffffff" in local time), else the line's arrival time.
 lab_state_time() {
-  local h=$1 state=$2 after=$3
+  local h=$1 state=$2 after=$3 line own
   [[ -r $LAB_WORK/$h.log ]] || return 1
-  awk -v s="Entering $state STATE" -v after="$after" \
-    'index($0, s) && $1 + 0 > after + 0 { print $1; found = 1; exit } END { exit !found }' \
-    "$LAB_WORK/$h.log"
+  line=$(awk -v s="Entering $state STATE" -v after="$after" \
+    'index($0, s) && $1 + 0 > after + 0 { print; found = 1; exit } END { exit !found }' \
+    "$LAB_WORK/$h.log") || return 1
+  local -a f
+  read -ra f <<<"$line"
+  if [[ ${f[1]:-} =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ && ${f[2]:-} =~ ^[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?$ ]] &&
+    own=$(date -d "${f[1]} ${f[2]}" +%s.%6N 2>/dev/null) &&
+    awk -v a="$own" -v b="${f[0]}" 'BEGIN{d = a - b; exit !(d < 5 && d > -5)}'; then
+    echo "$own"
+  else
+    echo "${f[0]}"
+  fi
 }
 
 # Servers holding the VIP; a server whose eth0 is gone (rebooting, powered off) is skipped.

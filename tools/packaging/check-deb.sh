@@ -80,7 +80,7 @@ grep -q '^router_id server-1$' "$root/etc/xvrrp/keepalived.conf.example" ||
 while IFS= read -r f; do
   case $f in
     ./usr/sbin/* | ./usr/bin/* | ./lib/systemd/system/* | ./usr/share/man/man8/* | \
-      ./etc/xvrrp/* | ./usr/share/doc/xvrrp/*) ;;
+      ./etc/xvrrp/* | ./usr/share/doc/xvrrp/* | ./usr/lib/xvrrp/*) ;;
     *) fail "unexpected file in package: $f" ;;
   esac
 done < <(cd "$root" && find . -type f)

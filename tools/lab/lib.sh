@@ -53,7 +53,12 @@ LAB_XVRRPD_ARGS=${LAB_XVRRPD_ARGS:-}
 LAB_INTERVAL_MS=${LAB_INTERVAL_MS:-}  # probe interval; empty: the probe's default (ping: 10)
 LAB_SCRIPT_DIR=${LAB_SCRIPT_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
 LAB_REPO_DIR=${LAB_REPO_DIR:-$(cd "$LAB_SCRIPT_DIR/../.." && pwd)}
-LAB_DATA_DIR=${LAB_DATA_DIR:-$LAB_REPO_DIR/tests/integration/daemon/data}
+# The seed's configs: beside the script when installed, else in the source tree.
+if [[ -z ${LAB_DATA_DIR:-} ]]; then
+  if [[ -d $LAB_SCRIPT_DIR/data ]]; then LAB_DATA_DIR=$LAB_SCRIPT_DIR/data; else
+    LAB_DATA_DIR=$LAB_REPO_DIR/tests/integration/daemon/data
+  fi
+fi
 
 lab_log() { printf '[lab %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 lab_die() {

@@ -5,7 +5,6 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/magic.h>
-#include <net/if.h>
 #include <sys/mount.h>
 #include <sys/statfs.h>
 
@@ -99,12 +98,6 @@ std::string peer_address(const xvrrp_peer_key& key) {
     inet_ntop(AF_INET, key.addr, buf, sizeof buf);
   }
   return buf;
-}
-
-std::string ifname(unsigned ifindex) {
-  char buf[IF_NAMESIZE] = {};
-  if (ifindex != 0 && if_indextoname(ifindex, buf)) return buf;
-  return "if" + std::to_string(ifindex);
 }
 
 MapSnapshot read_pinned_maps(const Paths& paths, const std::string& router_id) {

@@ -44,7 +44,5 @@ MapSnapshot read_pinned_maps(const Paths& paths, const std::string& router_id);
 const char* family_name(unsigned family);  ///< "ipv4" / "ipv6"
 /// "192.0.2.6" or "2001:db8::1" from a key's addr[] and family.
 std::string peer_address(const xvrrp_peer_key& key);
-/// Interface name of an ifindex, or "if<N>" when it no longer exists.
-std::string ifname(unsigned ifindex);
 
 }  // namespace xvrrp::ctl

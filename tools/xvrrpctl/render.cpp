@@ -101,9 +101,15 @@ uint64_t jitter_bucket_upper_us(int bucket) { return uint64_t{1} << (bucket + 1)
 
 std::string render_status_text(const Json& status) {
   std::string out;
-  const Json* rx_mode = status.find("xdp_mode");
+  // rx_detail ("xdp 3:native/single-program") when the daemon gives it, else rx (xdp_mode).
   std::string rx = str_field(status, "rx");
-  if (rx_mode && !rx_mode->is_null()) rx += " (" + rx_mode->as_string() + ")";
+  const Json* rx_detail = status.find("rx_detail");
+  const Json* rx_mode = status.find("xdp_mode");
+  if (rx_detail && !rx_detail->is_null()) {
+    rx = rx_detail->as_string();
+  } else if (rx_mode && !rx_mode->is_null()) {
+    rx += " (" + rx_mode->as_string() + ")";
+  }
   out += format("xvrrpd router_id %s  pid %" PRId64 "  abi %" PRId64 "  rx %s  up %.1f s\n",
                 str_field(status, "router_id").c_str(), status.at("pid").as_int(),
                 status.at("abi_version").as_int(), rx.c_str(), status.at("uptime_s").as_double());
@@ -182,9 +188,11 @@ std::string render_counters_text(const MapSnapshot& maps) {
   out += "\nadvert inter-arrival per peer (xvrrp_jitter)\n";
   if (maps.jitter.empty()) out += "  no peer recorded yet\n";
   for (const auto& peer : maps.jitter) {
-    out += format("  VRID %u %s peer %s on %s: %" PRIu64 " gaps\n", peer.key.vrid.vrid,
+    // The ifindex belongs to the daemon's network namespace, which need not be ours, so it is
+    // not translated into a local interface name.
+    out += format("  VRID %u %s peer %s on ifindex %u: %" PRIu64 " gaps\n", peer.key.vrid.vrid,
                   family_name(peer.key.vrid.family), peer_address(peer.key).c_str(),
-                  ifname(peer.key.vrid.ifindex).c_str(),
+                  peer.key.vrid.ifindex,
                   static_cast<uint64_t>(peer.hist.samples));
     int first = -1, last = -1;
     uint64_t max = 0;
@@ -231,7 +239,6 @@ Json counters_json(const MapSnapshot& maps) {
     p.set("family", Json::string(family_name(peer.key.vrid.family)));
     p.set("peer", Json::string(peer_address(peer.key)));
     p.set("ifindex", Json::number(static_cast<int64_t>(peer.key.vrid.ifindex)));
-    p.set("interface", Json::string(ifname(peer.key.vrid.ifindex)));
     p.set("samples", Json::number_text(std::to_string(peer.hist.samples)));
     p.set("last_ns", Json::number_text(std::to_string(peer.hist.last_ns)));
     Json& buckets = p.set("buckets", Json::array());
@@ -343,7 +350,7 @@ std::string render_metrics(const std::string& router_id, const Json* status,
       std::string labels = rid + "," + lbl("vrid", std::to_string(peer.key.vrid.vrid)) + "," +
                            lbl("family", family_name(peer.key.vrid.family)) + "," +
                            lbl("peer", peer_address(peer.key)) + "," +
-                           lbl("interface", ifname(peer.key.vrid.ifindex));
+                           lbl("ifindex", std::to_string(peer.key.vrid.ifindex));
       uint64_t cumulative = 0;
       for (int b = 0; b < XVRRP_JITTER_BUCKETS; ++b) {
         cumulative += peer.hist.bucket[b];

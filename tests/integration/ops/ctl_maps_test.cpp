@@ -126,10 +126,10 @@ TEST_F(PinnedMapsTest, CountersTextSumsCpusAndNamesReasons) {
            std::string("  VRID 7 ipv6\n"),
            std::string("    rejected unknown_peer        1\n"),
            std::string("    rejected ringbuf_full        0\n"),
-           std::string("  VRID 100 ipv4 peer 192.0.2.6 on lo: 11 gaps\n"),
+           std::string("  VRID 100 ipv4 peer 192.0.2.6 on ifindex 1: 11 gaps\n"),
            std::string("    [524 ms, 1.05 s)                 10 ########################################\n"),
            std::string("    [1.05 s, 2.1 s)                   1 ####\n"),
-           std::string("  VRID 7 ipv6 peer 2001:db8::6 on lo: 3 gaps\n"),
+           std::string("  VRID 7 ipv6 peer 2001:db8::6 on ifindex 1: 3 gaps\n"),
            std::string("    [8.19 ms, 16.4 ms)                3 ####"),
        }) {
     EXPECT_NE(r.out.find(want), std::string::npos) << "missing \"" << want << "\" in\n" << r.out;
@@ -158,7 +158,7 @@ TEST_F(PinnedMapsTest, CountersJson) {
   const auto& jitter = j.at("jitter").items();
   ASSERT_EQ(jitter.size(), 2u);
   EXPECT_EQ(jitter[0].at("peer").as_string(), "2001:db8::6");  // VRID 7 sorts first
-  EXPECT_EQ(jitter[1].at("interface").as_string(), "lo");
+  EXPECT_EQ(jitter[1].at("ifindex").as_int(), 1);
   EXPECT_EQ(jitter[1].at("buckets").items()[1].at("count").as_int(), 1);
 }
 
@@ -180,9 +180,9 @@ TEST_F(PinnedMapsTest, MetricsCombineDaemonAndMaps) {
            "xvrrp_adverts_rejected_total{" + rid + ",vrid=\"0\",family=\"ipv4\",reason=\"too_short\"} 9\n",
            "xvrrp_adverts_rejected_total{" + rid + ",vrid=\"7\",family=\"ipv6\",reason=\"unknown_peer\"} 1\n",
            "xvrrp_advert_interarrival_seconds_bucket{" + rid +
-               ",vrid=\"100\",family=\"ipv4\",peer=\"192.0.2.6\",interface=\"lo\",le=\"1.04858\"} 10\n",
+               ",vrid=\"100\",family=\"ipv4\",peer=\"192.0.2.6\",ifindex=\"1\",le=\"1.04858\"} 10\n",
            "xvrrp_advert_interarrival_seconds_count{" + rid +
-               ",vrid=\"7\",family=\"ipv6\",peer=\"2001:db8::6\",interface=\"lo\"} 3\n",
+               ",vrid=\"7\",family=\"ipv6\",peer=\"2001:db8::6\",ifindex=\"1\"} 3\n",
        }) {
     EXPECT_NE(r.out.find(want), std::string::npos) << "missing \"" << want << "\" in\n" << r.out;
   }

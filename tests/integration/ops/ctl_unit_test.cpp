@@ -68,6 +68,14 @@ TEST(CtlRender, StatusTextShowsEveryField) {
   }
 }
 
+TEST(CtlRender, StatusTextPrefersRxDetail) {
+  Json status = Json::parse(R"({"router_id":"r","pid":1,"abi_version":1,"rx":"xdp",
+      "rx_detail":"xdp 3:native/single-program","uptime_s":2.25,"instances":[]})");
+  EXPECT_EQ(render_status_text(status),
+            "xvrrpd router_id r  pid 1  abi 1  rx xdp 3:native/single-program  up 2.2 s\n"
+            "no vrrp_instance configured\n");
+}
+
 TEST(CtlRender, StatusTextNamesTheMissingField) {
   Json broken = Json::parse(R"({"router_id":"r","pid":1,"abi_version":1,"rx":"socket","uptime_s":1,
       "instances":[{"name":"vi_1","interface":"eth0","vrid":1,"version":2}]})");
@@ -135,11 +143,11 @@ TEST(CtlRender, MetricsAreValidExpositionFormat) {
            "xvrrp_adverts_rejected_total{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\",reason=\"auth_mismatch\"} 3\n",
            "xvrrp_adverts_rejected_total{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\",reason=\"too_short\"} 0\n",
            "# TYPE xvrrp_advert_interarrival_seconds histogram\n",
-           "xvrrp_advert_interarrival_seconds_bucket{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\",peer=\"192.0.2.6\",interface=\"if0\",le=\"0.524288\"} 0\n",
-           "xvrrp_advert_interarrival_seconds_bucket{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\",peer=\"192.0.2.6\",interface=\"if0\",le=\"1.04858\"} 4\n",
-           "xvrrp_advert_interarrival_seconds_bucket{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\",peer=\"192.0.2.6\",interface=\"if0\",le=\"2.09715\"} 5\n",
+           "xvrrp_advert_interarrival_seconds_bucket{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\",peer=\"192.0.2.6\",ifindex=\"0\",le=\"0.524288\"} 0\n",
+           "xvrrp_advert_interarrival_seconds_bucket{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\",peer=\"192.0.2.6\",ifindex=\"0\",le=\"1.04858\"} 4\n",
+           "xvrrp_advert_interarrival_seconds_bucket{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\",peer=\"192.0.2.6\",ifindex=\"0\",le=\"2.09715\"} 5\n",
            "le=\"+Inf\"} 5\n",
-           "xvrrp_advert_interarrival_seconds_count{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\",peer=\"192.0.2.6\",interface=\"if0\"} 5\n",
+           "xvrrp_advert_interarrival_seconds_count{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\",peer=\"192.0.2.6\",ifindex=\"0\"} 5\n",
        }) {
     EXPECT_NE(text.find(want), std::string::npos) << "missing \"" << want << "\" in\n" << text;
   }
@@ -175,7 +183,7 @@ TEST(CtlRender, CountersTextAndJson) {
   EXPECT_NE(text.find("VRID 100 ipv4\n    accepted                     42\n    suppressed                   40\n"),
             std::string::npos) << text;
   EXPECT_NE(text.find("    rejected auth_mismatch       3\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("VRID 100 ipv4 peer 192.0.2.6 on if0: 5 gaps"), std::string::npos) << text;
+  EXPECT_NE(text.find("VRID 100 ipv4 peer 192.0.2.6 on ifindex 0: 5 gaps"), std::string::npos) << text;
   EXPECT_NE(text.find("[524 ms, 1.05 s)                  4 ########################################"),
             std::string::npos) << text;
   EXPECT_NE(text.find("[1.05 s, 2.1 s)                   1 ##########"), std::string::npos) << text;

@@ -17,6 +17,7 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
 if [[ -n $binary && -x $binary ]]; then
+  binary=$(realpath "$binary")
   exec_path=$binary
 else
   exec_path=$scratch/xvrrpd

@@ -22,7 +22,7 @@ class CtlError : public std::runtime_error {
 };
 
 struct Paths {
-  std::string run_dir = "/run/xvrrp";      ///< control sockets: RUN_DIR/<id>.ctl
+  std::string run_dir = "/run/xvrrp";       ///< control sockets: RUN_DIR/<id>.ctl
   std::string pin_root = XVRRP_BPFFS_ROOT;  ///< pinned maps: PIN_ROOT/<id>/<map>
 };
 
@@ -37,8 +37,7 @@ std::string resolve_router_id(const Paths& paths, const std::optional<std::strin
 /// Sends "status\n" and returns the reply (read until EOF). Throws CtlError for a missing
 /// socket (naming the running ids), a refused connection (stale socket), a timeout, or an
 /// empty reply.
-std::string request_status(const Paths& paths, const std::string& router_id,
-                           int timeout_ms = 5000);
+std::string request_status(const Paths& paths, const std::string& router_id, int timeout_ms = 5000);
 
 std::string join(const std::vector<std::string>& parts, const char* sep);
 

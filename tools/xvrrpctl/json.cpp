@@ -55,12 +55,18 @@ namespace {
 
 const char* type_name(Json::Type t) {
   switch (t) {
-    case Json::Type::Null: return "null";
-    case Json::Type::Bool: return "boolean";
-    case Json::Type::Number: return "number";
-    case Json::Type::String: return "string";
-    case Json::Type::Array: return "array";
-    case Json::Type::Object: return "object";
+    case Json::Type::Null:
+      return "null";
+    case Json::Type::Bool:
+      return "boolean";
+    case Json::Type::Number:
+      return "number";
+    case Json::Type::String:
+      return "string";
+    case Json::Type::Array:
+      return "array";
+    case Json::Type::Object:
+      return "object";
   }
   return "?";
 }
@@ -203,10 +209,14 @@ class Parser {
     for (int i = 0; i < 4; ++i) {
       char c = s_[pos_++];
       v <<= 4;
-      if (c >= '0' && c <= '9') v |= c - '0';
-      else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
-      else fail("bad hex digit in \\u escape");
+      if (c >= '0' && c <= '9')
+        v |= c - '0';
+      else if (c >= 'a' && c <= 'f')
+        v |= c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F')
+        v |= c - 'A' + 10;
+      else
+        fail("bad hex digit in \\u escape");
     }
     return v;
   }
@@ -244,14 +254,30 @@ class Parser {
       if (pos_ >= s_.size()) fail("unterminated escape");
       char e = s_[pos_++];
       switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
         case 'u': {
           unsigned cp = hex4();
           if (cp >= 0xD800 && cp < 0xDC00) {
@@ -263,7 +289,8 @@ class Parser {
           append_utf8(out, cp);
           break;
         }
-        default: fail(std::string("bad escape \\") + e);
+        default:
+          fail(std::string("bad escape \\") + e);
       }
     }
   }
@@ -277,12 +304,14 @@ class Parser {
 Json Json::parse(std::string_view text) { return Parser(text).document(); }
 
 bool Json::as_bool() const {
-  if (type_ != Type::Bool) throw JsonError(std::string("expected boolean, got ") + type_name(type_));
+  if (type_ != Type::Bool)
+    throw JsonError(std::string("expected boolean, got ") + type_name(type_));
   return bool_;
 }
 
 double Json::as_double() const {
-  if (type_ != Type::Number) throw JsonError(std::string("expected number, got ") + type_name(type_));
+  if (type_ != Type::Number)
+    throw JsonError(std::string("expected number, got ") + type_name(type_));
   return std::strtod(text_.c_str(), nullptr);
 }
 
@@ -293,12 +322,14 @@ std::int64_t Json::as_int() const {
 }
 
 const std::string& Json::as_string() const {
-  if (type_ != Type::String) throw JsonError(std::string("expected string, got ") + type_name(type_));
+  if (type_ != Type::String)
+    throw JsonError(std::string("expected string, got ") + type_name(type_));
   return text_;
 }
 
 const std::string& Json::number_text() const {
-  if (type_ != Type::Number) throw JsonError(std::string("expected number, got ") + type_name(type_));
+  if (type_ != Type::Number)
+    throw JsonError(std::string("expected number, got ") + type_name(type_));
   return text_;
 }
 
@@ -308,7 +339,8 @@ const std::vector<Json>& Json::items() const {
 }
 
 const std::vector<Json::Member>& Json::members() const {
-  if (type_ != Type::Object) throw JsonError(std::string("expected object, got ") + type_name(type_));
+  if (type_ != Type::Object)
+    throw JsonError(std::string("expected object, got ") + type_name(type_));
   return members_;
 }
 
@@ -320,7 +352,8 @@ const Json* Json::find(std::string_view key) const {
 }
 
 const Json& Json::at(std::string_view key) const {
-  if (type_ != Type::Object) throw JsonError(std::string("expected object, got ") + type_name(type_));
+  if (type_ != Type::Object)
+    throw JsonError(std::string("expected object, got ") + type_name(type_));
   const Json* v = find(key);
   if (!v) throw JsonError("missing field \"" + std::string(key) + "\"");
   return *v;
@@ -342,11 +375,21 @@ std::string json_escape(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -374,10 +417,18 @@ void Json::dump_to(std::string& out, int indent, int depth) const {
     out.append(static_cast<size_t>(indent * d), ' ');
   };
   switch (type_) {
-    case Type::Null: out += "null"; break;
-    case Type::Bool: out += bool_ ? "true" : "false"; break;
-    case Type::Number: out += text_; break;
-    case Type::String: out += json_escape(text_); break;
+    case Type::Null:
+      out += "null";
+      break;
+    case Type::Bool:
+      out += bool_ ? "true" : "false";
+      break;
+    case Type::Number:
+      out += text_;
+      break;
+    case Type::String:
+      out += json_escape(text_);
+      break;
     case Type::Array:
       if (items_.empty()) {
         out += "[]";

@@ -28,7 +28,7 @@ class Json {
   Json() = default;
   static Json null() { return Json(); }
   static Json boolean(bool b);
-  static Json number(double v);               ///< shortest round-trip text
+  static Json number(double v);  ///< shortest round-trip text
   static Json number(std::int64_t v);
   static Json number_text(std::string text);  ///< caller guarantees valid JSON number text
   static Json string(std::string s);
@@ -55,8 +55,8 @@ class Json {
   /// Object member; throws JsonError("missing field KEY") when absent.
   [[nodiscard]] const Json& at(std::string_view key) const;
 
-  Json& push(Json v);                      ///< array append
-  Json& set(std::string key, Json v);      ///< object append (no dedup)
+  Json& push(Json v);                  ///< array append
+  Json& set(std::string key, Json v);  ///< object append (no dedup)
 
   /// indent < 0: compact; otherwise pretty with that many spaces per level.
   [[nodiscard]] std::string dump(int indent = 2) const;

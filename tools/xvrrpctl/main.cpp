@@ -81,7 +81,8 @@ int main(int argc, char** argv) {
   if (command.empty()) return usage_error("no command given");
   if (command != "status" && command != "counters" && command != "metrics")
     return usage_error("unknown command " + command);
-  if (command == "metrics" && json) return usage_error("metrics has no --json (it is Prometheus text)");
+  if (command == "metrics" && json)
+    return usage_error("metrics has no --json (it is Prometheus text)");
 
   try {
     const std::string id = resolve_router_id(paths, router_id);

@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 bool is_bpffs(const char* path) {
-  struct statfs st{};
+  struct statfs st {};
   return ::statfs(path, &st) == 0 && st.f_type == BPF_FS_MAGIC;
 }
 
@@ -33,11 +33,16 @@ struct OpenMap {
 
 const char* map_type_name(unsigned type) {
   switch (type) {
-    case BPF_MAP_TYPE_ARRAY: return "array";
-    case BPF_MAP_TYPE_PERCPU_ARRAY: return "percpu_array";
-    case BPF_MAP_TYPE_HASH: return "hash";
-    case BPF_MAP_TYPE_LRU_HASH: return "lru_hash";
-    default: return "other";
+    case BPF_MAP_TYPE_ARRAY:
+      return "array";
+    case BPF_MAP_TYPE_PERCPU_ARRAY:
+      return "percpu_array";
+    case BPF_MAP_TYPE_HASH:
+      return "hash";
+    case BPF_MAP_TYPE_LRU_HASH:
+      return "lru_hash";
+    default:
+      return "other";
   }
 }
 
@@ -55,8 +60,7 @@ OpenMap open_pinned(const std::string& dir, const char* name, unsigned type, uns
   __u32 len = sizeof map.info;
   if (bpf_obj_get_info_by_fd(fd, &map.info, &len) != 0)
     throw CtlError("bpf_obj_get_info_by_fd(" + path + "): " + std::strerror(errno));
-  if (map.info.type != type || map.info.key_size != key_size ||
-      map.info.value_size != value_size) {
+  if (map.info.type != type || map.info.key_size != key_size || map.info.value_size != value_size) {
     throw CtlError("ABI mismatch in " + path + ": found a " + map_type_name(map.info.type) +
                    " map with key " + std::to_string(map.info.key_size) + " B and value " +
                    std::to_string(map.info.value_size) + " B, this xvrrpctl (ABI " +
@@ -130,9 +134,8 @@ MapSnapshot read_pinned_maps(const Paths& paths, const std::string& router_id) {
   if (ncpus <= 0) throw CtlError("libbpf_num_possible_cpus: " + std::string(std::strerror(-ncpus)));
   snap.possible_cpus = static_cast<unsigned>(ncpus);
 
-  OpenMap counters =
-      open_pinned(snap.dir, XVRRP_MAP_NAME_STR(XVRRP_MAP_COUNTERS), BPF_MAP_TYPE_PERCPU_ARRAY,
-                  sizeof(__u32), sizeof(xvrrp_counters));
+  OpenMap counters = open_pinned(snap.dir, XVRRP_MAP_NAME_STR(XVRRP_MAP_COUNTERS),
+                                 BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), sizeof(xvrrp_counters));
   // Per-CPU values come back as one value per possible CPU, each rounded up to 8 bytes
   // (112 already is).
   std::vector<xvrrp_counters> per_cpu(snap.possible_cpus);

@@ -15,8 +15,8 @@ namespace xvrrp::ctl {
 
 /// One xvrrp_counters slot summed over all possible CPUs.
 struct CounterSlot {
-  unsigned vrid = 0;   ///< slot % 256 (0: rejected before the VRID was known)
-  unsigned family = 0; ///< XVRRP_AF_INET or XVRRP_AF_INET6
+  unsigned vrid = 0;    ///< slot % 256 (0: rejected before the VRID was known)
+  unsigned family = 0;  ///< XVRRP_AF_INET or XVRRP_AF_INET6
   xvrrp_counters sum{};
 };
 

@@ -49,10 +49,14 @@ std::string human_us(double us) {
 std::string label_escape(const std::string& v) {
   std::string out;
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -145,9 +149,9 @@ std::string render_status_text(const Json& status) {
     out += format("  %-18s %" PRId64 "\n", "transitions", inst.at("transitions").as_int());
     out += format("  %-18s %s\n", "VIPs", inst.at("vips_present").as_bool() ? "present" : "absent");
     for (const Json& vip : inst.at("vips").items()) {
-      out += format("  %-18s %s dev %s: %s\n", "", str_field(vip, "addr").c_str(),
-                    str_field(vip, "dev").c_str(),
-                    vip.at("present").as_bool() ? "present" : "absent");
+      out +=
+          format("  %-18s %s dev %s: %s\n", "", str_field(vip, "addr").c_str(),
+                 str_field(vip, "dev").c_str(), vip.at("present").as_bool() ? "present" : "absent");
     }
     const auto& tracked = inst.at("tracked").items();
     if (tracked.empty()) out += format("  %-18s %s\n", "tracked", "none");
@@ -166,9 +170,9 @@ std::string render_status_text(const Json& status) {
 }
 
 std::string render_counters_text(const MapSnapshot& maps) {
-  std::string out = format("pinned maps %s  abi %u  daemon pid %u  %u possible CPUs\n",
-                           maps.dir.c_str(), maps.meta.abi_version, maps.meta.daemon_pid,
-                           maps.possible_cpus);
+  std::string out =
+      format("pinned maps %s  abi %u  daemon pid %u  %u possible CPUs\n", maps.dir.c_str(),
+             maps.meta.abi_version, maps.meta.daemon_pid, maps.possible_cpus);
   out += "\nadvert counters (xvrrp_counters, summed over CPUs)\n";
   if (maps.counters.empty()) out += "  all zero: no VRRP packet seen yet\n";
   for (const auto& slot : maps.counters) {
@@ -192,8 +196,7 @@ std::string render_counters_text(const MapSnapshot& maps) {
     // not translated into a local interface name.
     out += format("  VRID %u %s peer %s on ifindex %u: %" PRIu64 " gaps\n", peer.key.vrid.vrid,
                   family_name(peer.key.vrid.family), peer_address(peer.key).c_str(),
-                  peer.key.vrid.ifindex,
-                  static_cast<uint64_t>(peer.hist.samples));
+                  peer.key.vrid.ifindex, static_cast<uint64_t>(peer.hist.samples));
     int first = -1, last = -1;
     uint64_t max = 0;
     for (int b = 0; b < XVRRP_JITTER_BUCKETS; ++b) {
@@ -207,7 +210,8 @@ std::string render_counters_text(const MapSnapshot& maps) {
       size_t bar = max ? static_cast<size_t>((n * 40 + max - 1) / max) : 0;
       std::string range = "[" + human_us(static_cast<double>(jitter_bucket_lower_us(b))) + ", " +
                           human_us(static_cast<double>(jitter_bucket_upper_us(b))) + ")";
-      out += format("    %-24s %10" PRIu64 " %s\n", range.c_str(), n, std::string(bar, '#').c_str());
+      out +=
+          format("    %-24s %10" PRIu64 " %s\n", range.c_str(), n, std::string(bar, '#').c_str());
     }
   }
   return out;
@@ -298,8 +302,7 @@ std::string render_metrics(const std::string& router_id, const Json* status,
     gauge("xvrrp_instance_transitions_total", "counter", "State transitions since start.",
           int_field("transitions"));
     gauge("xvrrp_instance_last_advert_age_seconds", "gauge",
-          "Age of the last advert received from the master (absent if none).",
-          [](const Json& j) {
+          "Age of the last advert received from the master (absent if none).", [](const Json& j) {
             const Json& age = j.at("last_advert_age_ms");
             return age.is_null() ? std::string() : prom_double(age.as_double() / 1e3);
           });
@@ -317,7 +320,8 @@ std::string render_metrics(const std::string& router_id, const Json* status,
     w.family("xvrrp_tracked_interface_up", "gauge", "1 if the tracked interface is up.");
     for (const auto& i : instances) {
       for (const Json& t : i.j->at("tracked").items()) {
-        w.sample("xvrrp_tracked_interface_up", i.labels + "," + lbl("interface", str_field(t, "name")),
+        w.sample("xvrrp_tracked_interface_up",
+                 i.labels + "," + lbl("interface", str_field(t, "name")),
                  t.at("up").as_bool() ? "1" : "0");
       }
     }
@@ -325,7 +329,8 @@ std::string render_metrics(const std::string& router_id, const Json* status,
 
   if (maps) {
     auto slot_labels = [&](const CounterSlot& s) {
-      return rid + "," + lbl("vrid", std::to_string(s.vrid)) + "," + lbl("family", family_name(s.family));
+      return rid + "," + lbl("vrid", std::to_string(s.vrid)) + "," +
+             lbl("family", family_name(s.family));
     };
     w.family("xvrrp_adverts_accepted_total", "counter",
              "Valid adverts accepted by the XDP program (reported + suppressed).");
@@ -335,11 +340,13 @@ std::string render_metrics(const std::string& router_id, const Json* status,
              "Valid duplicate adverts that only refreshed xvrrp_last_seen.");
     for (const auto& s : maps->counters)
       w.sample("xvrrp_adverts_suppressed_total", slot_labels(s), std::to_string(s.sum.suppressed));
-    w.family("xvrrp_adverts_rejected_total", "counter",
-             "VRRP packets dropped by the XDP program, by reason (vrid 0: before the VRID was parsed).");
+    w.family(
+        "xvrrp_adverts_rejected_total", "counter",
+        "VRRP packets dropped by the XDP program, by reason (vrid 0: before the VRID was parsed).");
     for (const auto& s : maps->counters) {
       for (int r = 0; r < XVRRP_REJECT_MAX; ++r) {
-        w.sample("xvrrp_adverts_rejected_total", slot_labels(s) + "," + lbl("reason", reject_name(r)),
+        w.sample("xvrrp_adverts_rejected_total",
+                 slot_labels(s) + "," + lbl("reason", reject_name(r)),
                  std::to_string(s.sum.rejected[r]));
       }
     }
@@ -355,8 +362,8 @@ std::string render_metrics(const std::string& router_id, const Json* status,
       for (int b = 0; b < XVRRP_JITTER_BUCKETS; ++b) {
         cumulative += peer.hist.bucket[b];
         double le = static_cast<double>(jitter_bucket_upper_us(b)) / 1e6;
-        w.sample("xvrrp_advert_interarrival_seconds_bucket", labels + ",le=\"" + format("%g", le) + "\"",
-                 std::to_string(cumulative));
+        w.sample("xvrrp_advert_interarrival_seconds_bucket",
+                 labels + ",le=\"" + format("%g", le) + "\"", std::to_string(cumulative));
       }
       w.sample("xvrrp_advert_interarrival_seconds_bucket", labels + ",le=\"+Inf\"",
                std::to_string(cumulative));

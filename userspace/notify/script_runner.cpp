@@ -24,8 +24,7 @@ int64_t monotonic_now_ns() {
   return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
-std::vector<std::string> notify_args(const std::string& instance, const char* state,
-                                     int priority) {
+std::vector<std::string> notify_args(const std::string& instance, const char* state, int priority) {
   return {"INSTANCE", instance, state, std::to_string(priority)};
 }
 

@@ -121,13 +121,15 @@ TEST_F(PinnedMapsTest, CountersTextSumsCpusAndNamesReasons) {
                " possible CPUs\n",
            std::string("  ipv4, VRID not yet parsed\n    accepted                     0\n"),
            std::string("    rejected too_short           9\n"),
-           std::string("  VRID 100 ipv4\n    accepted                     7\n    suppressed                   5\n"
+           std::string("  VRID 100 ipv4\n    accepted                     7\n    suppressed        "
+                       "           5\n"
                        "    rejected too_short           0\n    rejected bad_ttl             2\n"),
            std::string("  VRID 7 ipv6\n"),
            std::string("    rejected unknown_peer        1\n"),
            std::string("    rejected ringbuf_full        0\n"),
            std::string("  VRID 100 ipv4 peer 192.0.2.6 on ifindex 1: 11 gaps\n"),
-           std::string("    [524 ms, 1.05 s)                 10 ########################################\n"),
+           std::string("    [524 ms, 1.05 s)                 10 "
+                       "########################################\n"),
            std::string("    [1.05 s, 2.1 s)                   1 ####\n"),
            std::string("  VRID 7 ipv6 peer 2001:db8::6 on ifindex 1: 3 gaps\n"),
            std::string("    [8.19 ms, 16.4 ms)                3 ####"),
@@ -176,11 +178,15 @@ TEST_F(PinnedMapsTest, MetricsCombineDaemonAndMaps) {
            "xvrrp_up{" + rid + "} 1\n",
            "xvrrp_instance_state{" + rid + ",instance=\"service-100\",vrid=\"100\"} 2\n",
            "xvrrp_adverts_accepted_total{" + rid + ",vrid=\"100\",family=\"ipv4\"} 7\n",
-           "xvrrp_adverts_rejected_total{" + rid + ",vrid=\"100\",family=\"ipv4\",reason=\"bad_ttl\"} 2\n",
-           "xvrrp_adverts_rejected_total{" + rid + ",vrid=\"0\",family=\"ipv4\",reason=\"too_short\"} 9\n",
-           "xvrrp_adverts_rejected_total{" + rid + ",vrid=\"7\",family=\"ipv6\",reason=\"unknown_peer\"} 1\n",
+           "xvrrp_adverts_rejected_total{" + rid +
+               ",vrid=\"100\",family=\"ipv4\",reason=\"bad_ttl\"} 2\n",
+           "xvrrp_adverts_rejected_total{" + rid +
+               ",vrid=\"0\",family=\"ipv4\",reason=\"too_short\"} 9\n",
+           "xvrrp_adverts_rejected_total{" + rid +
+               ",vrid=\"7\",family=\"ipv6\",reason=\"unknown_peer\"} 1\n",
            "xvrrp_advert_interarrival_seconds_bucket{" + rid +
-               ",vrid=\"100\",family=\"ipv4\",peer=\"192.0.2.6\",ifindex=\"1\",le=\"1.04858\"} 10\n",
+               ",vrid=\"100\",family=\"ipv4\",peer=\"192.0.2.6\",ifindex=\"1\",le=\"1.04858\"} "
+               "10\n",
            "xvrrp_advert_interarrival_seconds_count{" + rid +
                ",vrid=\"7\",family=\"ipv6\",peer=\"2001:db8::6\",ifindex=\"1\"} 3\n",
        }) {
@@ -194,9 +200,11 @@ TEST_F(PinnedMapsTest, AbiVersionMismatchIsAnError) {
   pin_jitter();
   auto r = run_ctl(ctl("counters"));
   EXPECT_EQ(r.rc, 1);
-  EXPECT_NE(r.err.find("ABI version mismatch: the maps in " + dir_ +
-                       " were pinned by an xvrrpd with ABI 99 (pid 4242), this xvrrpctl reads ABI 1"),
-            std::string::npos) << r.err;
+  EXPECT_NE(
+      r.err.find("ABI version mismatch: the maps in " + dir_ +
+                 " were pinned by an xvrrpd with ABI 99 (pid 4242), this xvrrpctl reads ABI 1"),
+      std::string::npos)
+      << r.err;
   EXPECT_TRUE(r.out.empty());
 }
 
@@ -205,9 +213,11 @@ TEST_F(PinnedMapsTest, WrongValueSizeIsAnAbiMismatch) {
   create_and_pin(BPF_MAP_TYPE_PERCPU_ARRAY, "xvrrp_counters", 4, 104, XVRRP_COUNTER_SLOTS);
   auto r = run_ctl(ctl("counters"));
   EXPECT_EQ(r.rc, 1);
-  EXPECT_NE(r.err.find("ABI mismatch in " + dir_ + "/xvrrp_counters: found a percpu_array map "
+  EXPECT_NE(r.err.find("ABI mismatch in " + dir_ +
+                       "/xvrrp_counters: found a percpu_array map "
                        "with key 4 B and value 104 B"),
-            std::string::npos) << r.err;
+            std::string::npos)
+      << r.err;
 }
 
 TEST_F(PinnedMapsTest, MissingMapIsNamed) {

@@ -35,8 +35,8 @@ inline std::string slurp(const std::filesystem::path& p) {
 
 /// Runs XVRRPCTL_PATH with `args` (already shell-quoted where needed).
 inline RunResult run_ctl(const std::string& args) {
-  std::filesystem::path err_file = std::filesystem::temp_directory_path() /
-                                   ("xvrrpctl-err-" + std::to_string(getpid()));
+  std::filesystem::path err_file =
+      std::filesystem::temp_directory_path() / ("xvrrpctl-err-" + std::to_string(getpid()));
   std::string cmd = std::string(XVRRPCTL_PATH) + " " + args + " 2>" + err_file.string();
   RunResult r;
   FILE* p = popen(cmd.c_str(), "r");

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // xvrrpctl without privileges: JSON reader, renderers on fixed inputs, and the status command
 // against a fake control socket in a temporary run directory.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <arpa/inet.h>
 
 #include <cstring>
 #include <filesystem>
@@ -31,8 +31,8 @@ TEST(CtlJson, ParsesAndReindentsWithoutChangingNumbers) {
 }
 
 TEST(CtlJson, RejectsBadInputWithPosition) {
-  for (const char* bad : {"", "{", "{\"a\" 1}", "[1,]", "01", "\"abc", "{\"a\":1} x", "1.",
-                          "\"\\x\""}) {
+  for (const char* bad :
+       {"", "{", "{\"a\" 1}", "[1,]", "01", "\"abc", "{\"a\":1} x", "1.", "\"\\x\""}) {
     EXPECT_THROW(Json::parse(bad), JsonError) << bad;
   }
   try {
@@ -58,10 +58,9 @@ TEST(CtlRender, StatusTextShowsEveryField) {
         "service-100  interface eth0  VRID 100  VRRPv2", "state              MASTER",
         "priority           100\n", "master             192.0.2.5 (priority 100)",
         "last advert        12.3 ms ago", "advert interval    1000 ms (master's: 1000 ms)",
-        "transitions        1", "VIPs               present",
-        "192.0.2.100/24 dev dummy0: present", "tracked            eth0 up\n",
-        "sent 10, received 12, GARPs sent 5", "state              FAULT",
-        "priority           80 (base 90)", "master             unknown",
+        "transitions        1", "VIPs               present", "192.0.2.100/24 dev dummy0: present",
+        "tracked            eth0 up\n", "sent 10, received 12, GARPs sent 5",
+        "state              FAULT", "priority           80 (base 90)", "master             unknown",
         "last advert        none received", "tracked            eth1 DOWN (weight -10)",
         "198.51.100.7/24 dev eth1: absent"}) {
     EXPECT_NE(text.find(want), std::string::npos) << "missing \"" << want << "\" in\n" << text;
@@ -132,28 +131,41 @@ TEST(CtlRender, MetricsAreValidExpositionFormat) {
   for (const char* want : {
            "# TYPE xvrrp_up gauge\nxvrrp_up{router_id=\"server-1\"} 1\n",
            "xvrrp_instance_state{router_id=\"server-1\",instance=\"service-100\",vrid=\"100\"} 2\n",
-           "xvrrp_instance_state{router_id=\"server-1\",instance=\"service-\\\"7\\\"\",vrid=\"7\"} 3\n",
-           "xvrrp_instance_is_master{router_id=\"server-1\",instance=\"service-100\",vrid=\"100\"} 1\n",
-           "xvrrp_instance_effective_priority{router_id=\"server-1\",instance=\"service-\\\"7\\\"\",vrid=\"7\"} 80\n",
+           "xvrrp_instance_state{router_id=\"server-1\",instance=\"service-\\\"7\\\"\",vrid=\"7\"} "
+           "3\n",
+           "xvrrp_instance_is_master{router_id=\"server-1\",instance=\"service-100\",vrid=\"100\"} "
+           "1\n",
+           "xvrrp_instance_effective_priority{router_id=\"server-1\",instance=\"service-"
+           "\\\"7\\\"\",vrid=\"7\"} 80\n",
            "# TYPE xvrrp_instance_transitions_total counter\n",
-           "xvrrp_instance_last_advert_age_seconds{router_id=\"server-1\",instance=\"service-100\",vrid=\"100\"} 0.0123",
-           "xvrrp_tracked_interface_up{router_id=\"server-1\",instance=\"service-\\\"7\\\"\",vrid=\"7\",interface=\"eth1\"} 0\n",
+           "xvrrp_instance_last_advert_age_seconds{router_id=\"server-1\",instance=\"service-100\","
+           "vrid=\"100\"} 0.0123",
+           "xvrrp_tracked_interface_up{router_id=\"server-1\",instance=\"service-\\\"7\\\"\",vrid="
+           "\"7\",interface=\"eth1\"} 0\n",
            "xvrrp_adverts_accepted_total{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\"} 42\n",
-           "xvrrp_adverts_suppressed_total{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\"} 40\n",
-           "xvrrp_adverts_rejected_total{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\",reason=\"auth_mismatch\"} 3\n",
-           "xvrrp_adverts_rejected_total{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\",reason=\"too_short\"} 0\n",
+           "xvrrp_adverts_suppressed_total{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\"} "
+           "40\n",
+           "xvrrp_adverts_rejected_total{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\","
+           "reason=\"auth_mismatch\"} 3\n",
+           "xvrrp_adverts_rejected_total{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\","
+           "reason=\"too_short\"} 0\n",
            "# TYPE xvrrp_advert_interarrival_seconds histogram\n",
-           "xvrrp_advert_interarrival_seconds_bucket{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\",peer=\"192.0.2.6\",ifindex=\"0\",le=\"0.524288\"} 0\n",
-           "xvrrp_advert_interarrival_seconds_bucket{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\",peer=\"192.0.2.6\",ifindex=\"0\",le=\"1.04858\"} 4\n",
-           "xvrrp_advert_interarrival_seconds_bucket{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\",peer=\"192.0.2.6\",ifindex=\"0\",le=\"2.09715\"} 5\n",
+           "xvrrp_advert_interarrival_seconds_bucket{router_id=\"server-1\",vrid=\"100\",family="
+           "\"ipv4\",peer=\"192.0.2.6\",ifindex=\"0\",le=\"0.524288\"} 0\n",
+           "xvrrp_advert_interarrival_seconds_bucket{router_id=\"server-1\",vrid=\"100\",family="
+           "\"ipv4\",peer=\"192.0.2.6\",ifindex=\"0\",le=\"1.04858\"} 4\n",
+           "xvrrp_advert_interarrival_seconds_bucket{router_id=\"server-1\",vrid=\"100\",family="
+           "\"ipv4\",peer=\"192.0.2.6\",ifindex=\"0\",le=\"2.09715\"} 5\n",
            "le=\"+Inf\"} 5\n",
-           "xvrrp_advert_interarrival_seconds_count{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\",peer=\"192.0.2.6\",ifindex=\"0\"} 5\n",
+           "xvrrp_advert_interarrival_seconds_count{router_id=\"server-1\",vrid=\"100\",family="
+           "\"ipv4\",peer=\"192.0.2.6\",ifindex=\"0\"} 5\n",
        }) {
     EXPECT_NE(text.find(want), std::string::npos) << "missing \"" << want << "\" in\n" << text;
   }
   // The FAULT instance has no advert age: no sample rather than a made-up value.
-  EXPECT_EQ(text.find("last_advert_age_seconds{router_id=\"server-1\",instance=\"service-\\\"7\\\""),
-            std::string::npos);
+  EXPECT_EQ(
+      text.find("last_advert_age_seconds{router_id=\"server-1\",instance=\"service-\\\"7\\\""),
+      std::string::npos);
   // Exposition format: every sample line belongs to a family declared by # TYPE before it.
   std::istringstream lines(text);
   std::string line, family;
@@ -180,12 +192,17 @@ TEST(CtlRender, MetricsWithDaemonDown) {
 TEST(CtlRender, CountersTextAndJson) {
   MapSnapshot maps = sample_maps();
   std::string text = render_counters_text(maps);
-  EXPECT_NE(text.find("VRID 100 ipv4\n    accepted                     42\n    suppressed                   40\n"),
-            std::string::npos) << text;
+  EXPECT_NE(text.find("VRID 100 ipv4\n    accepted                     42\n    suppressed          "
+                      "         40\n"),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("    rejected auth_mismatch       3\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("VRID 100 ipv4 peer 192.0.2.6 on ifindex 0: 5 gaps"), std::string::npos) << text;
-  EXPECT_NE(text.find("[524 ms, 1.05 s)                  4 ########################################"),
-            std::string::npos) << text;
+  EXPECT_NE(text.find("VRID 100 ipv4 peer 192.0.2.6 on ifindex 0: 5 gaps"), std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find("[524 ms, 1.05 s)                  4 ########################################"),
+      std::string::npos)
+      << text;
   EXPECT_NE(text.find("[1.05 s, 2.1 s)                   1 ##########"), std::string::npos) << text;
   Json j = Json::parse(counters_json(maps).dump(2));
   EXPECT_EQ(j.at("counters").items()[0].at("rejected").at("auth_mismatch").as_int(), 3);
@@ -228,15 +245,15 @@ TEST_F(CtlStatusCommand, OtherRouterIdIsNamed) {
   auto r = run_ctl("-r server-1 " + opts_ + " status");
   EXPECT_EQ(r.rc, 1);
   EXPECT_EQ(r.err, "xvrrpctl: xvrrpd is not running for router id server-1 (no " +
-                       (run_dir_ / "server-1.ctl").string() +
-                       "); running router ids: server-2\n");
+                       (run_dir_ / "server-1.ctl").string() + "); running router ids: server-2\n");
 }
 
 TEST_F(CtlStatusCommand, NothingRunning) {
   auto r = run_ctl(opts_ + " status");
   EXPECT_EQ(r.rc, 1);
   EXPECT_NE(r.err.find("xvrrpd is not running: no control socket in " + run_dir_.string()),
-            std::string::npos) << r.err;
+            std::string::npos)
+      << r.err;
 }
 
 TEST_F(CtlStatusCommand, SeveralRouterIdsNeedChoosing) {
@@ -244,8 +261,9 @@ TEST_F(CtlStatusCommand, SeveralRouterIdsNeedChoosing) {
   FakeControlSocket b((run_dir_ / "server-2.ctl").string(), test::sample_status_json());
   auto r = run_ctl(opts_ + " status");
   EXPECT_EQ(r.rc, 1);
-  EXPECT_EQ(r.err,
-            "xvrrpctl: several router ids found (server-1, server-2): choose one with -r ROUTER_ID\n");
+  EXPECT_EQ(
+      r.err,
+      "xvrrpctl: several router ids found (server-1, server-2): choose one with -r ROUTER_ID\n");
 }
 
 TEST_F(CtlStatusCommand, StaleSocketIsRecognised) {
@@ -262,7 +280,8 @@ TEST_F(CtlStatusCommand, StaleSocketIsRecognised) {
   EXPECT_EQ(r.rc, 1);
   EXPECT_NE(r.err.find("connection refused on " + (run_dir_ / "server-1.ctl").string() +
                        ": stale socket"),
-            std::string::npos) << r.err;
+            std::string::npos)
+      << r.err;
 }
 
 TEST_F(CtlStatusCommand, MalformedReplyIsReported) {
@@ -270,7 +289,8 @@ TEST_F(CtlStatusCommand, MalformedReplyIsReported) {
   auto r = run_ctl(opts_ + " status");
   EXPECT_EQ(r.rc, 1);
   EXPECT_NE(r.err.find("malformed status reply from xvrrpd (router id server-1): line 1"),
-            std::string::npos) << r.err;
+            std::string::npos)
+      << r.err;
 }
 
 TEST_F(CtlStatusCommand, MetricsWithoutPinsStillReportInstances) {
@@ -278,8 +298,10 @@ TEST_F(CtlStatusCommand, MetricsWithoutPinsStillReportInstances) {
   auto r = run_ctl("-r server-1 " + opts_ + " metrics");
   EXPECT_EQ(r.rc, 0) << r.err;
   EXPECT_NE(r.out.find("xvrrp_up{router_id=\"server-1\"} 1\n"), std::string::npos);
-  EXPECT_NE(r.out.find("xvrrp_instance_is_master{router_id=\"server-1\",instance=\"service-100\",vrid=\"100\"} 1"),
-            std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("xvrrp_instance_is_master{router_id=\"server-1\",instance=\"service-100\","
+                       "vrid=\"100\"} 1"),
+            std::string::npos)
+      << r.out;
   EXPECT_NE(r.err.find("no pinned maps for router id server-1"), std::string::npos) << r.err;
 }
 

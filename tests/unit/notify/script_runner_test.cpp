@@ -59,8 +59,9 @@ class ScriptRunnerTest : public ::testing::Test {
     sigemptyset(&mask);
     sigaddset(&mask, SIGCHLD);
     ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &mask, &old_mask_), 0);
-    dir_ = fs::temp_directory_path() / ("xvrrp-notify-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("xvrrp-notify-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir_);
   }
   void TearDown() override {
@@ -101,8 +102,11 @@ TEST_F(ScriptRunnerTest, ScriptRunsWithArgumentsAndSideEffectAppears) {
   {
     std::ofstream s(script);
     s << "#!/bin/sh\n"
-         "printf '%s|' \"$@\" > '" << out.string() << "'\n"
-         "read line || echo stdin-empty >> '" << out.string() << "'\n";
+         "printf '%s|' \"$@\" > '"
+      << out.string()
+      << "'\n"
+         "read line || echo stdin-empty >> '"
+      << out.string() << "'\n";
   }
   fs::permissions(script, fs::perms::owner_all);
   ScriptRunner runner(5s);

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // xvrrpctl: operator's view of a running xvrrpd (see docs/man/xvrrpctl.8).
+#include <signal.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -34,6 +37,17 @@ Json parse_status(const std::string& reply, const std::string& router_id) {
     return Json::parse(reply);
   } catch (const JsonError& e) {
     throw CtlError("malformed status reply from xvrrpd (router id " + router_id + "): " + e.what());
+  }
+}
+
+// xvrrpd removes its pins when it stops, so pins whose daemon is gone were left by a crash.
+void warn_if_stale(const MapSnapshot& maps) {
+  pid_t pid = static_cast<pid_t>(maps.meta.daemon_pid);
+  if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) {
+    std::fprintf(stderr,
+                 "xvrrpctl: warning: xvrrpd pid %d that pinned %s is not running: these are the "
+                 "last counters of a daemon that did not stop cleanly\n",
+                 static_cast<int>(pid), maps.dir.c_str());
   }
 }
 
@@ -99,6 +113,7 @@ int main(int argc, char** argv) {
       }
     } else if (command == "counters") {
       MapSnapshot maps = read_pinned_maps(paths, id);
+      warn_if_stale(maps);
       if (json) {
         std::printf("%s\n", counters_json(maps).dump(2).c_str());
       } else {
@@ -116,6 +131,7 @@ int main(int argc, char** argv) {
       }
       try {
         maps = read_pinned_maps(paths, id);
+        warn_if_stale(*maps);
       } catch (const CtlError& e) {
         std::fprintf(stderr, "xvrrpctl: %s\n", e.what());
       }

@@ -151,20 +151,15 @@ if command -v bpftool >/dev/null; then
   done
   out=$(bpftool -j map dump pinned "/sys/fs/bpf/xvrrp/$id_b/xvrrp_meta") || fail "bpftool meta"
   expect "bpftool meta" '"abi_version": ?1' "$out"
-  if [[ -e /sys/fs/bpf/xvrrp/$id_b/xvrrp_xdp_prog ]]; then
-    out=$(bpftool prog show pinned "/sys/fs/bpf/xvrrp/$id_b/xvrrp_xdp_prog") || fail "bpftool prog"
-    echo "$out"
-    expect "bpftool prog show" "xdp +name xvrrp_xdp" "$out"
-  else
-    # abi.h says the program is pinned as xvrrp_xdp_prog; until the loader does, find it
-    # through the interface it is attached to.
-    echo "note: program not pinned as /sys/fs/bpf/xvrrp/$id_b/xvrrp_xdp_prog; using the link's XDP id"
-    prog_id=$(ip -n "$ns_b" link show eth0 | grep -Eo 'prog/xdp id [0-9]+' | grep -Eo '[0-9]+$') ||
-      fail "no XDP program attached to eth0 in $ns_b"
-    out=$(bpftool prog show id "$prog_id") || fail "bpftool prog show id $prog_id"
-    echo "$out"
-    expect "bpftool prog show" "xdp +name xvrrp_xdp" "$out"
-  fi
+  ifindex_b=$(ip -n "$ns_b" -o link show eth0 | cut -d: -f1)
+  pin=/sys/fs/bpf/xvrrp/$id_b/xvrrp_xdp_prog_$ifindex_b
+  [[ -e $pin ]] || fail "program not pinned as $pin (abi.h pin layout)"
+  out=$(bpftool prog show pinned "$pin") || fail "bpftool prog show pinned $pin"
+  echo "$out"
+  expect "bpftool prog show" "xdp +name xvrrp_xdp" "$out"
+  attached=$(ip -n "$ns_b" link show eth0 | grep -Eo 'prog/xdp id [0-9]+' | grep -Eo '[0-9]+$') ||
+    fail "no XDP program attached to eth0 in $ns_b"
+  expect "pinned program is the attached one" "^$attached: xdp" "$out"
 else
   echo "note: bpftool not installed; skipping"
 fi
@@ -179,6 +174,9 @@ wait "$pid_a" 2>/dev/null || true
 out=$("$ctl" -r "$id_a" status 2>&1) && fail "status of a killed daemon should fail"
 expect "stale socket" "connection refused on /run/xvrrp/$id_a.ctl: stale socket" "$out"
 echo "$out"
+out=$("$ctl" -r "$id_a" counters 2>&1) || fail "counters of a killed daemon's pins"
+expect "stale pins" "warning: xvrrpd pid $pid_a that pinned /sys/fs/bpf/xvrrp/$id_a is not running" "$out"
+expect "stale pins" "accepted +[0-9]+|all zero" "$out"
 
 # B takes over after Master_Down_Interval (3 s + skew).
 for _ in $(seq 1 50); do

@@ -76,12 +76,13 @@ grep -q '^ExecStart=/usr/sbin/xvrrpd ' "$root/lib/systemd/system/xvrrpd.service"
   fail "unit's ExecStart does not run /usr/sbin/xvrrpd"
 grep -q '^router_id server-1$' "$root/etc/xvrrp/keepalived.conf.example" ||
   fail "example config is not the server-1 configuration"
-# Nothing outside the directories a package of this kind may own.
+# Only runtime files, and only where a Debian package may put them: no headers, static
+# libraries or /usr/local, nothing in /etc outside /etc/xvrrp.
 while IFS= read -r f; do
   case $f in
-    ./usr/sbin/* | ./usr/bin/* | ./lib/systemd/system/* | ./usr/share/man/man8/* | \
-      ./etc/xvrrp/* | ./usr/share/doc/xvrrp/* | ./usr/lib/xvrrp/*) ;;
-    *) fail "unexpected file in package: $f" ;;
+    ./usr/include/* | ./usr/local/* | *.a) fail "build-time file in package: $f" ;;
+    ./usr/* | ./lib/systemd/system/* | ./etc/xvrrp/*) ;;
+    *) fail "file outside /usr, /lib/systemd/system and /etc/xvrrp: $f" ;;
   esac
 done < <(cd "$root" && find . -type f)
 

@@ -2,6 +2,7 @@
 #include "bpf/advert_filter.hpp"
 
 #include <bpf/bpf.h>
+#include <linux/if_link.h>
 #include <bpf/libbpf.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -220,9 +221,42 @@ void AdvertFilter::remove_instance(const xvrrp_vrid_key& key) {
   d.last_seen->erase(key);
 }
 
+namespace {
+
+std::uint32_t xdp_flags(xdp_attach_mode mode) {
+  return mode == XDP_MODE_NATIVE ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE;
+}
+
+// A daemon that was SIGKILLed (or crashed) leaves its single-program XDP
+// attachment behind; it would keep swallowing adverts nobody reads. Replace it.
+void remove_stale_program(int ifindex) {
+  for (xdp_attach_mode mode : {XDP_MODE_NATIVE, XDP_MODE_SKB}) {
+    __u32 prog_id = 0;
+    if (bpf_xdp_query_id(ifindex, static_cast<int>(xdp_flags(mode)), &prog_id) != 0 ||
+        prog_id == 0)
+      continue;
+    const int fd = bpf_prog_get_fd_by_id(prog_id);
+    if (fd < 0) continue;
+    bpf_prog_info info{};
+    __u32 len = sizeof info;
+    if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
+        std::strncmp(info.name, kProgName, sizeof info.name) == 0) {
+      LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = fd);
+      if (bpf_xdp_detach(ifindex, xdp_flags(mode), &opts) == 0)
+        XLOG_WARN("removed a stale xvrrp XDP program (id %u) from ifindex %d, left by a daemon "
+                  "that did not exit cleanly",
+                  prog_id, ifindex);
+    }
+    ::close(fd);
+  }
+}
+
+}  // namespace
+
 void AdvertFilter::attach(int ifindex, XdpMode requested) {
   Impl& d = *impl_;
   if (d.attached.count(ifindex) != 0) return;
+  remove_stale_program(ifindex);
 
   std::vector<xdp_attach_mode> modes;
   if (requested != XdpMode::Skb) modes.push_back(XDP_MODE_NATIVE);
@@ -276,7 +310,17 @@ void AdvertFilter::detach(int ifindex) {
   Impl& d = *impl_;
   auto it = d.attached.find(ifindex);
   if (it == d.attached.end()) return;
-  int rc = xdp_program__detach(it->second->prog.get(), ifindex, it->second->mode, 0);
+  int rc = 0;
+  if (it->second->info.dispatcher) {
+    rc = xdp_program__detach(it->second->prog.get(), ifindex, it->second->mode, 0);
+  } else {
+    // libxdp's detach looks the program up by id, which needs CAP_SYS_ADMIN;
+    // the daemon has dropped it by now. Detaching our own fd needs only
+    // CAP_NET_ADMIN.
+    LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = xdp_program__fd(it->second->prog.get()));
+    rc = bpf_xdp_detach(ifindex, xdp_flags(it->second->mode), &opts);
+    if (rc > 0) rc = -rc;
+  }
   if (rc != 0) {
     // The interface may be gone already (that detaches implicitly).
     XLOG_WARN("XDP detach from ifindex %d: %s", ifindex, std::strerror(-rc));

@@ -152,8 +152,8 @@ void Daemon::bind_interface(InstanceRuntime& rt) {
 
   if (!senders_.count(ifindex))
     senders_[ifindex] = std::make_unique<net::AdvertSender>(ifindex, rt.cfg.interface);
+  program_filter(rt);
   if (filter_) {
-    program_filter(rt);
     filter_->attach(ifindex);
   } else if (!receivers_.count(ifindex)) {
     auto rx = std::make_unique<net::RawReceiver>(ifindex, rt.cfg.interface);
@@ -295,9 +295,15 @@ void Daemon::setup() {
   loop_.set_idle_handler([this] { flush_senders(); });
 
   if (options_.drop_capabilities) {
-    drop_capabilities({CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF});
-    XLOG_INFO("Dropped capabilities: keeping CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF (CapEff=%llx)",
-              effective_capabilities());
+    std::vector<int> keep = {CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF};
+    // Detaching from libxdp's dispatcher looks programs up by id (CAP_SYS_ADMIN).
+    bool dispatcher = false;
+    if (filter_)
+      for (const auto& a : filter_->attachments()) dispatcher |= a.dispatcher;
+    if (dispatcher) keep.push_back(CAP_SYS_ADMIN);
+    drop_capabilities(keep);
+    XLOG_INFO("Dropped capabilities: keeping CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF%s (CapEff=%llx)",
+              dispatcher ? ", CAP_SYS_ADMIN" : "", effective_capabilities());
   }
 
   for (auto& rt : instances_) start_instance(*rt);
@@ -756,9 +762,15 @@ std::string Daemon::status_json() const {
     else
       j.null();
     j.field("master_priority", unsigned{sm.master_priority()});
+    // Suppressed duplicates only refresh the BPF last-seen record.
+    std::optional<Nanos> last_rx = sm.last_advert_rx_ns();
+    if (filter_ && rt->filter_programmed && sm.state() != core::State::Master) {
+      if (auto seen = filter_->last_seen(rt->key))
+        last_rx = std::max(last_rx.value_or(0), static_cast<Nanos>(seen->ts_ns));
+    }
     j.key("last_advert_age_ms");
-    if (sm.last_advert_rx_ns())
-      j.value(static_cast<double>(now - *sm.last_advert_rx_ns()) / 1e6);
+    if (last_rx)
+      j.value(static_cast<double>(now - *last_rx) / 1e6);
     else
       j.null();
     j.field("advert_int_ms", unsigned{rt->cfg.advert_int_cs} * 10U);

@@ -20,11 +20,9 @@
 #define XVRRP_ABI_VERSION 1
 
 #ifdef __cplusplus
-#define XVRRP_STRUCT_SIZE(type, size) \
-	static_assert(sizeof(type) == (size), "ABI size of " #type)
+#define XVRRP_STRUCT_SIZE(type, size) static_assert(sizeof(type) == (size), "ABI size of " #type)
 #else
-#define XVRRP_STRUCT_SIZE(type, size) \
-	_Static_assert(sizeof(type) == (size), "ABI size of " #type)
+#define XVRRP_STRUCT_SIZE(type, size) _Static_assert(sizeof(type) == (size), "ABI size of " #type)
 #endif
 
 /* ---- Pin layout ------------------------------------------------------------
@@ -55,14 +53,14 @@
 
 /* ---- Limits ---------------------------------------------------------------- */
 #define XVRRP_MAX_INSTANCES 1024 /* entries of vrid_config / last_seen */
-#define XVRRP_MAX_PEERS 4096     /* configured unicast peers, all VRIDs */
+#define XVRRP_MAX_PEERS 4096	 /* configured unicast peers, all VRIDs */
 #define XVRRP_MAX_JITTER_PEERS 4096
 #define XVRRP_EVENTS_BYTES (256 * 1024) /* ring buffer size, power of two */
-#define XVRRP_EVENT_ADDR_WORDS 16 /* first 64 bytes of the address list */
-#define XVRRP_AUTH_PASS_LEN 8     /* RFC 3768 §5.3.11: 8 octets */
-#define XVRRP_MAX_VRRP_LEN 1024   /* longest VRRP message parsed (bytes) */
-#define XVRRP_JITTER_BUCKETS 32   /* log2(µs) buckets */
-#define XVRRP_COUNTER_SLOTS 512   /* vrid + 256 * (family == IPv6) */
+#define XVRRP_EVENT_ADDR_WORDS 16	/* first 64 bytes of the address list */
+#define XVRRP_AUTH_PASS_LEN 8		/* RFC 3768 §5.3.11: 8 octets */
+#define XVRRP_MAX_VRRP_LEN 1024		/* longest VRRP message parsed (bytes) */
+#define XVRRP_JITTER_BUCKETS 32		/* log2(µs) buckets */
+#define XVRRP_COUNTER_SLOTS 512		/* vrid + 256 * (family == IPv6) */
 
 /* ---- Protocol constants (RFC 3768 §5, RFC 5798 §5) ------------------------ */
 #define XVRRP_IPPROTO 112
@@ -70,21 +68,21 @@
 #define XVRRP_AUTH_NONE 0
 #define XVRRP_AUTH_PASS 1
 #define XVRRP_TTL 255
-#define XVRRP_AF_INET 4  /* family field values below (not AF_* constants) */
+#define XVRRP_AF_INET 4 /* family field values below (not AF_* constants) */
 #define XVRRP_AF_INET6 6
 
 /* ---- Reject reasons: index into xvrrp_counters.rejected[] ------------------ */
-#define XVRRP_REJECT_TOO_SHORT 0         /* frame ends inside a header */
-#define XVRRP_REJECT_BAD_TTL 1           /* TTL/HL not 255 (mcast) or outside range */
-#define XVRRP_REJECT_BAD_VERSION 2       /* version != configured version */
-#define XVRRP_REJECT_BAD_TYPE 3          /* type != 1 */
-#define XVRRP_REJECT_BAD_CHECKSUM 4      /* VRRP checksum (v3: both variants) */
-#define XVRRP_REJECT_UNKNOWN_VRID 5      /* no xvrrp_vrid_config entry */
-#define XVRRP_REJECT_UNKNOWN_PEER 6      /* source not in xvrrp_peers */
-#define XVRRP_REJECT_AUTH_MISMATCH 7     /* v2 auth type or password */
+#define XVRRP_REJECT_TOO_SHORT 0	 /* frame ends inside a header */
+#define XVRRP_REJECT_BAD_TTL 1		 /* TTL/HL not 255 (mcast) or outside range */
+#define XVRRP_REJECT_BAD_VERSION 2	 /* version != configured version */
+#define XVRRP_REJECT_BAD_TYPE 3		 /* type != 1 */
+#define XVRRP_REJECT_BAD_CHECKSUM 4	 /* VRRP checksum (v3: both variants) */
+#define XVRRP_REJECT_UNKNOWN_VRID 5	 /* no xvrrp_vrid_config entry */
+#define XVRRP_REJECT_UNKNOWN_PEER 6	 /* source not in xvrrp_peers */
+#define XVRRP_REJECT_AUTH_MISMATCH 7	 /* v2 auth type or password */
 #define XVRRP_REJECT_INTERVAL_MISMATCH 8 /* v2 adver_int != local */
-#define XVRRP_REJECT_LENGTH_MISMATCH 9   /* IP/VRRP lengths inconsistent */
-#define XVRRP_REJECT_RINGBUF_FULL 10     /* valid (also in .accepted), no room to report */
+#define XVRRP_REJECT_LENGTH_MISMATCH 9	 /* IP/VRRP lengths inconsistent */
+#define XVRRP_REJECT_RINGBUF_FULL 10	 /* valid (also in .accepted), no room to report */
 #define XVRRP_REJECT_MAX 11
 
 /* ---- xvrrp_vrid_config: HASH, key xvrrp_vrid_key, value xvrrp_vrid_config --
@@ -98,17 +96,17 @@ struct xvrrp_vrid_key {
 };
 XVRRP_STRUCT_SIZE(struct xvrrp_vrid_key, 8);
 
-#define XVRRP_CFG_CHECK_PEER (1u << 0)    /* accept only sources in xvrrp_peers */
-#define XVRRP_CFG_UNICAST (1u << 1)       /* unicast: TTL must be in [min,max] */
+#define XVRRP_CFG_CHECK_PEER (1u << 0)	  /* accept only sources in xvrrp_peers */
+#define XVRRP_CFG_UNICAST (1u << 1)	  /* unicast: TTL must be in [min,max] */
 #define XVRRP_CFG_SUPPRESS_DUPS (1u << 2) /* refresh last_seen, skip ring (issue 6) */
 
 struct xvrrp_vrid_config {
-	__u8 version;   /* 2 or 3 */
+	__u8 version;	/* 2 or 3 */
 	__u8 auth_type; /* v2: XVRRP_AUTH_NONE or XVRRP_AUTH_PASS */
-	__u8 min_ttl;   /* unicast only; multicast always requires 255 */
+	__u8 min_ttl;	/* unicast only; multicast always requires 255 */
 	__u8 max_ttl;
-	__u16 advert_int_cs; /* local advert interval, centiseconds */
-	__u16 flags;         /* XVRRP_CFG_* */
+	__u16 advert_int_cs;		     /* local advert interval, centiseconds */
+	__u16 flags;			     /* XVRRP_CFG_* */
 	__u8 auth_pass[XVRRP_AUTH_PASS_LEN]; /* zero padded */
 };
 XVRRP_STRUCT_SIZE(struct xvrrp_vrid_config, 16);
@@ -133,7 +131,7 @@ XVRRP_STRUCT_SIZE(struct xvrrp_peer_value, 8);
  * accepted advert that differs from xvrrp_last_seen, and every priority 0).
  */
 #define XVRRP_EVT_V3_PSEUDO_CSUM (1u << 0) /* v3 checksum included pseudo-header */
-#define XVRRP_EVT_VLAN (1u << 1)           /* arrived with at least one VLAN tag */
+#define XVRRP_EVT_VLAN (1u << 1)	   /* arrived with at least one VLAN tag */
 
 /* addr_hash: FNV-1a over the address list taken as 32-bit words loaded from
  * packet memory (host-endian loads of the network-order bytes):
@@ -150,12 +148,12 @@ struct xvrrp_advert_event {
 	__u8 version;  /* 2 or 3 */
 	__u8 vrid;
 	__u8 priority;
-	__be32 src[4];        /* IP source; IPv4 in src[0] */
-	__u16 advert_int_cs;  /* v2: seconds * 100; v3: the 12-bit field */
-	__u8 naddrs;          /* Count IPvX Addrs */
-	__u8 flags;           /* XVRRP_EVT_* */
-	__u32 addr_hash;      /* XVRRP_ADDR_HASH over the whole address list */
-	__u8 ttl;             /* IP TTL / hop limit as received */
+	__be32 src[4];	     /* IP source; IPv4 in src[0] */
+	__u16 advert_int_cs; /* v2: seconds * 100; v3: the 12-bit field */
+	__u8 naddrs;	     /* Count IPvX Addrs */
+	__u8 flags;	     /* XVRRP_EVT_* */
+	__u32 addr_hash;     /* XVRRP_ADDR_HASH over the whole address list */
+	__u8 ttl;	     /* IP TTL / hop limit as received */
 	__u8 pad[7];
 	__be32 addrs[XVRRP_EVENT_ADDR_WORDS]; /* first 64 bytes of the list */
 };
@@ -183,7 +181,7 @@ struct xvrrp_reject_counts {
 XVRRP_STRUCT_SIZE(struct xvrrp_reject_counts, 8 * XVRRP_REJECT_MAX);
 
 struct xvrrp_counters {
-	__u64 accepted;   /* valid adverts (reported + suppressed) */
+	__u64 accepted;	  /* valid adverts (reported + suppressed) */
 	__u64 suppressed; /* valid duplicates that only refreshed last_seen */
 	union {
 		__u64 rejected[XVRRP_REJECT_MAX]; /* index XVRRP_REJECT_* */

@@ -417,6 +417,38 @@ lab_probe_start() {
   LAB_BG_PIDS+=("$LAB_PROBE_PID")
 }
 
+# Records HOST's link changes as the kernel reports them (ip -ts monitor), so a
+# link event is timed when it happened, not when the ip command that caused it
+# was reaped (tens of ms later on a busy machine).
+lab_link_monitor_start() {
+  ip -ts -n "$(lab_ns "$1")" monitor link >"$LAB_WORK/linkmon.txt" 2>&1 &
+  LAB_LINKMON_PID=$!
+  LAB_BG_PIDS+=("$LAB_LINKMON_PID")
+}
+
+lab_link_monitor_stop() {
+  [[ -n ${LAB_LINKMON_PID:-} ]] && kill "$LAB_LINKMON_PID" 2>/dev/null
+  LAB_LINKMON_PID=
+}
+
+# Prints the epoch of the first change of link IFNAME reported after AFTER, or
+# fails. Waits up to a second for the monitor to write it.
+lab_link_event_time() {
+  local ifname=$1 after=$2 stamp t i
+  for i in {1..20}; do
+    while read -r stamp; do
+      t=$(date -d "$stamp" +%s.%6N 2>/dev/null) || continue
+      if awk -v a="$t" -v b="$after" 'BEGIN{exit !(a >= b - 0.002)}'; then
+        echo "$t"
+        return 0
+      fi
+    done < <(grep -E "^\[[^]]+\] (Deleted )?[0-9]+: $ifname[@:]" "$LAB_WORK/linkmon.txt" 2>/dev/null |
+      sed -E 's/^\[([^]]+)\].*/\1/')
+    sleep 0.05
+  done
+  return 1
+}
+
 # Marks a moment on the probe's timeline (the SVG shows it).
 lab_probe_event() {
   [[ ${LAB_PROBE_KIND:-} == xvrrp-probe ]] && printf '%s %s\n' "$1" "$2" >>"$LAB_WORK/probe.events"
@@ -447,7 +479,7 @@ lab_wait_recovered() {
         return 0
       fi
     fi
-    sleep 0.05
+    sleep 0.1
   done
   return 1
 }
@@ -473,9 +505,10 @@ lab_probe_stop() {
 lab_probe_result() {
   case $LAB_PROBE_KIND in
     ping)
-      awk -v t0="$LAB_PROBE_T0" -v t1="$LAB_PROBE_T1" '
+      # Only gaps that end after the event count (LAB_EVENT_T, default: the start).
+      awk -v t0="$LAB_PROBE_T0" -v t1="$LAB_PROBE_T1" -v ev="${LAB_EVENT_T:-0}" '
         /bytes from/ { ts = $1; gsub(/[][]/, "", ts); ts += 0
-                       if (prev != "" && ts - prev > gap) gap = ts - prev
+                       if (prev != "" && ts > ev + 0 && ts - prev > gap) gap = ts - prev
                        prev = ts; got++ }
         / packets transmitted/ { sent = $1; recv = $4 }
         END { if (prev == "") prev = t0
@@ -524,6 +557,7 @@ lab_run_scenario() {
   local impl1=${LAB_IMPL_S1:-$LAB_IMPL} impl2=${LAB_IMPL_S2:-$LAB_IMPL} impl
   local probe=${LAB_PROBE:-ping} max_outage=${LAB_MAX_OUTAGE:-90} steady_s=${LAB_STEADY_S:-3}
   local steady_timeout
+  LAB_EVENT_T=0
   impl=$impl1
   [[ $impl1 == "$impl2" ]] || impl=$impl1/$impl2
   LAB_RUN_TAG=${impl//\//-}-$sc-$run
@@ -553,10 +587,12 @@ lab_run_scenario() {
   if [[ $note == ok ]]; then
     [[ -n ${LAB_SVG_DIR:-} ]] && svg=$LAB_SVG_DIR/$LAB_RUN_TAG.svg
     lab_probe_start "$probe" "$svg"
-    sleep 1
+    lab_link_monitor_start s1
+    sleep "${LAB_PREROLL_S:-0.5}"
     client_mac_b=$(lab_client_vip_mac)
     # t0 is the moment of the event: a signal is instant (a shell builtin); a link
-    # change takes effect at the end of the ip command, after its fork and exec.
+    # change is timed by the kernel's notification (lab_link_event_time), falling
+    # back to the return of the ip command.
     case $sc in
       steady) t0=$EPOCHREALTIME; sleep "$steady_s"; expect= ;;
       reboot)
@@ -574,19 +610,25 @@ lab_run_scenario() {
         # The link goes first: once it is gone, nothing the daemon still does is seen.
         local pids
         pids=$(lab_daemon_pids s1)
-        lab_eth0_del s1
         t0=$EPOCHREALTIME
+        lab_eth0_del s1
         # shellcheck disable=SC2086
         kill -KILL $pids
+        t0=$(lab_link_event_time eth0 "$t0") || t0=$EPOCHREALTIME
         ;;
-      eth0-down) ip -n "$(lab_ns s1)" link set eth0 down; t0=$EPOCHREALTIME ;;
-      dummy0-down) ip -n "$(lab_ns s1)" link set dummy0 down; t0=$EPOCHREALTIME ;;
+      eth0-down | dummy0-down)
+        t0=$EPOCHREALTIME
+        ip -n "$(lab_ns s1)" link set "${sc%-down}" down
+        t0=$(lab_link_event_time "${sc%-down}" "$t0") || t0=$EPOCHREALTIME
+        ;;
       *) lab_die "unknown scenario '$sc'" ;;
     esac
+    lab_link_monitor_stop
     lab_probe_event "$t0" "$sc"
+    LAB_EVENT_T=$t0
     if [[ -n $expect ]]; then
       if tm=$(lab_wait_recovered "$expect" "$t0" "$max_outage"); then
-        sleep 1 # a second failover or flap right after recovery shows in the probe
+        sleep "${LAB_SETTLE_S:-0.5}" # a flap right after recovery shows in the probe
       else
         note=no-recovery
         tm=$(lab_state_time "$expect" MASTER "$t0") || tm=
@@ -607,6 +649,7 @@ lab_run_scenario() {
     fi
     lab_client_reaches_vip 3 && reached=yes
     [[ $reached == yes || $note != ok ]] || note=client-cannot-reach-vip
+    [[ $note == ok ]] || lab_diagnose >"$LAB_WORK/diag.txt" 2>&1
     [[ $mac_b != - ]] && mac_b=$(lab_host_name "$(lab_host_of_mac "$mac_b")")
     [[ $mac_a != - ]] && mac_a=$(lab_host_name "$(lab_host_of_mac "$mac_a")")
   fi
@@ -620,13 +663,25 @@ lab_run_scenario() {
   [[ $note == ok ]]
 }
 
+# Addresses, links and neighbours of every host, for a failed run's logs.
+lab_diagnose() {
+  local h
+  for h in s1 s2 c1; do
+    printf '== %s at %s\n' "$h" "$EPOCHREALTIME"
+    ip -n "$(lab_ns "$h")" -br link
+    ip -n "$(lab_ns "$h")" -4 addr
+    ip -n "$(lab_ns "$h")" neigh
+  done
+}
+
 # Tears the run's topology down and keeps its files under LAB_KEEP_LOGS/LAB_RUN_TAG.
 lab_finish_run() {
   local d
   lab_topology_down
   if [[ -n ${LAB_KEEP_LOGS:-} ]]; then
     d=$LAB_KEEP_LOGS/$LAB_RUN_TAG
-    mkdir -p "$d" && cp "$LAB_WORK"/*.log "$LAB_WORK"/*.conf "$LAB_WORK"/probe.* "$LAB_WORK"/detect.* "$d"/ 2>/dev/null
+    mkdir -p "$d" && cp "$LAB_WORK"/*.log "$LAB_WORK"/*.conf "$LAB_WORK"/*.txt "$LAB_WORK"/probe.* \
+      "$LAB_WORK"/detect.* "$d"/ 2>/dev/null
   fi
-  rm -f "$LAB_WORK"/*.log "$LAB_WORK"/probe.* "$LAB_WORK"/detect.* "$LAB_WORK"/*.pid
+  rm -f "$LAB_WORK"/*.log "$LAB_WORK"/*.txt "$LAB_WORK"/probe.* "$LAB_WORK"/detect.* "$LAB_WORK"/*.pid
 }

@@ -2,8 +2,8 @@
 #include "bpf/advert_filter.hpp"
 
 #include <bpf/bpf.h>
-#include <linux/if_link.h>
 #include <bpf/libbpf.h>
+#include <linux/if_link.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -232,8 +232,7 @@ std::uint32_t xdp_flags(xdp_attach_mode mode) {
 void remove_stale_program(int ifindex) {
   for (xdp_attach_mode mode : {XDP_MODE_NATIVE, XDP_MODE_SKB}) {
     __u32 prog_id = 0;
-    if (bpf_xdp_query_id(ifindex, static_cast<int>(xdp_flags(mode)), &prog_id) != 0 ||
-        prog_id == 0)
+    if (bpf_xdp_query_id(ifindex, static_cast<int>(xdp_flags(mode)), &prog_id) != 0 || prog_id == 0)
       continue;
     const int fd = bpf_prog_get_fd_by_id(prog_id);
     if (fd < 0) continue;
@@ -243,9 +242,10 @@ void remove_stale_program(int ifindex) {
         std::strncmp(info.name, kProgName, sizeof info.name) == 0) {
       LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = fd);
       if (bpf_xdp_detach(ifindex, xdp_flags(mode), &opts) == 0)
-        XLOG_WARN("removed a stale xvrrp XDP program (id %u) from ifindex %d, left by a daemon "
-                  "that did not exit cleanly",
-                  prog_id, ifindex);
+        XLOG_WARN(
+            "removed a stale xvrrp XDP program (id %u) from ifindex %d, left by a daemon "
+            "that did not exit cleanly",
+            prog_id, ifindex);
     }
     ::close(fd);
   }

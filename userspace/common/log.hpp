@@ -28,8 +28,8 @@ void vwrite(Level level, const char* fmt, va_list ap);
 #define XLOG_ERROR(...) ::xvrrp::log::write(::xvrrp::log::Level::Error, __VA_ARGS__)
 #define XLOG_WARN(...) ::xvrrp::log::write(::xvrrp::log::Level::Warning, __VA_ARGS__)
 #define XLOG_INFO(...) ::xvrrp::log::write(::xvrrp::log::Level::Info, __VA_ARGS__)
-#define XLOG_DEBUG(...)                                                      \
-  do {                                                                       \
-    if (::xvrrp::log::level() >= ::xvrrp::log::Level::Debug)                 \
-      ::xvrrp::log::write(::xvrrp::log::Level::Debug, __VA_ARGS__);          \
+#define XLOG_DEBUG(...)                                             \
+  do {                                                              \
+    if (::xvrrp::log::level() >= ::xvrrp::log::Level::Debug)        \
+      ::xvrrp::log::write(::xvrrp::log::Level::Debug, __VA_ARGS__); \
   } while (0)

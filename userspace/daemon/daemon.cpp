@@ -101,8 +101,8 @@ std::unique_ptr<Daemon::InstanceRuntime> Daemon::make_runtime(const config::Inst
   } else {
     for (const auto& peer : cfg.unicast_peers) rt->destinations.push_back(peer.addr);
   }
-  rt->sm_timer = loop_.timers().schedule(core::kNever,
-                                         make_cookie(rt->id, std::uint64_t(TimerKind::StateMachine)));
+  rt->sm_timer = loop_.timers().schedule(
+      core::kNever, make_cookie(rt->id, std::uint64_t(TimerKind::StateMachine)));
   rt->garp_timer =
       loop_.timers().schedule(core::kNever, make_cookie(rt->id, std::uint64_t(TimerKind::Garp)));
   by_id_[rt->id] = rt.get();
@@ -307,8 +307,8 @@ void Daemon::setup() {
   }
 
   for (auto& rt : instances_) start_instance(*rt);
-  XLOG_INFO("Started xvrrpd: router_id %s, %zu instance(s), receive path %s",
-            router_id.c_str(), instances_.size(), rx_description_.c_str());
+  XLOG_INFO("Started xvrrpd: router_id %s, %zu instance(s), receive path %s", router_id.c_str(),
+            instances_.size(), rx_description_.c_str());
   notify_ready("running " + std::to_string(instances_.size()) + " instance(s), rx " +
                rx_description_);
 }
@@ -613,10 +613,17 @@ void Daemon::update_tracking(InstanceRuntime& rt, Nanos now) {
 void Daemon::run_notify(const InstanceRuntime& rt, core::State state) {
   const std::string* script = nullptr;
   switch (state) {
-    case core::State::Master: script = &rt.cfg.notify_master; break;
-    case core::State::Backup: script = &rt.cfg.notify_backup; break;
-    case core::State::Fault: script = &rt.cfg.notify_fault; break;
-    default: break;
+    case core::State::Master:
+      script = &rt.cfg.notify_master;
+      break;
+    case core::State::Backup:
+      script = &rt.cfg.notify_backup;
+      break;
+    case core::State::Fault:
+      script = &rt.cfg.notify_fault;
+      break;
+    default:
+      break;
   }
   if (script != nullptr && !script->empty()) scripts_->run(*script);
   if (!rt.cfg.notify.empty() && state != core::State::Initialize)
@@ -636,8 +643,8 @@ void Daemon::on_link(const net::LinkState& link) {
     if (!relevant) continue;
     // A (re)created interface gets a new ifindex: rebind sockets and XDP.
     if (own && link.exists && link.ifindex != rt->ifindex) {
-      XLOG_INFO("(%s) interface %s appeared (ifindex %d)", rt->cfg.name.c_str(),
-                link.name.c_str(), link.ifindex);
+      XLOG_INFO("(%s) interface %s appeared (ifindex %d)", rt->cfg.name.c_str(), link.name.c_str(),
+                link.ifindex);
       bind_interface(*rt);
     } else if (own && link.exists) {
       rt->mac = link.mac;

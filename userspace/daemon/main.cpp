@@ -16,16 +16,17 @@
 namespace {
 
 void usage(FILE* out) {
-  fprintf(out,
-          "Usage: xvrrpd [-f FILE] [-t] [--rx=xdp|socket] [--log-level LEVEL]\n"
-          "  -f, --use-file FILE   keepalived.conf to read (default /etc/keepalived/keepalived.conf)\n"
-          "  -t, --config-test     check the configuration and exit (0 = valid)\n"
-          "      --rx=xdp|socket   receive adverts in XDP (default) or on a raw socket\n"
-          "      --log-level L     error, warning, info (default) or debug\n"
-          "      --no-timestamps   omit wall-clock timestamps (journald adds its own)\n"
-          "      --keep-capabilities  do not drop capabilities after start-up\n"
-          "      --control PATH    control socket (default /run/xvrrp/ROUTER_ID.ctl)\n"
-          "  -h, --help            this text\n");
+  fprintf(
+      out,
+      "Usage: xvrrpd [-f FILE] [-t] [--rx=xdp|socket] [--log-level LEVEL]\n"
+      "  -f, --use-file FILE   keepalived.conf to read (default /etc/keepalived/keepalived.conf)\n"
+      "  -t, --config-test     check the configuration and exit (0 = valid)\n"
+      "      --rx=xdp|socket   receive adverts in XDP (default) or on a raw socket\n"
+      "      --log-level L     error, warning, info (default) or debug\n"
+      "      --no-timestamps   omit wall-clock timestamps (journald adds its own)\n"
+      "      --keep-capabilities  do not drop capabilities after start-up\n"
+      "      --control PATH    control socket (default /run/xvrrp/ROUTER_ID.ctl)\n"
+      "  -h, --help            this text\n");
 }
 
 }  // namespace
@@ -51,9 +52,15 @@ int main(int argc, char** argv) {
   int opt;
   while ((opt = getopt_long(argc, argv, "f:th", long_options, nullptr)) != -1) {
     switch (opt) {
-      case 'f': options.config_path = optarg; break;
-      case 't': check_only = true; break;
-      case 'h': usage(stdout); return 0;
+      case 'f':
+        options.config_path = optarg;
+        break;
+      case 't':
+        check_only = true;
+        break;
+      case 'h':
+        usage(stdout);
+        return 0;
       case kRx:
         if (strcmp(optarg, "xdp") == 0) {
           options.rx = RxMode::Xdp;
@@ -82,10 +89,18 @@ int main(int argc, char** argv) {
           return 2;
         }
         break;
-      case kNoTimestamps: xvrrp::log::set_timestamps(false); break;
-      case kKeepCaps: options.drop_capabilities = false; break;
-      case kControl: options.control_path = optarg; break;
-      default: usage(stderr); return 2;
+      case kNoTimestamps:
+        xvrrp::log::set_timestamps(false);
+        break;
+      case kKeepCaps:
+        options.drop_capabilities = false;
+        break;
+      case kControl:
+        options.control_path = optarg;
+        break;
+      default:
+        usage(stderr);
+        return 2;
     }
   }
   if (optind != argc) {
@@ -113,8 +128,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (geteuid() != 0) {
-    fprintf(stderr,
-            "xvrrpd: must run as root (loads XDP, opens raw sockets, manages addresses)\n");
+    fprintf(stderr, "xvrrpd: must run as root (loads XDP, opens raw sockets, manages addresses)\n");
     return 1;
   }
 

@@ -14,8 +14,8 @@ shift 3
 lab_require_tools jq
 out=$(mktemp -d "${TMPDIR:-/tmp}/xvrrp-lab-cli.XXXXXX")
 trap 'rm -rf "$out"' EXIT
-"$TEST_DIR/../../../tools/lab/xvrrp-lab" --impl "$impl" --scenario "$scenario" --probe ping \
-  --interval 10 --json "$out/lab.json" --prefix "xc$$" "$@" >"$out/lab.txt" 2>&1
+"$TEST_DIR/../../../tools/lab/xvrrp-lab" --impl "$impl" --scenario "$scenario" --interval 10 \
+  --json "$out/lab.json" --prefix "xc$$" "$@" >"$out/lab.txt" 2>&1
 rc=$?
 cat "$out/lab.txt" >&2
 ((rc == 0)) || t_fail "xvrrp-lab exited $rc"

@@ -16,8 +16,9 @@ if [[ -n ${3:-} ]]; then
 fi
 
 lab_init "xs$$"
-LAB_IMPL=xvrrpd LAB_PROBE=ping LAB_INTERVAL_MS=10 LAB_MAX_OUTAGE=60
+LAB_IMPL=xvrrpd LAB_MAX_OUTAGE=60
 LAB_KEEP_LOGS=${XVRRP_TEST_LOG_DIR:-}
+t_use_probe
 lab_run_scenario "$scenario" 1 || t_fail "$scenario: $LAB_R_NOTE (VIP on $LAB_R_MASTER; $LAB_RESULT)"
 expect=server-2
 [[ $scenario == return ]] && expect=server-1

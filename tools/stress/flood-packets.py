@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Writes the trafgen(8) packet configuration of xvrrp-flood (issue 6).
+
+Every frame goes from client-1's MAC to the target's MAC and IPv4 address. The
+mix, one trafgen packet block per line of the table below, sent round robin:
+
+  kind            count  content
+  non-peer          4    valid VRRPv2 advert, right password, priority 255, from
+                         --non-peer sources (not configured peers)
+  spoofed-master    2    VRRPv2 advert from the master's address, priority 255,
+                         a wrong password
+  bad-checksum      2    the master's and a non-peer's advert, VRRP checksum wrong
+  truncated         2    IP total length says a full advert, the frame ends inside
+                         the VRRP header; and a frame ending inside the IP header
+  udp-noise         2    UDP datagrams to the target (discard and an unused port)
+
+The source MAC is always client-1's: a frame carrying server-1's MAC would teach
+the lab's bridge that server-1 sits on client-1's port.
+"""
+import argparse
+import ipaddress
+import struct
+import sys
+
+
+def csum(data: bytes) -> int:
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def mac(text: str) -> bytes:
+    parts = text.split(":")
+    if len(parts) != 6:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a MAC address")
+    return bytes(int(p, 16) for p in parts)
+
+
+def ipv4(text: str) -> bytes:
+    return ipaddress.IPv4Address(text).packed
+
+
+def ip_header(src: bytes, dst: bytes, proto: int, payload_len: int, ttl: int, ident: int) -> bytes:
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + payload_len, ident, 0, ttl, proto, 0, src, dst)
+    return h[:10] + struct.pack("!H", csum(h)) + h[12:]
+
+
+def vrrp_v2(vrid: int, prio: int, vip: bytes, password: bytes, adver_int: int,
+            bad_checksum: bool = False) -> bytes:
+    auth = password[:8].ljust(8, b"\0")
+    body = struct.pack("!BBBBBBH", 0x21, vrid, prio, 1, 1, adver_int, 0) + vip + auth
+    c = csum(body)
+    if bad_checksum:
+        c ^= 0x5A5A
+    return body[:6] + struct.pack("!H", c) + body[8:]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dst-mac", type=mac, required=True)
+    ap.add_argument("--src-mac", type=mac, required=True)
+    ap.add_argument("--dst", type=ipv4, required=True, help="target (the backup)")
+    ap.add_argument("--master", type=ipv4, required=True, help="the real master's address")
+    ap.add_argument("--non-peer", type=ipv4, action="append", required=True,
+                    help="source of non-peer adverts (repeat; 4 are used round robin)")
+    ap.add_argument("--vrid", type=int, required=True)
+    ap.add_argument("--vip", type=ipv4, required=True)
+    ap.add_argument("--password", required=True, help="the instance's auth_pass")
+    ap.add_argument("--advert-int", type=int, default=1, help="seconds (VRRPv2)")
+    a = ap.parse_args()
+
+    password = a.password.encode()
+    wrong = b"wrong!pw" if password[:8] != b"wrong!pw" else b"WRONG!PW"
+    eth = a.dst_mac + a.src_mac + b"\x08\x00"
+    frames = []  # (comment, bytes)
+    ident = 0x1000
+
+    def advert(src, prio, pw, bad=False):
+        nonlocal ident
+        v = vrrp_v2(a.vrid, prio, a.vip, pw, a.advert_int, bad)
+        ident += 1
+        return eth + ip_header(src, a.dst, 112, len(v), 255, ident) + v
+
+    peers = a.non_peer
+    for i in range(4):
+        src = peers[i % len(peers)]
+        frames.append((f"non-peer advert from {ipaddress.IPv4Address(src)}, priority 255",
+                       advert(src, 255, password)))
+    for _ in range(2):
+        frames.append(("spoofed master, priority 255, wrong password",
+                       advert(a.master, 255, wrong)))
+    frames.append(("master's advert, bad VRRP checksum", advert(a.master, 100, password, True)))
+    frames.append(("non-peer advert, bad VRRP checksum", advert(peers[0], 255, password, True)))
+    full = advert(a.master, 100, password)
+    frames.append(("truncated: IP length 40, frame ends 6 bytes into VRRP", full[:14 + 20 + 6]))
+    frames.append(("truncated: frame ends inside the IP header", full[:14 + 12]))
+    for port, payload in ((9, b"xvrrp-flood udp noise " * 2), (33434, bytes(range(64)))):
+        udp = struct.pack("!HHHH", 40000 + port % 1000, port, 8 + len(payload), 0) + payload
+        pseudo = peers[0] + a.dst + struct.pack("!BBH", 0, 17, len(udp))
+        c = csum(pseudo + udp) or 0xFFFF
+        udp = udp[:6] + struct.pack("!H", c) + udp[8:]
+        ident += 1
+        frames.append((f"UDP noise to port {port}",
+                       eth + ip_header(peers[0], a.dst, 17, len(udp), 64, ident) + udp))
+
+    out = sys.stdout
+    out.write("/* xvrrp-flood: generated by flood-packets.py; one block per frame */\n")
+    for comment, frame in frames:
+        out.write(f"/* {comment}, {len(frame)} bytes */\n{{\n")
+        for i in range(0, len(frame), 16):
+            out.write("  " + ", ".join(f"0x{b:02x}" for b in frame[i:i + 16]) + ",\n")
+        out.write("}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

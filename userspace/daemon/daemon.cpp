@@ -295,14 +295,17 @@ void Daemon::setup() {
   loop_.set_idle_handler([this] { flush_senders(); });
 
   if (options_.drop_capabilities) {
-    std::vector<int> keep = {CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF};
+    // CAP_BPF + CAP_PERFMON reload the XDP program when an interface is
+    // recreated (the verifier refuses it without PERFMON); NET_ADMIN attaches
+    // it and manages VIPs; NET_RAW is for adverts and GARPs.
+    std::vector<int> keep = {CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF, CAP_PERFMON};
     // Detaching from libxdp's dispatcher looks programs up by id (CAP_SYS_ADMIN).
     bool dispatcher = false;
     if (filter_)
       for (const auto& a : filter_->attachments()) dispatcher |= a.dispatcher;
     if (dispatcher) keep.push_back(CAP_SYS_ADMIN);
     drop_capabilities(keep);
-    XLOG_INFO("Dropped capabilities: keeping CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF%s (CapEff=%llx)",
+    XLOG_INFO("Dropped capabilities: keeping CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF, CAP_PERFMON%s (CapEff=%llx)",
               dispatcher ? ", CAP_SYS_ADMIN" : "", effective_capabilities());
   }
 
@@ -645,7 +648,15 @@ void Daemon::on_link(const net::LinkState& link) {
     if (own && link.exists && link.ifindex != rt->ifindex) {
       XLOG_INFO("(%s) interface %s appeared (ifindex %d)", rt->cfg.name.c_str(), link.name.c_str(),
                 link.ifindex);
-      bind_interface(*rt);
+      try {
+        bind_interface(*rt);
+      } catch (const std::exception& e) {
+        // The instance stays in FAULT without a receive path rather than taking
+        // the whole daemon down.
+        XLOG_ERROR("(%s) cannot bind to %s: %s", rt->cfg.name.c_str(), link.name.c_str(),
+                   e.what());
+        rt->ifindex = 0;
+      }
     } else if (own && link.exists) {
       rt->mac = link.mac;
     }

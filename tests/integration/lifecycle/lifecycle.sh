@@ -92,10 +92,10 @@ check "the stale VIP on s2 was removed" test "$(lab_vip_holders)" = s1
 echo "# capabilities"
 pid=${LAB_DAEMON_PID[s1]}
 capeff=$(awk '/^CapEff/{print $2}' "/proc/$pid/status")
-# CAP_NET_ADMIN (12), CAP_NET_RAW (13), CAP_BPF (39)
-check "CapEff is NET_ADMIN|NET_RAW|BPF only (got $capeff)" test "$capeff" = 0000008000003000
+# CAP_NET_ADMIN (12), CAP_NET_RAW (13), CAP_PERFMON (38), CAP_BPF (39)
+check "CapEff is NET_ADMIN|NET_RAW|PERFMON|BPF only (got $capeff)" test "$capeff" = 000000c000003000
 capbnd=$(awk '/^CapBnd/{print $2}' "/proc/$pid/status")
-check "bounding set is NET_ADMIN|NET_RAW|BPF only (got $capbnd)" test "$capbnd" = 0000008000003000
+check "bounding set is NET_ADMIN|NET_RAW|PERFMON|BPF only (got $capbnd)" test "$capbnd" = 000000c000003000
 
 echo "# control socket"
 js=$(status_json s1)
@@ -123,6 +123,15 @@ check "s1 logged the reload" bash -c "grep -q 'Reload done' $LAB_WORK/s1.log"
 check "no transition on s1 after SIGHUP" test "$(count_entering s1)" = "$before1"
 check "no transition on s2 after SIGHUP" test "$(count_entering s2)" = "$before2"
 check "VIP still only on s1" test "$(lab_vip_holders)" = s1
+
+echo "# the backup's eth0 is deleted and recreated while it runs: it rebinds XDP"
+lab_eth0_del s2
+check "s2 enters FAULT when eth0 is gone" wait_for 3 state_is s2 FAULT
+lab_eth0_add s2
+check "s2 back to BACKUP after eth0 returns" wait_for 6 state_is s2 BACKUP
+check "s2 re-attached XDP to the new eth0" has_xdp s2
+check "s2 daemon still running" lab_daemon_alive s2
+check "s2 stays BACKUP (it hears s1's adverts on the new eth0)" bash -c "sleep 5; [[ \$(grep -c 'Entering MASTER' $LAB_WORK/s2.log) -eq 0 ]]"
 
 echo "# SIGKILL (crash) of the master, then restart: stale XDP and VIP handled"
 t0=$EPOCHREALTIME

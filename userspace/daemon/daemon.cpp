@@ -305,8 +305,10 @@ void Daemon::setup() {
       for (const auto& a : filter_->attachments()) dispatcher |= a.dispatcher;
     if (dispatcher) keep.push_back(CAP_SYS_ADMIN);
     drop_capabilities(keep);
-    XLOG_INFO("Dropped capabilities: keeping CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF, CAP_PERFMON%s (CapEff=%llx)",
-              dispatcher ? ", CAP_SYS_ADMIN" : "", effective_capabilities());
+    XLOG_INFO(
+        "Dropped capabilities: keeping CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF, CAP_PERFMON%s "
+        "(CapEff=%llx)",
+        dispatcher ? ", CAP_SYS_ADMIN" : "", effective_capabilities());
   }
 
   for (auto& rt : instances_) start_instance(*rt);
@@ -653,8 +655,7 @@ void Daemon::on_link(const net::LinkState& link) {
       } catch (const std::exception& e) {
         // The instance stays in FAULT without a receive path rather than taking
         // the whole daemon down.
-        XLOG_ERROR("(%s) cannot bind to %s: %s", rt->cfg.name.c_str(), link.name.c_str(),
-                   e.what());
+        XLOG_ERROR("(%s) cannot bind to %s: %s", rt->cfg.name.c_str(), link.name.c_str(), e.what());
         rt->ifindex = 0;
       }
     } else if (own && link.exists) {

@@ -64,7 +64,8 @@ ScriptRunner::~ScriptRunner() {
   }
 }
 
-pid_t ScriptRunner::run(const std::string& command_line, std::vector<std::string> extra_args) {
+pid_t ScriptRunner::run(const std::string& command_line,
+                        const std::vector<std::string>& extra_args) {
   if (command_line.empty()) return -1;
   std::string command = build_command(command_line, extra_args);
 

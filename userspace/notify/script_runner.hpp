@@ -51,7 +51,7 @@ class ScriptRunner {
 
   /// Starts `command_line` with `extra_args` appended (shell-quoted). Returns the child pid, or
   /// -1 after logging the error when the spawn failed. An empty command line is ignored (-1).
-  pid_t run(const std::string& command_line, std::vector<std::string> extra_args = {});
+  pid_t run(const std::string& command_line, const std::vector<std::string>& extra_args = {});
 
   /// Reaps every finished child of this runner without blocking and logs non-zero exits.
   void on_sigchld();

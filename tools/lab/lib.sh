@@ -3,7 +3,7 @@
 #
 # xvrrp lab library: the seed's topology in network namespaces, the daemons on
 # it, the failover events and the client-side probe. Sourced by tools/lab/xvrrp-lab,
-# tools/lab/xvrrp-scale, tools/lab/xvrrp-flood and tests/integration/daemon/*.sh.
+# tools/stress/xvrrp-scale, tools/stress/xvrrp-flood and tests/integration/daemon/*.sh.
 #
 # Topology (one run; every name carries LAB_PREFIX so parallel runs never collide):
 #
@@ -18,24 +18,34 @@
 #
 # Hosts are named s1, s2, c1 in every function below. Times are Unix epoch
 # seconds with microseconds (bash's EPOCHREALTIME) unless a name ends in _ms.
+# Daemon logs are LAB_WORK/HOST.log, each line prefixed with its arrival time.
 #
-# Public functions (all return non-zero or die with a message on failure):
+# Public functions (failures return non-zero, or exit through lab_die):
 #   lab_require_root                     refuse clearly without root
+#   lab_require_tools TOOL...            die naming the first missing tool
+#   lab_find_bin NAME                    LAB_BIN_DIR/NAME, else build*/bin, else PATH
 #   lab_init [PREFIX]                    work dir, traps; LAB_PREFIX default "xl<pid>"
-#   lab_topology_up / lab_topology_down  build / remove the namespaces
+#   lab_topology_up / lab_topology_down  build / remove the namespaces (down also stops
+#                                        every daemon and background process)
 #   lab_ns HOST                          namespace name of a host
 #   lab_eth0_add HOST / lab_eth0_del HOST
 #   lab_make_conf SRC DST                rewrite per LAB_VERSION, LAB_ADVERT_INT, LAB_VIP_DEV
-#   lab_daemon_start HOST IMPL CONF      IMPL = xvrrpd | keepalived; log in LAB_WORK/HOST.log
+#   lab_daemon_start HOST IMPL CONF      IMPL = xvrrpd | keepalived
+#   lab_daemon_pids HOST                 the daemon's processes (keepalived: parent + children)
 #   lab_daemon_signal HOST SIG           SIG to the daemon (all of keepalived's processes for KILL)
-#   lab_daemon_wait_exit HOST SECONDS
-#   lab_vip_holders                      prints the hosts holding LAB_VIP, space separated
-#   lab_last_state HOST                  MASTER/BACKUP/FAULT from the log since the last start
+#   lab_daemon_wait_exit HOST SECONDS / lab_daemon_alive HOST
+#   lab_log_since_start HOST             the log since the daemon's last start
+#   lab_last_state HOST                  MASTER/BACKUP/FAULT/INIT from the log since the last start
 #   lab_state_time HOST STATE AFTER      epoch of the first "Entering STATE STATE" after AFTER
-#   lab_wait_steady SECONDS              s1 MASTER holding the VIP, s2 BACKUP, client reaches it
+#   lab_vip_holders / lab_vip_dev HOST   who holds LAB_VIP / on which device
+#   lab_wait_steady SECONDS              s1 MASTER holding the VIP, s2 BACKUP, client on s1's MAC
 #   lab_client_reaches_vip [TRIES]       client-1 gets an echo reply from the VIP
-#   lab_probe_start KIND / lab_probe_stop / lab_probe_result
+#   lab_client_vip_mac                   the MAC client-1's kernel sends VIP traffic to
+#   lab_probe_start KIND [SVG] / lab_probe_event EPOCH LABEL / lab_probe_stop / lab_probe_result
 #   lab_wait_recovered HOST AFTER SECONDS  HOST entered MASTER after AFTER and the VIP answered since
+#   lab_link_monitor_start HOST / lab_link_event_time IFNAME AFTER / lab_link_monitor_stop
+#   lab_run_scenario SCENARIO RUN        one measured scenario from a fresh topology (below)
+#   lab_finish_run / lab_diagnose / lab_host_name HOST / lab_host_of_mac MAC
 
 LAB_VIP=${LAB_VIP:-192.0.2.100}
 declare -gA LAB_IP=([s1]=192.0.2.5 [s2]=192.0.2.6 [c1]=192.0.2.10)
@@ -393,6 +403,7 @@ lab_probe_start() {
       ip netns exec "$ns" ping -D -n -i "$(awk -v m="$iv" 'BEGIN{printf "%.3f", m/1000}')" \
         "$LAB_VIP" >"$LAB_WORK/probe.ping" 2>&1 &
       LAB_PROBE_PID=$!
+      disown "$LAB_PROBE_PID"
       LAB_DETECT_FILE=$LAB_WORK/probe.ping
       ;;
     xvrrp-probe)
@@ -407,8 +418,10 @@ lab_probe_start() {
       [[ -n $svg ]] && args+=(--svg "$svg")
       ip netns exec "$ns" "$bin" "${args[@]}" "$LAB_VIP" >"$LAB_WORK/probe.json" 2>"$LAB_WORK/probe.err" &
       LAB_PROBE_PID=$!
+      disown "$LAB_PROBE_PID"
       ip netns exec "$ns" ping -D -n -i 0.05 "$LAB_VIP" >"$LAB_WORK/detect.ping" 2>&1 &
       LAB_DETECT_PID=$!
+      disown "$LAB_DETECT_PID"
       LAB_BG_PIDS+=("$LAB_DETECT_PID")
       LAB_DETECT_FILE=$LAB_WORK/detect.ping
       ;;

@@ -52,6 +52,10 @@ struct Options {
   /// Drop every capability but CAP_NET_ADMIN, CAP_NET_RAW and CAP_BPF once
   /// the BPF object is loaded and the sockets are open.
   bool drop_capabilities = true;
+  /// SCHED_FIFO priority for the event loop; 0 = choose: 20 when any instance
+  /// advertises faster than once a second (keepalived's vrrp_rt_priority), else
+  /// none. Negative = never.
+  int realtime_priority = 0;
   /// Overrides /run/xvrrp/<router_id>.ctl (tests).
   std::string control_path;
 };
@@ -74,6 +78,7 @@ class Daemon {
   enum class TimerKind : std::uint64_t { StateMachine = 0, Garp = 1, Scripts = 2 };
 
   void setup();
+  void enable_realtime();
   std::unique_ptr<InstanceRuntime> make_runtime(const config::Instance& cfg);
   void bind_interface(InstanceRuntime& rt);
   void program_filter(InstanceRuntime& rt);

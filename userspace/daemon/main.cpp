@@ -25,6 +25,8 @@ void usage(FILE* out) {
       "      --log-level L     error, warning, info (default) or debug\n"
       "      --no-timestamps   omit wall-clock timestamps (journald adds its own)\n"
       "      --keep-capabilities  do not drop capabilities after start-up\n"
+      "      --realtime-priority N  SCHED_FIFO priority (default 20 with sub-second adverts; 0 = "
+      "off)\n"
       "      --control PATH    control socket (default /run/xvrrp/ROUTER_ID.ctl)\n"
       "  -h, --help            this text\n");
 }
@@ -36,7 +38,7 @@ int main(int argc, char** argv) {
   using xvrrp::daemon::RxMode;
   Options options;
   bool check_only = false;
-  enum { kRx = 1000, kLogLevel, kNoTimestamps, kKeepCaps, kControl };
+  enum { kRx = 1000, kLogLevel, kNoTimestamps, kKeepCaps, kControl, kRealtime };
   const option long_options[] = {
       {"use-file", required_argument, nullptr, 'f'},
       {"config-test", no_argument, nullptr, 't'},
@@ -46,6 +48,7 @@ int main(int argc, char** argv) {
       {"no-timestamps", no_argument, nullptr, kNoTimestamps},
       {"keep-capabilities", no_argument, nullptr, kKeepCaps},
       {"control", required_argument, nullptr, kControl},
+      {"realtime-priority", required_argument, nullptr, kRealtime},
       {nullptr, 0, nullptr, 0},
   };
   if (getenv("NOTIFY_SOCKET") != nullptr) xvrrp::log::set_timestamps(false);
@@ -98,6 +101,16 @@ int main(int argc, char** argv) {
       case kControl:
         options.control_path = optarg;
         break;
+      case kRealtime: {
+        char* end = nullptr;
+        const long prio = strtol(optarg, &end, 10);
+        if (end == optarg || *end != '\0' || prio < 0 || prio > 99) {
+          fprintf(stderr, "xvrrpd: --realtime-priority: '%s' is not 0..99\n", optarg);
+          return 2;
+        }
+        options.realtime_priority = prio == 0 ? -1 : static_cast<int>(prio);
+        break;
+      }
       default:
         usage(stderr);
         return 2;

@@ -9,6 +9,8 @@
 #include <ctime>
 #include <map>
 
+#include "common/json_quote.hpp"
+
 namespace xvrrp::probe {
 namespace {
 
@@ -45,21 +47,7 @@ std::string mac_or_unknown(const std::optional<Mac>& mac) {
   return mac ? mac_to_string(*mac) : "unknown";
 }
 
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      out += format("\\u%04x", u);
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
+std::string json_string(std::string_view s) { return json_quoted(s); }
 
 std::string json_ms(const std::optional<std::int64_t>& ns) { return ns ? ms_text(*ns) : "null"; }
 std::string json_mac(const std::optional<Mac>& mac) {

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/json_quote.hpp"
+
 namespace xvrrp::ctl {
 
 Json Json::boolean(bool b) {
@@ -371,38 +373,7 @@ Json& Json::set(std::string key, Json v) {
   return members_.back().second;
 }
 
-std::string json_escape(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
+std::string json_escape(std::string_view s) { return json_quoted(s); }
 
 std::string Json::dump(int indent) const {
   std::string out;

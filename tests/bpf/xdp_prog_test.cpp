@@ -22,6 +22,7 @@
 
 #include "bpf/advert_filter.hpp"
 #include "core/packet.hpp"
+#include "support/seed_fixtures.hpp"
 #include "xvrrp/abi.h"
 
 namespace {
@@ -29,16 +30,10 @@ namespace {
 using xvrrp::IpAddress;
 using xvrrp::bpf::AdvertFilter;
 using namespace xvrrp::packet;
+using namespace xvrrp::test_support;
 
 constexpr std::uint32_t kLoIfindex =
     1;  // BPF_PROG_TEST_RUN needs a real device for ingress_ifindex
-constexpr std::array<std::uint8_t, 8> kSeedPass = {'4', 'h', '[', '-', '/', 'B', 'h', 'J'};
-
-IpAddress ip(const char* s) {
-  auto a = IpAddress::parse(s);
-  if (!a) throw std::invalid_argument(std::string("bad test address ") + s);
-  return *a;
-}
 
 std::uint64_t now_ns() {
   timespec ts{};
@@ -56,21 +51,6 @@ struct RunResult {
   AllCounters delta;  // after - before, per slot
   std::uint64_t t_before = 0, t_after = 0;
 };
-
-// The seed's server-1 advert (server-1.keepalived.conf): VRID 100, priority 100,
-// advert_int 1, PASS auth with the password cut to 8 octets, VIP 192.0.2.100,
-// unicast 192.0.2.5 -> 192.0.2.6.
-Advert seed_advert() {
-  Advert a;
-  a.version = 2;
-  a.vrid = 100;
-  a.priority = 100;
-  a.advert_int_cs = 100;
-  a.auth_type = XVRRP_AUTH_PASS;
-  a.auth_data = kSeedPass;
-  a.addrs = {ip("192.0.2.100")};
-  return a;
-}
 
 Advert v3_advert(std::uint8_t vrid, std::vector<IpAddress> addrs) {
   Advert a;
@@ -106,13 +86,7 @@ class XdpProgTest : public ::testing::Test {
     prog_fd_ = filter_->test_run_prog_fd();
 
     // Seed instance: unicast (TTL range 255..255), peer 192.0.2.5 only.
-    xvrrp_vrid_config seed{};
-    seed.version = 2;
-    seed.auth_type = XVRRP_AUTH_PASS;
-    seed.min_ttl = seed.max_ttl = 255;
-    seed.advert_int_cs = 100;
-    seed.flags = XVRRP_CFG_UNICAST | XVRRP_CFG_CHECK_PEER;
-    std::memcpy(seed.auth_pass, kSeedPass.data(), 8);
+    xvrrp_vrid_config seed = seed_vrid_config();
     configure(100, AF_INET, seed, {ip("192.0.2.5")});
 
     // v3 IPv4 multicast instance.

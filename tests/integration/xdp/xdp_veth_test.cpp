@@ -17,6 +17,7 @@
 
 #include "bpf/advert_filter.hpp"
 #include "core/packet.hpp"
+#include "support/seed_fixtures.hpp"
 #include "veth_lab.hpp"
 
 namespace {
@@ -33,7 +34,7 @@ std::uint64_t now_ns() {
   return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000ull + ts.tv_nsec;
 }
 
-IpAddress ip(const char* s) { return *IpAddress::parse(s); }
+using xvrrp::test_support::ip;
 
 Advert seed_like(std::uint8_t priority) {
   Advert a;
@@ -58,13 +59,7 @@ class XdpVethTest : public ::testing::TestWithParam<XdpMode> {
     ifindex_ = VethLab::ifindex(lab_->if_a());
     filter_ = std::make_unique<AdvertFilter>("xdp-integration-" + std::to_string(getpid()));
     key_ = make_vrid_key(static_cast<std::uint32_t>(ifindex_), 100, AF_INET);
-    xvrrp_vrid_config cfg{};
-    cfg.version = 2;
-    cfg.auth_type = XVRRP_AUTH_PASS;
-    cfg.min_ttl = cfg.max_ttl = 255;
-    cfg.advert_int_cs = 100;
-    cfg.flags = XVRRP_CFG_UNICAST | XVRRP_CFG_CHECK_PEER;
-    std::memcpy(cfg.auth_pass, "4h[-/BhJ", 8);
+    const xvrrp_vrid_config cfg = xvrrp::test_support::seed_vrid_config();
     filter_->set_instance(key_, cfg, {make_peer_key(key_, ip("192.0.2.2"))});
     filter_->attach(ifindex_, GetParam());
   }

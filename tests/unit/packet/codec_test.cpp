@@ -7,32 +7,14 @@
 #include <vector>
 
 #include "core/packet.hpp"
+#include "support/seed_fixtures.hpp"
 
 namespace xvrrp::packet {
 namespace {
 
-IpAddress ip(const char* text) {
-  auto a = IpAddress::parse(text);
-  if (!a) throw std::invalid_argument(text);
-  return *a;
-}
+using test_support::ip;
 
 using Bytes = std::vector<std::uint8_t>;
-
-// The article's server-1: VRID 100, priority 100, advert_int 1, PASS with
-// auth_pass truncated to 8 octets ("4h[-/BhJ"), VIP 192.0.2.100.
-Advert article_server1_advert() {
-  Advert a;
-  a.version = 2;
-  a.vrid = 100;
-  a.priority = 100;
-  a.advert_int_cs = 100;
-  a.auth_type = XVRRP_AUTH_PASS;
-  const char pass[] = "4h[-/BhJ";
-  std::copy(pass, pass + 8, a.auth_data.begin());
-  a.addrs = {ip("192.0.2.100")};
-  return a;
-}
 
 TEST(Checksum, Rfc1071Example) {
   // RFC 1071 §3 numerical example: one's complement sum 0xddf2.
@@ -74,9 +56,9 @@ TEST(Checksum, PseudoHeaderSums) {
 TEST(Encode, ArticleServer1V2KnownAnswer) {
   const Bytes expected{0x21, 100, 100, 1,   0x01, 0x01, 0x90, 0x12, 192, 0,
                        2,    100, '4', 'h', '[',  '-',  '/',  'B',  'h', 'J'};
-  EXPECT_EQ(encode(article_server1_advert(), ip("192.0.2.5"), ip("192.0.2.6")), expected);
+  EXPECT_EQ(encode(test_support::seed_advert(), ip("192.0.2.5"), ip("192.0.2.6")), expected);
   // v2 never uses a pseudo-header: addresses and mode do not change the bytes.
-  EXPECT_EQ(encode(article_server1_advert(), ip("198.51.100.1"), ip("224.0.0.18"),
+  EXPECT_EQ(encode(test_support::seed_advert(), ip("198.51.100.1"), ip("224.0.0.18"),
                    ChecksumMode::V3NoPseudo),
             expected);
 }
@@ -122,7 +104,7 @@ TEST(Encode, V3IntervalIs12BitCentiseconds) {
 }
 
 TEST(Encode, IntoReturnsZeroWhenBufferTooSmall) {
-  const Advert a = article_server1_advert();
+  const Advert a = test_support::seed_advert();
   std::array<std::uint8_t, 64> buf{};
   EXPECT_EQ(encode_into(a, ip("192.0.2.5"), ip("192.0.2.6"), ChecksumMode::Auto,
                         std::span(buf).first(19)),
@@ -136,18 +118,18 @@ TEST(Encode, IntoReturnsZeroWhenBufferTooSmall) {
 
 TEST(Encode, RejectsUnencodableAdverts) {
   const IpAddress src = ip("192.0.2.5"), dst = ip("224.0.0.18");
-  Advert a = article_server1_advert();
+  Advert a = test_support::seed_advert();
   EXPECT_EQ(encode_problem(a, src, dst), nullptr);
   a.version = 4;
   EXPECT_NE(encode_problem(a, src, dst), nullptr);
-  a = article_server1_advert();
+  a = test_support::seed_advert();
   a.addrs.push_back(ip("2001:db8::1"));
   EXPECT_NE(encode_problem(a, src, dst), nullptr);
-  a = article_server1_advert();
+  a = test_support::seed_advert();
   EXPECT_NE(encode_problem(a, src, ip("ff02::12")), nullptr);
   a.advert_int_cs = 25600;  // 256 s does not fit v2's 8-bit seconds
   EXPECT_NE(encode_problem(a, src, dst), nullptr);
-  a = article_server1_advert();
+  a = test_support::seed_advert();
   a.addrs.assign(256, ip("192.0.2.1"));
   EXPECT_NE(encode_problem(a, src, dst), nullptr);
   std::array<std::uint8_t, 2048> buf{};
@@ -161,7 +143,7 @@ TEST(Encode, RejectsUnencodableAdverts) {
 }
 
 TEST(Decode, RoundTripV2Ipv4) {
-  Advert a = article_server1_advert();
+  Advert a = test_support::seed_advert();
   a.addrs.push_back(ip("192.0.2.101"));
   a.priority = 0;
   const auto back = decode(encode(a, ip("192.0.2.5"), ip("224.0.0.18")), AF_INET);
@@ -187,7 +169,7 @@ TEST(Decode, RoundTripV3BothFamilies) {
 }
 
 TEST(Decode, V2IntervalIsWholeSeconds) {
-  Advert a = article_server1_advert();
+  Advert a = test_support::seed_advert();
   a.advert_int_cs = 250;
   const auto back = decode(encode(a, ip("192.0.2.5"), ip("224.0.0.18")), AF_INET);
   ASSERT_TRUE(back);
@@ -203,7 +185,7 @@ TEST(Decode, V3IgnoresReservedBits) {
 }
 
 TEST(Decode, RejectsStructurallyBroken) {
-  const Bytes msg = encode(article_server1_advert(), ip("192.0.2.5"), ip("224.0.0.18"));
+  const Bytes msg = encode(test_support::seed_advert(), ip("192.0.2.5"), ip("224.0.0.18"));
   for (std::size_t n = 0; n < msg.size(); ++n) {
     EXPECT_FALSE(decode(std::span(msg).first(n), AF_INET)) << "length " << n;
   }
@@ -311,14 +293,14 @@ TEST(BuildFrame, MulticastMacAndEthertype) {
   FrameOptions opts;
   opts.src_mac = {0x02, 0, 0, 0, 0, 0x05};
   const Bytes f =
-      build_advert_frame(opts, article_server1_advert(), ip("192.0.2.5"), ip("224.0.0.18"));
+      build_advert_frame(opts, test_support::seed_advert(), ip("192.0.2.5"), ip("224.0.0.18"));
   ASSERT_EQ(f.size(), 14u + 20u + 20u);
   EXPECT_EQ(Bytes(f.begin(), f.begin() + 14),
             (Bytes{0x01, 0x00, 0x5e, 0x00, 0x00, 0x12, 0x02, 0, 0, 0, 0, 0x05, 0x08, 0x00}));
   EXPECT_EQ(f[14 + 8], 255);
   EXPECT_EQ(f[14 + 9], 112);
   EXPECT_EQ(Bytes(f.begin() + 34, f.end()),
-            encode(article_server1_advert(), ip("192.0.2.5"), ip("224.0.0.18")));
+            encode(test_support::seed_advert(), ip("192.0.2.5"), ip("224.0.0.18")));
 }
 
 TEST(BuildFrame, UnicastKeepsExplicitOrZeroMac) {

@@ -430,11 +430,12 @@ lab_probe_start() {
   LAB_BG_PIDS+=("$LAB_PROBE_PID")
 }
 
-# Records HOST's link changes as the kernel reports them (ip -ts monitor), so a
+# Records HOST's link and address changes as the kernel reports them (ip -ts
+# monitor; kept in a run's logs as linkmon.txt), so a
 # link event is timed when it happened, not when the ip command that caused it
 # was reaped (tens of ms later on a busy machine).
 lab_link_monitor_start() {
-  ip -ts -n "$(lab_ns "$1")" monitor link >"$LAB_WORK/linkmon.txt" 2>&1 &
+  ip -ts -n "$(lab_ns "$1")" monitor link address >"$LAB_WORK/linkmon.txt" 2>&1 &
   LAB_LINKMON_PID=$!
   LAB_BG_PIDS+=("$LAB_LINKMON_PID")
 }
@@ -641,7 +642,6 @@ lab_run_scenario() {
         ;;
       *) lab_die "unknown scenario '$sc'" ;;
     esac
-    lab_link_monitor_stop
     lab_probe_event "$t0" "$sc"
     # A transition between the steady state and the event (a false takeover at a
     # short advert interval on a busy machine) would be measured as the event's.
@@ -676,6 +676,7 @@ lab_run_scenario() {
     lab_client_reaches_vip 3 && reached=yes
     [[ $reached == yes || $note != ok ]] || note=client-cannot-reach-vip
     [[ $note == ok ]] || lab_diagnose >"$LAB_WORK/diag.txt" 2>&1
+    lab_link_monitor_stop
     [[ $mac_b != - ]] && mac_b=$(lab_host_name "$(lab_host_of_mac "$mac_b")")
     [[ $mac_a != - ]] && mac_a=$(lab_host_name "$(lab_host_of_mac "$mac_a")")
   fi

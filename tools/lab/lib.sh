@@ -456,7 +456,7 @@ lab_link_event_time() {
         echo "$t"
         return 0
       fi
-    done < <(grep -E "^\[[^]]+\] (Deleted )?[0-9]+: $ifname[@:]" "$LAB_WORK/linkmon.txt" 2>/dev/null |
+    done < <(grep -E "^\[[^]]+\] (Deleted )?[0-9]+: ${ifname}[@:]" "$LAB_WORK/linkmon.txt" 2>/dev/null |
       sed -E 's/^\[([^]]+)\].*/\1/')
     sleep 0.05
   done
@@ -680,7 +680,9 @@ lab_run_scenario() {
     [[ $mac_b != - ]] && mac_b=$(lab_host_name "$(lab_host_of_mac "$mac_b")")
     [[ $mac_a != - ]] && mac_a=$(lab_host_name "$(lab_host_of_mac "$mac_a")")
   fi
+  # shellcheck disable=SC2034 # results for the caller
   LAB_R_OUTAGE_MS=$outage LAB_R_LOST=$lost LAB_R_MASTER=$master LAB_R_DETECTION_MS=$det
+  # shellcheck disable=SC2034
   LAB_R_NOTE=$note
   LAB_RESULT=$(printf '%s\t' "$impl" "$sc" "$run" "$outage" "$lost" "$sent" "$master" "$det" \
     "$reached" "$mac_b" "$mac_a")$note

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck disable=SC2034 # LAB_* settings are read by tools/lab/lib.sh
 # shellcheck shell=bash
 #
 # Shared setup of the daemon's integration tests: the lab library from

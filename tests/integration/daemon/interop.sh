@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck disable=SC2034 # LAB_* settings are read by tools/lab/lib.sh
 # Interop with Debian's keepalived in both roles:
 #   interop.sh MASTER_IMPL VERSION      MASTER_IMPL: keepalived | xvrrpd; VERSION: 2 | 3
 # server-1 (priority 100) runs MASTER_IMPL, server-2 the other one. VRRPv2 uses

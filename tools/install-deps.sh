@@ -6,7 +6,7 @@ packages=(
   build-essential cmake pkg-config git
   clang llvm clang-format clang-tidy
   libbpf-dev libxdp-dev xdp-tools bpftool
-  libnl-3-dev libnl-route-3-dev libsystemd-dev
+  libnl-3-dev libnl-route-3-dev
   libgtest-dev googletest
   iproute2 iputils-ping procps psmisc
   keepalived netsniff-ng

@@ -55,12 +55,12 @@
 #define XVRRP_MAX_INSTANCES 1024 /* entries of vrid_config / last_seen */
 #define XVRRP_MAX_PEERS 4096	 /* configured unicast peers, all VRIDs */
 #define XVRRP_MAX_JITTER_PEERS 4096
-#define XVRRP_EVENTS_BYTES (256 * 1024) /* ring buffer size, power of two */
-#define XVRRP_EVENT_ADDR_WORDS 16	/* first 64 bytes of the address list */
-#define XVRRP_AUTH_PASS_LEN 8		/* RFC 3768 §5.3.11: 8 octets */
-#define XVRRP_MAX_VRRP_LEN 1024		/* longest VRRP message parsed (bytes) */
-#define XVRRP_JITTER_BUCKETS 32		/* log2(µs) buckets */
-#define XVRRP_COUNTER_SLOTS 512		/* vrid + 256 * (family == IPv6) */
+#define XVRRP_EVENTS_BYTES (64 * 1024) /* ring buffer size, power of two: ~540 records */
+#define XVRRP_EVENT_ADDR_WORDS 16      /* first 64 bytes of the address list */
+#define XVRRP_AUTH_PASS_LEN 8	       /* RFC 3768 §5.3.11: 8 octets */
+#define XVRRP_MAX_VRRP_LEN 1024	       /* longest VRRP message parsed (bytes) */
+#define XVRRP_JITTER_BUCKETS 32	       /* log2(µs) buckets */
+#define XVRRP_COUNTER_SLOTS 512	       /* vrid + 256 * (family == IPv6) */
 
 /* ---- Protocol constants (RFC 3768 §5, RFC 5798 §5) ------------------------ */
 #define XVRRP_IPPROTO 112

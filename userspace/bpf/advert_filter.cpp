@@ -353,6 +353,32 @@ std::optional<xvrrp_last_seen> AdvertFilter::last_seen(const xvrrp_vrid_key& key
 
 void AdvertFilter::forget_last_seen(const xvrrp_vrid_key& key) { impl_->last_seen->erase(key); }
 
+bool AdvertFilter::all_last_seen(
+    std::vector<std::pair<xvrrp_vrid_key, xvrrp_last_seen>>& out) const {
+  out.clear();
+  constexpr __u32 kChunk = 256;
+  xvrrp_vrid_key keys[kChunk];
+  xvrrp_last_seen values[kChunk];
+  __u32 batch = 0;
+  bool first = true;
+  for (;;) {
+    __u32 count = kChunk;
+    LIBBPF_OPTS(bpf_map_batch_opts, opts);
+    const int rc = bpf_map_lookup_batch(impl_->last_seen->fd(), first ? nullptr : &batch, &batch,
+                                        keys, values, &count, &opts);
+    const int err = rc < 0 ? errno : 0;
+    for (__u32 i = 0; i < count; ++i) out.emplace_back(keys[i], values[i]);
+    if (rc == 0) {
+      first = false;
+      continue;
+    }
+    if (err == ENOENT) return true;  // the whole map was read
+    XLOG_WARN("batch lookup of %s: %s", XVRRP_MAP_NAME_STR(XVRRP_MAP_LAST_SEEN),
+              std::strerror(err));
+    return false;
+  }
+}
+
 xvrrp_counters AdvertFilter::counters(std::uint32_t slot) const {
   if (slot >= XVRRP_COUNTER_SLOTS) {
     throw std::out_of_range("counter slot " + std::to_string(slot) +

@@ -88,6 +88,11 @@ class AdvertFilter {
   [[nodiscard]] std::optional<xvrrp_last_seen> last_seen(const xvrrp_vrid_key& key) const;
   /// Deletes it so the next advert is reported again (on every state change).
   void forget_last_seen(const xvrrp_vrid_key& key);
+  /// Every xvrrp_last_seen entry, read with BPF_MAP_LOOKUP_BATCH (a few
+  /// syscalls for all instances, instead of one per instance). `out` is
+  /// cleared and refilled; its capacity is reused. Returns false (logged) on
+  /// a kernel error.
+  bool all_last_seen(std::vector<std::pair<xvrrp_vrid_key, xvrrp_last_seen>>& out) const;
 
   /// Counters of one slot (vrid + 256 for IPv6), summed over all CPUs.
   [[nodiscard]] xvrrp_counters counters(std::uint32_t slot) const;

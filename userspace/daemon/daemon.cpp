@@ -6,7 +6,6 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/epoll.h>
-#include <sys/mman.h>
 #include <sys/signalfd.h>
 
 #include <algorithm>
@@ -57,11 +56,16 @@ struct Daemon::InstanceRuntime {
   std::uint64_t adverts_received = 0;
   std::uint64_t garps_sent = 0;
   std::uint64_t priority_zero_sent = 0;
+  Nanos last_reclaim_garp_ns = INT64_MIN / 2;
 };
 
 namespace {
 
 constexpr std::uint64_t kKindBits = 2;
+
+std::uint64_t pack_key(const xvrrp_vrid_key& k) {
+  return (std::uint64_t{k.ifindex} << 16) | (std::uint64_t{k.family} << 8) | k.vrid;
+}
 
 std::uint64_t make_cookie(std::uint64_t id, std::uint64_t kind) { return (id << kKindBits) | kind; }
 
@@ -132,11 +136,14 @@ void Daemon::bind_interface(InstanceRuntime& rt) {
   }
   rt.ifindex = ifindex;
   if (link) rt.mac = link->mac;
+  if (auto it = by_key_.find(pack_key(rt.key)); it != by_key_.end() && it->second == &rt)
+    by_key_.erase(it);
   rt.key = xvrrp_vrid_key{};
   rt.key.ifindex = static_cast<__u32>(ifindex);
   rt.key.vrid = rt.cfg.vrid;
   rt.key.family = to_xvrrp_family(rt.cfg.family());
   refresh_source(rt);
+  if (ifindex != 0) by_key_[pack_key(rt.key)] = &rt;
 
   rt.vips.clear();
   for (const auto& vip : rt.cfg.vips) {
@@ -168,11 +175,11 @@ void Daemon::bind_interface(InstanceRuntime& rt) {
 class Daemon::SocketTables : public packet::ValidatorTables {
  public:
   const xvrrp_vrid_config* find_vrid(const xvrrp_vrid_key& key) const override {
-    auto it = vrids_.find(pack(key));
+    auto it = vrids_.find(pack_key(key));
     return it == vrids_.end() ? nullptr : &it->second;
   }
   bool has_peer(const xvrrp_peer_key& key) const override {
-    auto it = peers_.find(pack(key.vrid));
+    auto it = peers_.find(pack_key(key.vrid));
     if (it == peers_.end()) return false;
     return std::any_of(it->second.begin(), it->second.end(), [&](const xvrrp_peer_key& p) {
       return std::memcmp(p.addr, key.addr, sizeof p.addr) == 0;
@@ -180,18 +187,15 @@ class Daemon::SocketTables : public packet::ValidatorTables {
   }
   void set(const xvrrp_vrid_key& key, const xvrrp_vrid_config& cfg,
            const std::vector<xvrrp_peer_key>& peers) {
-    vrids_[pack(key)] = cfg;
-    peers_[pack(key)] = peers;
+    vrids_[pack_key(key)] = cfg;
+    peers_[pack_key(key)] = peers;
   }
   void remove(const xvrrp_vrid_key& key) {
-    vrids_.erase(pack(key));
-    peers_.erase(pack(key));
+    vrids_.erase(pack_key(key));
+    peers_.erase(pack_key(key));
   }
 
  private:
-  static std::uint64_t pack(const xvrrp_vrid_key& k) {
-    return (std::uint64_t{k.ifindex} << 16) | (std::uint64_t{k.family} << 8) | k.vrid;
-  }
   std::unordered_map<std::uint64_t, xvrrp_vrid_config> vrids_;
   std::unordered_map<std::uint64_t, std::vector<xvrrp_peer_key>> peers_;
 };
@@ -341,8 +345,6 @@ void Daemon::enable_realtime() {
               std::strerror(errno));
     return;
   }
-  // A page fault in the loop is a stall too.
-  if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0) XLOG_WARN("mlockall: %s", std::strerror(errno));
   XLOG_INFO("Running with SCHED_FIFO priority %d (sub-second advert interval)", prio);
 }
 
@@ -375,6 +377,8 @@ void Daemon::stop_instance(InstanceRuntime& rt) {
   rt.filter_programmed = false;
   if (!rt.cfg.notify_stop.empty()) scripts_->run(rt.cfg.notify_stop);
   by_id_.erase(rt.id);
+  if (auto it = by_key_.find(pack_key(rt.key)); it != by_key_.end() && it->second == &rt)
+    by_key_.erase(it);
   rt.sm.reset();
 }
 
@@ -438,11 +442,8 @@ void Daemon::on_socket_readable(int ifindex) {
 }
 
 Daemon::InstanceRuntime* Daemon::find_by_key(const xvrrp_vrid_key& key) {
-  for (auto& rt : instances_)
-    if (rt->sm && rt->key.ifindex == key.ifindex && rt->key.vrid == key.vrid &&
-        rt->key.family == key.family)
-      return rt.get();
-  return nullptr;
+  auto it = by_key_.find(pack_key(key));
+  return it == by_key_.end() || !it->second->sm ? nullptr : it->second;
 }
 
 void Daemon::on_advert_event(const xvrrp_advert_event& ev) {
@@ -463,7 +464,19 @@ void Daemon::on_advert_event(const xvrrp_advert_event& ev) {
   advert.rx_ns = static_cast<Nanos>(ev.ts_ns);
   ++rt->adverts_received;
   const Nanos now = monotonic_ns();
+  const bool was_master = rt->sm->state() == core::State::Master;
   apply(*rt, rt->sm->on_advert(advert, now), now);
+  // Another router believed it was master (it stopped hearing us for a
+  // moment) and may have told the clients its MAC; take them back
+  // (keepalived's garp_lower_prio_repeat). At most one burst a second.
+  if (was_master && rt->sm->state() == core::State::Master && advert.priority != 0 &&
+      advert.priority < rt->sm->effective_priority() &&
+      now - rt->last_reclaim_garp_ns >= core::kNanosPerSecond) {
+    rt->last_reclaim_garp_ns = now;
+    XLOG_INFO("(%s) lower priority advert from %s: re-announcing the VIPs", rt->cfg.name.c_str(),
+              advert.src.to_string().c_str());
+    send_garps(*rt, std::max(1, static_cast<int>(rt->cfg.garp_master_repeat)));
+  }
 }
 
 void Daemon::on_timer(std::uint64_t cookie, Nanos now) {
@@ -484,16 +497,36 @@ void Daemon::on_timer(std::uint64_t cookie, Nanos now) {
   }
   if (rt.sm->state() == core::State::Backup && filter_) {
     // Identical adverts were folded into the BPF last-seen record without
-    // waking us; the deadline counts from the newest of them.
-    if (auto seen = filter_->last_seen(rt.key)) {
-      rt.sm->refresh_from_last_seen(static_cast<Nanos>(seen->ts_ns));
-      if (rt.sm->next_deadline() > now) {
-        sync_timers(rt);
-        return;
-      }
+    // waking us; the deadline counts from the newest of them. A sweep taken
+    // after this deadline already holds every advert that arrived before it.
+    if (last_seen_sweep_ns_ < rt.sm->next_deadline()) sweep_last_seen();
+    if (rt.sm->next_deadline() > now) {
+      sync_timers(rt);
+      return;
     }
   }
   apply(rt, rt.sm->on_timer(now), now);
+}
+
+// One batch read of every instance's last-seen record re-arms all backups at
+// once: with 255 instances at 10 ms that is a few syscalls per master-down
+// interval instead of one per instance per interval.
+void Daemon::sweep_last_seen() {
+  last_seen_sweep_ns_ = monotonic_ns();
+  if (!filter_->all_last_seen(last_seen_buf_)) return;
+  for (const auto& [key, seen] : last_seen_buf_) {
+    InstanceRuntime* rt = find_by_key(key);
+    if (rt == nullptr || rt->sm->state() != core::State::Backup) continue;
+    // The record must describe the master the state machine follows.
+    const IpAddress src =
+        key.family == XVRRP_AF_INET6
+            ? IpAddress::v6(*reinterpret_cast<const std::uint8_t(*)[16]>(seen.src))
+            : IpAddress::v4(seen.src[0]);
+    if (rt->sm->master_ip() != src) continue;
+    const Nanos before = rt->sm->next_deadline();
+    rt->sm->refresh_from_last_seen(static_cast<Nanos>(seen.ts_ns));
+    if (rt->sm->next_deadline() != before) sync_timers(*rt);
+  }
 }
 
 void Daemon::sync_timers(InstanceRuntime& rt) {

@@ -105,6 +105,7 @@ class Daemon {
   void run_notify(const InstanceRuntime& rt, core::State state);
   void refresh_source(InstanceRuntime& rt);
   InstanceRuntime* find_by_key(const xvrrp_vrid_key& key);
+  void sweep_last_seen();
 
   std::string status_json() const;
   std::string handle_command(const std::string& command);
@@ -127,6 +128,10 @@ class Daemon {
   std::vector<std::unique_ptr<InstanceRuntime>> instances_;
   std::uint64_t next_runtime_id_ = 1;
   std::unordered_map<std::uint64_t, InstanceRuntime*> by_id_;
+  /// Bound instances by packed (ifindex, family, vrid).
+  std::unordered_map<std::uint64_t, InstanceRuntime*> by_key_;
+  std::int64_t last_seen_sweep_ns_ = 0;
+  std::vector<std::pair<xvrrp_vrid_key, xvrrp_last_seen>> last_seen_buf_;
   std::string rx_description_;
   /// The --rx=socket path's copy of what XDP mode keeps in BPF maps.
   class SocketTables;

@@ -8,7 +8,8 @@
 
 namespace xvrrp::daemon {
 
-/// sd_notify wrappers; no-ops when not started by systemd (NOTIFY_SOCKET unset).
+/// systemd notifications (sd_notify(3) protocol); no-ops when not started by
+/// systemd (NOTIFY_SOCKET unset).
 void notify_ready(const std::string& status);
 void notify_reloading();
 void notify_stopping();

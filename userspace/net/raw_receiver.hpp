@@ -35,6 +35,8 @@ class RawReceiver {
  public:
   static constexpr size_t kBatch = 32;
   static constexpr size_t kBufSize = 2048;
+  /// Socket receive buffer (SO_RCVBUFFORCE when privileged).
+  static constexpr int kReceiveBufferBytes = 8 << 20;
 
   /// Opens the socket bound to `ifname` (index `ifindex`) and joins 224.0.0.18 on it.
   /// Throws std::system_error on failure.

@@ -156,9 +156,24 @@ check "no XDP program left on s2" bash -c "! ip -n $(ns s2) link show eth0 | gre
 check "control sockets removed" test ! -e "$LAB_WORK/s1.ctl" -a ! -e "$LAB_WORK/s2.ctl"
 
 echo "# --rx=socket: the same election and failover without XDP"
-LAB_XVRRPD_ARGS="--rx=socket" lab_daemon_start s1 xvrrpd "$S1"
+# s1 also reports to a stand-in for systemd's notify socket (Type=notify).
+notify_sock=$LAB_WORK/notify.sock
+python3 - "$notify_sock" >"$LAB_WORK/notify.out" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(30)
+print(s.recv(4096).decode(), flush=True)
+PY
+notify_pid=$!
+wait_for 5 test -S "$notify_sock"
+NOTIFY_SOCKET=$notify_sock LAB_XVRRPD_ARGS="--rx=socket" lab_daemon_start s1 xvrrpd "$S1"
 LAB_XVRRPD_ARGS="--rx=socket" lab_daemon_start s2 xvrrpd "$S2"
 check "socket rx: steady state" lab_wait_steady 15
+wait "$notify_pid"
+check "sd_notify: READY=1 with a status line reached NOTIFY_SOCKET" \
+  grep -q 'READY=1' "$LAB_WORK/notify.out"
+check "sd_notify: MAINPID is the daemon" grep -q "MAINPID=${LAB_DAEMON_PID[s1]}" "$LAB_WORK/notify.out"
 check "socket rx: no XDP program attached" bash -c "! ip -n $(ns s1) link show eth0 | grep -q prog/xdp"
 check "socket rx: status says socket" test "$(status_json s1 | json_get 'd["rx"]')" = socket
 t0=$EPOCHREALTIME

@@ -325,6 +325,15 @@ std::string render_metrics(const std::string& router_id, const Json* status,
                  t.at("up").as_bool() ? "1" : "0");
       }
     }
+    // --rx=socket validates in the daemon; its drops are in the status, not in the maps.
+    if (const Json* rejects = status->find("socket_rejects");
+        rejects != nullptr && status->at("rx").as_string() == "socket") {
+      w.family("xvrrp_socket_adverts_rejected_total", "counter",
+               "VRRP packets dropped by the --rx=socket receive path, by reason.");
+      for (const auto& [reason, count] : rejects->members())
+        w.sample("xvrrp_socket_adverts_rejected_total", rid + "," + lbl("reason", reason),
+                 std::to_string(count.as_int()));
+    }
   }
 
   if (maps) {

@@ -181,6 +181,26 @@ TEST(CtlRender, MetricsAreValidExpositionFormat) {
   }
 }
 
+TEST(CtlRender, MetricsIncludeSocketRejectsOnlyForSocketRx) {
+  std::string socket_status = test::sample_status_json();
+  socket_status.replace(socket_status.find("\"rx\":\"xdp\""), 10, "\"rx\":\"socket\"");
+  socket_status.insert(1, R"("socket_rejects":{"too_short":0,"auth_mismatch":7},)");
+  Json status = Json::parse(socket_status);
+  std::string text = render_metrics("server-1", &status, nullptr);
+  EXPECT_NE(text.find("# TYPE xvrrp_socket_adverts_rejected_total counter\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("xvrrp_socket_adverts_rejected_total{router_id=\"server-1\",reason=\""
+                      "auth_mismatch\"} 7\n"),
+            std::string::npos)
+      << text;
+  // With XDP the maps hold the drops; the daemon's socket counters stay out.
+  std::string xdp_status = test::sample_status_json();
+  xdp_status.insert(1, R"("socket_rejects":{"auth_mismatch":7},)");
+  Json xdp = Json::parse(xdp_status);
+  EXPECT_EQ(render_metrics("server-1", &xdp, nullptr).find("xvrrp_socket_adverts_rejected_total"),
+            std::string::npos);
+}
+
 TEST(CtlRender, MetricsWithDaemonDown) {
   std::string text = render_metrics("server-2", nullptr, nullptr);
   EXPECT_EQ(text,

@@ -859,7 +859,11 @@ std::string Daemon::status_json() const {
     bool all_present = !rt->vips.empty();
     j.key("vips").begin_array();
     for (const auto& [cfg_vip, vip] : rt->vips) {
-      const bool present = vip.ifindex != 0 && addresses_->present(vip);
+      // From LinkMonitor's cache: a status request must not cost a netlink
+      // round trip per VIP on the event loop.
+      bool present = false;
+      if (vip.ifindex != 0)
+        for (const auto& a : links_->addresses(vip.ifindex)) present |= (a.addr == vip.addr);
       all_present &= present;
       j.begin_object();
       j.field("addr", vip.addr.to_string() + "/" + std::to_string(vip.prefix_len));

@@ -41,7 +41,7 @@ endforeach()
 add_custom_target(xvrrp_man_pages ALL DEPENDS ${xvrrp_man_gz})
 install(FILES ${xvrrp_man_gz} DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
 
-set(XVRRP_PACKAGE_MAINTAINER "xvrrp maintainers <maintainers@users.noreply.r-seed-2190b64b.example>"
+set(XVRRP_PACKAGE_MAINTAINER "xvrrp project <xvrrp@localhost>"
     CACHE STRING "Maintainer field of the .deb")
 
 set(CPACK_GENERATOR DEB)

@@ -98,7 +98,7 @@ XVRRP_STRUCT_SIZE(struct xvrrp_vrid_key, 8);
 
 #define XVRRP_CFG_CHECK_PEER (1u << 0)	  /* accept only sources in xvrrp_peers */
 #define XVRRP_CFG_UNICAST (1u << 1)	  /* unicast: TTL must be in [min,max] */
-#define XVRRP_CFG_SUPPRESS_DUPS (1u << 2) /* refresh last_seen, skip ring (issue 6) */
+#define XVRRP_CFG_SUPPRESS_DUPS (1u << 2) /* refresh last_seen, skip ring */
 
 struct xvrrp_vrid_config {
 	__u8 version;	/* 2 or 3 */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Test fixtures from the seed article (../shared/seed/server-1.keepalived.conf),
+// Test fixtures from the article "High Availability on Linux: The service IP
+// address, part 2" (its server-1 keepalived.conf, tests/unit/config/data),
 // shared by the packet, BPF and XDP integration tests so they all exercise the
 // same advert and the same per-VRID configuration.
 #pragma once

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Writes the trafgen(8) packet configuration of xvrrp-flood (issue 6).
+"""Writes the trafgen(8) packet configuration of xvrrp-flood.
 
 Every frame goes from client-1's MAC to the target's MAC and IPv4 address. The
 mix, one trafgen packet block per line of the table below, sent round robin:

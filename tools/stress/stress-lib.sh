@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 #
-# Measurement helpers shared by xvrrp-scale and xvrrp-flood (issue 6). Sourced
+# Measurement helpers shared by xvrrp-scale and xvrrp-flood. Sourced
 # after tools/lab/lib.sh, whose topology, daemons and logs they measure.
 #
 # Units: CPU times in clock ticks (getconf CLK_TCK, normally 100 per second);

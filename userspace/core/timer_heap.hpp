@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// TimerHeap: every timer of every instance in one indexed binary min-heap (issue 6: one timer
+// TimerHeap: every timer of every instance in one indexed binary min-heap (one timer
 // structure, no fd per instance). The daemon arms one timerfd/epoll timeout at next_deadline().
 //
 // A TimerId is a slot owned by the caller from schedule() until cancel(). A timer that fired (or

@@ -6,8 +6,8 @@
 // Threading: everything runs on the EventLoop's single thread; no handler
 // blocks. Ownership: one InstanceRuntime per vrrp_instance, owned here.
 // Timing: the master-down deadline counts from the XDP (or socket) receive
-// timestamp of the last valid advert (issue 3 §3), and in XDP mode from the
-// BPF last-seen record when duplicates were suppressed (issue 6 §1).
+// timestamp of the last valid advert, and in XDP mode from the
+// BPF last-seen record when duplicates were suppressed.
 #pragma once
 
 #include <array>

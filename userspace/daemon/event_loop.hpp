@@ -2,7 +2,7 @@
 // EventLoop: the daemon's single thread. One epoll instance multiplexes every
 // fd (XDP ring buffer, netlink, raw sockets, signalfd, control socket) and ONE
 // timerfd that is kept armed at the earliest deadline of a TimerHeap shared by
-// all instances (issue 6: no fd per timer). Handlers must never block.
+// all instances (no fd per timer). Handlers must never block.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// AdvertSender: sends VRRP advertisements from raw sockets that never receive (issue 3 §4).
+// AdvertSender: sends VRRP advertisements from raw sockets that never receive.
 //
 // IPv4: one AF_INET/SOCK_RAW/IPPROTO_RAW socket (IP_HDRINCL implied); we build the 20-byte
 // IPv4 header ourselves (protocol 112, TTL as given: 255 per RFC 3768 §5.2.3 / RFC 5798 §5.1.1.3,

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// GarpSender: tells the LAN that a VIP moved (issue 3 §6).
+// GarpSender: tells the LAN that a VIP moved.
 //
 // Gratuitous ARP: an ARP request (RFC 5227 §3 "ARP Announcement", the form keepalived sends),
 // broadcast Ethernet destination, sender IP = target IP = VIP, sender MAC = the given MAC.

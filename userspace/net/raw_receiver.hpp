@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// RawReceiver: the `--rx=socket` receive path (issue 3 §9), for hosts where XDP cannot attach.
+// RawReceiver: the `--rx=socket` receive path, for hosts where XDP cannot attach.
 //
 // One AF_INET/SOCK_RAW socket for protocol 112 (VRRP), SO_BINDTODEVICE'd to the VRRP
 // interface, joined to 224.0.0.18 there, non-blocking, with IP_PKTINFO (arrival ifindex) and

@@ -107,7 +107,7 @@ class FakeControlSocket {
   std::string last_request_;
 };
 
-/// The daemon's status schema, as the lead specified it, with one extra instance exercising
+/// The daemon's status schema, as documented in xvrrpctl(8), with one extra instance exercising
 /// nulls, a lowered priority and a down tracked interface.
 inline const char* sample_status_json() {
   return R"({"router_id":"server-1","pid":123,"abi_version":1,"rx":"xdp","xdp_mode":"native","uptime_s":12.5,)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# CI-sized runs of tools/stress/xvrrp-scale and xvrrp-flood (issue 6) that
+# CI-sized runs of tools/stress/xvrrp-scale and xvrrp-flood that
 # assert what must hold on any machine, however loaded: no false transitions
 # and the VIP never on the backup. Usage: stress.sh scale|flood-xdp|flood-socket
 # Exit: 0 pass, 1 fail, 77 skip (no root, or xvrrpd not built).

@@ -458,7 +458,7 @@ TEST(Master, TenMillisecondScheduleDoesNotDrift) {
   EXPECT_EQ(adverts, 6000);
 }
 
-// ---- last-seen refresh (issue 6: suppressed duplicate adverts) ----
+// ---- last-seen refresh (suppressed duplicate adverts) ----
 
 TEST(RefreshFromLastSeen, RearmsFromNewerTimestamp) {
   Instance inst = started_backup(params(3, 100, 1));

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config/config.hpp"
 
+#include <arpa/inet.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <climits>
@@ -35,23 +35,6 @@ int Instance::family() const {
 
 namespace {
 
-auto semantic_fields(const Instance& i) {
-  return std::tie(i.name, i.initial_master, i.interface, i.vrid, i.priority, i.advert_int_cs,
-                  i.version, i.auth_type, i.auth_pass, i.unicast_src_ip, i.unicast_peers,
-                  i.unicast_ttl, i.check_unicast_src, i.vips, i.tracked, i.preempt,
-                  i.preempt_delay_ns, i.garp_master_delay_ms, i.garp_master_repeat,
-                  i.garp_master_refresh_ms, i.garp_master_refresh_repeat, i.notify_master,
-                  i.notify_backup, i.notify_fault, i.notify, i.notify_stop);
-}
-
-}  // namespace
-
-bool operator==(const Instance& a, const Instance& b) {
-  return semantic_fields(a) == semantic_fields(b);
-}
-
-namespace {
-
 using Words = std::vector<Token>;
 
 struct Statement {
@@ -76,7 +59,8 @@ struct PendingInstance {
 
 class Parser {
  public:
-  Parser(std::vector<Token> tokens, Config& cfg) : tokens_(std::move(tokens)), cfg_(cfg) {}
+  Parser(std::vector<Token> tokens, Config& cfg, std::string default_router_id)
+      : tokens_(std::move(tokens)), cfg_(cfg), default_router_id_(std::move(default_router_id)) {}
 
   void run() {
     bool version_set = false;
@@ -92,10 +76,11 @@ class Parser {
         unknown(*st, "top level");
       }
     }
-    if (cfg_.global.router_id.empty()) {
-      char host[HOST_NAME_MAX + 1] = "";
-      if (gethostname(host, sizeof host) == 0) host[HOST_NAME_MAX] = '\0';
-      cfg_.global.router_id = host;
+    if (router_id_tok_) {
+      check_router_id(cfg_.global.router_id, router_id_tok_->where());
+    } else if (!default_router_id_.empty()) {
+      check_router_id(default_router_id_, "default router_id");
+      cfg_.global.router_id = default_router_id_;
     }
     for (auto& p : pending_) finish(p, version_set);
     cross_checks();
@@ -291,6 +276,25 @@ class Parser {
     return cmd;
   }
 
+  // router_id names the control socket and the bpffs pin directory.
+  static void check_router_id(const std::string& id, const std::string& where) {
+    const std::string expected = " (expected 1.." + std::to_string(kMaxRouterIdLength) +
+                                 " printable characters, not '.' or '..', without '/')";
+    if (id.empty()) throw ConfigError(where, "empty router_id" + expected);
+    if (id.size() > kMaxRouterIdLength) {
+      throw ConfigError(
+          where, "router_id is " + std::to_string(id.size()) + " characters long" + expected);
+    }
+    if (id == "." || id == "..")
+      throw ConfigError(where, "invalid router_id '" + id + "'" + expected);
+    for (char ch : id) {
+      auto c = static_cast<unsigned char>(ch);
+      if (c == '/' || c < 0x20 || c == 0x7f) {
+        throw ConfigError(where, "invalid router_id '" + id + "'" + expected);
+      }
+    }
+  }
+
   // ---- global_defs -------------------------------------------------------
 
   void global_defs(const Token& opener, bool& version_set) {
@@ -300,6 +304,7 @@ class Parser {
       if (kw == "router_id") {
         require_args(*st, 1, "router_id NAME");
         g.router_id = st->words[1].text;
+        router_id_tok_ = st->words[1];
       } else if (kw == "vrrp_version") {
         require_args(*st, 1, "vrrp_version 2|3");
         g.vrrp_version = static_cast<std::uint8_t>(integer(st->words[1], 2, 3, "vrrp_version"));
@@ -780,77 +785,32 @@ class Parser {
   std::vector<Token> tokens_;
   size_t pos_ = 0;
   Config& cfg_;
+  std::string default_router_id_;
+  std::optional<Token> router_id_tok_;
   std::vector<PendingInstance> pending_;
 };
 
-Config parse_tokens(std::vector<Token> tokens, std::vector<std::string> warnings) {
+Config parse_tokens(std::vector<Token> tokens, std::vector<std::string> warnings,
+                    std::string default_router_id) {
   Config cfg;
   cfg.warnings = std::move(warnings);
-  Parser(std::move(tokens), cfg).run();
+  Parser(std::move(tokens), cfg, std::move(default_router_id)).run();
   return cfg;
-}
-
-template <typename T>
-void diff_field(std::string& out, const char* name, const T& a, const T& b) {
-  if (a == b) return;
-  if (!out.empty()) out += ", ";
-  out += name;
-  if constexpr (std::is_same_v<T, bool>) {
-    out += std::string(" ") + (a ? "yes" : "no") + " -> " + (b ? "yes" : "no");
-  } else if constexpr (std::is_integral_v<T>) {
-    out += " " + std::to_string(+a) + " -> " + std::to_string(+b);
-  } else if constexpr (std::is_same_v<T, std::string>) {
-    out += " '" + a + "' -> '" + b + "'";
-  } else {
-    out += " changed";
-  }
 }
 
 }  // namespace
 
-Config load(const std::string& path) {
+Config load(const std::string& path, const std::string& default_router_id) {
   std::vector<std::string> warnings;
   auto tokens = tokenize_file(path, warnings);
-  return parse_tokens(std::move(tokens), std::move(warnings));
+  return parse_tokens(std::move(tokens), std::move(warnings), default_router_id);
 }
 
-Config parse_string(std::string_view text, const std::string& name) {
+Config parse_string(std::string_view text, const std::string& name,
+                    const std::string& default_router_id) {
   std::vector<std::string> warnings;
   auto tokens = tokenize_string(text, name, warnings);
-  return parse_tokens(std::move(tokens), std::move(warnings));
-}
-
-std::string describe_diff(const Instance& a, const Instance& b) {
-  std::string out;
-  diff_field(out, "name", a.name, b.name);
-  diff_field(out, "state", std::string(a.initial_master ? "MASTER" : "BACKUP"),
-             std::string(b.initial_master ? "MASTER" : "BACKUP"));
-  diff_field(out, "interface", a.interface, b.interface);
-  diff_field(out, "virtual_router_id", a.vrid, b.vrid);
-  diff_field(out, "priority", a.priority, b.priority);
-  diff_field(out, "advert_int_cs", a.advert_int_cs, b.advert_int_cs);
-  diff_field(out, "version", a.version, b.version);
-  diff_field(out, "auth_type", a.auth_type, b.auth_type);
-  diff_field(out, "auth_pass", a.auth_pass, b.auth_pass);
-  diff_field(out, "unicast_src_ip", a.unicast_src_ip, b.unicast_src_ip);
-  diff_field(out, "unicast_peer", a.unicast_peers, b.unicast_peers);
-  diff_field(out, "unicast_ttl", a.unicast_ttl, b.unicast_ttl);
-  diff_field(out, "check_unicast_src", a.check_unicast_src, b.check_unicast_src);
-  diff_field(out, "virtual_ipaddress", a.vips, b.vips);
-  diff_field(out, "track_interface", a.tracked, b.tracked);
-  diff_field(out, "preempt", a.preempt, b.preempt);
-  diff_field(out, "preempt_delay_ns", a.preempt_delay_ns, b.preempt_delay_ns);
-  diff_field(out, "garp_master_delay_ms", a.garp_master_delay_ms, b.garp_master_delay_ms);
-  diff_field(out, "garp_master_repeat", a.garp_master_repeat, b.garp_master_repeat);
-  diff_field(out, "garp_master_refresh_ms", a.garp_master_refresh_ms, b.garp_master_refresh_ms);
-  diff_field(out, "garp_master_refresh_repeat", a.garp_master_refresh_repeat,
-             b.garp_master_refresh_repeat);
-  diff_field(out, "notify_master", a.notify_master, b.notify_master);
-  diff_field(out, "notify_backup", a.notify_backup, b.notify_backup);
-  diff_field(out, "notify_fault", a.notify_fault, b.notify_fault);
-  diff_field(out, "notify", a.notify, b.notify);
-  diff_field(out, "notify_stop", a.notify_stop, b.notify_stop);
-  return out;
+  return parse_tokens(std::move(tokens), std::move(warnings), default_router_id);
 }
 
 }  // namespace xvrrp::config

@@ -8,6 +8,9 @@
 // including file's directory) splices matching files in place, sorted,
 // with a depth limit and include-loop detection.
 //
+// Any control byte other than tab, CR and LF (a NUL, a binary include) is
+// refused with FILE:LINE.
+//
 // Unknown keywords produce a warning "FILE:LINE: warning: unknown keyword 'K'
 // in SECTION, ignored" and are skipped together with their { } block. Invalid
 // values throw ConfigError; nothing is partially returned.
@@ -131,8 +134,14 @@ struct Instance {
   friend bool operator==(const Instance& a, const Instance& b);
 };
 
+/// Longest router_id accepted (it names /run/xvrrp/<router_id>.ctl and a
+/// bpffs directory).
+inline constexpr std::size_t kMaxRouterIdLength = 64;
+
 struct Global {
-  /// Defaults to the host name.
+  /// global_defs router_id, else the caller's default (xvrrpd passes the
+  /// host name); empty only when neither is given. Validated: 1..64
+  /// characters, no '/', no control bytes, not "." or "..".
   std::string router_id;
   /// vrrp_version, default 2.
   std::uint8_t vrrp_version = 2;
@@ -152,15 +161,63 @@ struct Config {
   std::vector<std::string> warnings;
 };
 
-/// Reads and validates `path` (and its includes). Throws ConfigError.
-Config load(const std::string& path);
+/// Reads and validates `path` (and its includes). `default_router_id` is used
+/// when global_defs has no router_id (the parser itself never asks the
+/// system). Throws ConfigError.
+Config load(const std::string& path, const std::string& default_router_id = {});
 
 /// Parses `text` as if it were the file `name` (used in messages; relative
 /// includes resolve against its directory). Throws ConfigError.
-Config parse_string(std::string_view text, const std::string& name);
+Config parse_string(std::string_view text, const std::string& name,
+                    const std::string& default_router_id = {});
 
-/// Human-readable list of the fields that differ, e.g.
-/// "priority 100 -> 50, vips changed"; empty when a == b.
+/// How a reload applies a changed field to a running instance.
+enum class ReloadClass {
+  /// Applied to the running instance (state machine, timers, addresses and
+  /// scripts keep running; the new value takes effect from now on).
+  Live,
+  /// The instance must be stopped and started again: its identity on the
+  /// wire changes (name, virtual_router_id, interface, address family or
+  /// VRRP version). For Global fields: takes effect only on restart.
+  Rebuild,
+};
+
+/// One field that differs between two configurations.
+struct FieldChange {
+  /// keepalived keyword (or field) name, e.g. "priority".
+  std::string field;
+  ReloadClass cls = ReloadClass::Live;
+  /// e.g. "priority 100 -> 50" or "virtual_ipaddress changed".
+  std::string description;
+  friend bool operator==(const FieldChange&, const FieldChange&) = default;
+};
+
+/// Every field of Instance that differs, in declaration order (`where`
+/// fields excluded), each with its reload class. A change of address family
+/// (through the VIPs or unicast addresses) adds a "family" Rebuild entry.
+/// Empty exactly when before == after.
+std::vector<FieldChange> diff_instances(const Instance& before, const Instance& after);
+
+/// Same for global_defs. Global values that instances inherit (GARP
+/// defaults, vrrp_version, check_unicast_src) also show up in
+/// diff_instances of the instances that use them.
+std::vector<FieldChange> diff_globals(const Global& before, const Global& after);
+
+/// A field of Instance or Global as the reload diff and `xvrrpd -t` see it.
+struct FieldInfo {
+  const char* name;
+  ReloadClass cls;
+};
+/// The classification tables, in declaration order (`where` excluded).
+std::vector<FieldInfo> instance_fields();
+std::vector<FieldInfo> global_fields();
+
+/// The descriptions of diff_instances joined with ", ", e.g.
+/// "priority 100 -> 50, virtual_ipaddress changed"; empty when a == b.
 std::string describe_diff(const Instance& a, const Instance& b);
+
+/// One "field value" line per field of `in` (auth_pass masked), for
+/// `xvrrpd -t`.
+std::vector<std::string> describe_instance(const Instance& in);
 
 }  // namespace xvrrp::config

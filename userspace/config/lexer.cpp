@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -60,6 +61,7 @@ class Tokenizer {
   }
 
   void text_of(std::string_view text, const std::string& name) {
+    refuse_control_bytes(text, name);
     int line_no = 0;
     size_t pos = 0;
     while (pos <= text.size()) {
@@ -74,6 +76,27 @@ class Tokenizer {
   std::vector<Token> take() { return std::move(tokens_); }
 
  private:
+  // A configuration is text: tab, CR and LF are the only control bytes it
+  // may hold. Checked before tokenizing, so a binary file (a NUL, or an
+  // include glob that matched an object file) is refused at its first bad
+  // byte instead of reaching the word scanner.
+  static void refuse_control_bytes(std::string_view text, const std::string& name) {
+    int line_no = 1;
+    for (char ch : text) {
+      auto c = static_cast<unsigned char>(ch);
+      if (c == '\n') {
+        ++line_no;
+      } else if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02x", c);
+        throw ConfigError(name + ":" + std::to_string(line_no),
+                          std::string("control byte ") + hex +
+                              " in configuration (expected text: only tab, CR and LF may "
+                              "appear; is this a binary file?)");
+      }
+    }
+  }
+
   void line(std::string_view text, const std::string& name, int line_no) {
     std::vector<Token> out;
     auto make = [&](TokenKind kind, std::string s, bool quoted) {
@@ -88,7 +111,7 @@ class Tokenizer {
     size_t i = 0;
     while (i < text.size()) {
       char c = text[i];
-      if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+      if (c == ' ' || c == '\t' || c == '\r') {
         ++i;
       } else if (c == '#' || c == '!') {
         break;
@@ -123,7 +146,10 @@ class Tokenizer {
         make(TokenKind::kWord, std::move(s), true);
       } else {
         size_t start = i;
-        while (i < text.size() && !std::strchr(" \t\r\f\v{}\"#!", text[i])) ++i;
+        while (i < text.size() &&
+               std::string_view(" \t\r{}\"#!").find(text[i]) == std::string_view::npos) {
+          ++i;
+        }
         make(TokenKind::kWord, std::string(text.substr(start, i - start)), false);
       }
     }

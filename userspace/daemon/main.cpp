@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -124,7 +125,11 @@ int main(int argc, char** argv) {
 
   xvrrp::config::Config config;
   try {
-    config = xvrrp::config::load(options.config_path);
+    // keepalived's default router_id is the host name; the parser never asks the system.
+    char host[HOST_NAME_MAX + 1] = "";
+    if (gethostname(host, sizeof host) != 0) host[0] = '\0';
+    host[HOST_NAME_MAX] = '\0';
+    config = xvrrp::config::load(options.config_path, host);
   } catch (const std::exception& e) {
     fprintf(stderr, "%s\n", e.what());
     return 1;

@@ -3,8 +3,11 @@
 
 #include <gtest/gtest.h>
 #include <linux/rtnetlink.h>
+#include <stdlib.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace xvrrp::config {
@@ -124,10 +127,8 @@ TEST(ConfigEquality, MovedLinesDoNotCountAsChange) {
 }
 
 TEST(ConfigDefaults, MinimalInstance) {
-  Config c = parse_string(instance("virtual_ipaddress {\n192.0.2.1\n}\n"), "t.conf");
-  char host[256] = "";
-  ASSERT_EQ(gethostname(host, sizeof host), 0);
-  EXPECT_EQ(c.global.router_id, host);
+  Config c = parse_string(instance("virtual_ipaddress {\n192.0.2.1\n}\n"), "t.conf", "host-1");
+  EXPECT_EQ(c.global.router_id, "host-1");
   const Instance& in = c.instances.at(0);
   EXPECT_FALSE(in.initial_master);
   EXPECT_EQ(in.priority, 100);
@@ -551,6 +552,100 @@ TEST(ConfigInclude, MissingLiteralFileIsAnError) {
 TEST(ConfigInclude, ParseStringResolvesAgainstItsName) {
   Config c = parse_string("include conf.d/*.conf\n", kData + "/include/virtual.conf");
   EXPECT_EQ(c.instances.size(), 2u);
+}
+
+// A NUL used to send the word scanner into an endless loop; every control
+// byte but tab, CR and LF is now refused where it is.
+TEST(ConfigLexer, NulByteIsRefusedWithFileLine) {
+  const char raw[] = "global_defs {\n  router_id a\0b\n}\n";
+  const std::string text(raw, sizeof raw - 1);
+  EXPECT_EQ(error_of(text),
+            "t.conf:2: error: control byte 0x00 in configuration (expected text: only tab, CR "
+            "and LF may appear; is this a binary file?)");
+}
+
+TEST(ConfigLexer, ControlBytesAreRefusedInsideQuotesAndComments) {
+  for (const std::string& bad : {std::string(1, '\0'), std::string("\x01"), std::string("\x1b"),
+                                 std::string("\x7f"), std::string("\f"), std::string("\v")}) {
+    // The quoted notify command is on line 6, the comment on line 3.
+    std::string err = error_of("\n\n" + instance("notify \"/bin/x" + bad + "\"\n"));
+    EXPECT_EQ(err.rfind("t.conf:6: error: control byte 0x", 0), 0u) << err;
+    err = error_of("\n\n# comment " + bad + "\n");
+    EXPECT_EQ(err.rfind("t.conf:3: error: control byte 0x", 0), 0u) << err;
+  }
+}
+
+TEST(ConfigLexer, TabsAndCrlfAreText) {
+  Config c = parse_string("global_defs {\r\n\trouter_id\tr1\r\n}\r\n", "t.conf");
+  EXPECT_EQ(c.global.router_id, "r1");
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "xvrrp-config-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  void write(const std::string& name, const std::string& content) const {
+    std::filesystem::create_directories(std::filesystem::path(path_ + "/" + name).parent_path());
+    std::ofstream(path_ + "/" + name, std::ios::binary) << content;
+  }
+
+ private:
+  std::string path_;
+};
+
+TEST(ConfigLexer, IncludeGlobMatchingABinaryFileIsRefused) {
+  TempDir dir;
+  dir.write("main.conf", "global_defs {\n router_id r\n}\ninclude conf.d/*\n");
+  dir.write("conf.d/10-ok.conf", instance("virtual_ipaddress {\n192.0.2.1\n}\n"));
+  dir.write("conf.d/20-blob", std::string("\x7f"
+                                          "ELF\x02\x01\x01\0\0\0\n\x03\0",
+                                          14));
+  try {
+    load(dir.path() + "/main.conf");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.where(), dir.path() + "/conf.d/20-blob:1");
+    EXPECT_NE(std::string(e.what()).find("control byte 0x7f"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ConfigRouterId, DefaultComesFromTheCaller) {
+  const std::string body = instance("virtual_ipaddress {\n192.0.2.1\n}\n");
+  EXPECT_EQ(parse_string(body, "t.conf").global.router_id, "");
+  EXPECT_EQ(parse_string(body, "t.conf", "node-a").global.router_id, "node-a");
+  EXPECT_EQ(parse_string("global_defs {\nrouter_id mine\n}\n" + body, "t.conf", "node-a")
+                .global.router_id,
+            "mine");
+}
+
+TEST(ConfigRouterId, PathUnsafeValuesAreRefused) {
+  const std::string expected =
+      " (expected 1..64 printable characters, not '.' or '..', without '/')";
+  auto with = [](const std::string& id) { return "global_defs {\n router_id " + id + "\n}\n"; };
+  EXPECT_EQ(error_of(with("../../x")), "t.conf:2: error: invalid router_id '../../x'" + expected);
+  EXPECT_EQ(error_of(with("a/b")), "t.conf:2: error: invalid router_id 'a/b'" + expected);
+  EXPECT_EQ(error_of(with("..")), "t.conf:2: error: invalid router_id '..'" + expected);
+  EXPECT_EQ(error_of(with(".")), "t.conf:2: error: invalid router_id '.'" + expected);
+  EXPECT_EQ(error_of(with("\"\"")), "t.conf:2: error: empty router_id" + expected);
+  EXPECT_EQ(error_of(with(std::string(65, 'r'))),
+            "t.conf:2: error: router_id is 65 characters long" + expected);
+  EXPECT_EQ(error_of(with(std::string(64, 'r'))), "");
+  try {
+    parse_string("", "t.conf", "bad/host");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.where(), "default router_id");
+  }
 }
 
 }  // namespace

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The reload diff: every field of Instance and Global, when changed, shows up
+// with its reload class.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include "config/config.hpp"
+
+namespace xvrrp::config {
+namespace {
+
+Instance base() {
+  Config c = parse_string(
+      "vrrp_instance vi {\n interface eth0\n virtual_router_id 51\n"
+      " virtual_ipaddress {\n  192.0.2.1/24\n }\n}\n",
+      "t.conf", "r1");
+  return c.instances.at(0);
+}
+
+using Mutation = std::function<void(Instance&)>;
+
+// One mutation per field, keyed by the field's table name, with the class the
+// daemon must apply. A field missing here fails InstanceFieldsAreAllMutated.
+const std::map<std::string, std::pair<Mutation, ReloadClass>>& instance_mutations() {
+  static const std::map<std::string, std::pair<Mutation, ReloadClass>> m = {
+      {"name", {[](Instance& i) { i.name = "other"; }, ReloadClass::Rebuild}},
+      {"state", {[](Instance& i) { i.initial_master = !i.initial_master; }, ReloadClass::Live}},
+      {"interface", {[](Instance& i) { i.interface = "eth1"; }, ReloadClass::Rebuild}},
+      {"virtual_router_id", {[](Instance& i) { i.vrid = 52; }, ReloadClass::Rebuild}},
+      {"priority", {[](Instance& i) { i.priority = 50; }, ReloadClass::Live}},
+      {"advert_int_cs", {[](Instance& i) { i.advert_int_cs = 200; }, ReloadClass::Live}},
+      {"version", {[](Instance& i) { i.version = 3; }, ReloadClass::Rebuild}},
+      {"auth_type", {[](Instance& i) { i.auth_type = 1; }, ReloadClass::Live}},
+      {"auth_pass", {[](Instance& i) { i.auth_pass[0] = 'x'; }, ReloadClass::Live}},
+      {"unicast_src_ip",
+       {[](Instance& i) { i.unicast_src_ip = IpAddress::parse("192.0.2.2"); }, ReloadClass::Live}},
+      {"unicast_peer",
+       {[](Instance& i) { i.unicast_peers.push_back({*IpAddress::parse("192.0.2.3")}); },
+        ReloadClass::Live}},
+      {"unicast_ttl", {[](Instance& i) { i.unicast_ttl = 1; }, ReloadClass::Live}},
+      {"check_unicast_src",
+       {[](Instance& i) { i.check_unicast_src = !i.check_unicast_src; }, ReloadClass::Live}},
+      {"virtual_ipaddress", {[](Instance& i) { i.vips[0].prefix_len = 25; }, ReloadClass::Live}},
+      {"track_interface",
+       {[](Instance& i) {
+          i.tracked.push_back({"eth2", 10});
+        },
+        ReloadClass::Live}},
+      {"preempt", {[](Instance& i) { i.preempt = !i.preempt; }, ReloadClass::Live}},
+      {"preempt_delay_ns", {[](Instance& i) { i.preempt_delay_ns = 1; }, ReloadClass::Live}},
+      {"garp_master_delay_ms",
+       {[](Instance& i) { i.garp_master_delay_ms = 1; }, ReloadClass::Live}},
+      {"garp_master_repeat", {[](Instance& i) { i.garp_master_repeat = 1; }, ReloadClass::Live}},
+      {"garp_master_refresh_ms",
+       {[](Instance& i) { i.garp_master_refresh_ms = 1; }, ReloadClass::Live}},
+      {"garp_master_refresh_repeat",
+       {[](Instance& i) { i.garp_master_refresh_repeat = 2; }, ReloadClass::Live}},
+      {"notify_master", {[](Instance& i) { i.notify_master = "/x"; }, ReloadClass::Live}},
+      {"notify_backup", {[](Instance& i) { i.notify_backup = "/x"; }, ReloadClass::Live}},
+      {"notify_fault", {[](Instance& i) { i.notify_fault = "/x"; }, ReloadClass::Live}},
+      {"notify", {[](Instance& i) { i.notify = "/x"; }, ReloadClass::Live}},
+      {"notify_stop", {[](Instance& i) { i.notify_stop = "/x"; }, ReloadClass::Live}},
+  };
+  return m;
+}
+
+TEST(ConfigFields, InstanceFieldsAreAllMutated) {
+  std::map<std::string, ReloadClass> table;
+  for (const auto& f : instance_fields()) table[f.name] = f.cls;
+  std::map<std::string, ReloadClass> tested;
+  for (const auto& [name, m] : instance_mutations()) tested[name] = m.second;
+  EXPECT_EQ(table, tested);
+}
+
+TEST(ConfigFields, EveryInstanceMutationIsOneChangeOfItsClass) {
+  const Instance before = base();
+  ASSERT_TRUE(diff_instances(before, before).empty());
+  for (const auto& [name, m] : instance_mutations()) {
+    Instance after = before;
+    m.first(after);
+    EXPECT_FALSE(before == after) << name;
+    auto changes = diff_instances(before, after);
+    ASSERT_EQ(changes.size(), 1u) << name;
+    EXPECT_EQ(changes[0].field, name);
+    EXPECT_EQ(changes[0].cls, m.second) << name;
+    EXPECT_FALSE(changes[0].description.empty()) << name;
+    EXPECT_FALSE(describe_diff(before, after).empty()) << name;
+  }
+}
+
+TEST(ConfigFields, MovedLinesAreNoChange) {
+  Instance a = base();
+  Instance b = a;
+  b.where = "u.conf:9";
+  b.vips[0].where = "u.conf:10";
+  EXPECT_TRUE(diff_instances(a, b).empty());
+  EXPECT_TRUE(a == b);
+}
+
+TEST(ConfigFields, FamilyChangeIsARebuild) {
+  Instance a = base();
+  Instance b = a;
+  b.vips[0].addr = *IpAddress::parse("2001:db8::1");
+  b.vips[0].prefix_len = 64;
+  auto changes = diff_instances(a, b);
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0],
+            (FieldChange{"virtual_ipaddress", ReloadClass::Live, "virtual_ipaddress changed"}));
+  EXPECT_EQ(changes[1], (FieldChange{"family", ReloadClass::Rebuild, "family IPv4 -> IPv6"}));
+}
+
+TEST(ConfigFields, ScalarChangesShowOldAndNew) {
+  Instance a = base();
+  Instance b = a;
+  b.priority = 50;
+  b.notify_master = "/bin/up";
+  EXPECT_EQ(describe_diff(a, b), "priority 100 -> 50, notify_master '' -> '/bin/up'");
+}
+
+TEST(ConfigFields, EveryGlobalMutationIsOneChange) {
+  const std::map<std::string, std::pair<std::function<void(Global&)>, ReloadClass>> m = {
+      {"router_id", {[](Global& g) { g.router_id = "r2"; }, ReloadClass::Rebuild}},
+      {"vrrp_version", {[](Global& g) { g.vrrp_version = 3; }, ReloadClass::Live}},
+      {"vrrp_garp_master_delay_ms",
+       {[](Global& g) { g.garp_master_delay_ms = 1; }, ReloadClass::Live}},
+      {"vrrp_garp_master_repeat", {[](Global& g) { g.garp_master_repeat = 1; }, ReloadClass::Live}},
+      {"vrrp_garp_master_refresh_ms",
+       {[](Global& g) { g.garp_master_refresh_ms = 1; }, ReloadClass::Live}},
+      {"vrrp_garp_master_refresh_repeat",
+       {[](Global& g) { g.garp_master_refresh_repeat = 2; }, ReloadClass::Live}},
+      {"vrrp_check_unicast_src",
+       {[](Global& g) { g.check_unicast_src = true; }, ReloadClass::Live}},
+  };
+  std::map<std::string, ReloadClass> table, tested;
+  for (const auto& f : global_fields()) table[f.name] = f.cls;
+  for (const auto& [name, e] : m) tested[name] = e.second;
+  EXPECT_EQ(table, tested);
+  const Global before;
+  for (const auto& [name, e] : m) {
+    Global after = before;
+    e.first(after);
+    auto changes = diff_globals(before, after);
+    ASSERT_EQ(changes.size(), 1u) << name;
+    EXPECT_EQ(changes[0].field, name);
+    EXPECT_EQ(changes[0].cls, e.second) << name;
+  }
+}
+
+}  // namespace
+}  // namespace xvrrp::config

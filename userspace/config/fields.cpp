@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The one list of Instance and Global fields after their declarations:
+// equality, the reload diff (with each field's reload class) and the `-t`
+// rendering all come from it. A compile-time member count keeps it complete.
+#include <sys/socket.h>
+
+#include <cstddef>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "config/config.hpp"
+
+namespace xvrrp::config {
+namespace {
+
+// ---- aggregate member count ---------------------------------------------
+// Counts the members of an aggregate: the largest N for which T{any x N}
+// compiles (a value convertible to any member type takes exactly one member,
+// so brace elision never splits it).
+
+struct AnyMember {
+  template <typename T>
+  operator T&() const noexcept;  // NOLINT(google-explicit-constructor): unevaluated only
+};
+
+template <typename T, std::size_t... I>
+constexpr bool constructible_from(std::index_sequence<I...> /*unused*/) {
+  return requires { T{(static_cast<void>(I), AnyMember{})...}; };
+}
+
+template <typename T, std::size_t N = 0>
+constexpr std::size_t member_count() {
+  if constexpr (constructible_from<T>(std::make_index_sequence<N + 1>{})) {
+    return member_count<T, N + 1>();
+  } else {
+    return N;
+  }
+}
+
+// ---- rendering ----------------------------------------------------------
+
+std::string render(bool v) { return v ? "yes" : "no"; }
+template <typename T>
+requires std::is_integral_v<T> std::string render(T v) { return std::to_string(+v); }
+std::string render(const std::string& v) { return "'" + v + "'"; }
+std::string render(const std::optional<IpAddress>& a) { return a ? a->to_string() : "(none)"; }
+std::string render(const std::array<std::uint8_t, 8>& pass) {
+  for (auto b : pass) {
+    if (b != 0) return "(set)";
+  }
+  return "(none)";
+}
+std::string render(const Vip& v) {
+  std::string s = v.addr.to_string() + "/" + std::to_string(v.prefix_len);
+  if (v.broadcast) s += " brd " + v.broadcast->to_string();
+  if (!v.dev.empty()) s += " dev " + v.dev;
+  if (v.scope != 0) s += " scope " + std::to_string(v.scope);
+  if (!v.label.empty()) s += " label " + v.label;
+  if (!v.advertised) s += " (excluded)";
+  return s;
+}
+std::string render(const UnicastPeer& p) {
+  std::string s = p.addr.to_string();
+  if (p.min_ttl != 0) s += " min_ttl " + std::to_string(p.min_ttl);
+  if (p.max_ttl != 255) s += " max_ttl " + std::to_string(p.max_ttl);
+  return s;
+}
+std::string render(const TrackedInterface& t) {
+  return t.name + (t.weight != 0 ? " weight " + std::to_string(t.weight) : "");
+}
+template <typename T>
+std::string render(const std::vector<T>& list) {
+  std::string s = "[";
+  for (const auto& e : list) s += (s.size() > 1 ? ", " : "") + render(e);
+  return s + "]";
+}
+
+// Scalars show "old -> new"; lists and secrets only "changed".
+template <typename T>
+std::string change_text(const char* name, const T& a, const T& b) {
+  if constexpr (std::is_same_v<T, bool> || std::is_integral_v<T> ||
+                std::is_same_v<T, std::string>) {
+    return std::string(name) + " " + render(a) + " -> " + render(b);
+  } else {
+    return std::string(name) + " changed";
+  }
+}
+
+// ---- the tables ----------------------------------------------------------
+
+template <typename S>
+struct Field {
+  const char* name;
+  ReloadClass cls;
+  bool (*same)(const S&, const S&);
+  std::string (*change)(const S&, const S&);
+  std::string (*show)(const S&);
+};
+
+#define XVRRP_FIELD(S, member, name, cls)                                                \
+  Field<S> {                                                                             \
+    name, ReloadClass::cls, [](const S& a, const S& b) { return a.member == b.member; }, \
+        [](const S& a, const S& b) { return change_text(name, a.member, b.member); },    \
+        [](const S& a) { return render(a.member); }                                      \
+  }
+
+// Instance fields in declaration order; `where` is excluded (not semantic).
+// The reload class: Rebuild only where the instance's identity on the wire
+// changes; everything else is applied live.
+const Field<Instance> kInstanceFields[] = {
+    XVRRP_FIELD(Instance, name, "name", Rebuild),
+    {"state", ReloadClass::Live,
+     [](const Instance& a, const Instance& b) { return a.initial_master == b.initial_master; },
+     [](const Instance& a, const Instance& b) {
+       return std::string("state '") + (a.initial_master ? "MASTER" : "BACKUP") + "' -> '" +
+              (b.initial_master ? "MASTER" : "BACKUP") + "'";
+     },
+     [](const Instance& a) { return std::string(a.initial_master ? "MASTER" : "BACKUP"); }},
+    XVRRP_FIELD(Instance, interface, "interface", Rebuild),
+    XVRRP_FIELD(Instance, vrid, "virtual_router_id", Rebuild),
+    XVRRP_FIELD(Instance, priority, "priority", Live),
+    XVRRP_FIELD(Instance, advert_int_cs, "advert_int_cs", Live),
+    XVRRP_FIELD(Instance, version, "version", Rebuild),
+    XVRRP_FIELD(Instance, auth_type, "auth_type", Live),
+    XVRRP_FIELD(Instance, auth_pass, "auth_pass", Live),
+    XVRRP_FIELD(Instance, unicast_src_ip, "unicast_src_ip", Live),
+    XVRRP_FIELD(Instance, unicast_peers, "unicast_peer", Live),
+    XVRRP_FIELD(Instance, unicast_ttl, "unicast_ttl", Live),
+    XVRRP_FIELD(Instance, check_unicast_src, "check_unicast_src", Live),
+    XVRRP_FIELD(Instance, vips, "virtual_ipaddress", Live),
+    XVRRP_FIELD(Instance, tracked, "track_interface", Live),
+    XVRRP_FIELD(Instance, preempt, "preempt", Live),
+    XVRRP_FIELD(Instance, preempt_delay_ns, "preempt_delay_ns", Live),
+    XVRRP_FIELD(Instance, garp_master_delay_ms, "garp_master_delay_ms", Live),
+    XVRRP_FIELD(Instance, garp_master_repeat, "garp_master_repeat", Live),
+    XVRRP_FIELD(Instance, garp_master_refresh_ms, "garp_master_refresh_ms", Live),
+    XVRRP_FIELD(Instance, garp_master_refresh_repeat, "garp_master_refresh_repeat", Live),
+    XVRRP_FIELD(Instance, notify_master, "notify_master", Live),
+    XVRRP_FIELD(Instance, notify_backup, "notify_backup", Live),
+    XVRRP_FIELD(Instance, notify_fault, "notify_fault", Live),
+    XVRRP_FIELD(Instance, notify, "notify", Live),
+    XVRRP_FIELD(Instance, notify_stop, "notify_stop", Live),
+};
+
+// router_id names the control socket and pin directory: restart only.
+const Field<Global> kGlobalFields[] = {
+    XVRRP_FIELD(Global, router_id, "router_id", Rebuild),
+    XVRRP_FIELD(Global, vrrp_version, "vrrp_version", Live),
+    XVRRP_FIELD(Global, garp_master_delay_ms, "vrrp_garp_master_delay_ms", Live),
+    XVRRP_FIELD(Global, garp_master_repeat, "vrrp_garp_master_repeat", Live),
+    XVRRP_FIELD(Global, garp_master_refresh_ms, "vrrp_garp_master_refresh_ms", Live),
+    XVRRP_FIELD(Global, garp_master_refresh_repeat, "vrrp_garp_master_refresh_repeat", Live),
+    XVRRP_FIELD(Global, check_unicast_src, "vrrp_check_unicast_src", Live),
+};
+
+#undef XVRRP_FIELD
+
+// A new member of Instance or Global fails here until it has a row above
+// (and so a reload class). Instance's extra member is `where`.
+static_assert(member_count<Instance>() == std::size(kInstanceFields) + 1,
+              "config::Instance gained or lost a member: update kInstanceFields");
+static_assert(member_count<Global>() == std::size(kGlobalFields),
+              "config::Global gained or lost a member: update kGlobalFields");
+
+template <typename S, std::size_t N>
+std::vector<FieldChange> diff(const Field<S> (&table)[N], const S& a, const S& b) {
+  std::vector<FieldChange> out;
+  for (const auto& f : table) {
+    if (!f.same(a, b)) out.push_back({f.name, f.cls, f.change(a, b)});
+  }
+  return out;
+}
+
+template <typename S, std::size_t N>
+std::vector<FieldInfo> infos(const Field<S> (&table)[N]) {
+  std::vector<FieldInfo> out;
+  for (const auto& f : table) out.push_back({f.name, f.cls});
+  return out;
+}
+
+const char* family_name(int family) { return family == AF_INET6 ? "IPv6" : "IPv4"; }
+
+}  // namespace
+
+bool operator==(const Instance& a, const Instance& b) {
+  for (const auto& f : kInstanceFields) {
+    if (!f.same(a, b)) return false;
+  }
+  return true;
+}
+
+std::vector<FieldChange> diff_instances(const Instance& before, const Instance& after) {
+  std::vector<FieldChange> out = diff(kInstanceFields, before, after);
+  if (before.family() != after.family()) {
+    out.push_back({"family", ReloadClass::Rebuild,
+                   std::string("family ") + family_name(before.family()) + " -> " +
+                       family_name(after.family())});
+  }
+  return out;
+}
+
+std::vector<FieldChange> diff_globals(const Global& before, const Global& after) {
+  return diff(kGlobalFields, before, after);
+}
+
+std::vector<FieldInfo> instance_fields() { return infos(kInstanceFields); }
+std::vector<FieldInfo> global_fields() { return infos(kGlobalFields); }
+
+std::string describe_diff(const Instance& a, const Instance& b) {
+  std::string out;
+  for (const auto& c : diff_instances(a, b)) {
+    if (c.field == "family") continue;  // implied by the address fields listed
+    out += (out.empty() ? "" : ", ") + c.description;
+  }
+  return out;
+}
+
+std::vector<std::string> describe_instance(const Instance& in) {
+  std::vector<std::string> out;
+  for (const auto& f : kInstanceFields) out.push_back(std::string(f.name) + " " + f.show(in));
+  out.push_back(std::string("family ") + family_name(in.family()));
+  return out;
+}
+
+}  // namespace xvrrp::config

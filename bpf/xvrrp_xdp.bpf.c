@@ -2,28 +2,14 @@
 /*
  * xvrrp_xdp: validates and timestamps VRRP adverts (IP protocol 112) at XDP.
  *
- * Accepted adverts become an xvrrp_advert_event in the xvrrp_events ring
- * buffer; rejected ones are counted per VRID and reason in xvrrp_counters.
- * Every frame parsed as VRRP is dropped (nothing in the kernel listens on
- * protocol 112; it would answer with ICMP protocol-unreachable). Everything
- * else passes untouched.
- *
- * The validation order is part of the contract: userspace/core/packet.cpp
- * (xvrrp::packet::validate_frame) implements the same list and tests/bpf
- * cross-checks the two on every fixture:
- *   a. Ethernet, up to two VLAN tags, IPv4 (full header incl. options, no
- *      fragments) or IPv6 with next header 112
- *   b. protocol != 112 -> XDP_PASS
- *   c. IP total length within the frame and >= the IP header
- *   d. 8 <= VRRP length <= XVRRP_MAX_VRRP_LEN
- *   e. configured {ifindex, vrid, family}
- *   f. version, type
- *   g. VRRP length == 8 + naddrs * (4|16) + (v2 ? 8 : 0)
- *   h. TTL
- *   i. checksum
- *   j. peer
- *   k. v2 auth type, password, interval
- *   l. accept: jitter, duplicate suppression, ring buffer
+ * Applies the receive rules of include/xvrrp/abi.h ("Receive rules"), in
+ * their order; userspace/core/packet.cpp (xvrrp::packet::validate_frame)
+ * implements the same list and tests/bpf runs both over one case table.
+ * Only frames of a configured {ifindex, VRID, family} are judged: those are
+ * counted in xvrrp_counters and dropped (accepted ones reach the daemon
+ * through the xvrrp_events ring buffer; nothing in the kernel listens on
+ * protocol 112). Everything else, other routers' VRRP included, passes
+ * untouched.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -37,17 +23,10 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define ETH_P_8021Q_ 0x8100
-#define ETH_P_8021AD_ 0x88A8
 #define IP_MF_ 0x2000
 #define IP_OFFMASK_ 0x1fff
 #define VRRP_HDR_LEN 8
 #define VRRP_V2_AUTH_LEN 8
-
-struct vlan_hdr_ {
-	__be16 tci;
-	__be16 encap_proto;
-};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -122,29 +101,25 @@ struct {
 struct frame {
 	__u64 ts_ns;
 	__u32 ifindex;
-	__u32 l3_off;  /* offset of the IP header from data */
 	__u32 msg_off; /* offset of the VRRP message from data */
-	__u32 msg_len; /* VRRP message length (IP total length - IP header) */
+	__u32 ip_len;  /* IP total length (IPv4 tot_len, IPv6 40 + payload_len) */
+	__u32 hdr_len; /* IP header length */
+	__u32 present; /* bytes of the frame from the IP header on */
 	__u8 family;   /* XVRRP_AF_* */
 	__u8 ttl;
-	__u8 vlan;
-	__u8 pad;
+	__u8 vrid;
+	__u8 mf; /* IPv4 more-fragments bit */
 	__be32 src[4];
 	__be32 dst[4];
 };
 
-static __always_inline void count_reject(__u32 slot, __u32 reason)
+static __always_inline int reject(__u32 slot, __u32 reason)
 {
 	struct xvrrp_counters *c;
 
 	c = bpf_map_lookup_elem(&XVRRP_MAP_COUNTERS, &slot);
 	if (c && reason < XVRRP_REJECT_MAX)
 		c->rejected[reason]++;
-}
-
-static __always_inline int reject(__u32 slot, __u32 reason)
-{
-	count_reject(slot, reason);
 	return XDP_DROP;
 }
 
@@ -154,91 +129,76 @@ static __always_inline __u32 family_slot(__u8 family)
 }
 
 /*
- * Parses Ethernet/VLAN/IP. Returns -1 when the frame is not VRRP (pass),
- * XVRRP_REJECT_* when it is VRRP but malformed before the VRID is known, and
- * XVRRP_REJECT_MAX when *f describes a well-formed IP packet of protocol 112.
+ * Rules a-c (abi.h "Receive rules"). Returns 0 when *f holds an attributable
+ * frame of protocol 112 (its VRID read), -1 when the frame is not ours to
+ * judge (XDP_PASS, untouched).
  */
 static __always_inline int parse_frame(struct xdp_md *ctx, struct frame *f)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
-	__u32 present;
-	__u32 off;
-	__be16 proto;
+	__u8 *msg;
 
-	/* Ethertype must be readable before anything else matters. */
 	if ((void *)(eth + 1) > data_end)
 		return -1;
-	proto = eth->h_proto;
-	off = sizeof(*eth);
+	/* VLAN-tagged frames belong to the VLAN's own interface. */
+	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
+		struct iphdr *iph = (void *)(eth + 1);
+		__u32 hdr_len;
 
-#pragma unroll
-	for (int i = 0; i < 2; i++) {
-		struct vlan_hdr_ *vh;
-
-		if (proto != bpf_htons(ETH_P_8021Q_) && proto != bpf_htons(ETH_P_8021AD_))
-			break;
-		vh = data + off;
-		if ((void *)(vh + 1) > data_end)
+		/* The protocol byte (offset 9) decides whether this is VRRP. */
+		if ((void *)iph + 10 > data_end || iph->protocol != XVRRP_IPPROTO)
 			return -1;
-		proto = vh->encap_proto;
-		off += sizeof(*vh);
-		f->vlan = 1;
-	}
-	f->l3_off = off;
-	present = (__u32)(data_end - data) - off;
-
-	if (proto == bpf_htons(ETH_P_IP)) {
-		struct iphdr *iph = data + off;
-		__u32 hdr_len, tot_len;
-
-		f->family = XVRRP_AF_INET;
-		/* The protocol byte (offset 9) decides whether this is ours. */
-		if ((void *)iph + 10 > data_end)
-			return -1;
-		if (iph->protocol != XVRRP_IPPROTO) {
-			return -1;
-		}
+		/* Taken before anything that could delay it: everything
+		 * below is a few loads and one hash lookup. */
+		f->ts_ns = bpf_ktime_get_ns();
 		if ((void *)(iph + 1) > data_end || iph->ihl < 5)
-			return XVRRP_REJECT_TOO_SHORT;
+			return -1;
+		/* Non-first fragments carry no VRRP header. */
+		if (iph->frag_off & bpf_htons(IP_OFFMASK_))
+			return -1;
 		hdr_len = iph->ihl * 4;
-		if (hdr_len > present)
-			return XVRRP_REJECT_TOO_SHORT;
-		if (iph->frag_off & bpf_htons(IP_MF_ | IP_OFFMASK_))
-			return XVRRP_REJECT_LENGTH_MISMATCH;
-		tot_len = bpf_ntohs(iph->tot_len);
-		if (tot_len > present || tot_len < hdr_len)
-			return XVRRP_REJECT_LENGTH_MISMATCH;
+		msg = (__u8 *)iph + hdr_len;
+		if ((void *)(msg + 2) > data_end)
+			return -1;
+		f->family = XVRRP_AF_INET;
+		f->hdr_len = hdr_len;
+		f->ip_len = bpf_ntohs(iph->tot_len);
+		if (f->ip_len < hdr_len + 2)
+			return -1;
+		f->mf = !!(iph->frag_off & bpf_htons(IP_MF_));
 		f->ttl = iph->ttl;
 		f->src[0] = iph->saddr;
 		f->dst[0] = iph->daddr;
-		f->msg_off = off + hdr_len;
-		f->msg_len = tot_len - hdr_len;
-		return XVRRP_REJECT_MAX;
+		f->msg_off = sizeof(*eth) + hdr_len;
+		f->present = (__u32)(data_end - (void *)iph);
+		f->vrid = msg[1];
+		return 0;
 	}
-	if (proto == bpf_htons(ETH_P_IPV6)) {
-		struct ipv6hdr *ip6h = data + off;
-		__u32 tot_len;
+	if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6h = (void *)(eth + 1);
 
-		f->family = XVRRP_AF_INET6;
 		/* Next header is at offset 6. Extension headers are not
 		 * followed: VRRP (RFC 5798 §5.1.2) sends none. */
-		if ((void *)ip6h + 7 > data_end)
+		if ((void *)ip6h + 7 > data_end || ip6h->nexthdr != XVRRP_IPPROTO)
 			return -1;
-		if (ip6h->nexthdr != XVRRP_IPPROTO)
+		f->ts_ns = bpf_ktime_get_ns();
+		msg = (__u8 *)(ip6h + 1);
+		if ((void *)(msg + 2) > data_end)
 			return -1;
-		if ((void *)(ip6h + 1) > data_end)
-			return XVRRP_REJECT_TOO_SHORT;
-		tot_len = sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len);
-		if (tot_len > present)
-			return XVRRP_REJECT_LENGTH_MISMATCH;
+		f->family = XVRRP_AF_INET6;
+		f->hdr_len = sizeof(*ip6h);
+		f->ip_len = sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len);
+		if (f->ip_len < sizeof(*ip6h) + 2)
+			return -1;
 		f->ttl = ip6h->hop_limit;
 		__builtin_memcpy(f->src, &ip6h->saddr, 16);
 		__builtin_memcpy(f->dst, &ip6h->daddr, 16);
-		f->msg_off = off + sizeof(*ip6h);
-		f->msg_len = tot_len - sizeof(*ip6h);
-		return XVRRP_REJECT_MAX;
+		f->msg_off = sizeof(*eth) + sizeof(*ip6h);
+		f->present = (__u32)(data_end - (void *)ip6h);
+		f->vrid = msg[1];
+		return 0;
 	}
 	return -1;
 }
@@ -351,19 +311,23 @@ int xvrrp_xdp(struct xdp_md *ctx)
 	__u8 version, type, vrid, priority, naddrs, csum_flags = 0;
 	__u16 advert_int_cs;
 	__u64 sum = 0;
-	int rc;
 
-	f.ts_ns = bpf_ktime_get_ns();
+	if (parse_frame(ctx, &f) < 0)
+		return XDP_PASS;
 	f.ifindex = ctx->ingress_ifindex;
 
-	rc = parse_frame(ctx, &f);
-	if (rc < 0)
-		return XDP_PASS;
-	slot = family_slot(f.family);
-	if (rc != XVRRP_REJECT_MAX)
-		return reject(slot, rc);
+	key.ifindex = f.ifindex;
+	key.vrid = f.vrid;
+	key.family = f.family;
+	cfg = bpf_map_lookup_elem(&XVRRP_MAP_VRID_CONFIG, &key);
+	if (!cfg)
+		return XDP_PASS; /* another router's VRID */
 
-	msg_len = f.msg_len;
+	/* Ours from here on: every failure is dropped and counted. */
+	slot = family_slot(f.family) + f.vrid;
+	if (f.ip_len > f.present || f.mf)
+		return reject(slot, XVRRP_REJECT_LENGTH_MISMATCH);
+	msg_len = f.ip_len - f.hdr_len;
 	if (msg_len < VRRP_HDR_LEN)
 		return reject(slot, XVRRP_REJECT_TOO_SHORT);
 	if (msg_len > XVRRP_MAX_VRRP_LEN)
@@ -380,17 +344,9 @@ int xvrrp_xdp(struct xdp_md *ctx)
 
 	version = ((__u8 *)s->words)[0] >> 4;
 	type = ((__u8 *)s->words)[0] & 0x0f;
-	vrid = ((__u8 *)s->words)[1];
+	vrid = f.vrid;
 	priority = ((__u8 *)s->words)[2];
 	naddrs = ((__u8 *)s->words)[3];
-
-	key.ifindex = f.ifindex;
-	key.vrid = vrid;
-	key.family = f.family;
-	slot += vrid;
-	cfg = bpf_map_lookup_elem(&XVRRP_MAP_VRID_CONFIG, &key);
-	if (!cfg)
-		return reject(slot, XVRRP_REJECT_UNKNOWN_VRID);
 
 	if (version != cfg->version)
 		return reject(slot, XVRRP_REJECT_BAD_VERSION);
@@ -551,7 +507,7 @@ int xvrrp_xdp(struct xdp_md *ctx)
 		__builtin_memcpy(ev->src, f.src, sizeof(ev->src));
 		ev->advert_int_cs = advert_int_cs;
 		ev->naddrs = naddrs;
-		ev->flags = csum_flags | (f.vlan ? XVRRP_EVT_VLAN : 0);
+		ev->flags = csum_flags;
 		ev->addr_hash = hash;
 		ev->ttl = f.ttl;
 		__builtin_memset(ev->pad, 0, sizeof(ev->pad));

@@ -71,13 +71,52 @@
 #define XVRRP_AF_INET 4 /* family field values below (not AF_* constants) */
 #define XVRRP_AF_INET6 6
 
+/* ---- Receive rules --------------------------------------------------------
+ * The XDP program (bpf/xvrrp_xdp.bpf.c) and the socket path's validator
+ * (xvrrp::packet::validate_frame / validate_ip) apply these, in this order.
+ * tests/support/receive_cases.hpp holds one case per outcome; both are run
+ * over it.
+ *
+ * Not ours (XDP_PASS, frame untouched, nothing counted):
+ *   a. Ethernet type IPv4 or IPv6, untagged. A VLAN-tagged frame belongs to
+ *      the VLAN's own interface, where an instance has its own attachment.
+ *   b. IP protocol (IPv6: next header, no extension header walk) 112.
+ *   c. Attributable: IPv4 with IHL >= 5, the whole header present and
+ *      fragment offset 0 (IPv6: the 40-byte header present), and the first
+ *      two VRRP bytes (version/type, VRID) inside both the frame and the IP
+ *      total length. A frame that fails here cannot be tied to a router; the
+ *      kernel's own IP checks drop what is malformed.
+ *   d. {ingress ifindex, VRID, family} is in xvrrp_vrid_config. Other
+ *      routers' VRIDs pass.
+ * Ours: every failure from here on is XDP_DROP, counted per reason in the
+ * key's counters, so a flood aimed at our VRIDs never reaches the stack:
+ *   e. IP total length <= bytes present (Ethernet padding after it is fine)
+ *      and IPv4 MF clear (VRRP is never fragmented), else LENGTH_MISMATCH.
+ *      The VRRP message ends at the IP total length.
+ *   f. message < 8 bytes -> TOO_SHORT; > XVRRP_MAX_VRRP_LEN -> LENGTH_MISMATCH.
+ *   g. version != cfg.version -> BAD_VERSION; type != 1 -> BAD_TYPE.
+ *   h. length != 8 + naddrs * (4 | 16) + (v2 ? 8 : 0) -> LENGTH_MISMATCH.
+ *   i. TTL / hop limit: XVRRP_CFG_UNICAST: in [min_ttl, max_ttl]; else 255.
+ *      Otherwise BAD_TTL.
+ *   j. checksum. v2: over the message. v3 IPv4: with the pseudo-header (sets
+ *      XVRRP_EVT_V3_PSEUDO_CSUM) or, failing that, without (RFC 9568). v3
+ *      IPv6: with the pseudo-header only (sets the flag). Else BAD_CHECKSUM.
+ *   k. XVRRP_CFG_CHECK_PEER: {key, source} not in xvrrp_peers -> UNKNOWN_PEER.
+ *   l. v2: auth type != cfg, or (PASS) the 8 auth octets != cfg.auth_pass
+ *      (constant time) -> AUTH_MISMATCH; interval s * 100 != cfg.advert_int_cs
+ *      -> INTERVAL_MISMATCH. v3 never checks the interval.
+ *   m. Accepted: counted, jitter recorded; with XVRRP_CFG_SUPPRESS_DUPS an
+ *      advert equal to xvrrp_last_seen is only folded into it, otherwise an
+ *      xvrrp_advert_event is reported (RINGBUF_FULL when there is no room).
+ */
+
 /* ---- Reject reasons: index into xvrrp_counters.rejected[] ------------------ */
 #define XVRRP_REJECT_TOO_SHORT 0	 /* frame ends inside a header */
 #define XVRRP_REJECT_BAD_TTL 1		 /* TTL/HL not 255 (mcast) or outside range */
 #define XVRRP_REJECT_BAD_VERSION 2	 /* version != configured version */
 #define XVRRP_REJECT_BAD_TYPE 3		 /* type != 1 */
 #define XVRRP_REJECT_BAD_CHECKSUM 4	 /* VRRP checksum (v3: both variants) */
-#define XVRRP_REJECT_UNKNOWN_VRID 5	 /* no xvrrp_vrid_config entry */
+#define XVRRP_REJECT_UNKNOWN_VRID 5	 /* no xvrrp_vrid_config entry (passed, rule d) */
 #define XVRRP_REJECT_UNKNOWN_PEER 6	 /* source not in xvrrp_peers */
 #define XVRRP_REJECT_AUTH_MISMATCH 7	 /* v2 auth type or password */
 #define XVRRP_REJECT_INTERVAL_MISMATCH 8 /* v2 adver_int != local */
@@ -131,7 +170,6 @@ XVRRP_STRUCT_SIZE(struct xvrrp_peer_value, 8);
  * accepted advert that differs from xvrrp_last_seen, and every priority 0).
  */
 #define XVRRP_EVT_V3_PSEUDO_CSUM (1u << 0) /* v3 checksum included pseudo-header */
-#define XVRRP_EVT_VLAN (1u << 1)	   /* arrived with at least one VLAN tag */
 
 /* addr_hash: FNV-1a over the address list taken as 32-bit words loaded from
  * packet memory (host-endian loads of the network-order bytes):
@@ -160,8 +198,8 @@ struct xvrrp_advert_event {
 XVRRP_STRUCT_SIZE(struct xvrrp_advert_event, 112);
 
 /* ---- xvrrp_counters: PERCPU_ARRAY[XVRRP_COUNTER_SLOTS] of xvrrp_counters ---
- * Index = vrid + (family == IPv6 ? 256 : 0). Slot 0 / 256 collects rejects
- * that happen before the VRID is known (e.g. too short).
+ * Index = vrid + (family == IPv6 ? 256 : 0). Only frames of a configured
+ * instance are counted (rules e-m), so slots 0 and 256 stay zero.
  */
 /* The same counters as xvrrp_counters.rejected[], by name, so that
  * `bpftool map dump pinned .../xvrrp_counters` shows which reason is which. */

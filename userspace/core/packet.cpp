@@ -312,6 +312,13 @@ std::array<std::uint8_t, sizeof(T)> key_bytes(const T& key) {
 
 Verdict not_vrrp() { return Verdict{}; }
 
+Verdict not_ours(int reason) {
+  Verdict v;
+  v.kind = Verdict::Kind::NotOurs;
+  v.reason = reason;
+  return v;
+}
+
 Verdict rejected(std::uint32_t slot, int reason) {
   Verdict v;
   v.kind = Verdict::Kind::Rejected;
@@ -324,31 +331,29 @@ bool checksum_ok(std::span<const std::uint8_t> msg, std::uint32_t initial) {
   return internet_checksum(msg, initial) == 0;
 }
 
-// Rules c..l; `l3` starts at the IP header, whose first `hdr_len` bytes are present.
+// Rules d..m; `l3` starts at the IP header, whose first `hdr_len` bytes and the
+// first two VRRP bytes are present, and tot_len >= hdr_len + 2 (rule c).
 Verdict validate_vrrp(std::span<const std::uint8_t> l3, std::uint8_t family, std::size_t hdr_len,
-                      std::size_t tot_len, bool vlan, std::uint32_t ifindex, std::uint64_t ts_ns,
-                      const ValidatorTables& tables) {
+                      std::size_t tot_len, bool more_fragments, std::uint32_t ifindex,
+                      std::uint64_t ts_ns, const ValidatorTables& tables) {
   const bool v6 = family == XVRRP_AF_INET6;
-  std::uint32_t slot = v6 ? 256 : 0;
-  if (tot_len > l3.size() || tot_len < hdr_len) {
-    return rejected(slot, XVRRP_REJECT_LENGTH_MISMATCH);
-  }
+  const std::uint8_t vrid = l3[hdr_len + 1];
+  xvrrp_vrid_key key{};
+  key.ifindex = ifindex;
+  key.vrid = vrid;
+  key.family = family;
+  const xvrrp_vrid_config* cfg = tables.find_vrid(key);
+  if (cfg == nullptr) return not_ours(XVRRP_REJECT_UNKNOWN_VRID);
+
+  const std::uint32_t slot = (v6 ? 256 : 0) + vrid;
+  if (tot_len > l3.size() || more_fragments) return rejected(slot, XVRRP_REJECT_LENGTH_MISMATCH);
   const std::span<const std::uint8_t> msg = l3.subspan(hdr_len, tot_len - hdr_len);
   if (msg.size() < kVrrpHeaderLen) return rejected(slot, XVRRP_REJECT_TOO_SHORT);
   if (msg.size() > XVRRP_MAX_VRRP_LEN) return rejected(slot, XVRRP_REJECT_LENGTH_MISMATCH);
 
   const std::uint8_t version = msg[0] >> 4;
   const std::uint8_t type = msg[0] & 0x0f;
-  const std::uint8_t vrid = msg[1];
   const std::uint8_t naddrs = msg[3];
-  xvrrp_vrid_key key{};
-  key.ifindex = ifindex;
-  key.vrid = vrid;
-  key.family = family;
-  slot += vrid;
-  const xvrrp_vrid_config* cfg = tables.find_vrid(key);
-  if (cfg == nullptr) return rejected(slot, XVRRP_REJECT_UNKNOWN_VRID);
-
   if (version != cfg->version) return rejected(slot, XVRRP_REJECT_BAD_VERSION);
   if (type != XVRRP_TYPE_ADVERT) return rejected(slot, XVRRP_REJECT_BAD_TYPE);
 
@@ -370,7 +375,7 @@ Verdict validate_vrrp(std::span<const std::uint8_t> l3, std::uint8_t family, std
   std::memcpy(src.bytes.data(), l3.data() + (v6 ? 8 : 12), alen);
   std::memcpy(dst.bytes.data(), l3.data() + (v6 ? 24 : 16), alen);
 
-  std::uint8_t evt_flags = vlan ? XVRRP_EVT_VLAN : 0;
+  std::uint8_t evt_flags = 0;
   if (version == 2) {
     if (!checksum_ok(msg, 0)) return rejected(slot, XVRRP_REJECT_BAD_CHECKSUM);
   } else {
@@ -426,23 +431,28 @@ Verdict validate_vrrp(std::span<const std::uint8_t> l3, std::uint8_t family, std
   return v;
 }
 
-// Rules a..b for an IP header of a known family; then validate_vrrp().
-Verdict validate_l3(std::span<const std::uint8_t> l3, std::uint8_t family, bool vlan,
-                    std::uint32_t ifindex, std::uint64_t ts_ns, const ValidatorTables& tables) {
+// Rules b..c for an IP header of a known family; then validate_vrrp().
+Verdict validate_l3(std::span<const std::uint8_t> l3, std::uint8_t family, std::uint32_t ifindex,
+                    std::uint64_t ts_ns, const ValidatorTables& tables) {
+  std::size_t hdr_len, tot_len;
+  bool more_fragments = false;
   if (family == XVRRP_AF_INET) {
     if (l3.size() < 10 || l3[9] != XVRRP_IPPROTO) return not_vrrp();
-    const std::size_t ihl = l3[0] & 0x0f;
-    if (l3.size() < kIpv4HeaderLen || ihl < 5 || ihl * 4 > l3.size()) {
-      return rejected(0, XVRRP_REJECT_TOO_SHORT);
+    hdr_len = (l3[0] & 0x0f) * 4u;
+    if (l3.size() < kIpv4HeaderLen || hdr_len < kIpv4HeaderLen) {
+      return not_ours(XVRRP_REJECT_TOO_SHORT);
     }
-    if (get_be16(l3.data() + 6) & 0x3fff) return rejected(0, XVRRP_REJECT_LENGTH_MISMATCH);
-    return validate_vrrp(l3, family, ihl * 4, get_be16(l3.data() + 2), vlan, ifindex, ts_ns,
-                         tables);
+    const std::uint16_t frag = get_be16(l3.data() + 6);
+    if (frag & 0x1fff) return not_ours(XVRRP_REJECT_TOO_SHORT);  // no VRRP header in it
+    more_fragments = (frag & 0x2000) != 0;
+    tot_len = get_be16(l3.data() + 2);
+  } else {
+    if (l3.size() < 7 || l3[6] != XVRRP_IPPROTO) return not_vrrp();
+    hdr_len = kIpv6HeaderLen;
+    tot_len = kIpv6HeaderLen + get_be16(l3.data() + 4);
   }
-  if (l3.size() < 7 || l3[6] != XVRRP_IPPROTO) return not_vrrp();
-  if (l3.size() < kIpv6HeaderLen) return rejected(256, XVRRP_REJECT_TOO_SHORT);
-  return validate_vrrp(l3, family, kIpv6HeaderLen, kIpv6HeaderLen + get_be16(l3.data() + 4), vlan,
-                       ifindex, ts_ns, tables);
+  if (l3.size() < hdr_len + 2 || tot_len < hdr_len + 2) return not_ours(XVRRP_REJECT_TOO_SHORT);
+  return validate_vrrp(l3, family, hdr_len, tot_len, more_fragments, ifindex, ts_ns, tables);
 }
 
 }  // namespace
@@ -470,36 +480,19 @@ bool MapTables::has_peer(const xvrrp_peer_key& key) const {
 Verdict validate_frame(std::span<const std::uint8_t> eth_frame, std::uint32_t ifindex,
                        std::uint64_t ts_ns, const ValidatorTables& tables) {
   if (eth_frame.size() < kEthHeaderLen) return not_vrrp();
-  std::uint16_t proto = get_be16(eth_frame.data() + 12);
-  std::size_t off = kEthHeaderLen;
-  bool vlan = false;
-  for (int i = 0; i < 2 && (proto == kEthP8021Q || proto == kEthP8021AD); ++i) {
-    if (eth_frame.size() < off + kVlanTagLen) return not_vrrp();
-    proto = get_be16(eth_frame.data() + off + 2);
-    off += kVlanTagLen;
-    vlan = true;
-  }
-  std::uint8_t family;
-  if (proto == kEthPIpv4) {
-    family = XVRRP_AF_INET;
-  } else if (proto == kEthPIpv6) {
-    family = XVRRP_AF_INET6;
-  } else {
-    return not_vrrp();
-  }
-  return validate_l3(eth_frame.subspan(off), family, vlan, ifindex, ts_ns, tables);
+  // Rule a: a VLAN tag means another interface's frame.
+  const std::uint16_t proto = get_be16(eth_frame.data() + 12);
+  if (proto != kEthPIpv4 && proto != kEthPIpv6) return not_vrrp();
+  return validate_l3(eth_frame.subspan(kEthHeaderLen),
+                     proto == kEthPIpv4 ? XVRRP_AF_INET : XVRRP_AF_INET6, ifindex, ts_ns, tables);
 }
 
 Verdict validate_ip(std::span<const std::uint8_t> ip_packet, std::uint32_t ifindex,
                     std::uint64_t ts_ns, const ValidatorTables& tables) {
   if (ip_packet.empty()) return not_vrrp();
   const int version = ip_packet[0] >> 4;
-  if (version == 4) {
-    return validate_l3(ip_packet, XVRRP_AF_INET, false, ifindex, ts_ns, tables);
-  }
-  if (version == 6) {
-    return validate_l3(ip_packet, XVRRP_AF_INET6, false, ifindex, ts_ns, tables);
-  }
+  if (version == 4) return validate_l3(ip_packet, XVRRP_AF_INET, ifindex, ts_ns, tables);
+  if (version == 6) return validate_l3(ip_packet, XVRRP_AF_INET6, ifindex, ts_ns, tables);
   return not_vrrp();
 }
 

@@ -156,33 +156,10 @@ std::vector<std::uint8_t> build_advert_frame(const FrameOptions& opts, const Adv
 
 // ---- Receive validator -------------------------------------------------------
 //
-// The same rules, in the same order, as bpf/xvrrp_xdp.bpf.c (tests/bpf cross-checks
-// the two on identical frames):
-//  a. Ethernet, at most two VLAN tags (0x8100 / 0x88a8), then IPv4 or IPv6, else
-//     NotVrrp. Protocol / next header not readable -> NotVrrp. IPv4: 20 bytes,
-//     IHL >= 5 and the whole IHL*4 header present, else TOO_SHORT; fragments
-//     (MF or offset) -> LENGTH_MISMATCH. IPv6: next header must be 112 directly
-//     (no extension header walk); 40-byte header present, else TOO_SHORT.
-//  b. protocol != 112 -> NotVrrp (checked as soon as the protocol byte is readable,
-//     so non-VRRP traffic is never rejected).
-//  c. IP total length (IPv4 tot_len, IPv6 40 + payload_len) must lie in
-//     [header length, bytes present] (trailing Ethernet padding is fine), else
-//     LENGTH_MISMATCH. The VRRP message ends at the IP total length.
-//  d. message < 8 bytes -> TOO_SHORT; > XVRRP_MAX_VRRP_LEN -> LENGTH_MISMATCH.
-//  e. config {ifindex, vrid, family} missing -> UNKNOWN_VRID.
-//  f. version != cfg.version -> BAD_VERSION; type != 1 -> BAD_TYPE.
-//  g. length != 8 + naddrs * (4 | 16) + (v2 ? 8 : 0) -> LENGTH_MISMATCH.
-//  h. XVRRP_CFG_UNICAST: TTL/hop limit in [min_ttl, max_ttl]; else TTL == 255;
-//     otherwise BAD_TTL.
-//  i. v2: checksum over the message. v3 IPv4: with pseudo-header (sets
-//     XVRRP_EVT_V3_PSEUDO_CSUM) or, failing that, without. v3 IPv6: with
-//     pseudo-header only (sets XVRRP_EVT_V3_PSEUDO_CSUM). Else BAD_CHECKSUM.
-//  j. XVRRP_CFG_CHECK_PEER: {key, source} not in the peer table -> UNKNOWN_PEER.
-//  k. v2: auth type != cfg, or (PASS) the 8 auth octets != cfg.auth_pass (constant
-//     time) -> AUTH_MISMATCH; interval seconds * 100 != cfg.advert_int_cs ->
-//     INTERVAL_MISMATCH. v3 never checks the interval.
-//  l. Accepted, with the event filled in as BPF would.
-// Counter slot: 0 (IPv4) / 256 (IPv6) for rejects in a..d, vrid (+256) from e on.
+// Applies the receive rules of include/xvrrp/abi.h ("Receive rules", a-m), in
+// their order, exactly as bpf/xvrrp_xdp.bpf.c does; tests/bpf runs both over the
+// case table in tests/support/receive_cases.hpp. Counter slot: vrid + 256 for
+// IPv6, for every frame of a configured instance (rules e-m).
 
 /// Read-only view of the xvrrp_vrid_config and xvrrp_peers maps.
 struct ValidatorTables {
@@ -216,10 +193,16 @@ class MapTables final : public ValidatorTables {
 };
 
 struct Verdict {
-  enum class Kind { NotVrrp, Accepted, Rejected };
+  /// NotVrrp: rules a-b fail (not IPv4/IPv6 protocol 112, or VLAN-tagged).
+  /// NotOurs: protocol 112, but not attributable (rule c) or of no configured
+  /// instance (rule d). Both pass untouched and count nowhere.
+  /// Rejected / Accepted: a configured instance's frame (rules e-m).
+  enum class Kind { NotVrrp, NotOurs, Accepted, Rejected };
   Kind kind = Kind::NotVrrp;
-  int reason = -1;  // XVRRP_REJECT_* when Rejected, else -1
-  /// Index into xvrrp_counters: vrid + 256 for IPv6; 0 / 256 before the VRID is known.
+  /// Rejected: XVRRP_REJECT_*. NotOurs: XVRRP_REJECT_UNKNOWN_VRID (rule d) or
+  /// XVRRP_REJECT_TOO_SHORT (rule c). Otherwise -1.
+  int reason = -1;
+  /// Index into xvrrp_counters (vrid + 256 for IPv6) when Rejected or Accepted.
   std::uint32_t counter_slot = 0;
   xvrrp_advert_event event{};  // filled only when Accepted
 };
@@ -229,8 +212,7 @@ struct Verdict {
 Verdict validate_frame(std::span<const std::uint8_t> eth_frame, std::uint32_t ifindex,
                        std::uint64_t ts_ns, const ValidatorTables& tables);
 /// Same rules from the IP header on (raw socket receive). The family comes from the
-/// version nibble (4 or 6, anything else or an empty buffer is NotVrrp); the event
-/// never has XVRRP_EVT_VLAN.
+/// version nibble (4 or 6, anything else or an empty buffer is NotVrrp).
 Verdict validate_ip(std::span<const std::uint8_t> ip_packet, std::uint32_t ifindex,
                     std::uint64_t ts_ns, const ValidatorTables& tables);
 

@@ -30,6 +30,8 @@ std::string describe(const Verdict& v) {
   switch (v.kind) {
     case Kind::NotVrrp:
       return "NotVrrp";
+    case Kind::NotOurs:
+      return std::string("NotOurs ") + reject_reason_name(v.reason);
     case Kind::Accepted:
       return "Accepted";
     case Kind::Rejected:
@@ -38,6 +40,13 @@ std::string describe(const Verdict& v) {
   }
   return "?";
 }
+
+#define EXPECT_NOT_OURS(verdict, why)                  \
+  do {                                                 \
+    const Verdict v_ = (verdict);                      \
+    EXPECT_EQ(v_.kind, Kind::NotOurs) << describe(v_); \
+    EXPECT_EQ(v_.reason, (why)) << describe(v_);       \
+  } while (0)
 
 #define EXPECT_REJECTED(verdict, why, slot)             \
   do {                                                  \
@@ -174,18 +183,13 @@ TEST_F(ValidatorTest, EventCopiesOnlyFirst64AddressBytesButHashesAll) {
   EXPECT_NE(v.event.addr_hash, addr_hash(std::span(list).first(64)));
 }
 
-TEST_F(ValidatorTest, AcceptsSingleVlanAndQinQ) {
+TEST_F(ValidatorTest, VlanTaggedFramesAreNotOursToJudge) {
   FrameOptions opts;
   opts.vlan_tcis = {100};
-  Verdict v = check(v2_frame(opts));
-  ASSERT_EQ(v.kind, Kind::Accepted) << describe(v);
-  EXPECT_EQ(v.event.flags, XVRRP_EVT_VLAN);
-
+  EXPECT_EQ(check(v2_frame(opts)).kind, Kind::NotVrrp);
   opts.vlan_tpids = {0x88a8, 0x8100};
   opts.vlan_tcis = {200, 100};
-  v = check(v3_v6_frame(opts));
-  ASSERT_EQ(v.kind, Kind::Accepted) << describe(v);
-  EXPECT_EQ(v.event.flags, XVRRP_EVT_VLAN | XVRRP_EVT_V3_PSEUDO_CSUM);
+  EXPECT_EQ(check(v3_v6_frame(opts)).kind, Kind::NotVrrp);
 }
 
 TEST_F(ValidatorTest, ThreeVlanTagsAreNotVrrp) {
@@ -233,26 +237,30 @@ TEST_F(ValidatorTest, ValidateIpWithoutEthernet) {
   EXPECT_EQ(validate_ip({}, kIfindex, kTs, tables).kind, Kind::NotVrrp);
 }
 
-TEST_F(ValidatorTest, WrongIfindexIsUnknownVrid) {
+TEST_F(ValidatorTest, WrongIfindexIsNotOurs) {
   const Verdict v = validate_frame(v2_frame(), kIfindex + 1, kTs, tables);
-  EXPECT_REJECTED(v, XVRRP_REJECT_UNKNOWN_VRID, 100u);
+  EXPECT_NOT_OURS(v, XVRRP_REJECT_UNKNOWN_VRID);
 }
 
 // ---- One test per reject reason -----------------------------------------------
 
 TEST_F(ValidatorTest, TooShortIpv4HeaderLength) {
   Bytes f = v2_frame();
-  f[14] = 0x44;  // IHL 4
-  EXPECT_REJECTED(check(f), XVRRP_REJECT_TOO_SHORT, 0u);
+  f[14] = 0x44;  // IHL 4: where the VRID is cannot be told
+  EXPECT_NOT_OURS(check(f), XVRRP_REJECT_TOO_SHORT);
   f[14] = 0x4f;  // IHL 15: 60-byte header, more than the frame holds
-  EXPECT_REJECTED(check(f), XVRRP_REJECT_TOO_SHORT, 0u);
+  EXPECT_NOT_OURS(check(f), XVRRP_REJECT_TOO_SHORT);
 }
 
 TEST_F(ValidatorTest, TooShortVrrpMessage) {
   const Bytes f = build_frame({}, ip("192.0.2.5"), ip("224.0.0.18"), 112, Bytes{0x21, 100, 100, 0});
-  EXPECT_REJECTED(check(f), XVRRP_REJECT_TOO_SHORT, 0u);
-  const Bytes f6 = build_frame({}, ip("fe80::5"), ip("ff02::12"), 112, Bytes(7, 0x31));
-  EXPECT_REJECTED(check(f6), XVRRP_REJECT_TOO_SHORT, 256u);
+  EXPECT_REJECTED(check(f), XVRRP_REJECT_TOO_SHORT, 100u);
+  const Bytes f6 =
+      build_frame({}, ip("fe80::5"), ip("ff02::12"), 112, Bytes{0x31, 50, 0, 0, 0, 0, 0});
+  EXPECT_REJECTED(check(f6), XVRRP_REJECT_TOO_SHORT, 306u);
+  // One byte: the VRID is not there.
+  EXPECT_NOT_OURS(check(build_frame({}, ip("fe80::5"), ip("ff02::12"), 112, Bytes{0x31})),
+                  XVRRP_REJECT_TOO_SHORT);
 }
 
 TEST_F(ValidatorTest, BadTtlMulticast) {
@@ -327,14 +335,18 @@ TEST_F(ValidatorTest, BadChecksumWhenPseudoHeaderAddressesDiffer) {
   EXPECT_REJECTED(check(f), XVRRP_REJECT_BAD_CHECKSUM, 50u);
 }
 
-TEST_F(ValidatorTest, UnknownVrid) {
+TEST_F(ValidatorTest, UnknownVridIsNotOurs) {
   v2.vrid = 99;
-  EXPECT_REJECTED(check(v2_frame()), XVRRP_REJECT_UNKNOWN_VRID, 99u);
+  EXPECT_NOT_OURS(check(v2_frame()), XVRRP_REJECT_UNKNOWN_VRID);
   v3.vrid = 255;
-  EXPECT_REJECTED(check(v3_v6_frame()), XVRRP_REJECT_UNKNOWN_VRID, 511u);
-  // Configured for IPv6 only: the same VRID over IPv4 is unknown.
+  EXPECT_NOT_OURS(check(v3_v6_frame()), XVRRP_REJECT_UNKNOWN_VRID);
+  // Configured for IPv6 only: the same VRID over IPv4 is someone else's.
   tables.erase_vrid(make_vrid_key(kIfindex, 50, AF_INET));
-  EXPECT_REJECTED(check(v3_v4_frame(ChecksumMode::Auto)), XVRRP_REJECT_UNKNOWN_VRID, 50u);
+  EXPECT_NOT_OURS(check(v3_v4_frame(ChecksumMode::Auto)), XVRRP_REJECT_UNKNOWN_VRID);
+  // Another router's broken advert is not judged either.
+  Bytes f = v2_frame();
+  f[14 + 20 + 7] ^= 0x01;
+  EXPECT_NOT_OURS(check(f), XVRRP_REJECT_UNKNOWN_VRID);
 }
 
 TEST_F(ValidatorTest, UnknownPeer) {
@@ -396,27 +408,27 @@ TEST_F(ValidatorTest, LengthMismatchTotalLengthBeyondFrame) {
   patch_be16(f, 14 + 2, static_cast<std::uint16_t>(f.size() - 14 + 1));
   patch_be16(f, 14 + 10, 0);
   patch_be16(f, 14 + 10, internet_checksum(std::span(f).subspan(14, 20)));
-  EXPECT_REJECTED(check(f), XVRRP_REJECT_LENGTH_MISMATCH, 0u);
+  EXPECT_REJECTED(check(f), XVRRP_REJECT_LENGTH_MISMATCH, 100u);
 }
 
 TEST_F(ValidatorTest, LengthMismatchTotalLengthBelowHeader) {
   Bytes f = v2_frame();
-  patch_be16(f, 14 + 2, 19);
-  EXPECT_REJECTED(check(f), XVRRP_REJECT_LENGTH_MISMATCH, 0u);
+  patch_be16(f, 14 + 2, 19);  // the VRID lies outside the IP packet
+  EXPECT_NOT_OURS(check(f), XVRRP_REJECT_TOO_SHORT);
 }
 
 TEST_F(ValidatorTest, LengthMismatchIpv6PayloadBeyondFrame) {
   Bytes f = v3_v6_frame();
   patch_be16(f, 14 + 4, static_cast<std::uint16_t>(f.size() - 14 - 40 + 1));
-  EXPECT_REJECTED(check(f), XVRRP_REJECT_LENGTH_MISMATCH, 256u);
+  EXPECT_REJECTED(check(f), XVRRP_REJECT_LENGTH_MISMATCH, 306u);
 }
 
 TEST_F(ValidatorTest, LengthMismatchFragments) {
   Bytes f = v2_frame();
-  patch_be16(f, 14 + 6, 0x2000);  // MF
-  EXPECT_REJECTED(check(f), XVRRP_REJECT_LENGTH_MISMATCH, 0u);
-  patch_be16(f, 14 + 6, 0x0001);  // offset 8
-  EXPECT_REJECTED(check(f), XVRRP_REJECT_LENGTH_MISMATCH, 0u);
+  patch_be16(f, 14 + 6, 0x2000);  // MF: a first fragment, VRID readable
+  EXPECT_REJECTED(check(f), XVRRP_REJECT_LENGTH_MISMATCH, 100u);
+  patch_be16(f, 14 + 6, 0x0001);  // offset 8: no VRRP header in it
+  EXPECT_NOT_OURS(check(f), XVRRP_REJECT_TOO_SHORT);
   patch_be16(f, 14 + 6, 0x4000);  // DF alone is fine (header checksum is not checked)
   EXPECT_EQ(check(f).kind, Kind::Accepted);
 }
@@ -435,7 +447,7 @@ TEST_F(ValidatorTest, LengthMismatchAddressCount) {
 
 TEST_F(ValidatorTest, LengthMismatchAboveMaxVrrpLen) {
   v3.addrs.assign(64, ip("2001:db8::1"));  // 8 + 64 * 16 = 1032 > XVRRP_MAX_VRRP_LEN
-  EXPECT_REJECTED(check(v3_v6_frame()), XVRRP_REJECT_LENGTH_MISMATCH, 256u);
+  EXPECT_REJECTED(check(v3_v6_frame()), XVRRP_REJECT_LENGTH_MISMATCH, 306u);
   v3.addrs.resize(63);  // 1016 bytes: parsed
   EXPECT_EQ(check(v3_v6_frame()).kind, Kind::Accepted);
 }
@@ -495,32 +507,29 @@ struct TruncationCase {
 };
 
 TEST_F(ValidatorTest, TruncationAtEveryLength) {
-  FrameOptions qinq;
-  qinq.vlan_tpids = {0x88a8, 0x8100};
-  qinq.vlan_tcis = {1, 2};
   FrameOptions options;
   options.ipv4_options = {0x94, 0x04, 0x00, 0x00};
-  options.vlan_tcis = {5};
   const TruncationCase cases[] = {
       {"v2 ipv4", v2_frame(), 14, false},
-      {"v2 ipv4 options+vlan", v2_frame(options), 18, false},
+      {"v2 ipv4 options", v2_frame(options), 14, false},
       {"v3 ipv4", v3_v4_frame(ChecksumMode::Auto), 14, false},
-      {"v3 ipv6 qinq", v3_v6_frame(qinq), 22, true},
+      {"v3 ipv6", v3_v6_frame(), 14, true},
   };
   for (const auto& c : cases) {
     ASSERT_EQ(check(c.frame).kind, Kind::Accepted) << c.name;
     const std::size_t ip_hdr = c.v6 ? 40 : (c.frame[c.l3_off] & 0x0f) * 4u;
     const std::size_t proto_end = c.l3_off + (c.v6 ? 7 : 10);
+    const std::uint32_t slot = c.frame[c.l3_off + ip_hdr + 1] + (c.v6 ? 256u : 0u);
     for (std::size_t len = 0; len < c.frame.size(); ++len) {
       const Verdict v = check(Bytes(c.frame.begin(), c.frame.begin() + len));
       const std::string where = std::string(c.name) + " length " + std::to_string(len);
       ASSERT_NE(v.kind, Kind::Accepted) << where;
       if (len < proto_end) {
         EXPECT_EQ(v.kind, Kind::NotVrrp) << where << ": " << describe(v);
-      } else if (len < c.l3_off + ip_hdr) {
-        EXPECT_REJECTED(v, XVRRP_REJECT_TOO_SHORT, c.v6 ? 256u : 0u);
+      } else if (len < c.l3_off + ip_hdr + 2) {
+        EXPECT_NOT_OURS(v, XVRRP_REJECT_TOO_SHORT);
       } else {
-        EXPECT_REJECTED(v, XVRRP_REJECT_LENGTH_MISMATCH, c.v6 ? 256u : 0u);
+        EXPECT_REJECTED(v, XVRRP_REJECT_LENGTH_MISMATCH, slot);
       }
     }
   }
@@ -534,10 +543,10 @@ TEST_F(ValidatorTest, TruncationOfIpPacketsAtEveryLength) {
     const Verdict v = validate_ip(std::span(buf).first(len), kIfindex, kTs, tables);
     if (len < 10) {
       EXPECT_EQ(v.kind, Kind::NotVrrp) << len;
-    } else if (len < 20) {
-      EXPECT_REJECTED(v, XVRRP_REJECT_TOO_SHORT, 0u);
+    } else if (len < 22) {
+      EXPECT_NOT_OURS(v, XVRRP_REJECT_TOO_SHORT);
     } else {
-      EXPECT_REJECTED(v, XVRRP_REJECT_LENGTH_MISMATCH, 0u);
+      EXPECT_REJECTED(v, XVRRP_REJECT_LENGTH_MISMATCH, 100u);
     }
   }
 }
@@ -550,8 +559,10 @@ TEST_F(ValidatorTest, ShrunkTotalLengthNeverAccepted) {
     Bytes f(full.begin(), full.begin() + 14 + 20 + msg_len);
     patch_be16(f, 14 + 2, static_cast<std::uint16_t>(20 + msg_len));
     const Verdict v = check(f);
-    if (msg_len < 8) {
-      EXPECT_REJECTED(v, XVRRP_REJECT_TOO_SHORT, 0u);
+    if (msg_len < 2) {
+      EXPECT_NOT_OURS(v, XVRRP_REJECT_TOO_SHORT);
+    } else if (msg_len < 8) {
+      EXPECT_REJECTED(v, XVRRP_REJECT_TOO_SHORT, 100u);
     } else {
       EXPECT_REJECTED(v, XVRRP_REJECT_LENGTH_MISMATCH, 100u);
     }

@@ -38,9 +38,33 @@ void EventLoop::add_fd(int fd, std::uint32_t events, FdHandler handler) {
   handlers_[fd] = std::make_shared<FdHandler>(std::move(handler));
 }
 
+void EventLoop::modify_fd(int fd, std::uint32_t events) {
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.fd = fd;
+  if (epoll_ctl(epoll_fd_.get(), EPOLL_CTL_MOD, fd, &ev) != 0)
+    throw std::system_error(errno, std::generic_category(), "epoll_ctl(MOD)");
+}
+
 void EventLoop::remove_fd(int fd) {
   epoll_ctl(epoll_fd_.get(), EPOLL_CTL_DEL, fd, nullptr);
   handlers_.erase(fd);
+}
+
+core::TimerId EventLoop::add_callback_timer(Callback cb) {
+  const std::uint64_t cookie = next_callback_cookie_++;
+  const core::TimerId id = timers_.schedule(core::kNever, cookie);
+  callbacks_[cookie] = std::make_shared<Callback>(std::move(cb));
+  callback_cookies_[id] = cookie;
+  return id;
+}
+
+void EventLoop::remove_callback_timer(core::TimerId id) {
+  auto it = callback_cookies_.find(id);
+  if (it == callback_cookies_.end()) return;
+  timers_.cancel(id);
+  callbacks_.erase(it->second);
+  callback_cookies_.erase(it);
 }
 
 void EventLoop::arm_timerfd() {
@@ -61,32 +85,46 @@ void EventLoop::fire_timers() {
   const std::int64_t now = monotonic_ns();
   if (timers_.next_deadline() > now) return;
   timers_.pop_expired(now, [&](std::uint64_t cookie) {
+    if (cookie & kCallbackCookieBit) {
+      auto it = callbacks_.find(cookie);
+      if (it == callbacks_.end()) return;
+      std::shared_ptr<Callback> cb = it->second;
+      (*cb)(now);
+      return;
+    }
     if (on_timer_) on_timer_(cookie, now);
   });
 }
 
-void EventLoop::run() {
-  running_ = true;
+int EventLoop::run_once(int timeout_ms) {
+  ++iterations_;
+  fire_timers();
+  if (on_idle_) on_idle_();
+  if (stop_requested_) return 0;
+  arm_timerfd();
   constexpr int kMaxEvents = 64;
   epoll_event events[kMaxEvents];
-  while (running_) {
-    fire_timers();
-    if (on_idle_) on_idle_();
-    if (!running_) break;
-    arm_timerfd();
-    const int n = epoll_wait(epoll_fd_.get(), events, kMaxEvents, -1);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw std::system_error(errno, std::generic_category(), "epoll_wait");
-    }
-    for (int i = 0; i < n && running_; ++i) {
-      auto it = handlers_.find(events[i].data.fd);
-      // A handler may have removed a later fd in this batch.
-      if (it == handlers_.end()) continue;
-      std::shared_ptr<FdHandler> handler = it->second;
-      (*handler)(events[i].events);
-    }
+  const int n = epoll_wait(epoll_fd_.get(), events, kMaxEvents, timeout_ms);
+  if (n < 0) {
+    if (errno == EINTR) return 0;
+    throw std::system_error(errno, std::generic_category(), "epoll_wait");
   }
+  int dispatched = 0;
+  for (int i = 0; i < n; ++i) {
+    if (stop_requested_) break;  // stop() from a handler ends the batch
+    auto it = handlers_.find(events[i].data.fd);
+    // A handler may have removed a later fd in this batch.
+    if (it == handlers_.end()) continue;
+    std::shared_ptr<FdHandler> handler = it->second;
+    (*handler)(events[i].events);
+    ++dispatched;
+  }
+  return dispatched;
+}
+
+void EventLoop::run() {
+  stop_requested_ = false;
+  while (!stop_requested_) run_once(-1);
 }
 
 }  // namespace xvrrp::daemon

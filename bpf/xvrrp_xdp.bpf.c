@@ -418,9 +418,14 @@ int xvrrp_xdp(struct xdp_md *ctx)
 	if (cfg->flags & XVRRP_CFG_CHECK_PEER) {
 		struct xvrrp_peer_key pk = {.vrid = key};
 
+		struct xvrrp_peer_value *pv;
+
 		__builtin_memcpy(pk.addr, f.src, sizeof(pk.addr));
-		if (!bpf_map_lookup_elem(&XVRRP_MAP_PEERS, &pk))
+		pv = bpf_map_lookup_elem(&XVRRP_MAP_PEERS, &pk);
+		if (!pv)
 			return reject(slot, XVRRP_REJECT_UNKNOWN_PEER);
+		if (f.ttl < pv->min_ttl || f.ttl > pv->max_ttl)
+			return reject(slot, XVRRP_REJECT_BAD_TTL);
 	}
 
 	if (version == 2) {
@@ -457,6 +462,7 @@ int xvrrp_xdp(struct xdp_md *ctx)
 		struct xvrrp_counters *c;
 		struct xvrrp_peer_key pk = {.vrid = key};
 		struct xvrrp_advert_event *ev;
+		struct xvrrp_last_seen *ls;
 
 		c = bpf_map_lookup_elem(&XVRRP_MAP_COUNTERS, &slot);
 		if (c)
@@ -466,8 +472,6 @@ int xvrrp_xdp(struct xdp_md *ctx)
 		record_jitter(&pk, f.ts_ns);
 
 		if (cfg->flags & XVRRP_CFG_SUPPRESS_DUPS) {
-			struct xvrrp_last_seen *ls;
-
 			ls = bpf_map_lookup_elem(&XVRRP_MAP_LAST_SEEN, &key);
 			if (priority != 0 && ls && ls->priority == priority &&
 			    ls->advert_int_cs == advert_int_cs && ls->naddrs == naddrs &&
@@ -480,21 +484,12 @@ int xvrrp_xdp(struct xdp_md *ctx)
 					c->suppressed++;
 				return XDP_DROP;
 			}
-			{
-				struct xvrrp_last_seen fresh = {
-					.ts_ns = f.ts_ns,
-					.count = 1,
-					.addr_hash = hash,
-					.advert_int_cs = advert_int_cs,
-					.priority = priority,
-					.naddrs = naddrs,
-				};
-
-				__builtin_memcpy(fresh.src, f.src, sizeof(fresh.src));
-				bpf_map_update_elem(&XVRRP_MAP_LAST_SEEN, &key, &fresh, BPF_ANY);
-			}
 		}
 
+		/* Reserve before touching last_seen: a change that finds the
+		 * ring full must not be folded into last_seen, or every
+		 * identical advert after it would be suppressed and the
+		 * daemon would never learn of it. */
 		ev = bpf_ringbuf_reserve(&XVRRP_MAP_EVENTS, sizeof(*ev), 0);
 		if (!ev)
 			return reject(slot, XVRRP_REJECT_RINGBUF_FULL);
@@ -514,6 +509,22 @@ int xvrrp_xdp(struct xdp_md *ctx)
 #pragma unroll
 		for (int k = 0; k < XVRRP_EVENT_ADDR_WORDS; k++)
 			ev->addrs[k] = (__u32)k < addr_words ? s->words[VRRP_HDR_LEN / 4 + k] : 0;
+
+		/* Written before the submit, so a daemon that reacts to this
+		 * record by forgetting last_seen always runs after it. */
+		if (cfg->flags & XVRRP_CFG_SUPPRESS_DUPS) {
+			struct xvrrp_last_seen fresh = {
+				.ts_ns = f.ts_ns,
+				.count = 1,
+				.addr_hash = hash,
+				.advert_int_cs = advert_int_cs,
+				.priority = priority,
+				.naddrs = naddrs,
+			};
+
+			__builtin_memcpy(fresh.src, f.src, sizeof(fresh.src));
+			bpf_map_update_elem(&XVRRP_MAP_LAST_SEEN, &key, &fresh, BPF_ANY);
+		}
 		bpf_ringbuf_submit(ev, 0);
 	}
 	return XDP_DROP;

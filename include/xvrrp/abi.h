@@ -17,7 +17,7 @@
 
 #include <linux/types.h>
 
-#define XVRRP_ABI_VERSION 1
+#define XVRRP_ABI_VERSION 2
 
 #ifdef __cplusplus
 #define XVRRP_STRUCT_SIZE(type, size) static_assert(sizeof(type) == (size), "ABI size of " #type)
@@ -96,18 +96,22 @@
  *   f. message < 8 bytes -> TOO_SHORT; > XVRRP_MAX_VRRP_LEN -> LENGTH_MISMATCH.
  *   g. version != cfg.version -> BAD_VERSION; type != 1 -> BAD_TYPE.
  *   h. length != 8 + naddrs * (4 | 16) + (v2 ? 8 : 0) -> LENGTH_MISMATCH.
- *   i. TTL / hop limit: XVRRP_CFG_UNICAST: in [min_ttl, max_ttl]; else 255.
- *      Otherwise BAD_TTL.
+ *   i. TTL / hop limit: XVRRP_CFG_UNICAST: in the instance's [min_ttl,
+ *      max_ttl] (the hull of its peers' ranges); else (multicast) 255.
+ *      Otherwise BAD_TTL. Per-peer ranges are checked in rule k.
  *   j. checksum. v2: over the message. v3 IPv4: with the pseudo-header (sets
  *      XVRRP_EVT_V3_PSEUDO_CSUM) or, failing that, without (RFC 9568). v3
  *      IPv6: with the pseudo-header only (sets the flag). Else BAD_CHECKSUM.
- *   k. XVRRP_CFG_CHECK_PEER: {key, source} not in xvrrp_peers -> UNKNOWN_PEER.
+ *   k. XVRRP_CFG_CHECK_PEER: {key, source} not in xvrrp_peers -> UNKNOWN_PEER;
+ *      TTL / hop limit outside that peer's [min_ttl, max_ttl] -> BAD_TTL.
  *   l. v2: auth type != cfg, or (PASS) the 8 auth octets != cfg.auth_pass
  *      (constant time) -> AUTH_MISMATCH; interval s * 100 != cfg.advert_int_cs
  *      -> INTERVAL_MISMATCH. v3 never checks the interval.
  *   m. Accepted: counted, jitter recorded; with XVRRP_CFG_SUPPRESS_DUPS an
  *      advert equal to xvrrp_last_seen is only folded into it, otherwise an
  *      xvrrp_advert_event is reported (RINGBUF_FULL when there is no room).
+ *      xvrrp_last_seen changes only together with a reserved record, so a
+ *      change that found the ring full is reported by the next advert.
  */
 
 /* ---- Reject reasons: index into xvrrp_counters.rejected[] ------------------ */
@@ -142,7 +146,7 @@ XVRRP_STRUCT_SIZE(struct xvrrp_vrid_key, 8);
 struct xvrrp_vrid_config {
 	__u8 version;	/* 2 or 3 */
 	__u8 auth_type; /* v2: XVRRP_AUTH_NONE or XVRRP_AUTH_PASS */
-	__u8 min_ttl;	/* unicast only; multicast always requires 255 */
+	__u8 min_ttl;	/* unicast only (rule i); multicast always requires 255 */
 	__u8 max_ttl;
 	__u16 advert_int_cs;		     /* local advert interval, centiseconds */
 	__u16 flags;			     /* XVRRP_CFG_* */
@@ -159,9 +163,15 @@ struct xvrrp_peer_key {
 };
 XVRRP_STRUCT_SIZE(struct xvrrp_peer_key, 24);
 
+/* Unicast TTL / hop-limit range accepted from this peer (keepalived's
+ * unicast_peer min_ttl/max_ttl), checked in rule k on top of the instance's
+ * [min_ttl, max_ttl] (rule i). 0..255 when the peer gives no range.
+ */
 struct xvrrp_peer_value {
+	__u8 min_ttl;
+	__u8 max_ttl;
+	__u8 pad[2]; /* must be zero */
 	__u32 flags; /* reserved, zero */
-	__u32 pad;
 };
 XVRRP_STRUCT_SIZE(struct xvrrp_peer_value, 8);
 

@@ -93,21 +93,28 @@ class XdpProgTest : public ::testing::Test {
     xvrrp_vrid_config v3{};
     v3.version = 3;
     v3.advert_int_cs = 10;
-    configure(50, AF_INET, v3, {});
+    configure(50, AF_INET, v3, std::vector<IpAddress>{});
     // v3 IPv6 instance.
-    configure(60, AF_INET6, v3, {});
+    configure(60, AF_INET6, v3, std::vector<IpAddress>{});
   }
 
   void TearDown() override { filter_.reset(); }
 
   void configure(std::uint8_t vrid, int family, const xvrrp_vrid_config& cfg,
                  const std::vector<IpAddress>& peers) {
+    std::vector<std::pair<IpAddress, xvrrp_peer_value>> with_ttl;
+    for (const auto& p : peers) with_ttl.emplace_back(p, kAnyTtlPeer);
+    configure(vrid, family, cfg, with_ttl);
+  }
+  void configure(std::uint8_t vrid, int family, const xvrrp_vrid_config& cfg,
+                 const std::vector<std::pair<IpAddress, xvrrp_peer_value>>& peers) {
     auto key = make_vrid_key(kLoIfindex, vrid, family);
-    std::vector<xvrrp_peer_key> pk;
-    for (const auto& p : peers) pk.push_back(make_peer_key(key, p));
+    std::vector<std::pair<xvrrp_peer_key, xvrrp_peer_value>> pk;
+    for (const auto& [addr, value] : peers) pk.emplace_back(make_peer_key(key, addr), value);
     filter_->set_instance(key, cfg, pk);
+    tables_.erase_vrid(key);
     tables_.set_vrid(key, cfg);
-    for (const auto& p : pk) tables_.add_peer(p);
+    for (const auto& [k, value] : pk) tables_.add_peer(k, value);
   }
 
   AllCounters snapshot() const {
@@ -116,7 +123,8 @@ class XdpProgTest : public ::testing::Test {
     return all;
   }
 
-  RunResult run(const std::vector<std::uint8_t>& frame, int repeat = 1) {
+  // drain = false leaves the ring's records in place (to fill it).
+  RunResult run(const std::vector<std::uint8_t>& frame, int repeat = 1, bool drain = true) {
     RunResult r;
     AllCounters before = snapshot();
     r.out.resize(frame.size() + 256);
@@ -134,7 +142,7 @@ class XdpProgTest : public ::testing::Test {
       r.action = opts.retval;
       r.out.resize(opts.data_size_out);
     }
-    filter_->consume([&](const xvrrp_advert_event& ev) { r.events.push_back(ev); });
+    if (drain) filter_->consume([&](const xvrrp_advert_event& ev) { r.events.push_back(ev); });
     AllCounters after = snapshot();
     r.delta.resize(XVRRP_COUNTER_SLOTS);
     for (std::uint32_t s = 0; s < XVRRP_COUNTER_SLOTS; ++s) {
@@ -548,7 +556,7 @@ TEST_F(XdpProgTest, OtherRoutersVrrpPassesUntouched) {
 TEST_F(XdpProgTest, SuppressDuplicates) {
   auto cfg = *tables_.find_vrid(make_vrid_key(kLoIfindex, 100, AF_INET));
   cfg.flags = XVRRP_CFG_UNICAST | XVRRP_CFG_SUPPRESS_DUPS;  // no peer check: vary the source
-  configure(100, AF_INET, cfg, {});
+  configure(100, AF_INET, cfg, std::vector<IpAddress>{});
   auto key = make_vrid_key(kLoIfindex, 100, AF_INET);
   auto frame = seed_frame();
 
@@ -592,6 +600,71 @@ TEST_F(XdpProgTest, SuppressDuplicates) {
   expect_accept(frame, 100, "after forget");
 }
 
+// A change that finds the ring full must not be folded into last_seen: the
+// next identical advert is reported once there is room, not suppressed.
+TEST_F(XdpProgTest, FullRingDoesNotLoseAChangeToSuppression) {
+  auto cfg = *tables_.find_vrid(make_vrid_key(kLoIfindex, 100, AF_INET));
+  cfg.flags = XVRRP_CFG_UNICAST | XVRRP_CFG_SUPPRESS_DUPS;
+  configure(100, AF_INET, cfg, std::vector<IpAddress>{});
+  auto key = make_vrid_key(kLoIfindex, 100, AF_INET);
+  expect_accept(seed_frame(), 100, "priority 100 reported");
+
+  // Fill the ring with VRID 50's adverts (no suppression), left unread.
+  auto filler = build_advert_frame({}, v3_advert(50, {ip("198.51.100.1")}), ip("198.51.100.10"),
+                                   ip("224.0.0.18"));
+  const int capacity = XVRRP_EVENTS_BYTES / (sizeof(xvrrp_advert_event) + 8);
+  RunResult fill = run(filler, capacity + 10, false);
+  ASSERT_EQ(fill.err, 0);
+  ASSERT_GE(fill.delta[50].rejected[XVRRP_REJECT_RINGBUF_FULL], 10u) << "ring not full";
+
+  Advert lower = seed_advert();
+  lower.priority = 90;
+  const auto changed = seed_frame({}, lower);
+  for (int i = 0; i < 3; ++i) {
+    RunResult r = run(changed, 1, false);
+    ASSERT_EQ(r.err, 0);
+    EXPECT_EQ(r.action, XDP_DROP);
+    EXPECT_EQ(r.delta[100].accepted, 1u);
+    EXPECT_EQ(r.delta[100].suppressed, 0u) << "advert " << i << " folded into a lost change";
+    EXPECT_EQ(r.delta[100].rejected[XVRRP_REJECT_RINGBUF_FULL], 1u);
+    auto ls = filter_->last_seen(key);
+    ASSERT_TRUE(ls.has_value());
+    EXPECT_EQ(ls->priority, 100) << "last_seen took a change nobody was told about";
+  }
+
+  std::size_t drained = filter_->consume([](const xvrrp_advert_event&) {});
+  EXPECT_GE(drained, static_cast<std::size_t>(capacity) - 1);
+  auto ev = expect_accept(changed, 100, "reported once room exists");
+  EXPECT_EQ(ev.priority, 90);
+  RunResult again = run(changed);
+  EXPECT_TRUE(again.events.empty());
+  EXPECT_EQ(again.delta[100].suppressed, 1u);
+  EXPECT_EQ(filter_->last_seen(key)->priority, 90);
+}
+
+// Each unicast peer's TTL range applies to that peer alone; the instance's
+// range is their hull.
+TEST_F(XdpProgTest, TtlRangeIsPerPeer) {
+  auto cfg = seed_vrid_config();
+  cfg.min_ttl = 64;
+  cfg.max_ttl = 255;
+  configure(100, AF_INET, cfg,
+            std::vector<std::pair<IpAddress, xvrrp_peer_value>>{
+                {ip("192.0.2.5"), xvrrp_peer_value{255, 255, {0, 0}, 0}},
+                {ip("192.0.2.7"), xvrrp_peer_value{64, 64, {0, 0}, 0}}});
+  FrameOptions ttl64;
+  ttl64.ttl = 64;
+  expect_accept(seed_frame({}, seed_advert(), "192.0.2.5"), 100, ".5 at 255");
+  expect_reject(seed_frame(ttl64, seed_advert(), "192.0.2.5"), 100, XVRRP_REJECT_BAD_TTL,
+                ".5 at 64: inside the hull, outside its own range");
+  expect_accept(seed_frame(ttl64, seed_advert(), "192.0.2.7"), 100, ".7 at 64");
+  expect_reject(seed_frame({}, seed_advert(), "192.0.2.7"), 100, XVRRP_REJECT_BAD_TTL, ".7 at 255");
+  FrameOptions ttl63;
+  ttl63.ttl = 63;
+  expect_reject(seed_frame(ttl63, seed_advert(), "192.0.2.7"), 100, XVRRP_REJECT_BAD_TTL,
+                ".7 at 63: outside the hull");
+}
+
 TEST_F(XdpProgTest, RemovedInstanceIsNotOurs) {
   auto key = make_vrid_key(kLoIfindex, 100, AF_INET);
   filter_->remove_instance(key);
@@ -630,7 +703,7 @@ TEST(AdvertFilterPins, StalePinsOfADeadDaemonAreRemoved) {
       auto key = make_vrid_key(1, 9, AF_INET);
       xvrrp_vrid_config cfg{};
       cfg.version = 3;
-      leaked->set_instance(key, cfg, {});
+      leaked->set_instance(key, cfg, std::vector<xvrrp_peer_key>{});
     } catch (...) {
       _exit(1);
     }

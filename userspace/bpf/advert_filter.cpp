@@ -198,8 +198,17 @@ AdvertFilter::~AdvertFilter() {
 
 void AdvertFilter::set_instance(const xvrrp_vrid_key& key, const xvrrp_vrid_config& config,
                                 const std::vector<xvrrp_peer_key>& peers) {
+  std::vector<std::pair<xvrrp_peer_key, xvrrp_peer_value>> with_values;
+  with_values.reserve(peers.size());
+  for (const auto& p : peers) with_values.emplace_back(p, xvrrp_peer_value{0, 255, {0, 0}, 0});
+  set_instance(key, config, with_values);
+}
+
+void AdvertFilter::set_instance(
+    const xvrrp_vrid_key& key, const xvrrp_vrid_config& config,
+    const std::vector<std::pair<xvrrp_peer_key, xvrrp_peer_value>>& peers) {
   Impl& d = *impl_;
-  for (const auto& p : peers) {
+  for (const auto& [p, value] : peers) {
     if (!same_key(p.vrid, key)) {
       throw std::invalid_argument("set_instance: peer key of VRID " + std::to_string(p.vrid.vrid) +
                                   " given for VRID " + std::to_string(key.vrid));
@@ -208,7 +217,7 @@ void AdvertFilter::set_instance(const xvrrp_vrid_key& key, const xvrrp_vrid_conf
   for (const auto& existing : d.peers->keys()) {
     if (same_key(existing.vrid, key)) d.peers->erase(existing);
   }
-  for (const auto& p : peers) d.peers->update(p, xvrrp_peer_value{});
+  for (const auto& [p, value] : peers) d.peers->update(p, value);
   d.vrid_config->update(key, config);
 }
 

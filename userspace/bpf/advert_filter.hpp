@@ -28,6 +28,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bpf/ring_buffer.hpp"
@@ -66,6 +67,10 @@ class AdvertFilter {
   /// the next packet. key.pad must be zero.
   void set_instance(const xvrrp_vrid_key& key, const xvrrp_vrid_config& config,
                     const std::vector<xvrrp_peer_key>& peers);
+  /// Same, each peer with its xvrrp_peer_value (its unicast TTL range); the
+  /// overload above gives every peer 0..255, leaving the instance's range.
+  void set_instance(const xvrrp_vrid_key& key, const xvrrp_vrid_config& config,
+                    const std::vector<std::pair<xvrrp_peer_key, xvrrp_peer_value>>& peers);
   /// Removes config, peers and last_seen of one instance.
   void remove_instance(const xvrrp_vrid_key& key);
 

@@ -286,6 +286,10 @@ std::vector<std::uint8_t> build_advert_frame(const FrameOptions& opts, const Adv
 
 ValidatorTables::~ValidatorTables() = default;
 
+const xvrrp_peer_value* ValidatorTables::find_peer(const xvrrp_peer_key& key) const {
+  return has_peer(key) ? &kAnyTtlPeer : nullptr;
+}
+
 xvrrp_vrid_key make_vrid_key(std::uint32_t ifindex, std::uint8_t vrid, int family) {
   xvrrp_vrid_key key{};
   key.ifindex = ifindex;
@@ -388,8 +392,10 @@ Verdict validate_vrrp(std::span<const std::uint8_t> l3, std::uint8_t family, std
     }
   }
 
-  if ((cfg->flags & XVRRP_CFG_CHECK_PEER) && !tables.has_peer(make_peer_key(key, src))) {
-    return rejected(slot, XVRRP_REJECT_UNKNOWN_PEER);
+  if (cfg->flags & XVRRP_CFG_CHECK_PEER) {
+    const xvrrp_peer_value* peer = tables.find_peer(make_peer_key(key, src));
+    if (peer == nullptr) return rejected(slot, XVRRP_REJECT_UNKNOWN_PEER);
+    if (ttl < peer->min_ttl || ttl > peer->max_ttl) return rejected(slot, XVRRP_REJECT_BAD_TTL);
   }
 
   std::uint16_t advert_int_cs;
@@ -461,7 +467,9 @@ void MapTables::set_vrid(const xvrrp_vrid_key& key, const xvrrp_vrid_config& cfg
   vrids_[key_bytes(key)] = cfg;
 }
 void MapTables::erase_vrid(const xvrrp_vrid_key& key) { vrids_.erase(key_bytes(key)); }
-void MapTables::add_peer(const xvrrp_peer_key& key) { peers_.insert(key_bytes(key)); }
+void MapTables::add_peer(const xvrrp_peer_key& key, const xvrrp_peer_value& value) {
+  peers_[key_bytes(key)] = value;
+}
 void MapTables::erase_peer(const xvrrp_peer_key& key) { peers_.erase(key_bytes(key)); }
 void MapTables::clear() {
   vrids_.clear();
@@ -475,6 +483,11 @@ const xvrrp_vrid_config* MapTables::find_vrid(const xvrrp_vrid_key& key) const {
 
 bool MapTables::has_peer(const xvrrp_peer_key& key) const {
   return peers_.count(key_bytes(key)) != 0;
+}
+
+const xvrrp_peer_value* MapTables::find_peer(const xvrrp_peer_key& key) const {
+  auto it = peers_.find(key_bytes(key));
+  return it == peers_.end() ? nullptr : &it->second;
 }
 
 Verdict validate_frame(std::span<const std::uint8_t> eth_frame, std::uint32_t ifindex,

@@ -13,7 +13,6 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <set>
 #include <span>
 #include <vector>
 
@@ -167,7 +166,13 @@ struct ValidatorTables {
   /// nullptr when absent. The pointer stays valid until the table changes.
   virtual const xvrrp_vrid_config* find_vrid(const xvrrp_vrid_key& key) const = 0;
   virtual bool has_peer(const xvrrp_peer_key& key) const = 0;
+  /// The peer's entry (its TTL range), nullptr when absent. The default, for
+  /// tables that only know membership, accepts any TTL from a present peer.
+  virtual const xvrrp_peer_value* find_peer(const xvrrp_peer_key& key) const;
 };
+
+/// A peer entry that accepts any TTL / hop limit (0..255).
+inline constexpr xvrrp_peer_value kAnyTtlPeer{0, 255, {0, 0}, 0};
 
 /// Key with the padding zeroed. `family` is AF_INET or AF_INET6 (converted to XVRRP_AF_*).
 xvrrp_vrid_key make_vrid_key(std::uint32_t ifindex, std::uint8_t vrid, int family);
@@ -180,16 +185,18 @@ class MapTables final : public ValidatorTables {
  public:
   void set_vrid(const xvrrp_vrid_key& key, const xvrrp_vrid_config& cfg);
   void erase_vrid(const xvrrp_vrid_key& key);
-  void add_peer(const xvrrp_peer_key& key);
+  /// Adds or replaces a peer; `value` carries its TTL range.
+  void add_peer(const xvrrp_peer_key& key, const xvrrp_peer_value& value = kAnyTtlPeer);
   void erase_peer(const xvrrp_peer_key& key);
   void clear();
 
   const xvrrp_vrid_config* find_vrid(const xvrrp_vrid_key& key) const override;
   bool has_peer(const xvrrp_peer_key& key) const override;
+  const xvrrp_peer_value* find_peer(const xvrrp_peer_key& key) const override;
 
  private:
   std::map<std::array<std::uint8_t, sizeof(xvrrp_vrid_key)>, xvrrp_vrid_config> vrids_;
-  std::set<std::array<std::uint8_t, sizeof(xvrrp_peer_key)>> peers_;
+  std::map<std::array<std::uint8_t, sizeof(xvrrp_peer_key)>, xvrrp_peer_value> peers_;
 };
 
 struct Verdict {

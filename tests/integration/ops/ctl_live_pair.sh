@@ -15,6 +15,8 @@ ctl=$bin/xvrrpctl
 [[ -x $xvrrpd ]] || { echo "SKIP: $xvrrpd not built"; exit 77; }
 [[ -x $ctl ]] || { echo "SKIP: $ctl not built"; exit 77; }
 
+abi=$(awk '$2 == "XVRRP_ABI_VERSION" {print $3}' "$(dirname "$0")/../../../include/xvrrp/abi.h")
+[[ -n $abi ]] || { echo "FAIL: no XVRRP_ABI_VERSION in abi.h" >&2; exit 1; }
 tag=ops$$
 ns_a=$tag-a
 ns_b=$tag-b
@@ -104,7 +106,7 @@ done
 echo "== xvrrpctl -r $id_a status"
 out=$("$ctl" -r "$id_a" status) || fail "status A"
 echo "$out"
-expect "A status" "^xvrrpd router_id $id_a  pid $pid_a  abi 1  rx " "$out"
+expect "A status" "^xvrrpd router_id $id_a  pid $pid_a  abi $abi  rx " "$out"
 expect "A status" "state +MASTER" "$out"
 expect "A status" "VIPs +present" "$out"
 expect "A status" "192.0.2.100/24 dev eth0: present" "$out"
@@ -150,7 +152,7 @@ if command -v bpftool >/dev/null; then
     expect "bpftool map dump (BTF field names)" "\"$field\":" "$out"
   done
   out=$(bpftool -j map dump pinned "/sys/fs/bpf/xvrrp/$id_b/xvrrp_meta") || fail "bpftool meta"
-  expect "bpftool meta" '"abi_version": ?1' "$out"
+  expect "bpftool meta" "\"abi_version\": ?$abi\b" "$out"
   ifindex_b=$(ip -n "$ns_b" -o link show eth0 | cut -d: -f1)
   pin=/sys/fs/bpf/xvrrp/$id_b/xvrrp_xdp_prog_$ifindex_b
   [[ -e $pin ]] || fail "program not pinned as $pin (abi.h pin layout)"

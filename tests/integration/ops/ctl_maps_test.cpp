@@ -117,8 +117,8 @@ TEST_F(PinnedMapsTest, CountersTextSumsCpusAndNamesReasons) {
   auto r = run_ctl(ctl("counters"));
   ASSERT_EQ(r.rc, 0) << r.err;
   for (std::string want : {
-           "pinned maps " + dir_ + "  abi 1  daemon pid 4242  " + std::to_string(ncpus_) +
-               " possible CPUs\n",
+           "pinned maps " + dir_ + "  abi " + std::to_string(XVRRP_ABI_VERSION) +
+               "  daemon pid 4242  " + std::to_string(ncpus_) + " possible CPUs\n",
            std::string("  ipv4, VRID not yet parsed\n    accepted                     0\n"),
            std::string("    rejected too_short           9\n"),
            std::string("  VRID 100 ipv4\n    accepted                     7\n    suppressed        "
@@ -202,7 +202,8 @@ TEST_F(PinnedMapsTest, AbiVersionMismatchIsAnError) {
   EXPECT_EQ(r.rc, 1);
   EXPECT_NE(
       r.err.find("ABI version mismatch: the maps in " + dir_ +
-                 " were pinned by an xvrrpd with ABI 99 (pid 4242), this xvrrpctl reads ABI 1"),
+                 " were pinned by an xvrrpd with ABI " + std::to_string(XVRRP_ABI_VERSION + 98) +
+                 " (pid 4242), this xvrrpctl reads ABI " + std::to_string(XVRRP_ABI_VERSION)),
       std::string::npos)
       << r.err;
   EXPECT_TRUE(r.out.empty());

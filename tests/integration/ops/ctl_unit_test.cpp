@@ -68,11 +68,12 @@ TEST(CtlRender, StatusTextShowsEveryField) {
 }
 
 TEST(CtlRender, StatusTextPrefersRxDetail) {
-  Json status = Json::parse(R"({"router_id":"r","pid":1,"abi_version":1,"rx":"xdp",
+  const std::string abi = std::to_string(XVRRP_ABI_VERSION);
+  Json status = Json::parse(R"({"router_id":"r","pid":1,"abi_version":)" + abi + R"(,"rx":"xdp",
       "rx_detail":"xdp 3:native/single-program","uptime_s":2.25,"instances":[]})");
-  EXPECT_EQ(render_status_text(status),
-            "xvrrpd router_id r  pid 1  abi 1  rx xdp 3:native/single-program  up 2.2 s\n"
-            "no vrrp_instance configured\n");
+  EXPECT_EQ(render_status_text(status), "xvrrpd router_id r  pid 1  abi " + abi +
+                                            "  rx xdp 3:native/single-program  up 2.2 s\n"
+                                            "no vrrp_instance configured\n");
 }
 
 TEST(CtlRender, StatusTextNamesTheMissingField) {

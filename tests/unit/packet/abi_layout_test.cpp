@@ -43,8 +43,10 @@ TEST(AbiLayout, PeerKeyAndValue) {
   EXPECT_EQ(offsetof(xvrrp_peer_key, addr), 8u);
   EXPECT_EQ(sizeof(xvrrp_peer_key::addr), 16u);
   EXPECT_EQ(sizeof(xvrrp_peer_value), 8u);
-  EXPECT_EQ(offsetof(xvrrp_peer_value, flags), 0u);
-  EXPECT_EQ(offsetof(xvrrp_peer_value, pad), 4u);
+  EXPECT_EQ(offsetof(xvrrp_peer_value, min_ttl), 0u);
+  EXPECT_EQ(offsetof(xvrrp_peer_value, max_ttl), 1u);
+  EXPECT_EQ(offsetof(xvrrp_peer_value, pad), 2u);
+  EXPECT_EQ(offsetof(xvrrp_peer_value, flags), 4u);
 }
 
 TEST(AbiLayout, AdvertEvent) {

@@ -363,6 +363,28 @@ TEST_F(ValidatorTest, UnknownPeer) {
   EXPECT_REJECTED(check(v2_frame()), XVRRP_REJECT_UNKNOWN_PEER, 100u);
 }
 
+TEST_F(ValidatorTest, TtlRangeIsPerPeer) {
+  v2_cfg.flags = XVRRP_CFG_UNICAST | XVRRP_CFG_CHECK_PEER;
+  v2_cfg.min_ttl = 64;  // the hull of the peers' ranges
+  v2_cfg.max_ttl = 255;
+  const xvrrp_vrid_key key = make_vrid_key(kIfindex, 100, AF_INET);
+  tables.set_vrid(key, v2_cfg);
+  tables.add_peer(make_peer_key(key, ip("192.0.2.5")), xvrrp_peer_value{255, 255, {0, 0}, 0});
+  tables.add_peer(make_peer_key(key, ip("192.0.2.7")), xvrrp_peer_value{64, 64, {0, 0}, 0});
+  FrameOptions ttl64;
+  ttl64.ttl = 64;
+  auto from = [&](const char* src, const FrameOptions& o) {
+    return check(build_advert_frame(o, v2, ip(src), ip("192.0.2.6")));
+  };
+  EXPECT_EQ(from("192.0.2.5", {}).kind, Kind::Accepted);
+  EXPECT_REJECTED(from("192.0.2.5", ttl64), XVRRP_REJECT_BAD_TTL, 100u);
+  EXPECT_EQ(from("192.0.2.7", ttl64).kind, Kind::Accepted);
+  EXPECT_REJECTED(from("192.0.2.7", {}), XVRRP_REJECT_BAD_TTL, 100u);
+  // A peer added without a range accepts any TTL inside the instance's.
+  tables.add_peer(make_peer_key(key, ip("192.0.2.8")));
+  EXPECT_EQ(from("192.0.2.8", ttl64).kind, Kind::Accepted);
+}
+
 TEST_F(ValidatorTest, UnknownPeerIpv6) {
   v3_cfg.flags = XVRRP_CFG_CHECK_PEER;
   const xvrrp_vrid_key key = make_vrid_key(kIfindex, 50, AF_INET6);

@@ -13,6 +13,7 @@
 #include <type_traits>
 
 #include "config/lexer.hpp"
+#include "core/packet.hpp"
 
 namespace xvrrp::config {
 
@@ -46,6 +47,19 @@ struct Statement {
 
 std::string family_name(int family) { return family == AF_INET6 ? "IPv6" : "IPv4"; }
 
+// Most advertised addresses one message can carry: at most 255 (Count IP
+// Addrs is 8 bits) and within XVRRP_MAX_VRRP_LEN, the longest message the
+// receive path parses.
+size_t max_advertised(std::uint8_t version, int family) {
+  packet::Advert a;
+  a.version = version;
+  while (a.addrs.size() < 255) {
+    a.addrs.emplace_back();
+    if (packet::encoded_size(a, family) > XVRRP_MAX_VRRP_LEN) return a.addrs.size() - 1;
+  }
+  return a.addrs.size();
+}
+
 // Instance plus what is needed to resolve defaults once the whole file
 // (global_defs may come last) has been read.
 struct PendingInstance {
@@ -54,8 +68,57 @@ struct PendingInstance {
       auth_type_tok, auth_pass_tok;
   std::optional<std::uint32_t> garp_delay_ms, garp_repeat, garp_refresh_ms, garp_refresh_repeat;
   std::optional<bool> check_unicast_src;
+  std::optional<Token> garp_interval_tok, dont_track_primary_tok;
   std::int64_t advert_cs = 100;
 };
+
+enum class Section : std::uint8_t { kTop, kGlobalDefs, kInstance, kAuthentication };
+
+std::string section_name(Section s) {
+  switch (s) {
+    case Section::kTop:
+      return "top level";
+    case Section::kGlobalDefs:
+      return "global_defs";
+    case Section::kInstance:
+      return "vrrp_instance";
+    case Section::kAuthentication:
+      return "authentication";
+  }
+  return "?";
+}
+
+enum class Block : std::uint8_t { kNone, kRequired, kOptional };
+
+class Parser;
+
+// The block being parsed: the instance inside vrrp_instance/authentication.
+struct Ctx {
+  PendingInstance* inst = nullptr;
+};
+
+using Handler = void (*)(Parser&, Ctx&, const Statement&);
+
+inline constexpr std::uint8_t kAnyArgs = 255;
+
+// One keyword, gperf-table style: where it may appear, how many arguments it
+// takes, what xvrrpd does with it and which field it fills.
+struct Keyword {
+  std::string_view name;
+  std::string_view field;  // Instance field, or "global.<field>"
+  std::string_view usage;
+  std::string_view doc;  // why refused / why accepting is right
+  Handler handler = nullptr;
+  Section section = Section::kTop;
+  Support support = Support::kRefused;
+  std::uint8_t min_args = 0;
+  std::uint8_t max_args = 0;
+  Block block = Block::kNone;
+  // false: parsed and checked, then refused until the daemon applies the field.
+  bool wired = true;
+};
+
+const Keyword* find_keyword(Section section, std::string_view name);
 
 class Parser {
  public:
@@ -63,30 +126,99 @@ class Parser {
       : tokens_(std::move(tokens)), cfg_(cfg), default_router_id_(std::move(default_router_id)) {}
 
   void run() {
-    bool version_set = false;
-    while (auto st = next_statement(nullptr)) {
-      const std::string& kw = st->keyword().text;
-      if (kw == "global_defs") {
-        require_block(*st, 1, "global_defs {");
-        global_defs(st->keyword(), version_set);
-      } else if (kw == "vrrp_instance") {
-        require_block(*st, 2, "vrrp_instance NAME {");
-        pending_.push_back(vrrp_instance(*st));
-      } else {
-        unknown(*st, "top level");
-      }
-    }
+    Ctx top;
+    block(Section::kTop, top, nullptr);
     if (router_id_tok_) {
       check_router_id(cfg_.global.router_id, router_id_tok_->where());
     } else if (!default_router_id_.empty()) {
       check_router_id(default_router_id_, "default router_id");
       cfg_.global.router_id = default_router_id_;
     }
-    for (auto& p : pending_) finish(p, version_set);
+    if (!cfg_.ignored.empty()) {
+      std::string list;
+      for (const auto& k : cfg_.ignored) list += (list.empty() ? "" : ", ") + k;
+      cfg_.warnings.push_back(ignored_where_ + ": warning: ignored, not part of VRRP: " + list);
+    }
+    for (auto& p : pending_) finish(p, global_version_set_);
     cross_checks();
   }
 
- private:
+  // Parses the statements of one block (opener nullptr: the whole file)
+  // through the keyword table.
+  void block(Section section, Ctx& ctx, const Token* opener) {
+    while (auto st = next_statement(opener)) {
+      const Token& kt = st->keyword();
+      const std::string& kw = kt.text;
+      if (!kt.quoted && !kw.empty() && (kw[0] == '@' || kw[0] == '$' || kw[0] == '~')) {
+        throw ConfigError(kt.where(), "'" + kw +
+                                          "': keepalived's conditional configuration (@), "
+                                          "definitions ($NAME) and sequences (~SEQ) are not "
+                                          "supported by xvrrpd (expected plain keywords)");
+      }
+      const Keyword* k = find_keyword(section, kw);
+      if (k == nullptr) {
+        unknown(*st, section);
+        continue;
+      }
+      switch (k->support) {
+        case Support::kRefused:
+          throw ConfigError(kt.where(),
+                            kw + " is not supported by xvrrpd" +
+                                (k->doc.empty() ? "" : " (" + std::string(k->doc) + ")"));
+        case Support::kIgnored:
+          if (cfg_.ignored.empty()) ignored_where_ = kt.file;
+          if (std::find(cfg_.ignored.begin(), cfg_.ignored.end(), kw) == cfg_.ignored.end()) {
+            cfg_.ignored.push_back(kw);
+          }
+          if (st->has_block) skip_block(kt);
+          break;
+        case Support::kImplemented:
+        case Support::kSame:
+          check_arity(*k, *st);
+          if (k->handler != nullptr) k->handler(*this, ctx, *st);
+          if (!k->wired) {
+            throw ConfigError(kt.where(), kw + " is not supported by xvrrpd (parsed, but the "
+                                               "daemon does not apply it yet)");
+          }
+          break;
+      }
+    }
+  }
+
+  static void check_arity(const Keyword& k, const Statement& st) {
+    const std::string usage(k.usage);
+    const size_t args = st.words.size() - 1;
+    if (k.block == Block::kNone && st.has_block) {
+      throw ConfigError(st.where(), "'" + st.keyword().text +
+                                        "' does not take a block (expected '" + usage + "')");
+    }
+    if (args < k.min_args || (k.max_args != kAnyArgs && args > k.max_args)) {
+      throw ConfigError(st.where(), "wrong number of arguments to '" + st.keyword().text +
+                                        "' (expected '" + usage + "')");
+    }
+    if (k.block == Block::kRequired && !st.has_block) {
+      throw ConfigError(st.where(),
+                        "'" + st.keyword().text + "' needs a block (expected '" + usage + "')");
+    }
+  }
+
+  void unknown(const Statement& st, Section section) {
+    const std::string& kw = st.keyword().text;
+    const std::string name = section_name(section);
+    // In the VRRP sections (and for any vrrp_* keyword) an unknown word may be
+    // a keepalived keyword of a newer release: refusing it is the only way not
+    // to lose what it would have done.
+    if (section == Section::kInstance || section == Section::kAuthentication ||
+        kw.rfind("vrrp_", 0) == 0) {
+      throw ConfigError(st.where(), "unknown keyword '" + kw + "' in " + name +
+                                        " (expected a keyword of keepalived.conf(5) that xvrrpd "
+                                        "implements; see the README's keyword list)");
+    }
+    cfg_.warnings.push_back(st.where() + ": warning: unknown keyword '" + kw + "' in " + name +
+                            ", ignored");
+    if (st.has_block) skip_block(st.keyword());
+  }
+
   // ---- token stream ------------------------------------------------------
 
   bool at(TokenKind k) const { return pos_ < tokens_.size() && tokens_[pos_].kind == k; }
@@ -141,35 +273,6 @@ class Parser {
     }
     throw ConfigError(opener.where(), "block '" + opener.text +
                                           "' is not closed (expected '}' before end of file)");
-  }
-
-  void unknown(const Statement& st, const std::string& section) {
-    cfg_.warnings.push_back(st.where() + ": warning: unknown keyword '" + st.keyword().text +
-                            "' in " + section + ", ignored");
-    if (st.has_block) skip_block(st.keyword());
-  }
-
-  static void require_block(const Statement& st, size_t words, const std::string& usage) {
-    if (st.words.size() != words) {
-      throw ConfigError(st.where(), "wrong number of arguments to '" + st.keyword().text +
-                                        "' (expected '" + usage + "')");
-    }
-    if (!st.has_block) {
-      throw ConfigError(st.where(),
-                        "'" + st.keyword().text + "' needs a block (expected '" + usage + "')");
-    }
-  }
-
-  // A keyword that takes exactly `args` arguments and no block.
-  static void require_args(const Statement& st, size_t args, const std::string& usage) {
-    if (st.has_block) {
-      throw ConfigError(st.where(), "'" + st.keyword().text +
-                                        "' does not take a block (expected '" + usage + "')");
-    }
-    if (st.words.size() != args + 1) {
-      throw ConfigError(st.where(), "wrong number of arguments to '" + st.keyword().text +
-                                        "' (expected '" + usage + "')");
-    }
   }
 
   // ---- values ------------------------------------------------------------
@@ -295,194 +398,26 @@ class Parser {
     }
   }
 
-  // ---- global_defs -------------------------------------------------------
-
-  void global_defs(const Token& opener, bool& version_set) {
-    Global& g = cfg_.global;
-    while (auto st = next_statement(&opener)) {
-      const std::string& kw = st->keyword().text;
-      if (kw == "router_id") {
-        require_args(*st, 1, "router_id NAME");
-        g.router_id = st->words[1].text;
-        router_id_tok_ = st->words[1];
-      } else if (kw == "vrrp_version") {
-        require_args(*st, 1, "vrrp_version 2|3");
-        g.vrrp_version = static_cast<std::uint8_t>(integer(st->words[1], 2, 3, "vrrp_version"));
-        version_set = true;
-      } else if (kw == "vrrp_garp_master_delay") {
-        require_args(*st, 1, "vrrp_garp_master_delay SECONDS");
-        g.garp_master_delay_ms = seconds_ms(st->words[1], 86400, kw);
-      } else if (kw == "vrrp_garp_master_repeat") {
-        require_args(*st, 1, "vrrp_garp_master_repeat COUNT");
-        g.garp_master_repeat = static_cast<std::uint32_t>(integer(st->words[1], 0, 10000, kw));
-      } else if (kw == "vrrp_garp_master_refresh") {
-        require_args(*st, 1, "vrrp_garp_master_refresh SECONDS");
-        g.garp_master_refresh_ms = seconds_ms(st->words[1], 86400, kw);
-      } else if (kw == "vrrp_garp_master_refresh_repeat") {
-        require_args(*st, 1, "vrrp_garp_master_refresh_repeat COUNT");
-        g.garp_master_refresh_repeat =
-            static_cast<std::uint32_t>(integer(st->words[1], 1, 10000, kw));
-      } else if (kw == "vrrp_check_unicast_src") {
-        require_args(*st, 0, "vrrp_check_unicast_src");
-        g.check_unicast_src = true;
-      } else if (kw == "enable_script_security" || kw == "script_user") {
-        // Accepted for compatibility: notify scripts run as the daemon's user.
-        if (st->has_block) skip_block(st->keyword());
-      } else {
-        unknown(*st, "global_defs");
-      }
-    }
-  }
-
-  // ---- vrrp_instance -----------------------------------------------------
-
-  PendingInstance vrrp_instance(const Statement& head) {
+  void vrrp_instance(const Statement& head) {
     PendingInstance p;
-    Instance& in = p.inst;
-    in.name = head.words[1].text;
-    in.where = head.where();
-    const Token& opener = head.keyword();
-    while (auto st = next_statement(&opener)) {
-      const Token& kt = st->keyword();
-      const std::string& kw = kt.text;
-      if (kw == "state") {
-        require_args(*st, 1, "state MASTER|BACKUP");
-        const std::string& v = st->words[1].text;
-        if (v != "MASTER" && v != "BACKUP") {
-          throw ConfigError(st->words[1].where(),
-                            "invalid state '" + v + "' (expected MASTER or BACKUP)");
-        }
-        in.initial_master = v == "MASTER";
-        p.state_tok = kt;
-      } else if (kw == "interface") {
-        require_args(*st, 1, "interface IFNAME");
-        in.interface = ifname(st->words[1], "interface");
-        p.interface_tok = kt;
-      } else if (kw == "virtual_router_id") {
-        require_args(*st, 1, "virtual_router_id 1..255");
-        in.vrid = static_cast<std::uint8_t>(integer(st->words[1], 1, 255, kw));
-        p.vrid_tok = kt;
-      } else if (kw == "priority") {
-        require_args(*st, 1, "priority 1..255");
-        in.priority = static_cast<std::uint8_t>(integer(st->words[1], 1, 255, kw));
-      } else if (kw == "advert_int") {
-        require_args(*st, 1, "advert_int SECONDS");
-        auto cs = fixed_point(st->words[1].text, 2);
-        if (!cs) {
-          throw ConfigError(st->words[1].where(),
-                            "invalid advert_int '" + st->words[1].text +
-                                "' (expected seconds: an integer 1..255 for VRRPv2, 0.01..40.95 "
-                                "in steps of 0.01 for VRRPv3)");
-        }
-        p.advert_cs = *cs;
-        p.advert_tok = st->words[1];
-      } else if (kw == "version") {
-        require_args(*st, 1, "version 2|3");
-        in.version = static_cast<std::uint8_t>(integer(st->words[1], 2, 3, kw));
-        p.version_tok = st->words[1];
-      } else if (kw == "authentication") {
-        require_block(*st, 1, "authentication {");
-        authentication(kt, p);
-      } else if (kw == "virtual_ipaddress" || kw == "virtual_ipaddress_excluded") {
-        require_block(*st, 1, kw + " {");
-        vip_block(kt, in, kw == "virtual_ipaddress");
-      } else if (kw == "unicast_src_ip") {
-        require_args(*st, 1, "unicast_src_ip ADDRESS");
-        in.unicast_src_ip = address(st->words[1], "unicast_src_ip");
-      } else if (kw == "unicast_peer") {
-        require_block(*st, 1, "unicast_peer {");
-        peer_block(kt, in);
-      } else if (kw == "track_interface") {
-        require_block(*st, 1, "track_interface {");
-        track_block(kt, in);
-      } else if (kw == "nopreempt") {
-        require_args(*st, 0, "nopreempt");
-        in.preempt = false;
-        p.nopreempt_tok = kt;
-      } else if (kw == "preempt") {
-        require_args(*st, 0, "preempt");
-        in.preempt = true;
-      } else if (kw == "preempt_delay") {
-        require_args(*st, 1, "preempt_delay SECONDS");
-        auto ms = fixed_point(st->words[1].text, 3);
-        if (!ms || *ms > 1000 * 1000) {
-          throw ConfigError(st->words[1].where(),
-                            (ms ? "preempt_delay " + st->words[1].text + " out of range"
-                                : "invalid preempt_delay '" + st->words[1].text + "'") +
-                                " (expected seconds 0..1000, at most 3 decimals)");
-        }
-        in.preempt_delay_ns = *ms * 1000000;
-      } else if (kw == "garp_master_delay") {
-        require_args(*st, 1, "garp_master_delay SECONDS");
-        p.garp_delay_ms = seconds_ms(st->words[1], 86400, kw);
-      } else if (kw == "garp_master_repeat") {
-        require_args(*st, 1, "garp_master_repeat COUNT");
-        p.garp_repeat = static_cast<std::uint32_t>(integer(st->words[1], 0, 10000, kw));
-      } else if (kw == "garp_master_refresh") {
-        require_args(*st, 1, "garp_master_refresh SECONDS");
-        p.garp_refresh_ms = seconds_ms(st->words[1], 86400, kw);
-      } else if (kw == "garp_master_refresh_repeat") {
-        require_args(*st, 1, "garp_master_refresh_repeat COUNT");
-        p.garp_refresh_repeat = static_cast<std::uint32_t>(integer(st->words[1], 1, 10000, kw));
-      } else if (kw == "notify_master") {
-        in.notify_master = command_line(*st);
-      } else if (kw == "notify_backup") {
-        in.notify_backup = command_line(*st);
-      } else if (kw == "notify_fault") {
-        in.notify_fault = command_line(*st);
-      } else if (kw == "notify_stop") {
-        in.notify_stop = command_line(*st);
-      } else if (kw == "notify") {
-        in.notify = command_line(*st);
-      } else if (kw == "check_unicast_src") {
-        require_args(*st, 0, "check_unicast_src");
-        p.check_unicast_src = true;
-      } else if (kw == "unicast_ttl") {
-        require_args(*st, 1, "unicast_ttl 1..255");
-        in.unicast_ttl = static_cast<std::uint8_t>(integer(st->words[1], 1, 255, kw));
-      } else {
-        unknown(*st, "vrrp_instance");
-      }
-    }
-    return p;
+    p.inst.name = head.words[1].text;
+    p.inst.where = head.where();
+    Ctx c{&p};
+    block(Section::kInstance, c, &head.keyword());
+    pending_.push_back(std::move(p));
   }
 
-  void authentication(const Token& opener, PendingInstance& p) {
-    Instance& in = p.inst;
-    while (auto st = next_statement(&opener)) {
-      const std::string& kw = st->keyword().text;
-      if (kw == "auth_type") {
-        require_args(*st, 1, "auth_type PASS");
-        const Token& v = st->words[1];
-        if (v.text == "AH") {
-          throw ConfigError(v.where(), "auth_type AH is not supported (expected PASS)");
-        }
-        if (v.text != "PASS") {
-          throw ConfigError(v.where(), "invalid auth_type '" + v.text + "' (expected PASS)");
-        }
-        in.auth_type = 1;
-        p.auth_type_tok = st->keyword();
-      } else if (kw == "auth_pass") {
-        require_args(*st, 1, "auth_pass PASSWORD");
-        const Token& v = st->words[1];
-        if (v.text.empty()) {
-          throw ConfigError(v.where(), "empty auth_pass (expected 1..8 characters)");
-        }
-        if (v.text.size() > in.auth_pass.size()) {
-          cfg_.warnings.push_back(v.where() + ": warning: auth_pass is " +
-                                  std::to_string(v.text.size()) +
-                                  " characters long; only the first 8 are used (as keepalived)");
-        }
-        in.auth_pass.fill(0);
-        for (size_t i = 0; i < v.text.size() && i < in.auth_pass.size(); ++i) {
-          in.auth_pass[i] = static_cast<std::uint8_t>(v.text[i]);
-        }
-        p.auth_pass_tok = st->keyword();
-      } else {
-        unknown(*st, "authentication");
-      }
+  static void default_group_only(const Statement& st, const std::optional<IpAddress>& group) {
+    IpAddress a = address(st.words[1], st.keyword().text);
+    if (a != *group) {
+      throw ConfigError(st.where(), st.keyword().text + " " + st.words[1].text +
+                                        " is not supported by xvrrpd (it always uses the RFC "
+                                        "5798 group; expected '" +
+                                        st.keyword().text + " " + group->to_string() + "')");
     }
   }
+
+  // ---- blocks parsed by their own line grammar ---------------------------
 
   void vip_block(const Token& opener, Instance& in, bool advertised) {
     int block_family = AF_UNSPEC;
@@ -678,10 +613,6 @@ class Parser {
       warn(in.where, prefix + "no virtual_ipaddress");
       family = in.family();
     }
-    if (std::count_if(in.vips.begin(), in.vips.end(), [](const Vip& v) { return v.advertised; }) >
-        255) {
-      throw ConfigError(in.where, prefix + "too many virtual addresses (expected at most 255)");
-    }
     for (auto& v : in.vips) {
       if (v.dev.empty()) v.dev = in.interface;
     }
@@ -716,6 +647,23 @@ class Parser {
                             " out of range for VRRPv3 (expected 0.01..40.95 in steps of 0.01)");
     }
     in.advert_int_cs = static_cast<std::uint16_t>(p.advert_cs);
+
+    // Every advertised address goes into each advert; refuse a list that a
+    // peer could not receive instead of failing at send time.
+    const size_t limit = max_advertised(in.version, family);
+    size_t advertised = 0;
+    for (const auto& v : in.vips) {
+      if (v.advertised && ++advertised > limit) {
+        throw ConfigError(
+            v.where, prefix + "more than " + std::to_string(limit) + " " + family_name(family) +
+                         " virtual_ipaddress entries for VRRPv" + std::to_string(in.version) +
+                         " (expected at most " + std::to_string(limit) +
+                         ": an advert carries every address and peers accept at "
+                         "most " +
+                         std::to_string(XVRRP_MAX_VRRP_LEN) +
+                         " bytes; put the rest in virtual_ipaddress_excluded)");
+      }
+    }
 
     if (p.auth_pass_tok && !p.auth_type_tok) {
       warn(p.auth_pass_tok->where(), prefix + "auth_pass without auth_type PASS, ignored");
@@ -757,6 +705,7 @@ class Parser {
     in.garp_master_refresh_ms = p.garp_refresh_ms.value_or(g.garp_master_refresh_ms);
     in.garp_master_refresh_repeat = p.garp_refresh_repeat.value_or(g.garp_master_refresh_repeat);
     in.check_unicast_src = p.check_unicast_src.value_or(g.check_unicast_src);
+    in.garp_interval_ms = family == AF_INET6 ? g.gna_interval_ms : g.garp_interval_ms;
   }
 
   void cross_checks() {
@@ -787,8 +736,553 @@ class Parser {
   Config& cfg_;
   std::string default_router_id_;
   std::optional<Token> router_id_tok_;
+  std::optional<Token> global_garp_interval_tok_;
+  bool global_version_set_ = false;
+  std::string ignored_where_;
   std::vector<PendingInstance> pending_;
 };
+
+// ---- the keyword table ----------------------------------------------------
+
+constexpr Keyword impl(Section s, std::string_view name, std::uint8_t min_args,
+                       std::uint8_t max_args, Block block, Handler h, std::string_view field,
+                       std::string_view usage) {
+  return {name, field, usage, {}, h, s, Support::kImplemented, min_args, max_args, block};
+}
+constexpr Keyword same(Section s, std::string_view name, std::uint8_t min_args,
+                       std::uint8_t max_args, Handler h, std::string_view usage,
+                       std::string_view doc) {
+  return {name, {}, usage, doc, h, s, Support::kSame, min_args, max_args, Block::kNone};
+}
+constexpr Keyword refused(Section s, std::string_view name, std::string_view doc = {}) {
+  return {name, {}, {}, doc, nullptr, s, Support::kRefused, 0, 0, Block::kNone};
+}
+constexpr Keyword gated(Keyword k, bool wired) {
+  k.wired = wired;
+  return k;
+}
+constexpr Keyword ignored(Section s, std::string_view name) {
+  return {name, {}, {}, {}, nullptr, s, Support::kIgnored, 0, 0, Block::kNone};
+}
+
+PendingInstance& pi(Ctx& c) { return *c.inst; }
+Instance& in(Ctx& c) { return c.inst->inst; }
+const Token& arg(const Statement& st, size_t i = 1) { return st.words[i]; }
+std::uint8_t u8(const Token& t, std::int64_t lo, std::int64_t hi, const std::string& what) {
+  return static_cast<std::uint8_t>(Parser::integer(t, lo, hi, what));
+}
+std::uint32_t u32(const Token& t, std::int64_t lo, std::int64_t hi, const std::string& what) {
+  return static_cast<std::uint32_t>(Parser::integer(t, lo, hi, what));
+}
+
+constexpr Section kTop = Section::kTop;
+constexpr Section kGlob = Section::kGlobalDefs;
+constexpr Section kInst = Section::kInstance;
+constexpr Section kAuth = Section::kAuthentication;
+
+constexpr std::string_view kScripts =
+    "health checks are not implemented; a failing check would not move the VIP";
+constexpr std::string_view kTrackers = "only track_interface is implemented";
+constexpr std::string_view kFirewall = "xvrrpd installs no iptables/nftables rules";
+constexpr std::string_view kFifo = "xvrrpd has no notify FIFO; use the notify scripts";
+constexpr std::string_view kVmac = "xvrrpd does not create macvlan/ipvlan interfaces";
+constexpr std::string_view kRoutes = "xvrrpd manages addresses only, not routes or rules";
+constexpr std::string_view kSnmp = "xvrrpd has no SNMP or D-Bus interface; see xvrrpctl";
+constexpr std::string_view kSched =
+    "use xvrrpd's --realtime-priority option; process tuning keywords are not applied";
+constexpr std::string_view kBufs = "xvrrpd sizes its netlink and socket buffers itself";
+constexpr std::string_view kGarpLower =
+    "xvrrpd's reaction to lower-priority adverts is fixed (re-announce the VIPs)";
+constexpr std::string_view kTimers = "xvrrpd's timers follow RFC 5798 only";
+
+const Keyword kKeywords[] = {
+    // ---- top level ----
+    impl(kTop, "global_defs", 0, 0, Block::kRequired,
+         [](Parser& p, Ctx& c, const Statement& st) {
+           p.block(Section::kGlobalDefs, c, &st.keyword());
+         },
+         {}, "global_defs {"),
+    impl(kTop, "vrrp_instance", 1, 1, Block::kRequired,
+         [](Parser& p, Ctx&, const Statement& st) { p.vrrp_instance(st); }, "name",
+         "vrrp_instance NAME {"),
+    refused(kTop, "vrrp_sync_group", "sync groups are not implemented"),
+    refused(kTop, "vrrp_script", kScripts),
+    refused(kTop, "vrrp_track_file", kTrackers),
+    refused(kTop, "track_file", kTrackers),
+    refused(kTop, "vrrp_track_process", kTrackers),
+    refused(kTop, "bfd_instance", "BFD is not implemented"),
+    refused(kTop, "static_ipaddress", kRoutes),
+    refused(kTop, "static_routes", kRoutes),
+    refused(kTop, "static_rules", kRoutes),
+    refused(kTop, "track_group", kTrackers),
+    refused(kTop, "garp_group", "per-interface GARP groups are not implemented"),
+    refused(kTop, "interface_up_down_delays", kTimers),
+    refused(kTop, "net_namespace", "run xvrrpd inside the namespace instead"),
+    ignored(kTop, "virtual_server"),
+    ignored(kTop, "virtual_server_group"),
+    ignored(kTop, "linkbeat_interfaces"),
+    ignored(kTop, "linkbeat_use_polling"),
+    ignored(kTop, "net_namespace_ipvs"),
+    ignored(kTop, "namespace_with_ipsets"),
+    ignored(kTop, "use_pid_dir"),
+    ignored(kTop, "instance"),
+    ignored(kTop, "child_wait_time"),
+
+    // ---- global_defs ----
+    impl(kGlob, "router_id", 1, 1, Block::kNone,
+         [](Parser& p, Ctx&, const Statement& st) {
+           p.cfg_.global.router_id = arg(st).text;
+           p.router_id_tok_ = arg(st);
+         },
+         "global.router_id", "router_id NAME"),
+    impl(kGlob, "vrrp_version", 1, 1, Block::kNone,
+         [](Parser& p, Ctx&, const Statement& st) {
+           p.cfg_.global.vrrp_version = u8(arg(st), 2, 3, "vrrp_version");
+           p.global_version_set_ = true;
+         },
+         "global.vrrp_version", "vrrp_version 2|3"),
+    impl(kGlob, "vrrp_garp_master_delay", 1, 1, Block::kNone,
+         [](Parser& p, Ctx&, const Statement& st) {
+           p.cfg_.global.garp_master_delay_ms =
+               Parser::seconds_ms(arg(st), 86400, st.keyword().text);
+         },
+         "global.vrrp_garp_master_delay_ms", "vrrp_garp_master_delay SECONDS"),
+    impl(kGlob, "vrrp_garp_master_repeat", 1, 1, Block::kNone,
+         [](Parser& p, Ctx&, const Statement& st) {
+           p.cfg_.global.garp_master_repeat = u32(arg(st), 0, 10000, st.keyword().text);
+         },
+         "global.vrrp_garp_master_repeat", "vrrp_garp_master_repeat COUNT"),
+    impl(kGlob, "vrrp_garp_master_refresh", 1, 1, Block::kNone,
+         [](Parser& p, Ctx&, const Statement& st) {
+           p.cfg_.global.garp_master_refresh_ms =
+               Parser::seconds_ms(arg(st), 86400, st.keyword().text);
+         },
+         "global.vrrp_garp_master_refresh_ms", "vrrp_garp_master_refresh SECONDS"),
+    impl(kGlob, "vrrp_garp_master_refresh_repeat", 1, 1, Block::kNone,
+         [](Parser& p, Ctx&, const Statement& st) {
+           p.cfg_.global.garp_master_refresh_repeat = u32(arg(st), 1, 10000, st.keyword().text);
+         },
+         "global.vrrp_garp_master_refresh_repeat", "vrrp_garp_master_refresh_repeat COUNT"),
+    impl(kGlob, "vrrp_check_unicast_src", 0, 0, Block::kNone,
+         [](Parser& p, Ctx&, const Statement&) { p.cfg_.global.check_unicast_src = true; },
+         "global.vrrp_check_unicast_src", "vrrp_check_unicast_src"),
+    gated(impl(kGlob, "vrrp_garp_interval", 1, 1, Block::kNone,
+         [](Parser& p, Ctx&, const Statement& st) {
+           p.cfg_.global.garp_interval_ms = Parser::seconds_ms(arg(st), 1000, st.keyword().text);
+         },
+         "global.vrrp_garp_interval_ms", "vrrp_garp_interval SECONDS"),
+          kDaemonAppliesGarpInterval),
+    gated(impl(kGlob, "vrrp_gna_interval", 1, 1, Block::kNone,
+         [](Parser& p, Ctx&, const Statement& st) {
+           p.cfg_.global.gna_interval_ms = Parser::seconds_ms(arg(st), 1000, st.keyword().text);
+         },
+         "global.vrrp_gna_interval_ms", "vrrp_gna_interval SECONDS"),
+          kDaemonAppliesGarpInterval),
+    same(kGlob, "vrrp_skip_check_adv_addr", 0, 0, nullptr, "vrrp_skip_check_adv_addr",
+         "xvrrpd never compares an advert's address list with its own: skipping the check is "
+         "its only behaviour"),
+    same(kGlob, "vrrp_mcast_group4", 1, 1,
+         [](Parser&, Ctx&, const Statement& st) {
+           Parser::default_group_only(st, IpAddress::parse("224.0.0.18"));
+         },
+         "vrrp_mcast_group4 224.0.0.18",
+         "only the RFC 5798 group, which xvrrpd always uses; another group is refused"),
+    same(kGlob, "vrrp_mcast_group6", 1, 1,
+         [](Parser&, Ctx&, const Statement& st) {
+           Parser::default_group_only(st, IpAddress::parse("ff02::12"));
+         },
+         "vrrp_mcast_group6 ff02::12",
+         "only the RFC 5798 group, which xvrrpd always uses; another group is refused"),
+    same(kGlob, "script_user", 1, 2,
+         [](Parser&, Ctx&, const Statement& st) {
+           if (arg(st).text != "root" || (st.words.size() == 3 && arg(st, 2).text != "root")) {
+             throw ConfigError(st.where(),
+                               "script_user other than root is not supported by xvrrpd (notify "
+                               "scripts run as root, the daemon's user; expected 'script_user "
+                               "root')");
+           }
+         },
+         "script_user root [root]",
+         "notify scripts run as root, the daemon's user; any other user is refused"),
+    refused(kGlob, "enable_script_security",
+            "scripts are not checked for non-root write access; remove it to run them as root"),
+    refused(kGlob, "set_supplementary_groups", "notify scripts run as root"),
+    refused(kGlob, "vrrp_strict", "strict mode is not implemented"),
+    refused(kGlob, "vrrp_garp_lower_prio_delay", kGarpLower),
+    refused(kGlob, "vrrp_garp_lower_prio_repeat", kGarpLower),
+    refused(kGlob, "vrrp_down_timer_adverts", kTimers),
+    refused(kGlob, "vrrp_min_garp", "the GARP schedule is set by the vrrp_garp_master_* keywords"),
+    refused(kGlob, "vrrp_garp_extra_if", kVmac),
+    refused(kGlob, "vrrp_vmac_garp_intvl", kVmac),
+    refused(kGlob, "vrrp_lower_prio_no_advert", kGarpLower),
+    refused(kGlob, "vrrp_higher_prio_send_advert", kGarpLower),
+    refused(kGlob, "vrrp_iptables", kFirewall),
+    refused(kGlob, "vrrp_ipsets", kFirewall),
+    refused(kGlob, "nftables", kFirewall),
+    refused(kGlob, "nftables_priority", kFirewall),
+    refused(kGlob, "nftables_ifindex", kFirewall),
+    refused(kGlob, "nftables_counters", kFirewall),
+    refused(kGlob, "vrrp_priority", kSched),
+    refused(kGlob, "vrrp_no_swap", kSched),
+    refused(kGlob, "vrrp_rt_priority", kSched),
+    refused(kGlob, "vrrp_cpu_affinity", kSched),
+    refused(kGlob, "vrrp_rlimit_rttime", kSched),
+    refused(kGlob, "vrrp_rlimit_rtime", kSched),
+    refused(kGlob, "max_auto_priority", kSched),
+    refused(kGlob, "min_auto_priority_delay", kSched),
+    refused(kGlob, "vrrp_process_name", "the process is xvrrpd"),
+    refused(kGlob, "notify_fifo", kFifo),
+    refused(kGlob, "notify_fifo_script", kFifo),
+    refused(kGlob, "vrrp_notify_fifo", kFifo),
+    refused(kGlob, "vrrp_notify_fifo_script", kFifo),
+    refused(kGlob, "vrrp_notify_priority_changes", kFifo),
+    refused(kGlob, "fifo_write_vrrp_states_on_reload", kFifo),
+    refused(kGlob, "vrrp_netlink_cmd_rcv_bufs", kBufs),
+    refused(kGlob, "vrrp_netlink_cmd_rcv_bufs_force", kBufs),
+    refused(kGlob, "vrrp_netlink_monitor_rcv_bufs", kBufs),
+    refused(kGlob, "vrrp_netlink_monitor_rcv_bufs_force", kBufs),
+    refused(kGlob, "process_monitor_rcv_bufs", kTrackers),
+    refused(kGlob, "process_monitor_rcv_bufs_force", kTrackers),
+    refused(kGlob, "vrrp_rx_bufs_policy", kBufs),
+    refused(kGlob, "vrrp_rx_bufs_multiplier", kBufs),
+    refused(kGlob, "vrrp_startup_delay", kTimers),
+    refused(kGlob, "vrrp_delay_after_boot", kTimers),
+    refused(kGlob, "log_unknown_vrids", "adverts for unknown VRIDs are counted, see xvrrpctl"),
+    refused(kGlob, "vrrp_owner_ignore_adverts", kTimers),
+    refused(kGlob, "vmac_prefix", kVmac),
+    refused(kGlob, "vmac_addr_prefix", kVmac),
+    refused(kGlob, "v3_checksum_as_v2", "xvrrpd sends the RFC 5798 checksum"),
+    refused(kGlob, "dynamic_interfaces", "not implemented"),
+    refused(kGlob, "default_interface", kRoutes),
+    refused(kGlob, "disable_local_igmp", "xvrrpd joins the VRRP group normally"),
+    refused(kGlob, "startup_script", "xvrrpd runs no start-up/shutdown scripts; use systemd"),
+    refused(kGlob, "startup_script_timeout", "xvrrpd runs no start-up/shutdown scripts"),
+    refused(kGlob, "shutdown_script", "xvrrpd runs no start-up/shutdown scripts; use systemd"),
+    refused(kGlob, "shutdown_script_timeout", "xvrrpd runs no start-up/shutdown scripts"),
+    refused(kGlob, "snmp_socket", kSnmp),
+    refused(kGlob, "enable_traps", kSnmp),
+    refused(kGlob, "enable_snmp_vrrp", kSnmp),
+    refused(kGlob, "enable_snmp_keepalived", kSnmp),
+    refused(kGlob, "enable_snmp_rfc", kSnmp),
+    refused(kGlob, "enable_snmp_rfcv2", kSnmp),
+    refused(kGlob, "enable_snmp_rfcv3", kSnmp),
+    refused(kGlob, "enable_dbus", kSnmp),
+    refused(kGlob, "dbus_service_name", kSnmp),
+    refused(kGlob, "dbus_no_interface_name", kSnmp),
+    ignored(kGlob, "notification_email"),
+    ignored(kGlob, "notification_email_from"),
+    ignored(kGlob, "smtp_server"),
+    ignored(kGlob, "smtp_helo_name"),
+    ignored(kGlob, "smtp_connect_timeout"),
+    ignored(kGlob, "smtp_alert"),
+    ignored(kGlob, "smtp_alert_vrrp"),
+    ignored(kGlob, "smtp_alert_checker"),
+    ignored(kGlob, "no_email_faults"),
+    ignored(kGlob, "checker_log_all_failures"),
+    ignored(kGlob, "checker_process_name"),
+    ignored(kGlob, "checker_priority"),
+    ignored(kGlob, "checker_no_swap"),
+    ignored(kGlob, "checker_rt_priority"),
+    ignored(kGlob, "checker_cpu_affinity"),
+    ignored(kGlob, "checker_rlimit_rttime"),
+    ignored(kGlob, "checker_rlimit_rtime"),
+    ignored(kGlob, "no_checker_emails"),
+    ignored(kGlob, "rs_init_notifies"),
+    ignored(kGlob, "lvs_process_name"),
+    ignored(kGlob, "lvs_timeouts"),
+    ignored(kGlob, "lvs_flush"),
+    ignored(kGlob, "lvs_flush_on_stop"),
+    ignored(kGlob, "lvs_flush_onstop"),
+    ignored(kGlob, "lvs_sync_daemon"),
+    ignored(kGlob, "lvs_notify_fifo"),
+    ignored(kGlob, "lvs_notify_fifo_script"),
+    ignored(kGlob, "lvs_netlink_cmd_rcv_bufs"),
+    ignored(kGlob, "lvs_netlink_cmd_rcv_bufs_force"),
+    ignored(kGlob, "lvs_netlink_monitor_rcv_bufs"),
+    ignored(kGlob, "lvs_netlink_monitor_rcv_bufs_force"),
+    ignored(kGlob, "nftables_ipvs"),
+    ignored(kGlob, "nftables_ipvs_priority"),
+    ignored(kGlob, "nftables_ipvs_start_fwmark"),
+    ignored(kGlob, "enable_snmp_checker"),
+    ignored(kGlob, "snmp_vs_stats_update_interval"),
+    ignored(kGlob, "snmp_rs_stats_update_interval"),
+    ignored(kGlob, "bfd_process_name"),
+    ignored(kGlob, "bfd_priority"),
+    ignored(kGlob, "bfd_no_swap"),
+    ignored(kGlob, "bfd_rt_priority"),
+    ignored(kGlob, "bfd_cpu_affinity"),
+    ignored(kGlob, "bfd_rlimit_rttime"),
+    ignored(kGlob, "bfd_rlimit_rtime"),
+    ignored(kGlob, "process_names"),
+    ignored(kGlob, "process_name"),
+    ignored(kGlob, "use_symlink_paths"),
+    ignored(kGlob, "umask"),
+    ignored(kGlob, "random_seed"),
+    ignored(kGlob, "reload_check_config"),
+    ignored(kGlob, "reload_time_file"),
+    ignored(kGlob, "reload_repeat"),
+    ignored(kGlob, "reload_file"),
+    ignored(kGlob, "include_check"),
+    ignored(kGlob, "config_save_dir"),
+    ignored(kGlob, "tmp_config_directory"),
+    ignored(kGlob, "data_use_instance"),
+    ignored(kGlob, "json_version"),
+    ignored(kGlob, "iproute_usr_dir"),
+    ignored(kGlob, "iproute_etc_dir"),
+    ignored(kGlob, "state_dump_file"),
+    ignored(kGlob, "stats_dump_file"),
+    ignored(kGlob, "json_dump_file"),
+
+    // ---- vrrp_instance ----
+    impl(kInst, "state", 1, 1, Block::kNone,
+         [](Parser& p, Ctx& c, const Statement& st) {
+           const std::string& v = arg(st).text;
+           if (v != "MASTER" && v != "BACKUP") {
+             throw ConfigError(arg(st).where(),
+                               "invalid state '" + v + "' (expected MASTER or BACKUP)");
+           }
+           if (v == "BACKUP" && in(c).initial_master) {
+             // keepalived keeps the first MASTER (vrrp_state_handler).
+             p.warn(st.where(), "state previously set as MASTER, ignoring BACKUP (as keepalived)");
+             return;
+           }
+           in(c).initial_master = v == "MASTER";
+           pi(c).state_tok = st.keyword();
+         },
+         "state", "state MASTER|BACKUP"),
+    impl(kInst, "interface", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           in(c).interface = Parser::ifname(arg(st), "interface");
+           pi(c).interface_tok = st.keyword();
+         },
+         "interface", "interface IFNAME"),
+    impl(kInst, "virtual_router_id", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           in(c).vrid = u8(arg(st), 1, 255, st.keyword().text);
+           pi(c).vrid_tok = st.keyword();
+         },
+         "virtual_router_id", "virtual_router_id 1..255"),
+    impl(kInst, "priority", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           in(c).priority = u8(arg(st), 1, 255, st.keyword().text);
+         },
+         "priority", "priority 1..255"),
+    impl(kInst, "advert_int", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           auto cs = Parser::fixed_point(arg(st).text, 2);
+           if (!cs) {
+             throw ConfigError(arg(st).where(),
+                               "invalid advert_int '" + arg(st).text +
+                                   "' (expected seconds: an integer 1..255 for VRRPv2, "
+                                   "0.01..40.95 in steps of 0.01 for VRRPv3)");
+           }
+           pi(c).advert_cs = *cs;
+           pi(c).advert_tok = arg(st);
+         },
+         "advert_int_cs", "advert_int SECONDS"),
+    impl(kInst, "version", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           in(c).version = u8(arg(st), 2, 3, st.keyword().text);
+           pi(c).version_tok = arg(st);
+         },
+         "version", "version 2|3"),
+    impl(kInst, "authentication", 0, 0, Block::kRequired,
+         [](Parser& p, Ctx& c, const Statement& st) {
+           p.block(Section::kAuthentication, c, &st.keyword());
+         },
+         {}, "authentication {"),
+    impl(kInst, "virtual_ipaddress", 0, 0, Block::kRequired,
+         [](Parser& p, Ctx& c, const Statement& st) { p.vip_block(st.keyword(), in(c), true); },
+         "virtual_ipaddress", "virtual_ipaddress {"),
+    impl(kInst, "virtual_ipaddress_excluded", 0, 0, Block::kRequired,
+         [](Parser& p, Ctx& c, const Statement& st) { p.vip_block(st.keyword(), in(c), false); },
+         "virtual_ipaddress", "virtual_ipaddress_excluded {"),
+    impl(kInst, "unicast_src_ip", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           in(c).unicast_src_ip = Parser::address(arg(st), "unicast_src_ip");
+         },
+         "unicast_src_ip", "unicast_src_ip ADDRESS"),
+    // keepalived's vrrp_srcip_handler: the same source address, for multicast.
+    impl(kInst, "mcast_src_ip", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           in(c).unicast_src_ip = Parser::address(arg(st), "mcast_src_ip");
+         },
+         "unicast_src_ip", "mcast_src_ip ADDRESS"),
+    impl(kInst, "unicast_peer", 0, 0, Block::kRequired,
+         [](Parser& p, Ctx& c, const Statement& st) { p.peer_block(st.keyword(), in(c)); },
+         "unicast_peer", "unicast_peer {"),
+    impl(kInst, "track_interface", 0, 0, Block::kRequired,
+         [](Parser& p, Ctx& c, const Statement& st) { p.track_block(st.keyword(), in(c)); },
+         "track_interface", "track_interface {"),
+    impl(kInst, "nopreempt", 0, 0, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           in(c).preempt = false;
+           pi(c).nopreempt_tok = st.keyword();
+         },
+         "preempt", "nopreempt"),
+    impl(kInst, "preempt", 0, 0, Block::kNone,
+         [](Parser&, Ctx& c, const Statement&) { in(c).preempt = true; }, "preempt", "preempt"),
+    impl(kInst, "preempt_delay", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           auto ms = Parser::fixed_point(arg(st).text, 3);
+           if (!ms || *ms > 1000 * 1000) {
+             throw ConfigError(arg(st).where(),
+                               (ms ? "preempt_delay " + arg(st).text + " out of range"
+                                   : "invalid preempt_delay '" + arg(st).text + "'") +
+                                   " (expected seconds 0..1000, at most 3 decimals)");
+           }
+           in(c).preempt_delay_ns = *ms * 1000000;
+         },
+         "preempt_delay_ns", "preempt_delay SECONDS"),
+    impl(kInst, "garp_master_delay", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           pi(c).garp_delay_ms = Parser::seconds_ms(arg(st), 86400, st.keyword().text);
+         },
+         "garp_master_delay_ms", "garp_master_delay SECONDS"),
+    impl(kInst, "garp_master_repeat", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           pi(c).garp_repeat = u32(arg(st), 0, 10000, st.keyword().text);
+         },
+         "garp_master_repeat", "garp_master_repeat COUNT"),
+    impl(kInst, "garp_master_refresh", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           pi(c).garp_refresh_ms = Parser::seconds_ms(arg(st), 86400, st.keyword().text);
+         },
+         "garp_master_refresh_ms", "garp_master_refresh SECONDS"),
+    impl(kInst, "garp_master_refresh_repeat", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           pi(c).garp_refresh_repeat = u32(arg(st), 1, 10000, st.keyword().text);
+         },
+         "garp_master_refresh_repeat", "garp_master_refresh_repeat COUNT"),
+    impl(kInst, "notify_master", 0, kAnyArgs, Block::kOptional,
+         [](Parser&, Ctx& c, const Statement& st) { in(c).notify_master = Parser::command_line(st); },
+         "notify_master", "notify_master \"SCRIPT ARGS\""),
+    impl(kInst, "notify_backup", 0, kAnyArgs, Block::kOptional,
+         [](Parser&, Ctx& c, const Statement& st) { in(c).notify_backup = Parser::command_line(st); },
+         "notify_backup", "notify_backup \"SCRIPT ARGS\""),
+    impl(kInst, "notify_fault", 0, kAnyArgs, Block::kOptional,
+         [](Parser&, Ctx& c, const Statement& st) { in(c).notify_fault = Parser::command_line(st); },
+         "notify_fault", "notify_fault \"SCRIPT ARGS\""),
+    impl(kInst, "notify_stop", 0, kAnyArgs, Block::kOptional,
+         [](Parser&, Ctx& c, const Statement& st) { in(c).notify_stop = Parser::command_line(st); },
+         "notify_stop", "notify_stop \"SCRIPT ARGS\""),
+    impl(kInst, "notify", 0, kAnyArgs, Block::kOptional,
+         [](Parser&, Ctx& c, const Statement& st) { in(c).notify = Parser::command_line(st); },
+         "notify", "notify \"SCRIPT ARGS\""),
+    impl(kInst, "check_unicast_src", 0, 0, Block::kNone,
+         [](Parser&, Ctx& c, const Statement&) { pi(c).check_unicast_src = true; },
+         "check_unicast_src", "check_unicast_src"),
+    impl(kInst, "unicast_ttl", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           in(c).unicast_ttl = u8(arg(st), 1, 255, st.keyword().text);
+         },
+         "unicast_ttl", "unicast_ttl 1..255"),
+    gated(impl(kInst, "dont_track_primary", 0, 0, Block::kNone,
+         [](Parser&, Ctx& c, const Statement&) {
+           in(c).track_primary = false;
+         },
+         "track_primary", "dont_track_primary"),
+          kDaemonAppliesTrackPrimary),
+    same(kInst, "accept", 0, 0, nullptr, "accept",
+         "the VIPs always answer locally: accept mode is xvrrpd's only behaviour"),
+    same(kInst, "skip_check_adv_addr", 0, 1,
+         [](Parser&, Ctx&, const Statement& st) {
+           if (st.words.size() < 2) return;
+           const std::string& v = arg(st).text;
+           if (v == "off" || v == "false" || v == "no") {
+             throw ConfigError(st.where(),
+                               "skip_check_adv_addr " + v +
+                                   " is not supported by xvrrpd (it never checks the address "
+                                   "list of adverts; expected 'skip_check_adv_addr [on]')");
+           }
+           if (v != "on" && v != "true" && v != "yes") {
+             throw ConfigError(arg(st).where(), "invalid skip_check_adv_addr '" + v +
+                                                    "' (expected on, true or yes)");
+           }
+         },
+         "skip_check_adv_addr [on]",
+         "xvrrpd never compares an advert's address list with its own; 'off' is refused"),
+    refused(kInst, "no_accept", "the VIPs always answer locally (accept mode)"),
+    refused(kInst, "strict_mode", "strict mode is not implemented"),
+    refused(kInst, "use_vmac", kVmac),
+    refused(kInst, "use_vmac_addr", kVmac),
+    refused(kInst, "vmac_xmit_base", kVmac),
+    refused(kInst, "use_ipvlan", kVmac),
+    refused(kInst, "unicast_fault_no_peer", "an instance without unicast_peer uses multicast"),
+    refused(kInst, "old_unicast_checksum", "xvrrpd sends the RFC 5798 checksum"),
+    refused(kInst, "v3_checksum_as_v2", "xvrrpd sends the RFC 5798 checksum"),
+    refused(kInst, "native_ipv6", "IPv6 instances already use VRRPv3 over IPv6"),
+    refused(kInst, "vrf", "VRFs are not implemented"),
+    refused(kInst, "track_script", kScripts),
+    refused(kInst, "track_file", kTrackers),
+    refused(kInst, "track_process", kTrackers),
+    refused(kInst, "track_bfd", "BFD is not implemented"),
+    refused(kInst, "mcast_dst_ip", "adverts go to the RFC 5798 group or to unicast_peer"),
+    refused(kInst, "track_src_ip", "tracking the source address is not implemented"),
+    refused(kInst, "no_virtual_ipaddress", "not implemented; an instance without addresses gets a warning"),
+    refused(kInst, "promote_secondaries", "xvrrpd does not set the interface's promote_secondaries"),
+    refused(kInst, "virtual_routes", kRoutes),
+    refused(kInst, "virtual_rules", kRoutes),
+    refused(kInst, "debug", "use xvrrpd's --log-level"),
+    refused(kInst, "notify_deleted", "notify scripts get MASTER, BACKUP, FAULT and STOP only"),
+    refused(kInst, "notify_master_rx_lower_pri", kGarpLower),
+    refused(kInst, "notify_priority_changes", kFifo),
+    refused(kInst, "garp_lower_prio_delay", kGarpLower),
+    refused(kInst, "garp_lower_prio_repeat", kGarpLower),
+    refused(kInst, "down_timer_adverts", kTimers),
+    refused(kInst, "timer_expired_backup", kTimers),
+    refused(kInst, "thread_timer_expired", kTimers),
+    refused(kInst, "garp_extra_if", kVmac),
+    refused(kInst, "vmac_garp_intvl", kVmac),
+    refused(kInst, "lower_prio_no_advert", kGarpLower),
+    refused(kInst, "higher_prio_send_advert", kGarpLower),
+    refused(kInst, "owner_ignore_adverts", kTimers),
+    refused(kInst, "kernel_rx_buf_size", kBufs),
+    refused(kInst, "auth_hmac", "HMAC authentication is not implemented"),
+    ignored(kInst, "smtp_alert"),
+    ignored(kInst, "lvs_sync_daemon_interface"),
+    ignored(kInst, "linkbeat_use_polling"),
+
+    // ---- authentication ----
+    impl(kAuth, "auth_type", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           const Token& v = arg(st);
+           if (v.text == "AH") {
+             throw ConfigError(v.where(), "auth_type AH is not supported (expected PASS)");
+           }
+           if (v.text != "PASS") {
+             throw ConfigError(v.where(), "invalid auth_type '" + v.text + "' (expected PASS)");
+           }
+           in(c).auth_type = 1;
+           pi(c).auth_type_tok = st.keyword();
+         },
+         "auth_type", "auth_type PASS"),
+    impl(kAuth, "auth_pass", 1, 1, Block::kNone,
+         [](Parser& p, Ctx& c, const Statement& st) {
+           const Token& v = arg(st);
+           Instance& i = in(c);
+           if (v.text.empty()) {
+             throw ConfigError(v.where(), "empty auth_pass (expected 1..8 characters)");
+           }
+           if (v.text.size() > i.auth_pass.size()) {
+             p.warn(v.where(), "auth_pass is " + std::to_string(v.text.size()) +
+                                   " characters long; only the first 8 are used (as keepalived)");
+           }
+           i.auth_pass.fill(0);
+           for (size_t k = 0; k < v.text.size() && k < i.auth_pass.size(); ++k) {
+             i.auth_pass[k] = static_cast<std::uint8_t>(v.text[k]);
+           }
+           pi(c).auth_pass_tok = st.keyword();
+         },
+         "auth_pass", "auth_pass PASSWORD"),
+};
+
+const Keyword* find_keyword(Section section, std::string_view name) {
+  for (const auto& k : kKeywords) {
+    if (k.section == section && k.name == name) return &k;
+  }
+  return nullptr;
+}
 
 Config parse_tokens(std::vector<Token> tokens, std::vector<std::string> warnings,
                     std::string default_router_id) {
@@ -799,6 +1293,82 @@ Config parse_tokens(std::vector<Token> tokens, std::vector<std::string> warnings
 }
 
 }  // namespace
+
+std::vector<KeywordDoc> keyword_table() {
+  std::vector<KeywordDoc> out;
+  for (const auto& k : kKeywords) {
+    out.push_back({section_name(k.section), std::string(k.name), k.support, std::string(k.usage),
+                   std::string(k.field), std::string(k.doc)});
+  }
+  return out;
+}
+
+std::string keyword_reference() {
+  std::string out;
+  for (Section s :
+       {Section::kTop, Section::kGlobalDefs, Section::kInstance, Section::kAuthentication}) {
+    std::string implemented, accepted, unwired, ignored_list;
+    // Refused keywords grouped by their reason, reasons in table order.
+    std::vector<std::pair<std::string_view, std::string>> refused_by_reason;
+    for (const auto& k : kKeywords) {
+      if (k.section != s) continue;
+      const std::string name = "`" + std::string(k.name) + "`";
+      switch (k.support) {
+        case Support::kImplemented:
+          (k.wired ? implemented : unwired) +=
+              (k.wired ? implemented : unwired).empty() ? "" : ", ";
+          (k.wired ? implemented : unwired) += "`" + std::string(k.usage) + "`";
+          break;
+        case Support::kSame:
+          accepted += "    - `" + std::string(k.usage) + "`: " + std::string(k.doc) + "\n";
+          break;
+        case Support::kRefused: {
+          auto it = std::find_if(refused_by_reason.begin(), refused_by_reason.end(),
+                                 [&](const auto& r) { return r.first == k.doc; });
+          if (it == refused_by_reason.end()) {
+            refused_by_reason.emplace_back(k.doc, name);
+          } else {
+            it->second += ", " + name;
+          }
+          break;
+        }
+        case Support::kIgnored:
+          ignored_list += (ignored_list.empty() ? "" : ", ") + name;
+          break;
+      }
+    }
+    out += "- " + section_name(s) + "\n";
+    if (!implemented.empty()) out += "  - implemented: " + implemented + "\n";
+    if (!accepted.empty()) {
+      out += "  - accepted, keepalived's meaning is xvrrpd's behaviour:\n" + accepted;
+    }
+    if (!unwired.empty()) {
+      out += "  - parsed, then refused until the daemon applies them: " + unwired + "\n";
+    }
+    if (!refused_by_reason.empty()) {
+      out += "  - refused (\"X is not supported by xvrrpd\"):\n";
+      for (const auto& [reason, names] : refused_by_reason) {
+        out += "    - " + names + (reason.empty() ? "" : ": " + std::string(reason)) + "\n";
+      }
+    }
+    if (!ignored_list.empty()) out += "  - ignored, not part of VRRP: " + ignored_list + "\n";
+  }
+  return out;
+}
+
+std::string check_report(const Config& config) {
+  std::string out;
+  for (const auto& in : config.instances) {
+    out += "vrrp_instance " + in.name + " (" + in.where + ")\n";
+    for (const auto& line : describe_instance(in)) out += "  " + line + "\n";
+  }
+  if (!config.ignored.empty()) {
+    out += "ignored, not part of VRRP:";
+    for (const auto& k : config.ignored) out += " " + k;
+    out += "\n";
+  }
+  return out;
+}
 
 Config load(const std::string& path, const std::string& default_router_id) {
   std::vector<std::string> warnings;

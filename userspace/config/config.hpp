@@ -11,9 +11,14 @@
 // Any control byte other than tab, CR and LF (a NUL, a binary include) is
 // refused with FILE:LINE.
 //
-// Unknown keywords produce a warning "FILE:LINE: warning: unknown keyword 'K'
-// in SECTION, ignored" and are skipped together with their { } block. Invalid
-// values throw ConfigError; nothing is partially returned.
+// One keyword table (config.cpp) drives the parser, the reload diff's field
+// names, `xvrrpd -t` and the README's keyword list. Every keepalived.conf(5)
+// keyword of the VRRP sections is implemented or refused with "FILE:LINE:
+// error: X is not supported by xvrrpd"; keywords of keepalived's other
+// subsystems are skipped with one "ignored, not part of VRRP: ..." warning.
+// An unknown keyword is an error inside vrrp_instance and for vrrp_* names,
+// a warning elsewhere. Invalid values throw ConfigError; nothing is
+// partially returned.
 #pragma once
 
 #include <array>
@@ -124,6 +129,13 @@ struct Instance {
   std::uint32_t garp_master_refresh_repeat = 1;
   /// Script command lines (run through /bin/sh by the daemon), empty if unset.
   std::string notify_master, notify_backup, notify_fault, notify, notify_stop;
+  /// Spacing of the gratuitous ARPs (IPv4, vrrp_garp_interval) or unsolicited
+  /// NAs (IPv6, vrrp_gna_interval) inside one burst, in milliseconds; 0 = back
+  /// to back. keepalived paces per interface; xvrrpd per instance.
+  std::uint32_t garp_interval_ms = 0;
+  /// false with dont_track_primary: the instance's own interface going down
+  /// does not put it in FAULT.
+  bool track_primary = true;
 
   /// AF_INET or AF_INET6: the family of the advertised VIPs (else of
   /// unicast_src_ip, else of the first peer, else AF_INET).
@@ -151,15 +163,64 @@ struct Global {
   std::uint32_t garp_master_refresh_repeat = 1;
   /// vrrp_check_unicast_src: default for every instance.
   bool check_unicast_src = false;
+  /// vrrp_garp_interval / vrrp_gna_interval in milliseconds (0 = none).
+  std::uint32_t garp_interval_ms = 0;
+  std::uint32_t gna_interval_ms = 0;
   friend bool operator==(const Global&, const Global&) = default;
 };
+
+/// Keywords whose value lives in a config field that only takes effect once
+/// the daemon applies it. Until the constant is true the keyword is refused
+/// ("X is not supported by xvrrpd"): accepting it would change nothing.
+/// The daemon flips the constant in the change that wires the field.
+inline constexpr bool kDaemonAppliesGarpInterval = false;  // Instance::garp_interval_ms
+inline constexpr bool kDaemonAppliesTrackPrimary = false;  // Instance::track_primary
 
 struct Config {
   Global global;
   std::vector<Instance> instances;
-  /// "FILE:LINE: warning: MESSAGE", in file order.
+  /// "FILE:LINE: warning: MESSAGE", in file order. Keywords of keepalived's
+  /// other subsystems add one "ignored, not part of VRRP: a, b" warning.
   std::vector<std::string> warnings;
+  /// Those keywords (virtual_server, notification_email, ...), each once, in
+  /// file order.
+  std::vector<std::string> ignored;
 };
+
+/// What xvrrpd does with a keepalived.conf(5) keyword.
+enum class Support {
+  /// Parsed into a field of Instance or Global.
+  kImplemented,
+  /// Accepted: xvrrpd's behaviour already is keepalived's meaning (doc says why).
+  kSame,
+  /// "FILE:LINE: error: X is not supported by xvrrpd".
+  kRefused,
+  /// Another keepalived subsystem (LVS, checkers, SMTP, ...): skipped with
+  /// its block and listed in one summary warning.
+  kIgnored,
+};
+
+/// One row of the keyword table, for documentation and tests.
+struct KeywordDoc {
+  /// "top level", "global_defs", "vrrp_instance" or "authentication".
+  std::string section;
+  std::string name;
+  Support support;
+  /// Usage, e.g. "priority 1..255".
+  std::string usage;
+  /// The Instance/Global field it sets ("" if none), as in instance_fields()
+  /// and global_fields() (Global ones prefixed "global.").
+  std::string field;
+  /// Why it is refused, or why accepting it is right.
+  std::string doc;
+};
+/// The keyword table that drives the parser, in table order.
+std::vector<KeywordDoc> keyword_table();
+/// The README's keyword list, generated from the table (Markdown).
+std::string keyword_reference();
+/// What `xvrrpd -t` prints after "configuration OK": each instance's
+/// resolved fields and the ignored keywords.
+std::string check_report(const Config& config);
 
 /// Reads and validates `path` (and its includes). `default_router_id` is used
 /// when global_defs has no router_id (the parser itself never asks the

@@ -142,6 +142,8 @@ const Field<Instance> kInstanceFields[] = {
     XVRRP_FIELD(Instance, notify_fault, "notify_fault", Live),
     XVRRP_FIELD(Instance, notify, "notify", Live),
     XVRRP_FIELD(Instance, notify_stop, "notify_stop", Live),
+    XVRRP_FIELD(Instance, garp_interval_ms, "garp_interval_ms", Live),
+    XVRRP_FIELD(Instance, track_primary, "track_primary", Live),
 };
 
 // router_id names the control socket and pin directory: restart only.
@@ -153,6 +155,8 @@ const Field<Global> kGlobalFields[] = {
     XVRRP_FIELD(Global, garp_master_refresh_ms, "vrrp_garp_master_refresh_ms", Live),
     XVRRP_FIELD(Global, garp_master_refresh_repeat, "vrrp_garp_master_refresh_repeat", Live),
     XVRRP_FIELD(Global, check_unicast_src, "vrrp_check_unicast_src", Live),
+    XVRRP_FIELD(Global, garp_interval_ms, "vrrp_garp_interval_ms", Live),
+    XVRRP_FIELD(Global, gna_interval_ms, "vrrp_gna_interval_ms", Live),
 };
 
 #undef XVRRP_FIELD

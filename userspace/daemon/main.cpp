@@ -136,8 +136,9 @@ int main(int argc, char** argv) {
   }
   for (const auto& warning : config.warnings) fprintf(stderr, "%s\n", warning.c_str());
   if (check_only) {
-    printf("%s: configuration OK (router_id %s, %zu vrrp_instance(s))\n",
-           options.config_path.c_str(), config.global.router_id.c_str(), config.instances.size());
+    printf("%s: configuration OK (router_id %s, %zu vrrp_instance(s))\n%s",
+           options.config_path.c_str(), config.global.router_id.c_str(), config.instances.size(),
+           xvrrp::config::check_report(config).c_str());
     return 0;
   }
   if (config.instances.empty()) {

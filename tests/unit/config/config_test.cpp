@@ -158,7 +158,7 @@ TEST(ConfigValues, GlobalsAndOverrides) {
   Config c = parse_string(
       "global_defs {\n router_id r1\n vrrp_garp_master_delay 2\n vrrp_garp_master_repeat 3\n"
       " vrrp_garp_master_refresh 60\n vrrp_garp_master_refresh_repeat 2\n"
-      " vrrp_check_unicast_src\n enable_script_security\n script_user root\n}\n" +
+      " vrrp_check_unicast_src\n script_user root\n}\n" +
           instance("garp_master_delay 1\ngarp_master_repeat 7\n", "x", "1") +
           instance("garp_master_refresh 0.5\ngarp_master_refresh_repeat 4\n", "y", "2"),
       "t.conf");
@@ -301,32 +301,136 @@ authentication {
   EXPECT_EQ(pass_of(in), "a b#!$c");
 }
 
-TEST(ConfigSyntax, UnknownKeywordsWarnAndSkipBlocks) {
+TEST(ConfigPolicy, OtherSubsystemsAreIgnoredWithOneSummaryWarning) {
   Config c = parse_string(
-      "vrrp_script chk { script \"x\" interval 2 }\n"  // line 1
-      "static_ipaddress {\n"                           // line 2
-      "  192.0.2.9/24 dev eth0 { nested }\n"
+      "virtual_server 192.0.2.9 80 {\n"  // line 1
+      "  real_server 192.0.2.10 80 { TCP_CHECK { connect_timeout 3 } }\n"
       "}\n"
-      "global_defs {\n"                         // line 5
-      "  notification_email {\n    a@b\n  }\n"  // line 6
-      "  vrrp_strict\n"                         // line 9
+      "global_defs {\n"                         // line 4
+      "  notification_email {\n    a@b\n  }\n"  // line 5
+      "  smtp_server 192.0.2.1\n"
+      "  lvs_flush\n"
+      "  future_keyword { x }\n"  // line 10
       "  router_id kept\n"
-      "}\n" +
-          instance("  track_script {\n    chk\n  }\n  use_vmac\n  priority 90\n"),  // 12..
+      "}\n"
+      "virtual_server_group g {\n 192.0.2.9 80\n}\n"
+      "virtual_server 192.0.2.11 80 {\n}\n" +
+          instance("  smtp_alert\n  priority 90\n  virtual_ipaddress {\n 192.0.2.1\n }\n"),
       "t.conf");
   EXPECT_EQ(c.global.router_id, "kept");
   ASSERT_EQ(c.instances.size(), 1u);
   EXPECT_EQ(c.instances[0].priority, 90);
-  std::vector<std::string> expected = {
-      "t.conf:1: warning: unknown keyword 'vrrp_script' in top level, ignored",
-      "t.conf:2: warning: unknown keyword 'static_ipaddress' in top level, ignored",
-      "t.conf:6: warning: unknown keyword 'notification_email' in global_defs, ignored",
-      "t.conf:9: warning: unknown keyword 'vrrp_strict' in global_defs, ignored",
-      "t.conf:15: warning: unknown keyword 'track_script' in vrrp_instance, ignored",
-      "t.conf:18: warning: unknown keyword 'use_vmac' in vrrp_instance, ignored",
-      "t.conf:12: warning: vrrp_instance vi: no virtual_ipaddress",
+  const std::vector<std::string> ignored = {"virtual_server", "notification_email",   "smtp_server",
+                                            "lvs_flush",      "virtual_server_group", "smtp_alert"};
+  EXPECT_EQ(c.ignored, ignored);
+  const std::vector<std::string> expected = {
+      "t.conf:10: warning: unknown keyword 'future_keyword' in global_defs, ignored",
+      "t.conf: warning: ignored, not part of VRRP: virtual_server, notification_email, "
+      "smtp_server, lvs_flush, virtual_server_group, smtp_alert",
   };
   EXPECT_EQ(c.warnings, expected);
+  const std::string report = check_report(c);
+  EXPECT_NE(report.find("ignored, not part of VRRP: virtual_server notification_email"),
+            std::string::npos)
+      << report;
+  EXPECT_NE(report.find("  priority 90\n"), std::string::npos) << report;
+}
+
+// Each VRRP keyword xvrrpd does not implement stops the load at its line.
+TEST(ConfigPolicy, VrrpKeywordsNotImplementedAreRefusedAtTheirLine) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"vrrp_script chk {\n script \"x\"\n}\n", "t.conf:1: error: vrrp_script is not supported"},
+      {"vrrp_sync_group g {\n group {\n vi\n }\n}\n",
+       "t.conf:1: error: vrrp_sync_group is not supported"},
+      {"static_ipaddress {\n 192.0.2.9/24 dev eth0\n}\n",
+       "t.conf:1: error: static_ipaddress is not supported"},
+      {"vrrp_track_file f {\n file /x\n}\n", "t.conf:1: error: vrrp_track_file is not supported"},
+      {"bfd_instance b {\n neighbor_ip 192.0.2.1\n}\n",
+       "t.conf:1: error: bfd_instance is not supported"},
+      {"global_defs {\n vrrp_strict\n}\n", "t.conf:2: error: vrrp_strict is not supported"},
+      {"global_defs {\n enable_script_security\n}\n",
+       "t.conf:2: error: enable_script_security is not supported"},
+      {"global_defs {\n vrrp_future_knob 1\n}\n",
+       "t.conf:2: error: unknown keyword 'vrrp_future_knob' in global_defs"},
+      {"global_defs {\n vrrp_garp_interval 0.001\n}\n",
+       "t.conf:2: error: vrrp_garp_interval is not supported by xvrrpd (parsed, but the daemon"},
+      {"global_defs {\n vrrp_gna_interval 0.0001\n}\n",
+       "t.conf:2: error: invalid vrrp_gna_interval '0.0001'"},
+      {"global_defs {\n vrrp_mcast_group4 224.0.0.19\n}\n",
+       "t.conf:2: error: vrrp_mcast_group4 224.0.0.19 is not supported by xvrrpd"},
+      {"global_defs {\n script_user nobody\n}\n",
+       "t.conf:2: error: script_user other than root is not supported by xvrrpd"},
+      {instance("track_script {\n chk\n}\n"), "t.conf:4: error: track_script is not supported"},
+      {instance("use_vmac\n"), "t.conf:4: error: use_vmac is not supported by xvrrpd"},
+      {instance("no_accept\n"), "t.conf:4: error: no_accept is not supported by xvrrpd"},
+      {instance("dont_track_primary\n"),
+       "t.conf:4: error: dont_track_primary is not supported by xvrrpd (parsed"},
+      {instance("skip_check_adv_addr off\n"),
+       "t.conf:4: error: skip_check_adv_addr off is not supported by xvrrpd"},
+      {instance("skip_check_adv_addr maybe\n"),
+       "t.conf:4: error: invalid skip_check_adv_addr 'maybe'"},
+      {instance("typo_keyword 1\n"),
+       "t.conf:4: error: unknown keyword 'typo_keyword' in "
+       "vrrp_instance"},
+      {instance("authentication {\n auth_hmac x\n}\n"),
+       "t.conf:5: error: unknown keyword 'auth_hmac' in authentication"},
+      {"@main global_defs {\n}\n", "t.conf:1: error: '@main': keepalived's conditional"},
+      {"$IF=eth0\n", "t.conf:1: error: '$IF=eth0': keepalived's conditional"},
+  };
+  for (const auto& [text, message] : cases) {
+    std::string err = error_of(text);
+    EXPECT_EQ(err.rfind(message, 0), 0u) << text << "\n -> " << err;
+  }
+}
+
+TEST(ConfigPolicy, KeywordsWithKeepalivedsMeaningAreAccepted) {
+  Config c = parse_string(
+      "global_defs {\n vrrp_skip_check_adv_addr\n vrrp_mcast_group4 224.0.0.18\n"
+      " vrrp_mcast_group6 ff02::12\n script_user root root\n}\n" +
+          instance("accept\nskip_check_adv_addr\nskip_check_adv_addr on\n"
+                   "mcast_src_ip 192.0.2.5\nstate MASTER\nstate BACKUP\n"
+                   "virtual_ipaddress {\n192.0.2.1\n}\n"),
+      "t.conf");
+  const Instance& in = c.instances.at(0);
+  EXPECT_EQ(in.unicast_src_ip, IpAddress::parse("192.0.2.5"));
+  EXPECT_TRUE(in.initial_master);  // keepalived ignores BACKUP after MASTER
+  ASSERT_EQ(c.warnings.size(), 1u);
+  EXPECT_EQ(c.warnings[0],
+            "t.conf:15: warning: state previously set as MASTER, ignoring BACKUP (as keepalived)");
+}
+
+// A message longer than the receive path accepts (XVRRP_MAX_VRRP_LEN) never
+// reaches a peer: refused at the first address that does not fit.
+TEST(ConfigPolicy, VipCountsPeersCannotReceiveAreRefused) {
+  auto vips = [](int n, bool v6) {
+    std::string s = "virtual_ipaddress {\n";
+    for (int i = 1; i <= n; ++i) {
+      s += v6 ? "2001:db8::" + std::to_string(i) + "\n"
+              : "192.0." + std::to_string(2 + i / 250) + "." + std::to_string(1 + i % 250) + "\n";
+    }
+    return s + "}\n";
+  };
+  // v3 IPv6: 8 + 16 * 63 = 1016 bytes fit, 64 do not.
+  EXPECT_EQ(error_of(instance(vips(63, true))), "");
+  std::string err = error_of(instance(vips(64, true)));
+  EXPECT_EQ(err.rfind("t.conf:68: error: vrrp_instance vi: more than 63 IPv6 virtual_ipaddress "
+                      "entries for VRRPv3 (expected at most 63",
+                      0),
+            0u)
+      << err;
+  // v2 IPv4: 8 + 4 * 252 + 8 = 1024.
+  EXPECT_EQ(error_of(instance(vips(252, false))), "");
+  err = error_of(instance(vips(253, false)));
+  EXPECT_NE(err.find("more than 252 IPv4 virtual_ipaddress entries for VRRPv2"), std::string::npos)
+      << err;
+  // v3 IPv4: 8 + 4 * 254 = 1024.
+  EXPECT_EQ(error_of(instance("version 3\n" + vips(254, false))), "");
+  err = error_of(instance("version 3\n" + vips(255, false)));
+  EXPECT_NE(err.find("more than 254 IPv4"), std::string::npos) << err;
+  // Excluded addresses are not advertised and do not count.
+  EXPECT_EQ(error_of(instance(vips(63, true) + "virtual_ipaddress_excluded {\n2001:db8:1::1\n"
+                                               "2001:db8:1::2\n}\n")),
+            "");
 }
 
 TEST(ConfigWarnings, NopreemptWithStateMaster) {

@@ -3,8 +3,12 @@
 // with its reload class.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <map>
+#include <set>
+#include <sstream>
 #include <string>
 
 #include "config/config.hpp"
@@ -63,6 +67,8 @@ const std::map<std::string, std::pair<Mutation, ReloadClass>>& instance_mutation
       {"notify_fault", {[](Instance& i) { i.notify_fault = "/x"; }, ReloadClass::Live}},
       {"notify", {[](Instance& i) { i.notify = "/x"; }, ReloadClass::Live}},
       {"notify_stop", {[](Instance& i) { i.notify_stop = "/x"; }, ReloadClass::Live}},
+      {"garp_interval_ms", {[](Instance& i) { i.garp_interval_ms = 10; }, ReloadClass::Live}},
+      {"track_primary", {[](Instance& i) { i.track_primary = false; }, ReloadClass::Live}},
   };
   return m;
 }
@@ -133,6 +139,8 @@ TEST(ConfigFields, EveryGlobalMutationIsOneChange) {
        {[](Global& g) { g.garp_master_refresh_repeat = 2; }, ReloadClass::Live}},
       {"vrrp_check_unicast_src",
        {[](Global& g) { g.check_unicast_src = true; }, ReloadClass::Live}},
+      {"vrrp_garp_interval_ms", {[](Global& g) { g.garp_interval_ms = 5; }, ReloadClass::Live}},
+      {"vrrp_gna_interval_ms", {[](Global& g) { g.gna_interval_ms = 5; }, ReloadClass::Live}},
   };
   std::map<std::string, ReloadClass> table, tested;
   for (const auto& f : global_fields()) table[f.name] = f.cls;
@@ -147,6 +155,61 @@ TEST(ConfigFields, EveryGlobalMutationIsOneChange) {
     EXPECT_EQ(changes[0].field, name);
     EXPECT_EQ(changes[0].cls, e.second) << name;
   }
+}
+
+// ---- the keyword table ----------------------------------------------------
+
+TEST(ConfigKeywords, ImplementedKeywordsNameARealField) {
+  std::set<std::string> fields;
+  for (const auto& f : instance_fields()) fields.insert(f.name);
+  for (const auto& f : global_fields()) fields.insert(std::string("global.") + f.name);
+  std::set<std::string> used;
+  for (const auto& k : keyword_table()) {
+    if (k.field.empty()) continue;
+    EXPECT_EQ(k.support, Support::kImplemented) << k.name;
+    EXPECT_TRUE(fields.count(k.field)) << k.name << " -> " << k.field;
+    used.insert(k.field);
+  }
+  // Every field is set by some keyword (state, advert_int, ... map to their field),
+  // except those resolved from global_defs only.
+  used.insert("garp_interval_ms");  // vrrp_garp_interval (IPv4) / vrrp_gna_interval (IPv6)
+  for (const auto& f : fields) EXPECT_TRUE(used.count(f)) << f << " is set by no keyword";
+}
+
+TEST(ConfigKeywords, EachKeywordOncePerSectionWithAReasonWhenRefused) {
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const auto& k : keyword_table()) {
+    EXPECT_TRUE(seen.insert({k.section, k.name}).second) << k.section << " " << k.name;
+    if (k.support == Support::kRefused || k.support == Support::kSame) {
+      EXPECT_FALSE(k.doc.empty()) << k.name;
+    }
+    if (k.support == Support::kImplemented || k.support == Support::kSame) {
+      EXPECT_EQ(k.usage.rfind(k.name, 0), 0u) << k.name << ": usage '" << k.usage << "'";
+    }
+  }
+}
+
+TEST(ConfigKeywords, ReadmeListIsTheTable) {
+  std::ifstream in(std::string(XVRRP_SOURCE_DIR) + "/README.md");
+  ASSERT_TRUE(in) << "README.md not found";
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string readme = text.str();
+  const std::string begin = "<!-- keyword-list-begin";
+  const std::string end = "<!-- keyword-list-end -->";
+  const size_t b = readme.find(begin);
+  const size_t e = readme.find(end);
+  ASSERT_NE(b, std::string::npos);
+  ASSERT_NE(e, std::string::npos);
+  const size_t body = readme.find('\n', b) + 1;
+  if (std::getenv("XVRRP_UPDATE_README") != nullptr) {
+    std::ofstream(std::string(XVRRP_SOURCE_DIR) + "/README.md")
+        << readme.substr(0, body) + keyword_reference() + readme.substr(e);
+    GTEST_SKIP() << "README.md rewritten";
+  }
+  EXPECT_EQ(readme.substr(body, e - body), keyword_reference())
+      << "regenerate README.md's keyword list: XVRRP_UPDATE_README=1 build/bin/test_config "
+         "--gtest_filter=ConfigKeywords.ReadmeListIsTheTable";
 }
 
 }  // namespace

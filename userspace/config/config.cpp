@@ -166,7 +166,7 @@ class Parser {
                             kw + " is not supported by xvrrpd" +
                                 (k->doc.empty() ? "" : " (" + std::string(k->doc) + ")"));
         case Support::kIgnored:
-          if (cfg_.ignored.empty()) ignored_where_ = kt.file;
+          if (cfg_.ignored.empty()) ignored_where_ = kt.where();
           if (std::find(cfg_.ignored.begin(), cfg_.ignored.end(), kw) == cfg_.ignored.end()) {
             cfg_.ignored.push_back(kw);
           }
@@ -1248,7 +1248,7 @@ const Keyword kKeywords[] = {
          [](Parser&, Ctx& c, const Statement& st) {
            const Token& v = arg(st);
            if (v.text == "AH") {
-             throw ConfigError(v.where(), "auth_type AH is not supported (expected PASS)");
+             throw ConfigError(v.where(), "auth_type AH is not supported by xvrrpd (expected PASS)");
            }
            if (v.text != "PASS") {
              throw ConfigError(v.where(), "invalid auth_type '" + v.text + "' (expected PASS)");

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -325,7 +326,7 @@ TEST(ConfigPolicy, OtherSubsystemsAreIgnoredWithOneSummaryWarning) {
   EXPECT_EQ(c.ignored, ignored);
   const std::vector<std::string> expected = {
       "t.conf:10: warning: unknown keyword 'future_keyword' in global_defs, ignored",
-      "t.conf: warning: ignored, not part of VRRP: virtual_server, notification_email, "
+      "t.conf:1: warning: ignored, not part of VRRP: virtual_server, notification_email, "
       "smtp_server, lvs_flush, virtual_server_group, smtp_alert",
   };
   EXPECT_EQ(c.warnings, expected);
@@ -509,7 +510,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "t.conf:5: error: invalid advert_int '0.005' (expected seconds: an integer "
                   "1..255 for VRRPv2, 0.01..40.95 in steps of 0.01 for VRRPv3)"},
         ErrorCase{instance("authentication {\nauth_type AH\n}\n"),
-                  "t.conf:5: error: auth_type AH is not supported (expected PASS)"},
+                  "t.conf:5: error: auth_type AH is not supported by xvrrpd (expected PASS)"},
         ErrorCase{instance("authentication {\nauth_type PASS\n}\n"),
                   "t.conf:5: error: vrrp_instance vi: auth_type PASS without auth_pass (expected "
                   "'auth_pass PASSWORD')"},
@@ -750,6 +751,91 @@ TEST(ConfigRouterId, PathUnsafeValuesAreRefused) {
   } catch (const ConfigError& e) {
     EXPECT_EQ(e.where(), "default router_id");
   }
+}
+
+// keepalived's doc/samples with VRRP sections: each loads with only other
+// subsystems ignored, or stops at the first keyword xvrrpd does not implement.
+struct SampleCase {
+  std::string file;
+  // Empty: loads. Otherwise the start of the error after "FILE:".
+  std::string error;
+  size_t instances = 0;
+  std::vector<std::string> ignored;
+};
+
+void PrintTo(const SampleCase& c, std::ostream* os) { *os << c.file; }
+
+SampleCase refused_sample(const std::string& file, const std::string& error) {
+  return {file, error, 0, {}};
+}
+
+class ConfigSamples : public ::testing::TestWithParam<SampleCase> {};
+
+TEST_P(ConfigSamples, LoadsOrNamesTheUnsupportedKeyword) {
+  const SampleCase& c = GetParam();
+  const std::string path = kData + "/samples/" + c.file;
+  try {
+    Config cfg = load(path, "host");
+    EXPECT_TRUE(c.error.empty()) << "loaded, expected " << c.error;
+    EXPECT_EQ(cfg.instances.size(), c.instances);
+    EXPECT_EQ(cfg.ignored, c.ignored);
+    for (const auto& w : cfg.warnings) {
+      // Only the summary of other subsystems and keepalived's own notes.
+      EXPECT_EQ(w.find("unknown keyword"), std::string::npos) << w;
+    }
+  } catch (const ConfigError& e) {
+    EXPECT_FALSE(c.error.empty()) << e.what();
+    EXPECT_EQ(std::string(e.what()).rfind(path + ":" + c.error, 0), 0u) << e.what();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Keepalived, ConfigSamples,
+    ::testing::Values(SampleCase{"keepalived.conf.vrrp",
+                                 "",
+                                 4,
+                                 {"notification_email", "notification_email_from", "smtp_server",
+                                  "smtp_connect_timeout", "smtp_alert"}},
+                      SampleCase{"keepalived.conf.sample",
+                                 "",
+                                 1,
+                                 {"notification_email", "notification_email_from", "smtp_server",
+                                  "smtp_connect_timeout", "virtual_server"}},
+                      refused_sample("keepalived.conf.SSL_GET",
+                                     "20: error: auth_type AH is not supported by xvrrpd"),
+                      refused_sample("keepalived.conf.conditional_conf",
+                                     "3: error: '@high': keepalived's conditional"),
+                      refused_sample("keepalived.conf.track_interface",
+                                     "7: error: static_routes is not supported by xvrrpd"),
+                      refused_sample("keepalived.conf.vrrp.localcheck",
+                                     "11: error: vrrp_script is not supported by xvrrpd"),
+                      refused_sample("keepalived.conf.vrrp.lvs_syncd",
+                                     "3: error: vrrp_sync_group is not supported by xvrrpd"),
+                      refused_sample("keepalived.conf.vrrp.routes",
+                                     "7: error: static_routes is not supported by xvrrpd"),
+                      refused_sample("keepalived.conf.vrrp.rules",
+                                     "9: error: static_rules is not supported by xvrrpd"),
+                      refused_sample("keepalived.conf.vrrp.scripts",
+                                     "6: error: vrrp_sync_group is not supported by xvrrpd"),
+                      refused_sample("keepalived.conf.vrrp.static_ipaddress",
+                                     "7: error: static_ipaddress is not supported by xvrrpd"),
+                      refused_sample("keepalived.conf.vrrp.sync",
+                                     "3: error: vrrp_sync_group is not supported by xvrrpd")),
+    [](const ::testing::TestParamInfo<SampleCase>& info) {
+      std::string name = info.param.file.substr(std::string("keepalived.conf.").size());
+      for (auto& ch : name) {
+        if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+      }
+      return name;
+    });
+
+// Every sample file is in the table above.
+TEST(ConfigSamples, EverySampleFileIsChecked) {
+  size_t files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(kData + "/samples")) {
+    if (e.path().filename().string().rfind("keepalived.conf.", 0) == 0) ++files;
+  }
+  EXPECT_EQ(files, 12u);
 }
 
 }  // namespace

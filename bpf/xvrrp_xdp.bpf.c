@@ -51,9 +51,9 @@ struct {
 } XVRRP_MAP_EVENTS SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, XVRRP_COUNTER_SLOTS);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
+	__uint(max_entries, XVRRP_COUNTER_ENTRIES);
+	__type(key, struct xvrrp_vrid_key);
 	__type(value, struct xvrrp_counters);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } XVRRP_MAP_COUNTERS SEC(".maps");
@@ -113,25 +113,50 @@ struct frame {
 	__be32 dst[4];
 };
 
-static __always_inline int reject(__u32 slot, __u32 reason)
+static const struct xvrrp_counters zero_counters;
+
+/* This CPU's counters of `key`, created on first use; NULL only when the
+ * map is full and the LRU has nothing to give. */
+static __always_inline struct xvrrp_counters *counters_of(const struct xvrrp_vrid_key *key)
 {
 	struct xvrrp_counters *c;
 
-	c = bpf_map_lookup_elem(&XVRRP_MAP_COUNTERS, &slot);
+	c = bpf_map_lookup_elem(&XVRRP_MAP_COUNTERS, key);
+	if (c)
+		return c;
+	bpf_map_update_elem(&XVRRP_MAP_COUNTERS, key, &zero_counters, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&XVRRP_MAP_COUNTERS, key);
+}
+
+static __always_inline int reject(struct xvrrp_counters *c, __u32 reason)
+{
 	if (c && reason < XVRRP_REJECT_MAX)
 		c->rejected[reason]++;
 	return XDP_DROP;
 }
 
-static __always_inline __u32 family_slot(__u8 family)
+/* Rules c-d: counted in the {ifindex, XVRRP_VRID_NOT_OURS, family} entry. */
+static __always_inline int pass_not_ours(__u32 ifindex, __u8 family, __u32 reason)
 {
-	return family == XVRRP_AF_INET6 ? 256 : 0;
+	struct xvrrp_vrid_key key = {
+		.ifindex = ifindex,
+		.vrid = XVRRP_VRID_NOT_OURS,
+		.family = family,
+	};
+	struct xvrrp_counters *c = counters_of(&key);
+
+	if (c)
+		c->rejected[reason]++;
+	return XDP_PASS;
 }
+
+#define PARSE_NOT_VRRP (-1)
+#define PARSE_UNATTRIBUTABLE 1
 
 /*
  * Rules a-c (abi.h "Receive rules"). Returns 0 when *f holds an attributable
- * frame of protocol 112 (its VRID read), -1 when the frame is not ours to
- * judge (XDP_PASS, untouched).
+ * frame of protocol 112 (its VRID read), PARSE_NOT_VRRP when rules a-b fail
+ * and PARSE_UNATTRIBUTABLE (f->family set) when rule c does.
  */
 static __always_inline int parse_frame(struct xdp_md *ctx, struct frame *f)
 {
@@ -141,7 +166,7 @@ static __always_inline int parse_frame(struct xdp_md *ctx, struct frame *f)
 	__u8 *msg;
 
 	if ((void *)(eth + 1) > data_end)
-		return -1;
+		return PARSE_NOT_VRRP;
 	/* VLAN-tagged frames belong to the VLAN's own interface. */
 	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
 		struct iphdr *iph = (void *)(eth + 1);
@@ -149,24 +174,24 @@ static __always_inline int parse_frame(struct xdp_md *ctx, struct frame *f)
 
 		/* The protocol byte (offset 9) decides whether this is VRRP. */
 		if ((void *)iph + 10 > data_end || iph->protocol != XVRRP_IPPROTO)
-			return -1;
+			return PARSE_NOT_VRRP;
 		/* Taken before anything that could delay it: everything
 		 * below is a few loads and one hash lookup. */
 		f->ts_ns = bpf_ktime_get_ns();
+		f->family = XVRRP_AF_INET;
 		if ((void *)(iph + 1) > data_end || iph->ihl < 5)
-			return -1;
+			return PARSE_UNATTRIBUTABLE;
 		/* Non-first fragments carry no VRRP header. */
 		if (iph->frag_off & bpf_htons(IP_OFFMASK_))
-			return -1;
+			return PARSE_UNATTRIBUTABLE;
 		hdr_len = iph->ihl * 4;
 		msg = (__u8 *)iph + hdr_len;
 		if ((void *)(msg + 2) > data_end)
-			return -1;
-		f->family = XVRRP_AF_INET;
+			return PARSE_UNATTRIBUTABLE;
 		f->hdr_len = hdr_len;
 		f->ip_len = bpf_ntohs(iph->tot_len);
 		if (f->ip_len < hdr_len + 2)
-			return -1;
+			return PARSE_UNATTRIBUTABLE;
 		f->mf = !!(iph->frag_off & bpf_htons(IP_MF_));
 		f->ttl = iph->ttl;
 		f->src[0] = iph->saddr;
@@ -182,16 +207,16 @@ static __always_inline int parse_frame(struct xdp_md *ctx, struct frame *f)
 		/* Next header is at offset 6. Extension headers are not
 		 * followed: VRRP (RFC 5798 §5.1.2) sends none. */
 		if ((void *)ip6h + 7 > data_end || ip6h->nexthdr != XVRRP_IPPROTO)
-			return -1;
+			return PARSE_NOT_VRRP;
 		f->ts_ns = bpf_ktime_get_ns();
+		f->family = XVRRP_AF_INET6;
 		msg = (__u8 *)(ip6h + 1);
 		if ((void *)(msg + 2) > data_end)
-			return -1;
-		f->family = XVRRP_AF_INET6;
+			return PARSE_UNATTRIBUTABLE;
 		f->hdr_len = sizeof(*ip6h);
 		f->ip_len = sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len);
 		if (f->ip_len < sizeof(*ip6h) + 2)
-			return -1;
+			return PARSE_UNATTRIBUTABLE;
 		f->ttl = ip6h->hop_limit;
 		__builtin_memcpy(f->src, &ip6h->saddr, 16);
 		__builtin_memcpy(f->dst, &ip6h->daddr, 16);
@@ -200,7 +225,7 @@ static __always_inline int parse_frame(struct xdp_md *ctx, struct frame *f)
 		f->vrid = msg[1];
 		return 0;
 	}
-	return -1;
+	return PARSE_NOT_VRRP;
 }
 
 static __always_inline __u16 csum_fold(__u64 sum)
@@ -306,32 +331,37 @@ int xvrrp_xdp(struct xdp_md *ctx)
 	struct xvrrp_vrid_config *cfg;
 	struct scratch *s;
 	__u32 zero = 0;
-	__u32 slot, msg_len, nwords, addr_words, addr_first;
+	struct xvrrp_counters *c;
+	__u32 msg_len, nwords, addr_words, addr_first;
+	int rc;
 	__u32 expected, addr_len, hash;
 	__u8 version, type, vrid, priority, naddrs, csum_flags = 0;
 	__u16 advert_int_cs;
 	__u64 sum = 0;
 
-	if (parse_frame(ctx, &f) < 0)
+	rc = parse_frame(ctx, &f);
+	if (rc == PARSE_NOT_VRRP)
 		return XDP_PASS;
 	f.ifindex = ctx->ingress_ifindex;
+	if (rc == PARSE_UNATTRIBUTABLE)
+		return pass_not_ours(f.ifindex, f.family, XVRRP_REJECT_TOO_SHORT);
 
 	key.ifindex = f.ifindex;
 	key.vrid = f.vrid;
 	key.family = f.family;
 	cfg = bpf_map_lookup_elem(&XVRRP_MAP_VRID_CONFIG, &key);
 	if (!cfg)
-		return XDP_PASS; /* another router's VRID */
+		return pass_not_ours(f.ifindex, f.family, XVRRP_REJECT_UNKNOWN_VRID);
 
 	/* Ours from here on: every failure is dropped and counted. */
-	slot = family_slot(f.family) + f.vrid;
+	c = counters_of(&key);
 	if (f.ip_len > f.present || f.mf)
-		return reject(slot, XVRRP_REJECT_LENGTH_MISMATCH);
+		return reject(c, XVRRP_REJECT_LENGTH_MISMATCH);
 	msg_len = f.ip_len - f.hdr_len;
 	if (msg_len < VRRP_HDR_LEN)
-		return reject(slot, XVRRP_REJECT_TOO_SHORT);
+		return reject(c, XVRRP_REJECT_TOO_SHORT);
 	if (msg_len > XVRRP_MAX_VRRP_LEN)
-		return reject(slot, XVRRP_REJECT_LENGTH_MISMATCH);
+		return reject(c, XVRRP_REJECT_LENGTH_MISMATCH);
 
 	s = bpf_map_lookup_elem(&xvrrp_scratch, &zero);
 	if (!s)
@@ -340,7 +370,7 @@ int xvrrp_xdp(struct xdp_md *ctx)
 	 * msg_len. The 4-byte tail of a message whose length is not a
 	 * multiple of 4 is rejected by the length rule before it is used. */
 	if (bpf_xdp_load_bytes(ctx, f.msg_off, s->words, msg_len))
-		return reject(slot, XVRRP_REJECT_TOO_SHORT);
+		return reject(c, XVRRP_REJECT_TOO_SHORT);
 
 	version = ((__u8 *)s->words)[0] >> 4;
 	type = ((__u8 *)s->words)[0] & 0x0f;
@@ -349,20 +379,20 @@ int xvrrp_xdp(struct xdp_md *ctx)
 	naddrs = ((__u8 *)s->words)[3];
 
 	if (version != cfg->version)
-		return reject(slot, XVRRP_REJECT_BAD_VERSION);
+		return reject(c, XVRRP_REJECT_BAD_VERSION);
 	if (type != XVRRP_TYPE_ADVERT)
-		return reject(slot, XVRRP_REJECT_BAD_TYPE);
+		return reject(c, XVRRP_REJECT_BAD_TYPE);
 
 	addr_len = naddrs * (f.family == XVRRP_AF_INET6 ? 16 : 4);
 	expected = VRRP_HDR_LEN + addr_len + (version == 2 ? VRRP_V2_AUTH_LEN : 0);
 	if (msg_len != expected)
-		return reject(slot, XVRRP_REJECT_LENGTH_MISMATCH);
+		return reject(c, XVRRP_REJECT_LENGTH_MISMATCH);
 
 	if (cfg->flags & XVRRP_CFG_UNICAST) {
 		if (f.ttl < cfg->min_ttl || f.ttl > cfg->max_ttl)
-			return reject(slot, XVRRP_REJECT_BAD_TTL);
+			return reject(c, XVRRP_REJECT_BAD_TTL);
 	} else if (f.ttl != XVRRP_TTL) {
-		return reject(slot, XVRRP_REJECT_BAD_TTL);
+		return reject(c, XVRRP_REJECT_BAD_TTL);
 	}
 
 	/* One pass over the message: ones' complement sum of every 32-bit
@@ -386,7 +416,7 @@ int xvrrp_xdp(struct xdp_md *ctx)
 
 	if (version == 2) {
 		if (csum_fold(sum) != 0xffff)
-			return reject(slot, XVRRP_REJECT_BAD_CHECKSUM);
+			return reject(c, XVRRP_REJECT_BAD_CHECKSUM);
 	} else {
 		__u64 pseudo = sum;
 
@@ -399,7 +429,7 @@ int xvrrp_xdp(struct xdp_md *ctx)
 			if (csum_fold(pseudo) == 0xffff)
 				csum_flags |= XVRRP_EVT_V3_PSEUDO_CSUM;
 			else if (csum_fold(sum) != 0xffff)
-				return reject(slot, XVRRP_REJECT_BAD_CHECKSUM);
+				return reject(c, XVRRP_REJECT_BAD_CHECKSUM);
 		} else {
 			/* RFC 8200 §8.1 pseudo-header, mandatory for IPv6. */
 #pragma unroll
@@ -410,7 +440,7 @@ int xvrrp_xdp(struct xdp_md *ctx)
 			pseudo += bpf_htonl(msg_len);
 			pseudo += bpf_htonl(XVRRP_IPPROTO);
 			if (csum_fold(pseudo) != 0xffff)
-				return reject(slot, XVRRP_REJECT_BAD_CHECKSUM);
+				return reject(c, XVRRP_REJECT_BAD_CHECKSUM);
 			csum_flags |= XVRRP_EVT_V3_PSEUDO_CSUM;
 		}
 	}
@@ -423,9 +453,9 @@ int xvrrp_xdp(struct xdp_md *ctx)
 		__builtin_memcpy(pk.addr, f.src, sizeof(pk.addr));
 		pv = bpf_map_lookup_elem(&XVRRP_MAP_PEERS, &pk);
 		if (!pv)
-			return reject(slot, XVRRP_REJECT_UNKNOWN_PEER);
+			return reject(c, XVRRP_REJECT_UNKNOWN_PEER);
 		if (f.ttl < pv->min_ttl || f.ttl > pv->max_ttl)
-			return reject(slot, XVRRP_REJECT_BAD_TTL);
+			return reject(c, XVRRP_REJECT_BAD_TTL);
 	}
 
 	if (version == 2) {
@@ -433,7 +463,7 @@ int xvrrp_xdp(struct xdp_md *ctx)
 		__u8 interval_s = ((__u8 *)s->words)[5];
 
 		if (auth_type != cfg->auth_type)
-			return reject(slot, XVRRP_REJECT_AUTH_MISMATCH);
+			return reject(c, XVRRP_REJECT_AUTH_MISMATCH);
 		if (auth_type == XVRRP_AUTH_PASS) {
 			/* The auth data sits after the address list, at a
 			 * variable offset: re-read it from the packet. */
@@ -442,29 +472,27 @@ int xvrrp_xdp(struct xdp_md *ctx)
 
 			if (bpf_xdp_load_bytes(ctx, f.msg_off + VRRP_HDR_LEN + addr_len, pass,
 					       sizeof(pass)))
-				return reject(slot, XVRRP_REJECT_TOO_SHORT);
+				return reject(c, XVRRP_REJECT_TOO_SHORT);
 				/* Constant time: no early exit on the first mismatch. */
 #pragma unroll
 			for (int k = 0; k < XVRRP_AUTH_PASS_LEN; k++)
 				diff |= pass[k] ^ cfg->auth_pass[k];
 			if (diff)
-				return reject(slot, XVRRP_REJECT_AUTH_MISMATCH);
+				return reject(c, XVRRP_REJECT_AUTH_MISMATCH);
 		}
 		advert_int_cs = (__u16)interval_s * 100;
 		if (advert_int_cs != cfg->advert_int_cs)
-			return reject(slot, XVRRP_REJECT_INTERVAL_MISMATCH);
+			return reject(c, XVRRP_REJECT_INTERVAL_MISMATCH);
 	} else {
 		advert_int_cs = bpf_ntohs(((__u16 *)s->words)[2]) & 0x0fff;
 	}
 
 	/* Accepted. */
 	{
-		struct xvrrp_counters *c;
 		struct xvrrp_peer_key pk = {.vrid = key};
 		struct xvrrp_advert_event *ev;
 		struct xvrrp_last_seen *ls;
 
-		c = bpf_map_lookup_elem(&XVRRP_MAP_COUNTERS, &slot);
 		if (c)
 			c->accepted++;
 
@@ -492,7 +520,7 @@ int xvrrp_xdp(struct xdp_md *ctx)
 		 * daemon would never learn of it. */
 		ev = bpf_ringbuf_reserve(&XVRRP_MAP_EVENTS, sizeof(*ev), 0);
 		if (!ev)
-			return reject(slot, XVRRP_REJECT_RINGBUF_FULL);
+			return reject(c, XVRRP_REJECT_RINGBUF_FULL);
 		ev->ts_ns = f.ts_ns;
 		ev->ifindex = f.ifindex;
 		ev->family = f.family;

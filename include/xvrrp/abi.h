@@ -17,7 +17,7 @@
 
 #include <linux/types.h>
 
-#define XVRRP_ABI_VERSION 2
+#define XVRRP_ABI_VERSION 3
 
 #ifdef __cplusplus
 #define XVRRP_STRUCT_SIZE(type, size) static_assert(sizeof(type) == (size), "ABI size of " #type)
@@ -60,7 +60,7 @@
 #define XVRRP_AUTH_PASS_LEN 8	       /* RFC 3768 §5.3.11: 8 octets */
 #define XVRRP_MAX_VRRP_LEN 1024	       /* longest VRRP message parsed (bytes) */
 #define XVRRP_JITTER_BUCKETS 32	       /* log2(µs) buckets */
-#define XVRRP_COUNTER_SLOTS 512	       /* vrid + 256 * (family == IPv6) */
+#define XVRRP_COUNTER_ENTRIES (XVRRP_MAX_INSTANCES + 256) /* xvrrp_counters keys */
 
 /* ---- Protocol constants (RFC 3768 §5, RFC 5798 §5) ------------------------ */
 #define XVRRP_IPPROTO 112
@@ -77,7 +77,8 @@
  * tests/support/receive_cases.hpp holds one case per outcome; both are run
  * over it.
  *
- * Not ours (XDP_PASS, frame untouched, nothing counted):
+ * Not ours (XDP_PASS, frame untouched; rules c-d count it in the
+ * {ifindex, XVRRP_VRID_NOT_OURS, family} entry of xvrrp_counters only):
  *   a. Ethernet type IPv4 or IPv6, untagged. A VLAN-tagged frame belongs to
  *      the VLAN's own interface, where an instance has its own attachment.
  *   b. IP protocol (IPv6: next header, no extension header walk) 112.
@@ -207,10 +208,15 @@ struct xvrrp_advert_event {
 };
 XVRRP_STRUCT_SIZE(struct xvrrp_advert_event, 112);
 
-/* ---- xvrrp_counters: PERCPU_ARRAY[XVRRP_COUNTER_SLOTS] of xvrrp_counters ---
- * Index = vrid + (family == IPv6 ? 256 : 0). Only frames of a configured
- * instance are counted (rules e-m), so slots 0 and 256 stay zero.
+/* ---- xvrrp_counters: LRU_PERCPU_HASH, key xvrrp_vrid_key, value xvrrp_counters
+ * One entry per {ingress ifindex, VRID, family} of a configured instance,
+ * created by BPF with its first frame (rules e-m count there). The entry
+ * {ifindex, XVRRP_VRID_NOT_OURS, family} counts the protocol-112 frames passed
+ * as not ours: rejected[TOO_SHORT] those that could not be attributed (rule
+ * c), rejected[UNKNOWN_VRID] other routers' VRIDs (rule d); nothing else.
+ * LRU, so entries of removed instances are the first to go when it is full.
  */
+#define XVRRP_VRID_NOT_OURS 0 /* VRID 0 is never valid (RFC 5798 §5.2.3) */
 /* The same counters as xvrrp_counters.rejected[], by name, so that
  * `bpftool map dump pinned .../xvrrp_counters` shows which reason is which. */
 struct xvrrp_reject_counts {

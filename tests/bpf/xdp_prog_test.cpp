@@ -8,6 +8,7 @@
 #include <bpf/bpf.h>
 #include <gtest/gtest.h>
 #include <linux/bpf.h>
+#include <net/if.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +35,11 @@ using namespace xvrrp::test_support;
 
 constexpr std::uint32_t kLoIfindex =
     1;  // BPF_PROG_TEST_RUN needs a real device for ingress_ifindex
+constexpr std::uint32_t kSlots = 512;
+
+std::uint32_t slot_of(const xvrrp_vrid_key& key) {
+  return key.vrid + (key.family == XVRRP_AF_INET6 ? 256u : 0u);
+}
 
 std::uint64_t now_ns() {
   timespec ts{};
@@ -117,9 +123,12 @@ class XdpProgTest : public ::testing::Test {
     for (const auto& [k, value] : pk) tables_.add_peer(k, value);
   }
 
+  // Counters of lo's entries, indexed vrid + 256 for IPv6 (vrid 0: not ours).
   AllCounters snapshot() const {
-    AllCounters all(XVRRP_COUNTER_SLOTS);
-    for (std::uint32_t s = 0; s < XVRRP_COUNTER_SLOTS; ++s) all[s] = filter_->counters(s);
+    AllCounters all(kSlots);
+    for (const auto& [key, c] : filter_->all_counters()) {
+      if (key.ifindex == kLoIfindex) all[slot_of(key)] = c;
+    }
     return all;
   }
 
@@ -144,8 +153,8 @@ class XdpProgTest : public ::testing::Test {
     }
     if (drain) filter_->consume([&](const xvrrp_advert_event& ev) { r.events.push_back(ev); });
     AllCounters after = snapshot();
-    r.delta.resize(XVRRP_COUNTER_SLOTS);
-    for (std::uint32_t s = 0; s < XVRRP_COUNTER_SLOTS; ++s) {
+    r.delta.resize(kSlots);
+    for (std::uint32_t s = 0; s < kSlots; ++s) {
       r.delta[s].accepted = after[s].accepted - before[s].accepted;
       r.delta[s].suppressed = after[s].suppressed - before[s].suppressed;
       for (int k = 0; k < XVRRP_REJECT_MAX; ++k)
@@ -157,7 +166,7 @@ class XdpProgTest : public ::testing::Test {
   // Every counter delta is zero except the ones named.
   static void expect_only(const RunResult& r, std::optional<std::uint32_t> slot, int reason,
                           std::uint64_t accepted, const std::string& what) {
-    for (std::uint32_t s = 0; s < XVRRP_COUNTER_SLOTS; ++s) {
+    for (std::uint32_t s = 0; s < kSlots; ++s) {
       const auto& d = r.delta[s];
       bool mine = slot && *slot == s;
       EXPECT_EQ(d.accepted, mine ? accepted : 0) << what << " slot " << s;
@@ -192,20 +201,25 @@ class XdpProgTest : public ::testing::Test {
     Verdict v = validate_frame(frame, kLoIfindex, r.t_before, tables_);
     switch (v.kind) {
       case Verdict::Kind::NotVrrp:
-      case Verdict::Kind::NotOurs:
-        EXPECT_EQ(r.action, XDP_PASS) << what << ": C++ says not ours";
+        EXPECT_EQ(r.action, XDP_PASS) << what << ": C++ says not VRRP";
         EXPECT_EQ(r.out, frame) << what;
         expect_only(r, std::nullopt, -1, 0, what);
         break;
+      case Verdict::Kind::NotOurs:
+        EXPECT_EQ(r.action, XDP_PASS) << what << ": C++ says not ours";
+        EXPECT_EQ(r.out, frame) << what;
+        EXPECT_EQ(v.counter_key.vrid, XVRRP_VRID_NOT_OURS) << what;
+        expect_only(r, slot_of(v.counter_key), v.reason, 0, what);
+        break;
       case Verdict::Kind::Rejected:
         EXPECT_EQ(r.action, XDP_DROP) << what;
-        EXPECT_EQ(r.delta[v.counter_slot].rejected[v.reason], 1u)
+        EXPECT_EQ(r.delta[slot_of(v.counter_key)].rejected[v.reason], 1u)
             << what << ": C++ rejects as " << reject_reason_name(v.reason) << " in slot "
-            << v.counter_slot;
+            << slot_of(v.counter_key);
         break;
       case Verdict::Kind::Accepted:
         EXPECT_EQ(r.action, XDP_DROP) << what;
-        EXPECT_EQ(r.delta[v.counter_slot].accepted, 1u) << what << ": C++ accepts";
+        EXPECT_EQ(r.delta[slot_of(v.counter_key)].accepted, 1u) << what << ": C++ accepts";
         if (r.events.size() == 1) expect_same_event(r.events[0], v.event, what);
         break;
     }
@@ -248,8 +262,7 @@ class XdpProgTest : public ::testing::Test {
     EXPECT_EQ(r.action, XDP_PASS);
     EXPECT_EQ(r.out, frame) << "XDP_PASS frames must leave byte for byte";
     EXPECT_TRUE(r.events.empty());
-    expect_only(r, std::nullopt, -1, 0, what);
-    cross_check(frame, r, what);
+    cross_check(frame, r, what);  // counted nowhere, or in the not-ours entry
   }
 
   std::unique_ptr<AdvertFilter> filter_;
@@ -490,7 +503,7 @@ TEST_F(XdpProgTest, TruncatedAtEveryLength) {
     } else if (len < kMsg4 + 2) {  // VRID not present: cannot be ours
       EXPECT_EQ(r.action, XDP_PASS);
       EXPECT_EQ(r.out, frame);
-      expect_only(r, std::nullopt, -1, 0, what);
+      expect_only(r, 0, XVRRP_REJECT_TOO_SHORT, 0, what);
     } else if (len < full.size()) {
       // VRID 100 read, but the IP total length (40) runs past the frame.
       expect_only(r, 100, XVRRP_REJECT_LENGTH_MISMATCH, 0, what);
@@ -665,6 +678,42 @@ TEST_F(XdpProgTest, TtlRangeIsPerPeer) {
                 ".7 at 63: outside the hull");
 }
 
+// The same VRID on two interfaces has two counter entries.
+TEST_F(XdpProgTest, CountersArePerInterface) {
+  std::uint32_t other = 0;
+  if (struct if_nameindex* all = if_nameindex()) {
+    for (struct if_nameindex* i = all; i->if_index != 0; ++i) {
+      if (i->if_index != kLoIfindex) {
+        other = i->if_index;
+        break;
+      }
+    }
+    if_freenameindex(all);
+  }
+  if (other == 0) GTEST_SKIP() << "needs a second network device for ingress_ifindex";
+  auto lo_key = make_vrid_key(kLoIfindex, 100, AF_INET);
+  auto other_key = make_vrid_key(other, 100, AF_INET);
+  filter_->set_instance(other_key, seed_vrid_config(),
+                        std::vector<xvrrp_peer_key>{make_peer_key(other_key, ip("192.0.2.5"))});
+  auto frame = seed_frame();
+  auto run_on = [&](std::uint32_t ifindex, int repeat) {
+    xdp_md ctx{};
+    ctx.data_end = static_cast<__u32>(frame.size());
+    ctx.ingress_ifindex = ifindex;
+    LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame.data(),
+                .data_size_in = static_cast<__u32>(frame.size()), .ctx_in = &ctx,
+                .ctx_size_in = sizeof(ctx), .repeat = repeat);
+    ASSERT_EQ(bpf_prog_test_run_opts(prog_fd_, &opts), 0) << std::strerror(errno);
+    EXPECT_EQ(opts.retval, XDP_DROP);
+    filter_->consume([](const xvrrp_advert_event&) {});
+  };
+  run_on(kLoIfindex, 2);
+  run_on(other, 3);
+  EXPECT_EQ(filter_->counters(lo_key).accepted, 2u);
+  EXPECT_EQ(filter_->counters(other_key).accepted, 3u);
+  EXPECT_EQ(filter_->counters(100).accepted, 5u) << "the per-VRID view sums both";
+}
+
 TEST_F(XdpProgTest, RemovedInstanceIsNotOurs) {
   auto key = make_vrid_key(kLoIfindex, 100, AF_INET);
   filter_->remove_instance(key);
@@ -732,6 +781,9 @@ TEST(AdvertFilterPins, StalePinsOfADeadDaemonAreRemoved) {
   ASSERT_EQ(bpf_prog_test_run_opts(filter.test_run_prog_fd(), &opts), 0);
   EXPECT_EQ(opts.retval, XDP_PASS);
   EXPECT_EQ(validate_frame(frame, kLoIfindex, 0, none).kind, Verdict::Kind::NotOurs);
+  EXPECT_EQ(filter.counters(make_vrid_key(kLoIfindex, XVRRP_VRID_NOT_OURS, AF_INET))
+                .rejected_by_reason.unknown_vrid,
+            1u);
 }
 
 }  // namespace

@@ -41,6 +41,8 @@ const char* map_type_name(unsigned type) {
       return "hash";
     case BPF_MAP_TYPE_LRU_HASH:
       return "lru_hash";
+    case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+      return "lru_percpu_hash";
     default:
       return "other";
   }
@@ -134,26 +136,41 @@ MapSnapshot read_pinned_maps(const Paths& paths, const std::string& router_id) {
   if (ncpus <= 0) throw CtlError("libbpf_num_possible_cpus: " + std::string(std::strerror(-ncpus)));
   snap.possible_cpus = static_cast<unsigned>(ncpus);
 
-  OpenMap counters = open_pinned(snap.dir, XVRRP_MAP_NAME_STR(XVRRP_MAP_COUNTERS),
-                                 BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), sizeof(xvrrp_counters));
+  OpenMap counters =
+      open_pinned(snap.dir, XVRRP_MAP_NAME_STR(XVRRP_MAP_COUNTERS), BPF_MAP_TYPE_LRU_PERCPU_HASH,
+                  sizeof(xvrrp_vrid_key), sizeof(xvrrp_counters));
   // Per-CPU values come back as one value per possible CPU, each rounded up to 8 bytes
   // (112 already is).
   std::vector<xvrrp_counters> per_cpu(snap.possible_cpus);
-  const __u32 slots = std::min<__u32>(counters.info.max_entries, XVRRP_COUNTER_SLOTS);
-  for (__u32 slot = 0; slot < slots; ++slot) {
-    if (bpf_map_lookup_elem(counters.fd.get(), &slot, per_cpu.data()) != 0)
-      throw CtlError("reading slot " + std::to_string(slot) + " of " + snap.dir +
-                     "/xvrrp_counters: " + std::strerror(errno));
-    CounterSlot sum;
-    sum.vrid = slot % 256;
-    sum.family = slot >= 256 ? XVRRP_AF_INET6 : XVRRP_AF_INET;
-    for (const auto& c : per_cpu) {
-      sum.sum.accepted += c.accepted;
-      sum.sum.suppressed += c.suppressed;
-      for (int r = 0; r < XVRRP_REJECT_MAX; ++r) sum.sum.rejected[r] += c.rejected[r];
+  {
+    xvrrp_vrid_key cur{};
+    xvrrp_vrid_key next{};
+    const void* prev = nullptr;
+    while (bpf_map_get_next_key(counters.fd.get(), prev, &next) == 0) {
+      cur = next;
+      prev = &cur;
+      // An LRU entry can be evicted between get_next_key and lookup: skip it.
+      if (bpf_map_lookup_elem(counters.fd.get(), &cur, per_cpu.data()) != 0) continue;
+      CounterSlot sum;
+      sum.ifindex = cur.ifindex;
+      sum.vrid = cur.vrid;
+      sum.family = cur.family;
+      for (const auto& c : per_cpu) {
+        sum.sum.accepted += c.accepted;
+        sum.sum.suppressed += c.suppressed;
+        for (int r = 0; r < XVRRP_REJECT_MAX; ++r) sum.sum.rejected[r] += c.rejected[r];
+      }
+      if (!all_zero(sum.sum)) snap.counters.push_back(sum);
     }
-    if (!all_zero(sum.sum)) snap.counters.push_back(sum);
+    if (errno != ENOENT)
+      throw CtlError("iterating " + snap.dir + "/xvrrp_counters: " + std::strerror(errno));
   }
+  std::sort(snap.counters.begin(), snap.counters.end(),
+            [](const CounterSlot& a, const CounterSlot& b) {
+              if (a.ifindex != b.ifindex) return a.ifindex < b.ifindex;
+              if (a.family != b.family) return a.family < b.family;
+              return a.vrid < b.vrid;
+            });
 
   OpenMap jitter = open_pinned(snap.dir, XVRRP_MAP_NAME_STR(XVRRP_MAP_JITTER),
                                BPF_MAP_TYPE_LRU_HASH, sizeof(xvrrp_peer_key), sizeof(xvrrp_jitter));

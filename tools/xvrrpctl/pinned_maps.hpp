@@ -13,10 +13,11 @@
 
 namespace xvrrp::ctl {
 
-/// One xvrrp_counters slot summed over all possible CPUs.
+/// One xvrrp_counters entry summed over all possible CPUs.
 struct CounterSlot {
-  unsigned vrid = 0;    ///< slot % 256 (0: rejected before the VRID was known)
-  unsigned family = 0;  ///< XVRRP_AF_INET or XVRRP_AF_INET6
+  unsigned ifindex = 0;  ///< ingress interface, in the daemon's network namespace
+  unsigned vrid = 0;     ///< XVRRP_VRID_NOT_OURS: protocol-112 frames passed as not ours
+  unsigned family = 0;   ///< XVRRP_AF_INET or XVRRP_AF_INET6
   xvrrp_counters sum{};
 };
 
@@ -30,7 +31,7 @@ struct MapSnapshot {
   std::string dir;  ///< PIN_ROOT/<router_id>
   xvrrp_meta meta{};
   unsigned possible_cpus = 0;
-  std::vector<CounterSlot> counters;  ///< non-zero slots only, by slot index
+  std::vector<CounterSlot> counters;  ///< non-zero entries, by (ifindex, family, vrid)
   std::vector<JitterPeer> jitter;     ///< sorted by (vrid, family, addr)
 };
 

@@ -177,11 +177,18 @@ std::string render_counters_text(const MapSnapshot& maps) {
   if (maps.counters.empty()) out += "  all zero: no VRRP packet seen yet\n";
   for (const auto& slot : maps.counters) {
     const auto& c = slot.sum;
-    if (slot.vrid == 0) {
-      out += format("  %s, VRID not yet parsed\n", family_name(slot.family));
-    } else {
-      out += format("  VRID %u %s\n", slot.vrid, family_name(slot.family));
+    if (slot.vrid == XVRRP_VRID_NOT_OURS) {
+      // Other routers' VRRP and frames too broken to attribute: passed to the kernel.
+      out +=
+          format("  %s on ifindex %u, not ours (passed)\n", family_name(slot.family), slot.ifindex);
+      out += format("    %-28s %" PRIu64 "\n", "other VRID",
+                    static_cast<uint64_t>(c.rejected[XVRRP_REJECT_UNKNOWN_VRID]));
+      out += format("    %-28s %" PRIu64 "\n", "unattributable",
+                    static_cast<uint64_t>(c.rejected[XVRRP_REJECT_TOO_SHORT]));
+      continue;
     }
+    out +=
+        format("  VRID %u %s on ifindex %u\n", slot.vrid, family_name(slot.family), slot.ifindex);
     out += format("    %-28s %" PRIu64 "\n", "accepted", static_cast<uint64_t>(c.accepted));
     out += format("    %-28s %" PRIu64 "\n", "suppressed", static_cast<uint64_t>(c.suppressed));
     for (int r = 0; r < XVRRP_REJECT_MAX; ++r) {
@@ -229,6 +236,7 @@ Json counters_json(const MapSnapshot& maps) {
     Json s = Json::object();
     s.set("vrid", Json::number(static_cast<int64_t>(slot.vrid)));
     s.set("family", Json::string(family_name(slot.family)));
+    s.set("ifindex", Json::number(static_cast<int64_t>(slot.ifindex)));
     s.set("accepted", Json::number_text(std::to_string(slot.sum.accepted)));
     s.set("suppressed", Json::number_text(std::to_string(slot.sum.suppressed)));
     Json& rej = s.set("rejected", Json::object());
@@ -339,7 +347,7 @@ std::string render_metrics(const std::string& router_id, const Json* status,
   if (maps) {
     auto slot_labels = [&](const CounterSlot& s) {
       return rid + "," + lbl("vrid", std::to_string(s.vrid)) + "," +
-             lbl("family", family_name(s.family));
+             lbl("family", family_name(s.family)) + "," + lbl("ifindex", std::to_string(s.ifindex));
     };
     w.family("xvrrp_adverts_accepted_total", "counter",
              "Valid adverts accepted by the XDP program (reported + suppressed).");
@@ -349,9 +357,9 @@ std::string render_metrics(const std::string& router_id, const Json* status,
              "Valid duplicate adverts that only refreshed xvrrp_last_seen.");
     for (const auto& s : maps->counters)
       w.sample("xvrrp_adverts_suppressed_total", slot_labels(s), std::to_string(s.sum.suppressed));
-    w.family(
-        "xvrrp_adverts_rejected_total", "counter",
-        "VRRP packets dropped by the XDP program, by reason (vrid 0: before the VRID was parsed).");
+    w.family("xvrrp_adverts_rejected_total", "counter",
+             "VRRP packets dropped by the XDP program, by reason (vrid 0: passed as not ours, "
+             "reason unknown_vrid or too_short).");
     for (const auto& s : maps->counters) {
       for (int r = 0; r < XVRRP_REJECT_MAX; ++r) {
         w.sample("xvrrp_adverts_rejected_total",

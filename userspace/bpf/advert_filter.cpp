@@ -95,7 +95,7 @@ struct AdvertFilter::Impl {
   BpfSkeleton<xvrrp_xdp> test_skel;  // loaded lazily for BPF_PROG_TEST_RUN
   std::unique_ptr<BpfMap<xvrrp_vrid_key, xvrrp_vrid_config>> vrid_config;
   std::unique_ptr<BpfMap<xvrrp_peer_key, xvrrp_peer_value>> peers;
-  std::unique_ptr<BpfMap<__u32, xvrrp_counters>> counters;
+  std::unique_ptr<BpfMap<xvrrp_vrid_key, xvrrp_counters>> counters;
   std::unique_ptr<BpfMap<xvrrp_vrid_key, xvrrp_last_seen>> last_seen;
   std::unique_ptr<BpfMap<xvrrp_peer_key, xvrrp_jitter>> jitter;
   std::unique_ptr<BpfMap<__u32, xvrrp_meta>> meta;
@@ -173,7 +173,7 @@ AdvertFilter::AdvertFilter(std::string router_id) : impl_(std::make_unique<Impl>
   d.vrid_config =
       std::make_unique<BpfMap<xvrrp_vrid_key, xvrrp_vrid_config>>(maps.xvrrp_vrid_config);
   d.peers = std::make_unique<BpfMap<xvrrp_peer_key, xvrrp_peer_value>>(maps.xvrrp_peers);
-  d.counters = std::make_unique<BpfMap<__u32, xvrrp_counters>>(maps.xvrrp_counters);
+  d.counters = std::make_unique<BpfMap<xvrrp_vrid_key, xvrrp_counters>>(maps.xvrrp_counters);
   d.last_seen = std::make_unique<BpfMap<xvrrp_vrid_key, xvrrp_last_seen>>(maps.xvrrp_last_seen);
   d.jitter = std::make_unique<BpfMap<xvrrp_peer_key, xvrrp_jitter>>(maps.xvrrp_jitter);
   d.meta = std::make_unique<BpfMap<__u32, xvrrp_meta>>(maps.xvrrp_meta);
@@ -388,16 +388,42 @@ bool AdvertFilter::all_last_seen(
   }
 }
 
-xvrrp_counters AdvertFilter::counters(std::uint32_t slot) const {
-  if (slot >= XVRRP_COUNTER_SLOTS) {
-    throw std::out_of_range("counter slot " + std::to_string(slot) +
-                            " >= " + std::to_string(XVRRP_COUNTER_SLOTS));
-  }
+namespace {
+
+void add_into(xvrrp_counters& sum, const xvrrp_counters& c) {
+  sum.accepted += c.accepted;
+  sum.suppressed += c.suppressed;
+  for (int r = 0; r < XVRRP_REJECT_MAX; ++r) sum.rejected[r] += c.rejected[r];
+}
+
+}  // namespace
+
+xvrrp_counters AdvertFilter::counters(const xvrrp_vrid_key& key) const {
   xvrrp_counters sum{};
-  for (const auto& c : impl_->counters->lookup_percpu(slot)) {
-    sum.accepted += c.accepted;
-    sum.suppressed += c.suppressed;
-    for (int r = 0; r < XVRRP_REJECT_MAX; ++r) sum.rejected[r] += c.rejected[r];
+  const int ncpus = libbpf_num_possible_cpus();
+  if (ncpus <= 0) throw std::system_error(-ncpus, std::generic_category(), "possible CPUs");
+  std::vector<xvrrp_counters> per_cpu(static_cast<std::size_t>(ncpus));
+  if (bpf_map_lookup_elem(impl_->counters->fd(), &key, per_cpu.data()) != 0) {
+    if (errno == ENOENT) return sum;  // no frame of this key seen yet
+    throw std::system_error(errno, std::generic_category(),
+                            "lookup in " XVRRP_MAP_NAME_STR(XVRRP_MAP_COUNTERS));
+  }
+  for (const auto& c : per_cpu) add_into(sum, c);
+  return sum;
+}
+
+std::vector<std::pair<xvrrp_vrid_key, xvrrp_counters>> AdvertFilter::all_counters() const {
+  std::vector<std::pair<xvrrp_vrid_key, xvrrp_counters>> out;
+  for (const auto& key : impl_->counters->keys()) out.emplace_back(key, counters(key));
+  return out;
+}
+
+xvrrp_counters AdvertFilter::counters(std::uint32_t slot) const {
+  if (slot >= 512) throw std::out_of_range("counter slot " + std::to_string(slot) + " >= 512");
+  xvrrp_counters sum{};
+  const std::uint8_t family = slot >= 256 ? XVRRP_AF_INET6 : XVRRP_AF_INET;
+  for (const auto& [key, c] : all_counters()) {
+    if (key.vrid == slot % 256 && key.family == family) add_into(sum, c);
   }
   return sum;
 }

@@ -99,7 +99,14 @@ class AdvertFilter {
   /// a kernel error.
   bool all_last_seen(std::vector<std::pair<xvrrp_vrid_key, xvrrp_last_seen>>& out) const;
 
-  /// Counters of one slot (vrid + 256 for IPv6), summed over all CPUs.
+  /// xvrrp_counters of one {ifindex, vrid, family}, summed over all CPUs;
+  /// all zero when no frame of it was seen. vrid XVRRP_VRID_NOT_OURS: the
+  /// protocol-112 frames passed as not ours on that interface.
+  [[nodiscard]] xvrrp_counters counters(const xvrrp_vrid_key& key) const;
+  /// Every entry of xvrrp_counters, each summed over all CPUs.
+  [[nodiscard]] std::vector<std::pair<xvrrp_vrid_key, xvrrp_counters>> all_counters() const;
+  /// Sum over all interfaces of one {vrid, family}, given as vrid + 256 for
+  /// IPv6 (the per-VRID view of earlier releases).
   [[nodiscard]] xvrrp_counters counters(std::uint32_t slot) const;
   /// Inter-arrival histogram of one source, if it sent an accepted advert.
   [[nodiscard]] std::optional<xvrrp_jitter> jitter(const xvrrp_peer_key& peer) const;

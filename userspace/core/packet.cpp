@@ -316,18 +316,21 @@ std::array<std::uint8_t, sizeof(T)> key_bytes(const T& key) {
 
 Verdict not_vrrp() { return Verdict{}; }
 
-Verdict not_ours(int reason) {
+Verdict not_ours(std::uint32_t ifindex, std::uint8_t family, int reason) {
   Verdict v;
   v.kind = Verdict::Kind::NotOurs;
   v.reason = reason;
+  v.counter_key.ifindex = ifindex;
+  v.counter_key.vrid = XVRRP_VRID_NOT_OURS;
+  v.counter_key.family = family;
   return v;
 }
 
-Verdict rejected(std::uint32_t slot, int reason) {
+Verdict rejected(const xvrrp_vrid_key& key, int reason) {
   Verdict v;
   v.kind = Verdict::Kind::Rejected;
   v.reason = reason;
-  v.counter_slot = slot;
+  v.counter_key = key;
   return v;
 }
 
@@ -347,31 +350,30 @@ Verdict validate_vrrp(std::span<const std::uint8_t> l3, std::uint8_t family, std
   key.vrid = vrid;
   key.family = family;
   const xvrrp_vrid_config* cfg = tables.find_vrid(key);
-  if (cfg == nullptr) return not_ours(XVRRP_REJECT_UNKNOWN_VRID);
+  if (cfg == nullptr) return not_ours(ifindex, family, XVRRP_REJECT_UNKNOWN_VRID);
 
-  const std::uint32_t slot = (v6 ? 256 : 0) + vrid;
-  if (tot_len > l3.size() || more_fragments) return rejected(slot, XVRRP_REJECT_LENGTH_MISMATCH);
+  if (tot_len > l3.size() || more_fragments) return rejected(key, XVRRP_REJECT_LENGTH_MISMATCH);
   const std::span<const std::uint8_t> msg = l3.subspan(hdr_len, tot_len - hdr_len);
-  if (msg.size() < kVrrpHeaderLen) return rejected(slot, XVRRP_REJECT_TOO_SHORT);
-  if (msg.size() > XVRRP_MAX_VRRP_LEN) return rejected(slot, XVRRP_REJECT_LENGTH_MISMATCH);
+  if (msg.size() < kVrrpHeaderLen) return rejected(key, XVRRP_REJECT_TOO_SHORT);
+  if (msg.size() > XVRRP_MAX_VRRP_LEN) return rejected(key, XVRRP_REJECT_LENGTH_MISMATCH);
 
   const std::uint8_t version = msg[0] >> 4;
   const std::uint8_t type = msg[0] & 0x0f;
   const std::uint8_t naddrs = msg[3];
-  if (version != cfg->version) return rejected(slot, XVRRP_REJECT_BAD_VERSION);
-  if (type != XVRRP_TYPE_ADVERT) return rejected(slot, XVRRP_REJECT_BAD_TYPE);
+  if (version != cfg->version) return rejected(key, XVRRP_REJECT_BAD_VERSION);
+  if (type != XVRRP_TYPE_ADVERT) return rejected(key, XVRRP_REJECT_BAD_TYPE);
 
   const std::size_t alen = v6 ? 16 : 4;
   const std::size_t list_len = naddrs * alen;
   if (msg.size() != kVrrpHeaderLen + list_len + (version == 2 ? kVrrpV2AuthLen : 0)) {
-    return rejected(slot, XVRRP_REJECT_LENGTH_MISMATCH);
+    return rejected(key, XVRRP_REJECT_LENGTH_MISMATCH);
   }
 
   const std::uint8_t ttl = v6 ? l3[7] : l3[8];
   if (cfg->flags & XVRRP_CFG_UNICAST) {
-    if (ttl < cfg->min_ttl || ttl > cfg->max_ttl) return rejected(slot, XVRRP_REJECT_BAD_TTL);
+    if (ttl < cfg->min_ttl || ttl > cfg->max_ttl) return rejected(key, XVRRP_REJECT_BAD_TTL);
   } else if (ttl != XVRRP_TTL) {
-    return rejected(slot, XVRRP_REJECT_BAD_TTL);
+    return rejected(key, XVRRP_REJECT_BAD_TTL);
   }
 
   IpAddress src, dst;
@@ -381,36 +383,36 @@ Verdict validate_vrrp(std::span<const std::uint8_t> l3, std::uint8_t family, std
 
   std::uint8_t evt_flags = 0;
   if (version == 2) {
-    if (!checksum_ok(msg, 0)) return rejected(slot, XVRRP_REJECT_BAD_CHECKSUM);
+    if (!checksum_ok(msg, 0)) return rejected(key, XVRRP_REJECT_BAD_CHECKSUM);
   } else {
     const std::uint32_t pseudo =
         pseudo_header_sum(src, dst, XVRRP_IPPROTO, static_cast<std::uint32_t>(msg.size()));
     if (checksum_ok(msg, pseudo)) {
       evt_flags |= XVRRP_EVT_V3_PSEUDO_CSUM;
     } else if (v6 || !checksum_ok(msg, 0)) {
-      return rejected(slot, XVRRP_REJECT_BAD_CHECKSUM);
+      return rejected(key, XVRRP_REJECT_BAD_CHECKSUM);
     }
   }
 
   if (cfg->flags & XVRRP_CFG_CHECK_PEER) {
     const xvrrp_peer_value* peer = tables.find_peer(make_peer_key(key, src));
-    if (peer == nullptr) return rejected(slot, XVRRP_REJECT_UNKNOWN_PEER);
-    if (ttl < peer->min_ttl || ttl > peer->max_ttl) return rejected(slot, XVRRP_REJECT_BAD_TTL);
+    if (peer == nullptr) return rejected(key, XVRRP_REJECT_UNKNOWN_PEER);
+    if (ttl < peer->min_ttl || ttl > peer->max_ttl) return rejected(key, XVRRP_REJECT_BAD_TTL);
   }
 
   std::uint16_t advert_int_cs;
   if (version == 2) {
-    if (msg[4] != cfg->auth_type) return rejected(slot, XVRRP_REJECT_AUTH_MISMATCH);
+    if (msg[4] != cfg->auth_type) return rejected(key, XVRRP_REJECT_AUTH_MISMATCH);
     if (msg[4] == XVRRP_AUTH_PASS) {
       // Constant time: no early exit that would time-leak a password prefix.
       const std::uint8_t* pass = msg.data() + kVrrpHeaderLen + list_len;
       std::uint8_t diff = 0;
       for (std::size_t k = 0; k < XVRRP_AUTH_PASS_LEN; ++k) diff |= pass[k] ^ cfg->auth_pass[k];
-      if (diff != 0) return rejected(slot, XVRRP_REJECT_AUTH_MISMATCH);
+      if (diff != 0) return rejected(key, XVRRP_REJECT_AUTH_MISMATCH);
     }
     advert_int_cs = static_cast<std::uint16_t>(msg[5] * 100);
     if (advert_int_cs != cfg->advert_int_cs) {
-      return rejected(slot, XVRRP_REJECT_INTERVAL_MISMATCH);
+      return rejected(key, XVRRP_REJECT_INTERVAL_MISMATCH);
     }
   } else {
     advert_int_cs = get_be16(msg.data() + 4) & 0x0fff;
@@ -418,7 +420,7 @@ Verdict validate_vrrp(std::span<const std::uint8_t> l3, std::uint8_t family, std
 
   Verdict v;
   v.kind = Verdict::Kind::Accepted;
-  v.counter_slot = slot;
+  v.counter_key = key;
   xvrrp_advert_event& ev = v.event;
   ev.ts_ns = ts_ns;
   ev.ifindex = ifindex;
@@ -446,10 +448,11 @@ Verdict validate_l3(std::span<const std::uint8_t> l3, std::uint8_t family, std::
     if (l3.size() < 10 || l3[9] != XVRRP_IPPROTO) return not_vrrp();
     hdr_len = (l3[0] & 0x0f) * 4u;
     if (l3.size() < kIpv4HeaderLen || hdr_len < kIpv4HeaderLen) {
-      return not_ours(XVRRP_REJECT_TOO_SHORT);
+      return not_ours(ifindex, family, XVRRP_REJECT_TOO_SHORT);
     }
     const std::uint16_t frag = get_be16(l3.data() + 6);
-    if (frag & 0x1fff) return not_ours(XVRRP_REJECT_TOO_SHORT);  // no VRRP header in it
+    if (frag & 0x1fff)
+      return not_ours(ifindex, family, XVRRP_REJECT_TOO_SHORT);  // no VRRP header in it
     more_fragments = (frag & 0x2000) != 0;
     tot_len = get_be16(l3.data() + 2);
   } else {
@@ -457,7 +460,8 @@ Verdict validate_l3(std::span<const std::uint8_t> l3, std::uint8_t family, std::
     hdr_len = kIpv6HeaderLen;
     tot_len = kIpv6HeaderLen + get_be16(l3.data() + 4);
   }
-  if (l3.size() < hdr_len + 2 || tot_len < hdr_len + 2) return not_ours(XVRRP_REJECT_TOO_SHORT);
+  if (l3.size() < hdr_len + 2 || tot_len < hdr_len + 2)
+    return not_ours(ifindex, family, XVRRP_REJECT_TOO_SHORT);
   return validate_vrrp(l3, family, hdr_len, tot_len, more_fragments, ifindex, ts_ns, tables);
 }
 

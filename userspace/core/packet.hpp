@@ -157,8 +157,7 @@ std::vector<std::uint8_t> build_advert_frame(const FrameOptions& opts, const Adv
 //
 // Applies the receive rules of include/xvrrp/abi.h ("Receive rules", a-m), in
 // their order, exactly as bpf/xvrrp_xdp.bpf.c does; tests/bpf runs both over the
-// case table in tests/support/receive_cases.hpp. Counter slot: vrid + 256 for
-// IPv6, for every frame of a configured instance (rules e-m).
+// case table in tests/support/receive_cases.hpp.
 
 /// Read-only view of the xvrrp_vrid_config and xvrrp_peers maps.
 struct ValidatorTables {
@@ -209,8 +208,10 @@ struct Verdict {
   /// Rejected: XVRRP_REJECT_*. NotOurs: XVRRP_REJECT_UNKNOWN_VRID (rule d) or
   /// XVRRP_REJECT_TOO_SHORT (rule c). Otherwise -1.
   int reason = -1;
-  /// Index into xvrrp_counters (vrid + 256 for IPv6) when Rejected or Accepted.
-  std::uint32_t counter_slot = 0;
+  /// The xvrrp_counters entry the frame counts in: {ifindex, vrid, family}
+  /// when Rejected or Accepted, {ifindex, XVRRP_VRID_NOT_OURS, family} when
+  /// NotOurs; all zero when NotVrrp.
+  xvrrp_vrid_key counter_key{};
   xvrrp_advert_event event{};  // filled only when Accepted
 };
 

@@ -58,25 +58,30 @@ class PinnedMapsTest : public ::testing::Test {
     ASSERT_EQ(bpf_map_update_elem(fd, &zero, &meta, BPF_ANY), 0);
   }
 
-  // Slot 100 (VRID 100 IPv4): 3 + 4 accepted on the first and last CPU, 5 suppressed,
-  // 2 bad_ttl; slot 0: 9 too_short; slot 256 + 7 (VRID 7 IPv6): 1 unknown_peer.
+  // {lo, VRID 100, IPv4}: 3 + 4 accepted on the first and last CPU, 5 suppressed, 2 bad_ttl;
+  // {lo, not ours, IPv4}: 9 unattributable; {lo, VRID 7, IPv6}: 1 unknown_peer; the same
+  // VRID 100 on ifindex 3: 2 accepted, apart from lo's.
   void pin_counters() {
-    int fd = create_and_pin(BPF_MAP_TYPE_PERCPU_ARRAY, "xvrrp_counters", 4, sizeof(xvrrp_counters),
-                            XVRRP_COUNTER_SLOTS);
-    auto put = [&](__u32 slot, auto fill) {
+    int fd = create_and_pin(BPF_MAP_TYPE_LRU_PERCPU_HASH, "xvrrp_counters", sizeof(xvrrp_vrid_key),
+                            sizeof(xvrrp_counters), XVRRP_COUNTER_ENTRIES);
+    auto put = [&](xvrrp_vrid_key key, auto fill) {
       std::vector<xvrrp_counters> per_cpu(static_cast<size_t>(ncpus_));
       fill(per_cpu);
-      ASSERT_EQ(bpf_map_update_elem(fd, &slot, per_cpu.data(), BPF_ANY), 0) << std::strerror(errno);
+      ASSERT_EQ(bpf_map_update_elem(fd, &key, per_cpu.data(), BPF_ANY), 0) << std::strerror(errno);
     };
-    put(100, [&](std::vector<xvrrp_counters>& c) {
+    put({1, 100, XVRRP_AF_INET, {0, 0}}, [&](std::vector<xvrrp_counters>& c) {
       c.front().accepted += 3;
       c.back().accepted += 4;
       c.back().suppressed = 5;
       c.front().rejected[XVRRP_REJECT_BAD_TTL] = 2;
     });
-    put(0, [](std::vector<xvrrp_counters>& c) { c.front().rejected[XVRRP_REJECT_TOO_SHORT] = 9; });
-    put(256 + 7,
+    put({1, XVRRP_VRID_NOT_OURS, XVRRP_AF_INET, {0, 0}},
+        [](std::vector<xvrrp_counters>& c) { c.front().rejected[XVRRP_REJECT_TOO_SHORT] = 9; });
+    put({1, 7, XVRRP_AF_INET6, {0, 0}},
         [](std::vector<xvrrp_counters>& c) { c.back().rejected[XVRRP_REJECT_UNKNOWN_PEER] = 1; });
+    put({3, 100, XVRRP_AF_INET, {0, 0}},
+        [](std::vector<xvrrp_counters>& c) { c.front().accepted = 2; });
+    put({1, 1, XVRRP_AF_INET, {0, 0}}, [](std::vector<xvrrp_counters>&) {});  // all zero
   }
 
   void pin_jitter() {
@@ -119,12 +124,14 @@ TEST_F(PinnedMapsTest, CountersTextSumsCpusAndNamesReasons) {
   for (std::string want : {
            "pinned maps " + dir_ + "  abi " + std::to_string(XVRRP_ABI_VERSION) +
                "  daemon pid 4242  " + std::to_string(ncpus_) + " possible CPUs\n",
-           std::string("  ipv4, VRID not yet parsed\n    accepted                     0\n"),
-           std::string("    rejected too_short           9\n"),
-           std::string("  VRID 100 ipv4\n    accepted                     7\n    suppressed        "
-                       "           5\n"
+           std::string(
+               "  ipv4 on ifindex 1, not ours (passed)\n    other VRID                   0\n"
+               "    unattributable               9\n"),
+           std::string("  VRID 100 ipv4 on ifindex 1\n    accepted                     7\n"
+                       "    suppressed                   5\n"
                        "    rejected too_short           0\n    rejected bad_ttl             2\n"),
-           std::string("  VRID 7 ipv6\n"),
+           std::string("  VRID 7 ipv6 on ifindex 1\n"),
+           std::string("  VRID 100 ipv4 on ifindex 3\n    accepted                     2\n"),
            std::string("    rejected unknown_peer        1\n"),
            std::string("    rejected ringbuf_full        0\n"),
            std::string("  VRID 100 ipv4 peer 192.0.2.6 on ifindex 1: 11 gaps\n"),
@@ -149,7 +156,7 @@ TEST_F(PinnedMapsTest, CountersJson) {
   Json j = Json::parse(r.out);
   EXPECT_EQ(j.at("daemon_pid").as_int(), 4242);
   const auto& slots = j.at("counters").items();
-  ASSERT_EQ(slots.size(), 3u);
+  ASSERT_EQ(slots.size(), 4u);
   EXPECT_EQ(slots[0].at("vrid").as_int(), 0);
   EXPECT_EQ(slots[0].at("rejected").at("too_short").as_int(), 9);
   EXPECT_EQ(slots[1].at("vrid").as_int(), 100);
@@ -157,6 +164,9 @@ TEST_F(PinnedMapsTest, CountersJson) {
   EXPECT_EQ(slots[1].at("rejected").members().size(), static_cast<size_t>(XVRRP_REJECT_MAX));
   EXPECT_EQ(slots[2].at("family").as_string(), "ipv6");
   EXPECT_EQ(slots[2].at("rejected").at("unknown_peer").as_int(), 1);
+  EXPECT_EQ(slots[3].at("ifindex").as_int(), 3);
+  EXPECT_EQ(slots[3].at("vrid").as_int(), 100);
+  EXPECT_EQ(slots[3].at("accepted").as_int(), 2);
   const auto& jitter = j.at("jitter").items();
   ASSERT_EQ(jitter.size(), 2u);
   EXPECT_EQ(jitter[0].at("peer").as_string(), "2001:db8::6");  // VRID 7 sorts first
@@ -177,13 +187,16 @@ TEST_F(PinnedMapsTest, MetricsCombineDaemonAndMaps) {
   for (std::string want : {
            "xvrrp_up{" + rid + "} 1\n",
            "xvrrp_instance_state{" + rid + ",instance=\"service-100\",vrid=\"100\"} 2\n",
-           "xvrrp_adverts_accepted_total{" + rid + ",vrid=\"100\",family=\"ipv4\"} 7\n",
+           "xvrrp_adverts_accepted_total{" + rid +
+               ",vrid=\"100\",family=\"ipv4\",ifindex=\"1\"} 7\n",
+           "xvrrp_adverts_accepted_total{" + rid +
+               ",vrid=\"100\",family=\"ipv4\",ifindex=\"3\"} 2\n",
            "xvrrp_adverts_rejected_total{" + rid +
-               ",vrid=\"100\",family=\"ipv4\",reason=\"bad_ttl\"} 2\n",
+               ",vrid=\"100\",family=\"ipv4\",ifindex=\"1\",reason=\"bad_ttl\"} 2\n",
            "xvrrp_adverts_rejected_total{" + rid +
-               ",vrid=\"0\",family=\"ipv4\",reason=\"too_short\"} 9\n",
+               ",vrid=\"0\",family=\"ipv4\",ifindex=\"1\",reason=\"too_short\"} 9\n",
            "xvrrp_adverts_rejected_total{" + rid +
-               ",vrid=\"7\",family=\"ipv6\",reason=\"unknown_peer\"} 1\n",
+               ",vrid=\"7\",family=\"ipv6\",ifindex=\"1\",reason=\"unknown_peer\"} 1\n",
            "xvrrp_advert_interarrival_seconds_bucket{" + rid +
                ",vrid=\"100\",family=\"ipv4\",peer=\"192.0.2.6\",ifindex=\"1\",le=\"1.04858\"} "
                "10\n",
@@ -211,12 +224,15 @@ TEST_F(PinnedMapsTest, AbiVersionMismatchIsAnError) {
 
 TEST_F(PinnedMapsTest, WrongValueSizeIsAnAbiMismatch) {
   pin_meta(XVRRP_ABI_VERSION);
-  create_and_pin(BPF_MAP_TYPE_PERCPU_ARRAY, "xvrrp_counters", 4, 104, XVRRP_COUNTER_SLOTS);
+  // The per-VRID array of earlier releases.
+  create_and_pin(BPF_MAP_TYPE_PERCPU_ARRAY, "xvrrp_counters", 4, sizeof(xvrrp_counters), 512);
   auto r = run_ctl(ctl("counters"));
   EXPECT_EQ(r.rc, 1);
   EXPECT_NE(r.err.find("ABI mismatch in " + dir_ +
                        "/xvrrp_counters: found a percpu_array map "
-                       "with key 4 B and value 104 B"),
+                       "with key 4 B and value 112 B, this xvrrpctl (ABI " +
+                       std::to_string(XVRRP_ABI_VERSION) +
+                       ") expects a lru_percpu_hash map with key 8 B and value 112 B"),
             std::string::npos)
       << r.err;
 }

@@ -109,6 +109,7 @@ MapSnapshot sample_maps() {
   m.meta = {XVRRP_ABI_VERSION, 123, 0};
   m.possible_cpus = 2;
   CounterSlot s;
+  s.ifindex = 2;
   s.vrid = 100;
   s.family = XVRRP_AF_INET;
   s.sum.accepted = 42;
@@ -143,13 +144,14 @@ TEST(CtlRender, MetricsAreValidExpositionFormat) {
            "vrid=\"100\"} 0.0123",
            "xvrrp_tracked_interface_up{router_id=\"server-1\",instance=\"service-\\\"7\\\"\",vrid="
            "\"7\",interface=\"eth1\"} 0\n",
-           "xvrrp_adverts_accepted_total{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\"} 42\n",
-           "xvrrp_adverts_suppressed_total{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\"} "
-           "40\n",
+           "xvrrp_adverts_accepted_total{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\","
+           "ifindex=\"2\"} 42\n",
+           "xvrrp_adverts_suppressed_total{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\","
+           "ifindex=\"2\"} 40\n",
            "xvrrp_adverts_rejected_total{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\","
-           "reason=\"auth_mismatch\"} 3\n",
+           "ifindex=\"2\",reason=\"auth_mismatch\"} 3\n",
            "xvrrp_adverts_rejected_total{router_id=\"server-1\",vrid=\"100\",family=\"ipv4\","
-           "reason=\"too_short\"} 0\n",
+           "ifindex=\"2\",reason=\"too_short\"} 0\n",
            "# TYPE xvrrp_advert_interarrival_seconds histogram\n",
            "xvrrp_advert_interarrival_seconds_bucket{router_id=\"server-1\",vrid=\"100\",family="
            "\"ipv4\",peer=\"192.0.2.6\",ifindex=\"0\",le=\"0.524288\"} 0\n",
@@ -213,8 +215,8 @@ TEST(CtlRender, MetricsWithDaemonDown) {
 TEST(CtlRender, CountersTextAndJson) {
   MapSnapshot maps = sample_maps();
   std::string text = render_counters_text(maps);
-  EXPECT_NE(text.find("VRID 100 ipv4\n    accepted                     42\n    suppressed          "
-                      "         40\n"),
+  EXPECT_NE(text.find("VRID 100 ipv4 on ifindex 2\n    accepted                     42\n"
+                      "    suppressed                   40\n"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("    rejected auth_mismatch       3\n"), std::string::npos) << text;

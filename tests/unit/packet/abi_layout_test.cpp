@@ -109,8 +109,9 @@ TEST(AbiLayout, Meta) {
   EXPECT_EQ(offsetof(xvrrp_meta, started_ns), 8u);
 }
 
-TEST(AbiLayout, CounterSlotsCoverBothFamilies) {
-  EXPECT_EQ(XVRRP_COUNTER_SLOTS, 512);
+TEST(AbiLayout, CounterEntriesHoldEveryInstanceAndTheNotOursEntries) {
+  EXPECT_GE(XVRRP_COUNTER_ENTRIES, XVRRP_MAX_INSTANCES + 2);
+  EXPECT_EQ(XVRRP_VRID_NOT_OURS, 0);
   EXPECT_EQ(XVRRP_REJECT_MAX, 11);
   EXPECT_EQ(XVRRP_REJECT_RINGBUF_FULL, XVRRP_REJECT_MAX - 1);
 }

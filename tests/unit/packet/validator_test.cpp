@@ -26,6 +26,11 @@ IpAddress ip(const char* text) {
   return *a;
 }
 
+// vrid + 256 for IPv6: which counters entry (on kIfindex) a verdict names.
+std::uint32_t slot_of(const Verdict& v) {
+  return v.counter_key.vrid + (v.counter_key.family == XVRRP_AF_INET6 ? 256u : 0u);
+}
+
 std::string describe(const Verdict& v) {
   switch (v.kind) {
     case Kind::NotVrrp:
@@ -36,7 +41,7 @@ std::string describe(const Verdict& v) {
       return "Accepted";
     case Kind::Rejected:
       return std::string("Rejected ") + reject_reason_name(v.reason) + " slot " +
-             std::to_string(v.counter_slot);
+             std::to_string(slot_of(v));
   }
   return "?";
 }
@@ -53,7 +58,7 @@ std::string describe(const Verdict& v) {
     const Verdict v_ = (verdict);                       \
     EXPECT_EQ(v_.kind, Kind::Rejected) << describe(v_); \
     EXPECT_EQ(v_.reason, (why)) << describe(v_);        \
-    EXPECT_EQ(v_.counter_slot, (slot)) << describe(v_); \
+    EXPECT_EQ(slot_of(v_), (slot)) << describe(v_);     \
   } while (0)
 
 void patch_be16(Bytes& f, std::size_t off, std::uint16_t v) {
@@ -116,7 +121,7 @@ TEST_F(ValidatorTest, AcceptsArticleV2AndFillsEvent) {
   const Verdict v = check(v2_frame());
   ASSERT_EQ(v.kind, Kind::Accepted) << describe(v);
   EXPECT_EQ(v.reason, -1);
-  EXPECT_EQ(v.counter_slot, 100u);
+  EXPECT_EQ(slot_of(v), 100u);
   const xvrrp_advert_event& e = v.event;
   EXPECT_EQ(e.ts_ns, kTs);
   EXPECT_EQ(e.ifindex, kIfindex);
@@ -141,7 +146,7 @@ TEST_F(ValidatorTest, AcceptsArticleV2AndFillsEvent) {
 TEST_F(ValidatorTest, AcceptsV3Ipv6WithPseudoHeaderFlag) {
   const Verdict v = check(v3_v6_frame());
   ASSERT_EQ(v.kind, Kind::Accepted) << describe(v);
-  EXPECT_EQ(v.counter_slot, 256u + 50u);
+  EXPECT_EQ(slot_of(v), 256u + 50u);
   EXPECT_EQ(v.event.family, XVRRP_AF_INET6);
   EXPECT_EQ(v.event.version, 3);
   EXPECT_EQ(v.event.priority, 150);
@@ -157,7 +162,7 @@ TEST_F(ValidatorTest, AcceptsV3Ipv6WithPseudoHeaderFlag) {
 TEST_F(ValidatorTest, AcceptsV3Ipv4BothChecksumForms) {
   Verdict v = check(v3_v4_frame(ChecksumMode::Auto));
   ASSERT_EQ(v.kind, Kind::Accepted) << describe(v);
-  EXPECT_EQ(v.counter_slot, 50u);
+  EXPECT_EQ(slot_of(v), 50u);
   EXPECT_EQ(v.event.flags, XVRRP_EVT_V3_PSEUDO_CSUM);
   v = check(v3_v4_frame(ChecksumMode::V3NoPseudo));
   ASSERT_EQ(v.kind, Kind::Accepted) << describe(v);
@@ -230,7 +235,7 @@ TEST_F(ValidatorTest, ValidateIpWithoutEthernet) {
   const std::size_t n6 = build_ipv6_into(ip("fe80::5"), ip("ff02::12"), 255, 112, msg6, buf);
   v = validate_ip(std::span(buf).first(n6), kIfindex, kTs, tables);
   ASSERT_EQ(v.kind, Kind::Accepted) << describe(v);
-  EXPECT_EQ(v.counter_slot, 306u);
+  EXPECT_EQ(slot_of(v), 306u);
 
   buf[0] = 0x55;  // version 5
   EXPECT_EQ(validate_ip(std::span(buf).first(n6), kIfindex, kTs, tables).kind, Kind::NotVrrp);

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Runs the real XDP object (loaded through AdvertFilter, so the maps are the
-// pinned production maps) over table-driven frames with BPF_PROG_TEST_RUN, and
-// checks for every frame: the XDP action, the output bytes (non-VRRP only),
-// the ring-buffer record, the per-reason counter deltas of all 512 slots, and
-// that xvrrp::packet::validate_frame (the C++ mirror of the same rules) reaches
-// the same verdict and event.
+// pinned production maps) with BPF_PROG_TEST_RUN over every row of the receive
+// case table (tests/support/receive_cases.hpp) and a few sequences (ring full,
+// duplicate suppression, jitter, truncation, pins). For every frame it checks
+// the XDP action, the output bytes (passed frames), the ring-buffer record,
+// the counter deltas of lo's entries, and that xvrrp::packet::validate_frame
+// (the C++ mirror of the same rules) reaches the same verdict and event.
 #include <bpf/bpf.h>
 #include <gtest/gtest.h>
 #include <linux/bpf.h>
@@ -23,6 +24,7 @@
 
 #include "bpf/advert_filter.hpp"
 #include "core/packet.hpp"
+#include "support/receive_cases.hpp"
 #include "support/seed_fixtures.hpp"
 #include "xvrrp/abi.h"
 
@@ -75,15 +77,6 @@ std::vector<std::uint8_t> seed_frame(FrameOptions fo = {}, Advert a = seed_adver
   return build_advert_frame(fo, a, ip(src), ip("192.0.2.6"));
 }
 
-// Recomputes the VRRP checksum of a v2 message after a test patched it.
-void fix_v2_checksum(std::vector<std::uint8_t>& frame, std::size_t msg_off, std::size_t msg_len) {
-  frame[msg_off + 6] = frame[msg_off + 7] = 0;
-  std::uint16_t c =
-      internet_checksum(std::span<const std::uint8_t>(frame.data() + msg_off, msg_len));
-  frame[msg_off + 6] = static_cast<std::uint8_t>(c >> 8);
-  frame[msg_off + 7] = static_cast<std::uint8_t>(c & 0xff);
-}
-
 class XdpProgTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -91,17 +84,13 @@ class XdpProgTest : public ::testing::Test {
     filter_ = std::make_unique<AdvertFilter>("bpftest-" + std::to_string(getpid()));
     prog_fd_ = filter_->test_run_prog_fd();
 
-    // Seed instance: unicast (TTL range 255..255), peer 192.0.2.5 only.
-    xvrrp_vrid_config seed = seed_vrid_config();
-    configure(100, AF_INET, seed, {ip("192.0.2.5")});
-
-    // v3 IPv4 multicast instance.
-    xvrrp_vrid_config v3{};
-    v3.version = 3;
-    v3.advert_int_cs = 10;
-    configure(50, AF_INET, v3, std::vector<IpAddress>{});
-    // v3 IPv6 instance.
-    configure(60, AF_INET6, v3, std::vector<IpAddress>{});
+    // The receive case table's instances: VRID 100 (the seed, unicast, peer
+    // 192.0.2.5), 101 (per-peer TTL ranges), 50 (v3 IPv4), 60 (v3 IPv6).
+    for (const auto& inst : case_instances()) {
+      filter_->set_instance(inst.key, inst.cfg, inst.peers);
+      tables_.set_vrid(inst.key, inst.cfg);
+      for (const auto& [peer, value] : inst.peers) tables_.add_peer(peer, value);
+    }
   }
 
   void TearDown() override { filter_.reset(); }
@@ -326,143 +315,44 @@ TEST_F(XdpProgTest, SeedV2AdvertIsAcceptedAndReported) {
   EXPECT_EQ(total, 1u);
 }
 
-TEST_F(XdpProgTest, EthernetPaddingAfterIpTotalLengthIsTolerated) {
-  FrameOptions fo;
-  fo.pad_to = 60;
-  auto frame = seed_frame(fo);
-  ASSERT_EQ(frame.size(), 60u);
-  expect_accept(frame, 100, "padded to 60");
+// ---- The receive case table: the XDP program and the C++ validator on every row ----
+
+class XdpCaseTest : public XdpProgTest, public ::testing::WithParamInterface<ReceiveCase> {};
+
+TEST_P(XdpCaseTest, ProgramReachesTheRowsVerdict) {
+  const ReceiveCase& c = GetParam();
+  RunResult r = run(c.frame);
+  ASSERT_EQ(r.err, 0);
+  const bool passes = c.verdict == Verdict::Kind::NotVrrp || c.verdict == Verdict::Kind::NotOurs;
+  EXPECT_EQ(r.action, passes ? XDP_PASS : XDP_DROP);
+  if (passes) {
+    EXPECT_EQ(r.out, c.frame) << "XDP_PASS frames must leave byte for byte";
+  }
+  if (c.verdict == Verdict::Kind::NotVrrp) {
+    expect_only(r, std::nullopt, -1, 0, c.name);
+  } else {
+    EXPECT_EQ(c.key.ifindex, kLoIfindex);
+    expect_only(r, slot_of(c.key), c.reason, c.verdict == Verdict::Kind::Accepted ? 1 : 0, c.name);
+  }
+  ASSERT_EQ(r.events.size(), c.event ? 1u : 0u);
+  if (c.event) {
+    const xvrrp_advert_event& ev = r.events[0];
+    EXPECT_EQ(ev.version, c.event->version);
+    EXPECT_EQ(ev.vrid, c.event->vrid);
+    EXPECT_EQ(ev.priority, c.event->priority);
+    EXPECT_EQ(ev.naddrs, c.event->naddrs);
+    EXPECT_EQ(ev.flags, c.event->flags);
+    EXPECT_EQ(ev.ttl, c.event->ttl);
+    EXPECT_EQ(ev.advert_int_cs, c.event->advert_int_cs);
+    EXPECT_EQ(ev.ifindex, kLoIfindex);
+    EXPECT_GE(ev.ts_ns, r.t_before);
+    EXPECT_LE(ev.ts_ns, r.t_after);
+  }
+  cross_check(c.frame, r, c.name);  // the C++ validator agrees, event included
 }
 
-TEST_F(XdpProgTest, V3WithAndWithoutPseudoHeaderChecksum) {
-  FrameOptions fo;
-  auto a = v3_advert(50, {ip("198.51.100.1"), ip("198.51.100.2")});
-  auto with = build_advert_frame(fo, a, ip("198.51.100.10"), ip("224.0.0.18"), ChecksumMode::Auto);
-  auto ev = expect_accept(with, 50, "v3 pseudo");
-  EXPECT_EQ(ev.flags, XVRRP_EVT_V3_PSEUDO_CSUM);
-  EXPECT_EQ(ev.version, 3);
-  EXPECT_EQ(ev.advert_int_cs, 10);
-  EXPECT_EQ(ev.priority, 150);
-  EXPECT_EQ(ev.naddrs, 2);
-  EXPECT_EQ(ev.addrs[1], ip("198.51.100.2").v4_be());
-  auto without =
-      build_advert_frame(fo, a, ip("198.51.100.10"), ip("224.0.0.18"), ChecksumMode::V3NoPseudo);
-  ev = expect_accept(without, 50, "v3 no pseudo (RFC 9568)");
-  EXPECT_EQ(ev.flags, 0);
-  // Neither form: rejected.
-  without[without.size() - 1] ^= 0x01;
-  expect_reject(without, 50, XVRRP_REJECT_BAD_CHECKSUM, "v3 bad checksum");
-}
-
-TEST_F(XdpProgTest, V3Ipv6RequiresPseudoHeader) {
-  FrameOptions fo;
-  auto a = v3_advert(60, {ip("2001:db8::1"), ip("fe80::1")});
-  auto frame = build_advert_frame(fo, a, ip("fe80::10"), ip("ff02::12"));
-  auto ev = expect_accept(frame, 256 + 60, "v3 IPv6");
-  EXPECT_EQ(ev.family, XVRRP_AF_INET6);
-  EXPECT_EQ(ev.flags, XVRRP_EVT_V3_PSEUDO_CSUM);
-  EXPECT_EQ(0, std::memcmp(ev.src, ip("fe80::10").bytes.data(), 16));
-  EXPECT_EQ(0, std::memcmp(ev.addrs, ip("2001:db8::1").bytes.data(), 16));
-  EXPECT_EQ(0, std::memcmp(&ev.addrs[4], ip("fe80::1").bytes.data(), 16));
-  auto nopseudo =
-      build_advert_frame(fo, a, ip("fe80::10"), ip("ff02::12"), ChecksumMode::V3NoPseudo);
-  expect_reject(nopseudo, 256 + 60, XVRRP_REJECT_BAD_CHECKSUM, "v3 IPv6 without pseudo-header");
-  fo.ipv6_hop_limit = 64;
-  expect_reject(build_advert_frame(fo, a, ip("fe80::10"), ip("ff02::12")), 256 + 60,
-                XVRRP_REJECT_BAD_TTL, "v3 IPv6 hop limit 64");
-}
-
-TEST_F(XdpProgTest, VlanTaggedFramesPass) {
-  FrameOptions vlan;
-  vlan.vlan_tcis = {42};
-  expect_pass_unchanged(seed_frame(vlan), "802.1Q");
-  FrameOptions qinq;
-  qinq.vlan_tpids = {0x88a8, 0x8100};
-  qinq.vlan_tcis = {7, 42};
-  expect_pass_unchanged(seed_frame(qinq), "QinQ");
-}
-
-TEST_F(XdpProgTest, Ipv4WithOptions) {
-  FrameOptions fo;
-  fo.ipv4_options = {0x94, 0x04, 0x00, 0x00, 0x01, 0x01, 0x01, 0x00};  // router alert, NOPs, EOL
-  auto frame = seed_frame(fo);
-  ASSERT_EQ(frame[kIp4] & 0x0f, 7);
-  expect_accept(frame, 100, "IHL 7");
-}
-
-TEST_F(XdpProgTest, OneCasePerRejectReason) {
-  {  // TOO_SHORT: a 4-byte VRRP message (IP total length says so).
-    auto frame = seed_frame();
-    frame.resize(kMsg4 + 4);
-    frame[kIp4 + 2] = 0;
-    frame[kIp4 + 3] = 24;
-    expect_reject(frame, 100, XVRRP_REJECT_TOO_SHORT, "too short");
-  }
-  {
-    FrameOptions fo;
-    fo.ttl = 254;
-    expect_reject(seed_frame(fo), 100, XVRRP_REJECT_BAD_TTL, "unicast TTL 254");
-  }
-  {
-    Advert a = v3_advert(100, {ip("192.0.2.100")});
-    expect_reject(seed_frame({}, a), 100, XVRRP_REJECT_BAD_VERSION, "v3 to a v2 VRID");
-  }
-  {
-    Advert a = seed_advert();
-    a.type = 2;
-    expect_reject(seed_frame({}, a), 100, XVRRP_REJECT_BAD_TYPE, "type 2");
-  }
-  {
-    auto frame = seed_frame();
-    frame[kMsg4 + 7] ^= 0xff;
-    expect_reject(frame, 100, XVRRP_REJECT_BAD_CHECKSUM, "v2 checksum");
-  }
-  {
-    Advert a = seed_advert();
-    a.vrid = 7;
-    expect_pass_unchanged(seed_frame({}, a), "VRID 7 is another router's");
-  }
-  {
-    expect_reject(seed_frame({}, seed_advert(), "192.0.2.7"), 100, XVRRP_REJECT_UNKNOWN_PEER,
-                  "peer 192.0.2.7");
-  }
-  {
-    Advert a = seed_advert();
-    a.auth_data[7] ^= 1;
-    expect_reject(seed_frame({}, a), 100, XVRRP_REJECT_AUTH_MISMATCH, "wrong password");
-    a = seed_advert();
-    a.auth_type = XVRRP_AUTH_NONE;
-    a.auth_data = {};
-    expect_reject(seed_frame({}, a), 100, XVRRP_REJECT_AUTH_MISMATCH, "auth none");
-  }
-  {
-    Advert a = seed_advert();
-    a.advert_int_cs = 200;
-    expect_reject(seed_frame({}, a), 100, XVRRP_REJECT_INTERVAL_MISMATCH, "interval 2 s");
-  }
-  {  // LENGTH_MISMATCH, four ways.
-    auto frame = seed_frame();
-    frame[kMsg4 + 3] = 2;  // count says 2 addresses, message holds 1
-    fix_v2_checksum(frame, kMsg4, 20);
-    expect_reject(frame, 100, XVRRP_REJECT_LENGTH_MISMATCH, "count 2 with one address");
-    frame = seed_frame();
-    frame[kIp4 + 3] += 1;  // IP total length beyond the frame
-    expect_reject(frame, 100, XVRRP_REJECT_LENGTH_MISMATCH, "tot_len > frame");
-    frame = seed_frame();
-    frame[kIp4 + 2] = 0;
-    frame[kIp4 + 3] = 19;  // below the header: the VRID is outside the packet
-    expect_pass_unchanged(frame, "tot_len < header");
-    frame = seed_frame();
-    frame[kIp4 + 6] |= 0x20;  // MF
-    expect_reject(frame, 100, XVRRP_REJECT_LENGTH_MISMATCH, "fragment");
-    // Over XVRRP_MAX_VRRP_LEN: 255 IPv6 addresses.
-    Advert big = v3_advert(60, {});
-    for (int i = 0; i < 255; ++i) big.addrs.push_back(ip("2001:db8::1"));
-    FrameOptions fo;
-    expect_reject(build_advert_frame(fo, big, ip("fe80::10"), ip("ff02::12")), 256 + 60,
-                  XVRRP_REJECT_LENGTH_MISMATCH, "message > XVRRP_MAX_VRRP_LEN");
-  }
-}
+INSTANTIATE_TEST_SUITE_P(Table, XdpCaseTest, ::testing::ValuesIn(receive_cases()),
+                         [](const auto& info) { return info.param.name; });
 
 TEST_F(XdpProgTest, RingBufferFullIsCounted) {
   auto frame = seed_frame();
@@ -515,55 +405,6 @@ TEST_F(XdpProgTest, TruncatedAtEveryLength) {
       EXPECT_TRUE(r.events.empty());
     }
   }
-}
-
-TEST_F(XdpProgTest, NonVrrpFramesPassByteForByte) {
-  FrameOptions fo;
-  fo.src_mac = {0x02, 0, 0, 0, 0, 1};
-  fo.dst_mac = {0x02, 0, 0, 0, 0, 2};
-  std::vector<std::uint8_t> udp = {0x12, 0x34, 0x00, 0x35, 0x00, 0x0c,
-                                   0x00, 0x00, 'x',  'v',  'r',  'p'};
-  expect_pass_unchanged(build_frame(fo, ip("192.0.2.1"), ip("192.0.2.2"), 17, udp), "UDP");
-  std::vector<std::uint8_t> icmp = {8, 0, 0xf7, 0xff, 0, 0, 0, 0};
-  expect_pass_unchanged(build_frame(fo, ip("192.0.2.1"), ip("192.0.2.2"), 1, icmp), "ICMP");
-  std::vector<std::uint8_t> tcp(20, 0);
-  tcp[12] = 0x50;
-  expect_pass_unchanged(build_frame(fo, ip("2001:db8::1"), ip("2001:db8::2"), 6, tcp), "IPv6 TCP");
-  // ARP request who-has 192.0.2.100 (RFC 826), padded to 60 bytes.
-  std::vector<std::uint8_t> arp = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0,  0,    0,
-                                   1,    0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 6, 4,  0x00, 0x01,
-                                   0x02, 0,    0,    0,    0,    1,    192,  0, 2,  1,    0,
-                                   0,    0,    0,    0,    0,    192,  0,    2, 100};
-  arp.resize(60, 0);
-  expect_pass_unchanged(arp, "ARP");
-  // IPv6 with a hop-by-hop header before VRRP is not parsed as VRRP.
-  std::vector<std::uint8_t> hbh = {112, 0, 1, 4, 0, 0, 0, 0};
-  expect_pass_unchanged(build_frame(fo, ip("fe80::1"), ip("ff02::12"), 0, hbh),
-                        "IPv6 hop-by-hop then 112");
-}
-
-// Another router's VRRP on the same link (a keepalived pair's VRID 51, say)
-// reaches the kernel untouched, even when it would fail our checks.
-TEST_F(XdpProgTest, OtherRoutersVrrpPassesUntouched) {
-  Advert other = seed_advert();
-  other.vrid = 51;
-  expect_pass_unchanged(build_advert_frame({}, other, ip("192.0.2.21"), ip("224.0.0.18")),
-                        "v2 VRID 51 multicast");
-  auto broken = build_advert_frame({}, other, ip("192.0.2.21"), ip("224.0.0.18"));
-  broken[kMsg4 + 7] ^= 0xff;
-  expect_pass_unchanged(broken, "VRID 51 with a bad checksum");
-  // VRID 60 is configured for IPv6 only: over IPv4 it is someone else's.
-  expect_pass_unchanged(build_advert_frame({}, v3_advert(60, {ip("198.51.100.1")}),
-                                           ip("198.51.100.10"), ip("224.0.0.18")),
-                        "VRID 60 over IPv4");
-  // VRID 50 is configured for IPv4 only.
-  expect_pass_unchanged(
-      build_advert_frame({}, v3_advert(50, {ip("2001:db8::1")}), ip("fe80::10"), ip("ff02::12")),
-      "VRID 50 over IPv6");
-  // A non-first fragment has no VRRP header to attribute.
-  auto frag = seed_frame();
-  frag[kIp4 + 7] = 0x01;
-  expect_pass_unchanged(frag, "fragment offset 8");
 }
 
 TEST_F(XdpProgTest, SuppressDuplicates) {
@@ -653,29 +494,6 @@ TEST_F(XdpProgTest, FullRingDoesNotLoseAChangeToSuppression) {
   EXPECT_TRUE(again.events.empty());
   EXPECT_EQ(again.delta[100].suppressed, 1u);
   EXPECT_EQ(filter_->last_seen(key)->priority, 90);
-}
-
-// Each unicast peer's TTL range applies to that peer alone; the instance's
-// range is their hull.
-TEST_F(XdpProgTest, TtlRangeIsPerPeer) {
-  auto cfg = seed_vrid_config();
-  cfg.min_ttl = 64;
-  cfg.max_ttl = 255;
-  configure(100, AF_INET, cfg,
-            std::vector<std::pair<IpAddress, xvrrp_peer_value>>{
-                {ip("192.0.2.5"), xvrrp_peer_value{255, 255, {0, 0}, 0}},
-                {ip("192.0.2.7"), xvrrp_peer_value{64, 64, {0, 0}, 0}}});
-  FrameOptions ttl64;
-  ttl64.ttl = 64;
-  expect_accept(seed_frame({}, seed_advert(), "192.0.2.5"), 100, ".5 at 255");
-  expect_reject(seed_frame(ttl64, seed_advert(), "192.0.2.5"), 100, XVRRP_REJECT_BAD_TTL,
-                ".5 at 64: inside the hull, outside its own range");
-  expect_accept(seed_frame(ttl64, seed_advert(), "192.0.2.7"), 100, ".7 at 64");
-  expect_reject(seed_frame({}, seed_advert(), "192.0.2.7"), 100, XVRRP_REJECT_BAD_TTL, ".7 at 255");
-  FrameOptions ttl63;
-  ttl63.ttl = 63;
-  expect_reject(seed_frame(ttl63, seed_advert(), "192.0.2.7"), 100, XVRRP_REJECT_BAD_TTL,
-                ".7 at 63: outside the hull");
 }
 
 // The same VRID on two interfaces has two counter entries.

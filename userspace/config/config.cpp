@@ -70,9 +70,16 @@ struct PendingInstance {
   std::optional<bool> check_unicast_src;
   std::optional<Token> garp_interval_tok, dont_track_primary_tok;
   std::int64_t advert_cs = 100;
+  // track_script lines, resolved against the vrrp_script blocks at the end.
+  struct ScriptRef {
+    Token name;
+    std::optional<int> weight;
+    std::optional<bool> reverse;
+  };
+  std::vector<ScriptRef> script_refs;
 };
 
-enum class Section : std::uint8_t { kTop, kGlobalDefs, kInstance, kAuthentication };
+enum class Section : std::uint8_t { kTop, kGlobalDefs, kInstance, kAuthentication, kScript };
 
 std::string section_name(Section s) {
   switch (s) {
@@ -84,6 +91,8 @@ std::string section_name(Section s) {
       return "vrrp_instance";
     case Section::kAuthentication:
       return "authentication";
+    case Section::kScript:
+      return "vrrp_script";
   }
   return "?";
 }
@@ -95,6 +104,7 @@ class Parser;
 // The block being parsed: the instance inside vrrp_instance/authentication.
 struct Ctx {
   PendingInstance* inst = nullptr;
+  VrrpScript* script = nullptr;
 };
 
 using Handler = void (*)(Parser&, Ctx&, const Statement&);
@@ -122,8 +132,11 @@ const Keyword* find_keyword(Section section, std::string_view name);
 
 class Parser {
  public:
-  Parser(std::vector<Token> tokens, Config& cfg, std::string default_router_id)
-      : tokens_(std::move(tokens)), cfg_(cfg), default_router_id_(std::move(default_router_id)) {}
+  Parser(std::vector<Token> tokens, Config& cfg, const ParseOptions& options)
+      : tokens_(std::move(tokens)),
+        cfg_(cfg),
+        default_router_id_(options.default_router_id),
+        accept_unapplied_(options.accept_unapplied) {}
 
   void run() {
     Ctx top;
@@ -141,6 +154,9 @@ class Parser {
     }
     for (auto& p : pending_) finish(p, global_version_set_);
     cross_checks();
+    for (auto& [script, used] : scripts_) {
+      if (used) cfg_.scripts.push_back(std::move(script));
+    }
   }
 
   // Parses the statements of one block (opener nullptr: the whole file)
@@ -176,7 +192,7 @@ class Parser {
         case Support::kSame:
           check_arity(*k, *st);
           if (k->handler != nullptr) k->handler(*this, ctx, *st);
-          if (!k->wired) {
+          if (!k->wired && !accept_unapplied_) {
             throw ConfigError(kt.where(), kw + " is not supported by xvrrpd (parsed, but the "
                                                "daemon does not apply it yet)");
           }
@@ -209,7 +225,7 @@ class Parser {
     // a keepalived keyword of a newer release: refusing it is the only way not
     // to lose what it would have done.
     if (section == Section::kInstance || section == Section::kAuthentication ||
-        kw.rfind("vrrp_", 0) == 0) {
+        section == Section::kScript || kw.rfind("vrrp_", 0) == 0) {
       throw ConfigError(st.where(), "unknown keyword '" + kw + "' in " + name +
                                         " (expected a keyword of keepalived.conf(5) that xvrrpd "
                                         "implements; see the README's keyword list)");
@@ -335,6 +351,15 @@ class Parser {
     return static_cast<std::uint32_t>(*v);
   }
 
+  // vrrp_script interval/timeout: 0.001..4294 seconds (keepalived's range).
+  static std::uint32_t positive_seconds_ms(const Token& t, const std::string& what) {
+    const std::uint32_t ms = seconds_ms(t, 4294, what);
+    if (ms == 0) {
+      throw ConfigError(t.where(), what + " 0 out of range (expected seconds 0.001..4294)");
+    }
+    return ms;
+  }
+
   static IpAddress address(const Token& t, const std::string& what) {
     auto a = IpAddress::parse(t.text);
     if (!a) {
@@ -405,6 +430,57 @@ class Parser {
     Ctx c{&p};
     block(Section::kInstance, c, &head.keyword());
     pending_.push_back(std::move(p));
+  }
+
+  void vrrp_script(const Statement& head) {
+    VrrpScript sc;
+    sc.name = head.words[1].text;
+    sc.where = head.where();
+    for (const auto& [other, used] : scripts_) {
+      if (other.name == sc.name) {
+        throw ConfigError(sc.where, "duplicate vrrp_script name '" + sc.name +
+                                        "' (expected unique names; first defined at " +
+                                        other.where + ")");
+      }
+    }
+    Ctx c;
+    c.script = &sc;
+    block(Section::kScript, c, &head.keyword());
+    if (sc.script.empty()) {
+      throw ConfigError(sc.where, "vrrp_script " + sc.name +
+                                      ": missing script (expected 'script \"PATH ARGS\"')");
+    }
+    scripts_.emplace_back(std::move(sc), false);
+  }
+
+  // track_script { NAME [weight -253..253 [reverse|noreverse]] ... }
+  void track_script_block(const Token& opener, PendingInstance& p) {
+    const std::string usage =
+        " in track_script (expected 'NAME [weight -253..253 [reverse|noreverse]]')";
+    while (auto st = next_statement(&opener)) {
+      const Words& w = st->words;
+      if (st->has_block) throw ConfigError(st->where(), "unexpected '{'" + usage);
+      PendingInstance::ScriptRef ref{w[0], std::nullopt, std::nullopt};
+      if (w.size() > 1) {
+        if (w[1].text != "weight" || w.size() < 3 || w.size() > 4) {
+          throw ConfigError(w[1].where(), "unexpected '" + w[1].text + "'" + usage);
+        }
+        ref.weight = static_cast<int>(integer(w[2], -253, 253, "weight"));
+        if (w.size() == 4) {
+          if (w[3].text != "reverse" && w[3].text != "noreverse") {
+            throw ConfigError(w[3].where(), "unexpected '" + w[3].text + "'" + usage);
+          }
+          ref.reverse = w[3].text == "reverse";
+        }
+      }
+      for (const auto& other : p.script_refs) {
+        if (other.name.text == ref.name.text) {
+          throw ConfigError(st->where(), "vrrp_script " + ref.name.text +
+                                             " tracked twice (expected each script once)");
+        }
+      }
+      p.script_refs.push_back(std::move(ref));
+    }
   }
 
   static void default_group_only(const Statement& st, const std::optional<IpAddress>& group) {
@@ -706,6 +782,24 @@ class Parser {
     in.garp_master_refresh_repeat = p.garp_refresh_repeat.value_or(g.garp_master_refresh_repeat);
     in.check_unicast_src = p.check_unicast_src.value_or(g.check_unicast_src);
     in.garp_interval_ms = family == AF_INET6 ? g.gna_interval_ms : g.garp_interval_ms;
+
+    for (const auto& ref : p.script_refs) {
+      auto it = std::find_if(scripts_.begin(), scripts_.end(),
+                             [&](const auto& s) { return s.first.name == ref.name.text; });
+      if (it == scripts_.end()) {
+        throw ConfigError(ref.name.where(), prefix + "track_script " + ref.name.text +
+                                                ": no such vrrp_script (expected the name of a "
+                                                "vrrp_script block)");
+      }
+      it->second = true;
+      TrackedScript t;
+      t.script = it->first;
+      t.weight = ref.weight.value_or(it->first.weight);
+      // keepalived (alloc_track_script): the script's reverse flag unless the
+      // line says reverse/noreverse.
+      t.weight_reverse = ref.reverse.value_or(it->first.weight_reverse);
+      in.track_scripts.push_back(std::move(t));
+    }
   }
 
   void cross_checks() {
@@ -735,7 +829,9 @@ class Parser {
   size_t pos_ = 0;
   Config& cfg_;
   std::string default_router_id_;
+  bool accept_unapplied_ = false;
   std::optional<Token> router_id_tok_;
+  std::vector<std::pair<VrrpScript, bool>> scripts_;  // defined, used by some instance
   std::optional<Token> global_garp_interval_tok_;
   bool global_version_set_ = false;
   std::string ignored_where_;
@@ -779,9 +875,8 @@ constexpr Section kTop = Section::kTop;
 constexpr Section kGlob = Section::kGlobalDefs;
 constexpr Section kInst = Section::kInstance;
 constexpr Section kAuth = Section::kAuthentication;
+constexpr Section kScr = Section::kScript;
 
-constexpr std::string_view kScripts =
-    "health checks are not implemented; a failing check would not move the VIP";
 constexpr std::string_view kTrackers = "only track_interface is implemented";
 constexpr std::string_view kFirewall = "xvrrpd installs no iptables/nftables rules";
 constexpr std::string_view kFifo = "xvrrpd has no notify FIFO; use the notify scripts";
@@ -806,7 +901,10 @@ const Keyword kKeywords[] = {
          [](Parser& p, Ctx&, const Statement& st) { p.vrrp_instance(st); }, "name",
          "vrrp_instance NAME {"),
     refused(kTop, "vrrp_sync_group", "sync groups are not implemented"),
-    refused(kTop, "vrrp_script", kScripts),
+    gated(impl(kTop, "vrrp_script", 1, 1, Block::kRequired,
+               [](Parser& p, Ctx&, const Statement& st) { p.vrrp_script(st); }, {},
+               "vrrp_script NAME {"),
+          kDaemonRunsScripts),
     refused(kTop, "vrrp_track_file", kTrackers),
     refused(kTop, "track_file", kTrackers),
     refused(kTop, "vrrp_track_process", kTrackers),
@@ -1213,7 +1311,12 @@ const Keyword kKeywords[] = {
     refused(kInst, "v3_checksum_as_v2", "xvrrpd sends the RFC 5798 checksum"),
     refused(kInst, "native_ipv6", "IPv6 instances already use VRRPv3 over IPv6"),
     refused(kInst, "vrf", "VRFs are not implemented"),
-    refused(kInst, "track_script", kScripts),
+    gated(impl(kInst, "track_script", 0, 0, Block::kRequired,
+               [](Parser& p, Ctx& c, const Statement& st) {
+                 p.track_script_block(st.keyword(), pi(c));
+               },
+               "track_scripts", "track_script {"),
+          kDaemonRunsScripts),
     refused(kInst, "track_file", kTrackers),
     refused(kInst, "track_process", kTrackers),
     refused(kInst, "track_bfd", "BFD is not implemented"),
@@ -1242,6 +1345,52 @@ const Keyword kKeywords[] = {
     ignored(kInst, "smtp_alert"),
     ignored(kInst, "lvs_sync_daemon_interface"),
     ignored(kInst, "linkbeat_use_polling"),
+
+    // ---- vrrp_script ----
+    impl(kScr, "script", 1, kAnyArgs, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) { c.script->script = Parser::command_line(st); },
+         {}, "script \"PATH ARGS\""),
+    impl(kScr, "interval", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.script->interval_ms = Parser::positive_seconds_ms(arg(st), "interval");
+         },
+         {}, "interval SECONDS"),
+    impl(kScr, "timeout", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.script->timeout_ms = Parser::positive_seconds_ms(arg(st), "timeout");
+         },
+         {}, "timeout SECONDS"),
+    impl(kScr, "weight", 1, 2, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.script->weight = static_cast<int>(Parser::integer(arg(st), -253, 253, "weight"));
+           if (st.words.size() == 3) {
+             if (arg(st, 2).text != "reverse") {
+               throw ConfigError(arg(st, 2).where(), "unexpected '" + arg(st, 2).text +
+                                                         "' (expected 'weight -253..253 "
+                                                         "[reverse]')");
+             }
+             c.script->weight_reverse = true;
+           }
+         },
+         {}, "weight -253..253 [reverse]"),
+    impl(kScr, "rise", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.script->rise = u32(arg(st), 1, INT_MAX, "rise");
+         },
+         {}, "rise COUNT"),
+    impl(kScr, "fall", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.script->fall = u32(arg(st), 1, INT_MAX, "fall");
+         },
+         {}, "fall COUNT"),
+    impl(kScr, "user", 1, 2, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.script->user = arg(st).text;
+           c.script->group = st.words.size() == 3 ? arg(st, 2).text : "";
+         },
+         {}, "user USER [GROUP]"),
+    impl(kScr, "init_fail", 0, 0, Block::kNone,
+         [](Parser&, Ctx& c, const Statement&) { c.script->init_fail = true; }, {}, "init_fail"),
 
     // ---- authentication ----
     impl(kAuth, "auth_type", 1, 1, Block::kNone,
@@ -1285,10 +1434,10 @@ const Keyword* find_keyword(Section section, std::string_view name) {
 }
 
 Config parse_tokens(std::vector<Token> tokens, std::vector<std::string> warnings,
-                    std::string default_router_id) {
+                    const ParseOptions& options) {
   Config cfg;
   cfg.warnings = std::move(warnings);
-  Parser(std::move(tokens), cfg, std::move(default_router_id)).run();
+  Parser(std::move(tokens), cfg, options).run();
   return cfg;
 }
 
@@ -1305,8 +1454,8 @@ std::vector<KeywordDoc> keyword_table() {
 
 std::string keyword_reference() {
   std::string out;
-  for (Section s :
-       {Section::kTop, Section::kGlobalDefs, Section::kInstance, Section::kAuthentication}) {
+  for (Section s : {Section::kTop, Section::kGlobalDefs, Section::kInstance,
+                    Section::kAuthentication, Section::kScript}) {
     std::string implemented, accepted, unwired, ignored_list;
     // Refused keywords grouped by their reason, reasons in table order.
     std::vector<std::pair<std::string_view, std::string>> refused_by_reason;
@@ -1370,17 +1519,25 @@ std::string check_report(const Config& config) {
   return out;
 }
 
-Config load(const std::string& path, const std::string& default_router_id) {
+Config load(const std::string& path, const ParseOptions& options) {
   std::vector<std::string> warnings;
   auto tokens = tokenize_file(path, warnings);
-  return parse_tokens(std::move(tokens), std::move(warnings), default_router_id);
+  return parse_tokens(std::move(tokens), std::move(warnings), options);
+}
+
+Config parse_string(std::string_view text, const std::string& name, const ParseOptions& options) {
+  std::vector<std::string> warnings;
+  auto tokens = tokenize_string(text, name, warnings);
+  return parse_tokens(std::move(tokens), std::move(warnings), options);
+}
+
+Config load(const std::string& path, const std::string& default_router_id) {
+  return load(path, ParseOptions{default_router_id, false});
 }
 
 Config parse_string(std::string_view text, const std::string& name,
                     const std::string& default_router_id) {
-  std::vector<std::string> warnings;
-  auto tokens = tokenize_string(text, name, warnings);
-  return parse_tokens(std::move(tokens), std::move(warnings), default_router_id);
+  return parse_string(text, name, ParseOptions{default_router_id, false});
 }
 
 }  // namespace xvrrp::config

@@ -16,9 +16,9 @@
 // keyword of the VRRP sections is implemented or refused with "FILE:LINE:
 // error: X is not supported by xvrrpd"; keywords of keepalived's other
 // subsystems are skipped with one "ignored, not part of VRRP: ..." warning.
-// An unknown keyword is an error inside vrrp_instance and for vrrp_* names,
-// a warning elsewhere. Invalid values throw ConfigError; nothing is
-// partially returned.
+// An unknown keyword is an error inside vrrp_instance, authentication and
+// vrrp_script and for vrrp_* names, a warning elsewhere. Invalid values throw ConfigError; nothing
+// is partially returned.
 #pragma once
 
 #include <array>
@@ -86,6 +86,46 @@ struct TrackedInterface {
   friend bool operator==(const TrackedInterface&, const TrackedInterface&) = default;
 };
 
+/// A vrrp_script block (keepalived.conf(5) "VRRP script(s)"): a health check
+/// run every `interval`; exit 0 = OK. keepalived's defaults.
+struct VrrpScript {
+  std::string name;
+  /// "FILE:LINE" of the vrrp_script keyword; not part of equality.
+  std::string where;
+  /// `script`: the command line (quoted words keep their quotes, as notify).
+  std::string script;
+  /// `interval` seconds (fractional, 3 decimals), in ms; default 1 s, >= 1 ms.
+  std::uint32_t interval_ms = 1000;
+  /// `timeout` in ms; 0 (default) = the interval, as keepalived. A run that
+  /// lasts longer counts as a failure.
+  std::uint32_t timeout_ms = 0;
+  /// `weight -253..253 [reverse]`. 0: failure (after `fall`) means FAULT.
+  int weight = 0;
+  bool weight_reverse = false;
+  /// Consecutive results needed to turn OK / KO; >= 1, default 1.
+  std::uint32_t rise = 1;
+  std::uint32_t fall = 1;
+  /// `user USER [GROUP]`; empty: root (the daemon's user). Empty group: the
+  /// user's primary group.
+  std::string user, group;
+  /// `init_fail`: the check starts as failed (KO) instead of OK.
+  bool init_fail = false;
+
+  /// Compares everything except `where`.
+  friend bool operator==(const VrrpScript& a, const VrrpScript& b);
+};
+
+/// A track_script line: the script, and the weight it applies to this
+/// instance (the script's own, or the line's `weight N [reverse|noreverse]`).
+struct TrackedScript {
+  /// A copy of the vrrp_script, so that a changed script shows up in
+  /// diff_instances of the instances that track it.
+  VrrpScript script;
+  int weight = 0;
+  bool weight_reverse = false;
+  friend bool operator==(const TrackedScript&, const TrackedScript&) = default;
+};
+
 /// One vrrp_instance block, with every default and global value resolved.
 struct Instance {
   std::string name;
@@ -136,6 +176,8 @@ struct Instance {
   /// false with dont_track_primary: the instance's own interface going down
   /// does not put it in FAULT.
   bool track_primary = true;
+  /// track_script lines, in file order.
+  std::vector<TrackedScript> track_scripts;
 
   /// AF_INET or AF_INET6: the family of the advertised VIPs (else of
   /// unicast_src_ip, else of the first peer, else AF_INET).
@@ -175,6 +217,7 @@ struct Global {
 /// The daemon flips the constant in the change that wires the field.
 inline constexpr bool kDaemonAppliesGarpInterval = false;  // Instance::garp_interval_ms
 inline constexpr bool kDaemonAppliesTrackPrimary = false;  // Instance::track_primary
+inline constexpr bool kDaemonRunsScripts = false;  // Config::scripts, Instance::track_scripts
 
 struct Config {
   Global global;
@@ -185,6 +228,19 @@ struct Config {
   /// Those keywords (virtual_server, notification_email, ...), each once, in
   /// file order.
   std::vector<std::string> ignored;
+  /// vrrp_script blocks that some instance tracks, in file order (a script
+  /// nobody tracks never runs, as in keepalived).
+  std::vector<VrrpScript> scripts;
+};
+
+/// How to parse.
+struct ParseOptions {
+  /// router_id when global_defs has none (xvrrpd passes the host name).
+  std::string default_router_id;
+  /// Also accept the keywords whose kDaemonApplies* constant is false, so
+  /// that their parsing can be tested before the daemon applies them.
+  /// xvrrpd never sets it.
+  bool accept_unapplied = false;
 };
 
 /// What xvrrpd does with a keepalived.conf(5) keyword.
@@ -202,7 +258,8 @@ enum class Support {
 
 /// One row of the keyword table, for documentation and tests.
 struct KeywordDoc {
-  /// "top level", "global_defs", "vrrp_instance" or "authentication".
+  /// "top level", "global_defs", "vrrp_instance", "authentication" or
+  /// "vrrp_script".
   std::string section;
   std::string name;
   Support support;
@@ -231,6 +288,8 @@ Config load(const std::string& path, const std::string& default_router_id = {});
 /// includes resolve against its directory). Throws ConfigError.
 Config parse_string(std::string_view text, const std::string& name,
                     const std::string& default_router_id = {});
+Config load(const std::string& path, const ParseOptions& options);
+Config parse_string(std::string_view text, const std::string& name, const ParseOptions& options);
 
 /// How a reload applies a changed field to a running instance.
 enum class ReloadClass {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -69,6 +70,17 @@ std::string render(const UnicastPeer& p) {
 }
 std::string render(const TrackedInterface& t) {
   return t.name + (t.weight != 0 ? " weight " + std::to_string(t.weight) : "");
+}
+std::string render(const TrackedScript& t) {
+  const VrrpScript& s = t.script;
+  std::string out = s.name + " weight " + std::to_string(t.weight) +
+                    (t.weight_reverse ? " reverse" : "") + " (script '" + s.script + "' interval " +
+                    std::to_string(s.interval_ms) + " ms";
+  if (s.timeout_ms != 0) out += " timeout " + std::to_string(s.timeout_ms) + " ms";
+  out += " rise " + std::to_string(s.rise) + " fall " + std::to_string(s.fall);
+  if (!s.user.empty()) out += " user " + s.user + (s.group.empty() ? "" : ":" + s.group);
+  if (s.init_fail) out += " init_fail";
+  return out + ")";
 }
 template <typename T>
 std::string render(const std::vector<T>& list) {
@@ -144,6 +156,7 @@ const Field<Instance> kInstanceFields[] = {
     XVRRP_FIELD(Instance, notify_stop, "notify_stop", Live),
     XVRRP_FIELD(Instance, garp_interval_ms, "garp_interval_ms", Live),
     XVRRP_FIELD(Instance, track_primary, "track_primary", Live),
+    XVRRP_FIELD(Instance, track_scripts, "track_scripts", Live),
 };
 
 // router_id names the control socket and pin directory: restart only.
@@ -187,6 +200,13 @@ std::vector<FieldInfo> infos(const Field<S> (&table)[N]) {
 const char* family_name(int family) { return family == AF_INET6 ? "IPv6" : "IPv4"; }
 
 }  // namespace
+
+bool operator==(const VrrpScript& a, const VrrpScript& b) {
+  return std::tie(a.name, a.script, a.interval_ms, a.timeout_ms, a.weight, a.weight_reverse, a.rise,
+                  a.fall, a.user, a.group, a.init_fail) ==
+         std::tie(b.name, b.script, b.interval_ms, b.timeout_ms, b.weight, b.weight_reverse, b.rise,
+                  b.fall, b.user, b.group, b.init_fail);
+}
 
 bool operator==(const Instance& a, const Instance& b) {
   for (const auto& f : kInstanceFields) {

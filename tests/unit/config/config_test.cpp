@@ -838,5 +838,159 @@ TEST(ConfigSamples, EverySampleFileIsChecked) {
   EXPECT_EQ(files, 12u);
 }
 
+// ---- vrrp_script / track_script (parsed; refused until the daemon runs them) ----
+
+Config parse_unapplied(const std::string& text) {
+  ParseOptions o;
+  o.accept_unapplied = true;
+  return parse_string(text, "t.conf", o);
+}
+
+std::string unapplied_error_of(const std::string& text) {
+  try {
+    parse_unapplied(text);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+const std::string kScriptChk =
+    "vrrp_script chk {\n"
+    "  script \"/usr/bin/check --port 80\"\n"
+    "  interval 0.5\n"
+    "  timeout 2.25\n"
+    "  weight -60 reverse\n"
+    "  rise 3\n"
+    "  fall 2\n"
+    "  user nobody nogroup\n"
+    "  init_fail\n"
+    "}\n"
+    "vrrp_script other {\n script /bin/true\n}\n"
+    "vrrp_script unused {\n script /bin/false\n}\n";
+
+TEST(ConfigScripts, RefusedUntilTheDaemonRunsThem) {
+  ASSERT_FALSE(kDaemonRunsScripts);
+  EXPECT_EQ(error_of(kScriptChk)
+                .rfind("t.conf:1: error: vrrp_script is not supported by xvrrpd "
+                       "(parsed, but the daemon does not apply it yet)",
+                       0),
+            0u);
+  EXPECT_EQ(error_of(instance("track_script {\n chk\n}\n"))
+                .rfind("t.conf:4: error: track_script is not supported by xvrrpd", 0),
+            0u);
+  // The value is checked before the refusal, as for any keyword.
+  EXPECT_EQ(error_of("vrrp_script c {\n interval 0\n}\n"),
+            "t.conf:2: error: interval 0 out of range (expected seconds 0.001..4294)");
+}
+
+TEST(ConfigScripts, EveryOptionAndPerReferenceWeights) {
+  Config c = parse_unapplied(kScriptChk +
+                             instance("track_script {\n"
+                                      "  chk\n"
+                                      "  other weight 10\n"
+                                      "}\n"
+                                      "virtual_ipaddress {\n192.0.2.1\n}\n") +
+                             instance("track_script {\n"
+                                      "  chk weight 5 noreverse\n"
+                                      "  other weight -7 reverse\n"
+                                      "}\n"
+                                      "virtual_ipaddress {\n192.0.2.2\n}\n",
+                                      "vj", "52"));
+  ASSERT_EQ(c.scripts.size(), 2u);  // "unused" is tracked by nobody
+  const VrrpScript& chk = c.scripts[0];
+  EXPECT_EQ(chk.name, "chk");
+  EXPECT_EQ(chk.where, "t.conf:1");
+  EXPECT_EQ(chk.script, "/usr/bin/check --port 80");
+  EXPECT_EQ(chk.interval_ms, 500u);
+  EXPECT_EQ(chk.timeout_ms, 2250u);
+  EXPECT_EQ(chk.weight, -60);
+  EXPECT_TRUE(chk.weight_reverse);
+  EXPECT_EQ(chk.rise, 3u);
+  EXPECT_EQ(chk.fall, 2u);
+  EXPECT_EQ(chk.user, "nobody");
+  EXPECT_EQ(chk.group, "nogroup");
+  EXPECT_TRUE(chk.init_fail);
+  const VrrpScript& other = c.scripts[1];
+  EXPECT_EQ(other.interval_ms, 1000u);  // keepalived's defaults
+  EXPECT_EQ(other.timeout_ms, 0u);
+  EXPECT_EQ(other.weight, 0);
+  EXPECT_EQ(other.rise, 1u);
+  EXPECT_EQ(other.fall, 1u);
+  EXPECT_FALSE(other.init_fail);
+
+  const auto& vi = c.instances.at(0).track_scripts;
+  ASSERT_EQ(vi.size(), 2u);
+  EXPECT_EQ(vi[0].script, chk);
+  EXPECT_EQ(vi[0].weight, -60);  // the script's own
+  EXPECT_TRUE(vi[0].weight_reverse);
+  EXPECT_EQ(vi[1].weight, 10);
+  EXPECT_FALSE(vi[1].weight_reverse);
+  const auto& vj = c.instances.at(1).track_scripts;
+  ASSERT_EQ(vj.size(), 2u);
+  EXPECT_EQ(vj[0].weight, 5);
+  EXPECT_FALSE(vj[0].weight_reverse);  // noreverse overrides the script's reverse
+  EXPECT_EQ(vj[1].weight, -7);
+  EXPECT_TRUE(vj[1].weight_reverse);
+}
+
+TEST(ConfigScripts, BadValuesNameTheirLine) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"vrrp_script c {\n interval 0.0001\n script x\n}\n",
+       "t.conf:2: error: invalid interval '0.0001' (expected seconds 0..4294, at most 3 decimals)"},
+      {"vrrp_script c {\n timeout 5000\n script x\n}\n",
+       "t.conf:2: error: timeout 5000 out of range (expected seconds 0..4294, at most 3 decimals)"},
+      {"vrrp_script c {\n weight 254\n script x\n}\n",
+       "t.conf:2: error: weight 254 out of range (expected -253..253)"},
+      {"vrrp_script c {\n weight 2 backwards\n script x\n}\n",
+       "t.conf:2: error: unexpected 'backwards' (expected 'weight -253..253 [reverse]')"},
+      {"vrrp_script c {\n rise 0\n script x\n}\n",
+       "t.conf:2: error: rise 0 out of range (expected 1..2147483647)"},
+      {"vrrp_script c {\n user\n script x\n}\n",
+       "t.conf:2: error: wrong number of arguments to 'user' (expected 'user USER [GROUP]')"},
+      {"vrrp_script c {\n interval 1\n}\n",
+       "t.conf:1: error: vrrp_script c: missing script (expected 'script \"PATH ARGS\"')"},
+      {"vrrp_script c {\n script x\n}\nvrrp_script c {\n script y\n}\n",
+       "t.conf:4: error: duplicate vrrp_script name 'c' (expected unique names; first defined at "
+       "t.conf:1)"},
+      {"vrrp_script c {\n script x\n bogus 1\n}\n",
+       "t.conf:3: error: unknown keyword 'bogus' in vrrp_script (expected a keyword of "
+       "keepalived.conf(5) that xvrrpd implements; see the README's keyword list)"},
+      {instance("track_script {\n nope\n}\n"),
+       "t.conf:5: error: vrrp_instance vi: track_script nope: no such vrrp_script (expected the "
+       "name of a vrrp_script block)"},
+      {"vrrp_script c {\n script x\n}\n" + instance("track_script {\n c\n c weight 1\n}\n"),
+       "t.conf:9: error: vrrp_script c tracked twice (expected each script once)"},
+      {"vrrp_script c {\n script x\n}\n" + instance("track_script {\n c weight\n}\n"),
+       "t.conf:8: error: unexpected 'weight' in track_script (expected 'NAME [weight -253..253 "
+       "[reverse|noreverse]]')"},
+      {"vrrp_script c {\n script x\n}\n" + instance("track_script {\n c weight 1 sideways\n}\n"),
+       "t.conf:8: error: unexpected 'sideways' in track_script (expected 'NAME [weight -253..253 "
+       "[reverse|noreverse]]')"},
+  };
+  for (const auto& [text, message] : cases) {
+    EXPECT_EQ(unapplied_error_of(text), message) << text;
+  }
+}
+
+// keepalived's own health-check sample parses completely once scripts are
+// accepted; only the sync group of the scripts sample remains refused.
+TEST(ConfigScripts, KeepalivedLocalcheckSampleParses) {
+  ParseOptions o;
+  o.accept_unapplied = true;
+  Config c = load(kData + "/samples/keepalived.conf.vrrp.localcheck", o);
+  ASSERT_EQ(c.instances.size(), 9u);
+  EXPECT_EQ(c.scripts.size(), 5u);
+  const auto& t = c.instances[0].track_scripts;
+  ASSERT_EQ(t.size(), 5u);
+  EXPECT_EQ(t[0].script.name, "chk_sshd");
+  EXPECT_EQ(t[0].weight, -4);
+  EXPECT_EQ(t[0].script.fall, 2u);
+  EXPECT_EQ(t[0].script.interval_ms, 2000u);
+  EXPECT_EQ(t[1].script.name, "chk_haproxy");
+  EXPECT_EQ(t[1].weight, 2);
+  EXPECT_TRUE(c.ignored.empty());
+}
+
 }  // namespace
 }  // namespace xvrrp::config

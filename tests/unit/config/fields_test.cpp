@@ -69,6 +69,8 @@ const std::map<std::string, std::pair<Mutation, ReloadClass>>& instance_mutation
       {"notify_stop", {[](Instance& i) { i.notify_stop = "/x"; }, ReloadClass::Live}},
       {"garp_interval_ms", {[](Instance& i) { i.garp_interval_ms = 10; }, ReloadClass::Live}},
       {"track_primary", {[](Instance& i) { i.track_primary = false; }, ReloadClass::Live}},
+      {"track_scripts",
+       {[](Instance& i) { i.track_scripts.push_back(TrackedScript{}); }, ReloadClass::Live}},
   };
   return m;
 }
@@ -95,6 +97,19 @@ TEST(ConfigFields, EveryInstanceMutationIsOneChangeOfItsClass) {
     EXPECT_FALSE(changes[0].description.empty()) << name;
     EXPECT_FALSE(describe_diff(before, after).empty()) << name;
   }
+}
+
+TEST(ConfigFields, AChangedTrackedScriptIsAChangeOfTheInstance) {
+  Instance a = base();
+  a.track_scripts.push_back(TrackedScript{});
+  a.track_scripts[0].script.name = "chk";
+  Instance b = a;
+  b.track_scripts[0].script.where = "u.conf:3";  // moved only
+  EXPECT_TRUE(diff_instances(a, b).empty());
+  b.track_scripts[0].script.fall = 3;
+  auto changes = diff_instances(a, b);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0], (FieldChange{"track_scripts", ReloadClass::Live, "track_scripts changed"}));
 }
 
 TEST(ConfigFields, MovedLinesAreNoChange) {

@@ -204,6 +204,55 @@ TEST(ConfigKeywords, EachKeywordOncePerSectionWithAReasonWhenRefused) {
   }
 }
 
+// Each refused keyword stops the load at its own line with the policy's
+// wording, and each ignored one only lands in the summary, in every section.
+TEST(ConfigKeywords, EveryRefusedOrIgnoredKeywordBehavesAsTheTableSays) {
+  const std::string vip = "virtual_ipaddress {\n192.0.2.1\n}\n";
+  auto place = [&](const KeywordDoc& k, int& line) -> std::string {
+    if (k.section == "top level") {
+      line = 1;
+      return k.name + "\n";
+    }
+    if (k.section == "global_defs") {
+      line = 2;
+      return "global_defs {\n " + k.name + "\n}\n";
+    }
+    line = 4;
+    return "vrrp_instance vi {\n interface eth0\n virtual_router_id 51\n " + k.name + "\n" + vip +
+           "}\n";
+  };
+  size_t refused = 0, ignored = 0;
+  for (const auto& k : keyword_table()) {
+    if (k.support != Support::kRefused && k.support != Support::kIgnored) continue;
+    int line = 0;
+    const std::string text = place(k, line);
+    std::string err;
+    Config c;
+    try {
+      c = parse_string(text, "t.conf", "r");
+    } catch (const ConfigError& e) {
+      err = e.what();
+    }
+    if (k.support == Support::kRefused) {
+      ++refused;
+      EXPECT_EQ(err.rfind("t.conf:" + std::to_string(line) + ": error: " + k.name +
+                              " is not supported by xvrrpd (",
+                          0),
+                0u)
+          << k.section << " " << k.name << ": " << err;
+    } else {
+      ++ignored;
+      EXPECT_EQ(err, "") << k.name;
+      EXPECT_EQ(c.ignored, std::vector<std::string>{k.name}) << k.name;
+      ASSERT_FALSE(c.warnings.empty());
+      EXPECT_EQ(c.warnings.back(), "t.conf:" + std::to_string(line) +
+                                       ": warning: ignored, not part of VRRP: " + k.name);
+    }
+  }
+  EXPECT_GT(refused, 100u);
+  EXPECT_GT(ignored, 60u);
+}
+
 TEST(ConfigKeywords, ReadmeListIsTheTable) {
   std::ifstream in(std::string(XVRRP_SOURCE_DIR) + "/README.md");
   ASSERT_TRUE(in) << "README.md not found";

@@ -21,6 +21,7 @@
 #include "bpf/bpf_map.hpp"
 #include "bpf/bpffs.hpp"
 #include "bpf/skeleton.hpp"
+#include "common/clock.hpp"
 #include "common/log.hpp"
 #include "xvrrp_xdp.skel.h"
 
@@ -61,12 +62,6 @@ bool same_key(const xvrrp_vrid_key& a, const xvrrp_vrid_key& b) {
 bool process_alive(std::uint32_t pid) {
   if (pid == 0) return false;
   return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
-}
-
-std::uint64_t monotonic_ns() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000ull + ts.tv_nsec;
 }
 
 struct XdpProgramCloser {
@@ -179,7 +174,7 @@ AdvertFilter::AdvertFilter(std::string router_id) : impl_(std::make_unique<Impl>
   d.meta = std::make_unique<BpfMap<__u32, xvrrp_meta>>(maps.xvrrp_meta);
   d.meta->update(0, xvrrp_meta{.abi_version = XVRRP_ABI_VERSION,
                                .daemon_pid = static_cast<__u32>(::getpid()),
-                               .started_ns = monotonic_ns()});
+                               .started_ns = static_cast<__u64>(clock::monotonic_ns())});
   d.ring = std::make_unique<RingBuffer>(bpf_map__fd(maps.xvrrp_events));
 }
 

@@ -36,7 +36,12 @@ const char* state_name(State state) {
 }
 
 Instance::Instance(InstanceParams params) : params_(std::move(params)) {
-  const InstanceParams& p = params_;
+  validate(params_);
+  effective_priority_ = params_.base_priority;
+  master_adver_int_cs_ = params_.advert_int_cs;
+}
+
+void Instance::validate(const InstanceParams& p) {
   if (p.vrid == 0) invalid(p, "virtual_router_id must be 1..255, got 0");
   if (p.version != 2 && p.version != 3) {
     invalid(p, "version must be 2 or 3, got " + std::to_string(p.version));
@@ -52,8 +57,6 @@ Instance::Instance(InstanceParams params) : params_(std::move(params)) {
                    " cs");
   }
   if (p.preempt_delay < 0) invalid(p, "preempt_delay must be >= 0");
-  effective_priority_ = p.base_priority;
-  master_adver_int_cs_ = p.advert_int_cs;
 }
 
 Nanos Instance::skew_time() const {
@@ -186,6 +189,10 @@ Actions Instance::on_advert(const ReceivedAdvert& advert, Nanos now) {
                       "higher priority advert received");
         return actions;
       }
+      // At most one answer per interval: the regular adverts answer the rest.
+      if (last_forced_advert_ != kNever && now - last_forced_advert_ < advert_interval())
+        return actions;
+      last_forced_advert_ = now;
       actions.send_advert = true;
       actions.reason = "lower priority advert received, forcing a new election";
       return actions;
@@ -252,21 +259,81 @@ Actions Instance::set_fault(bool faulted, Nanos now) {
   return actions;
 }
 
+void Instance::recompute_priority() {
+  if (params_.base_priority == kOwnerPriority) {
+    effective_priority_ = kOwnerPriority;
+    return;
+  }
+  effective_priority_ =
+      static_cast<std::uint8_t>(std::clamp(int{params_.base_priority} + priority_delta_, 1, 254));
+}
+
 Actions Instance::set_priority_delta(int delta, Nanos now) {
   (void)now;
   Actions actions;
   priority_delta_ = delta;
-  if (params_.base_priority == kOwnerPriority) return actions;
-  const int wanted = std::clamp(int{params_.base_priority} + delta, 1, 254);
-  const auto effective = static_cast<std::uint8_t>(wanted);
-  if (effective == effective_priority_) return actions;
-  effective_priority_ = effective;
+  const std::uint8_t before = effective_priority_;
+  recompute_priority();
+  if (effective_priority_ == before) return actions;
   if (state_ == State::Master) {
-    master_priority_ = effective;
+    master_priority_ = effective_priority_;
     actions.send_advert = true;
     actions.reason = "effective priority changed";
   }
   return actions;
+}
+
+Actions Instance::reconfigure(const InstanceParams& params, Nanos now) {
+  if (params.vrid != params_.vrid || params.version != params_.version)
+    invalid(params_, "virtual_router_id and version cannot change without a restart");
+  validate(params);
+  Actions actions;
+  const std::uint8_t before = effective_priority_;
+  const bool interval_changed = params.advert_int_cs != params_.advert_int_cs;
+  const bool preempt_changed =
+      params.preempt != params_.preempt || params.preempt_delay != params_.preempt_delay;
+  const IpAddress primary = params_.primary_ip;
+  params_ = params;
+  params_.primary_ip = primary;
+  set_primary_ip(params.primary_ip);
+  recompute_priority();
+  if (preempt_changed) preempt_window_end_ = kNever;
+
+  switch (state_) {
+    case State::Master:
+      if (interval_changed) {
+        master_adver_int_cs_ = params_.advert_int_cs;
+        deadline_ = std::min(deadline_, now + advert_interval());
+      }
+      if (effective_priority_ != before) {
+        master_priority_ = effective_priority_;
+        actions.send_advert = true;
+        actions.reason = "priority changed by reload";
+        deadline_ = now + advert_interval();
+      }
+      break;
+    case State::Backup:
+      if (params_.base_priority == kOwnerPriority) {
+        become_master(now, actions, "address owner (priority 255) after reload");
+        break;
+      }
+      if (interval_changed && params_.version == 2) {
+        master_adver_int_cs_ = params_.advert_int_cs;
+        deadline_ = last_advert_rx_ns_.value_or(now) + master_down_interval();
+      }
+      break;
+    case State::Initialize:
+      master_adver_int_cs_ = params_.advert_int_cs;
+      break;
+    case State::Fault:
+      break;
+  }
+  return actions;
+}
+
+void Instance::set_primary_ip(const IpAddress& ip) {
+  params_.primary_ip = ip;
+  if (state_ == State::Master) master_ip_ = ip;
 }
 
 Actions Instance::stop(Nanos now) {

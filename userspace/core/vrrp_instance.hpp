@@ -95,7 +95,9 @@ class Instance {
   ///   priority 0 -> send advert now, advert timer restarts from now.
   ///   priority > effective, or equal and src > primary_ip -> Backup (v3 learns the interval),
   ///   down timer = rx_ns + Master_Down_Interval, remove VIPs, stop GARP. Never for the owner.
-  ///   otherwise (lower) -> send advert now (RFC 9568; keepalived "forcing a new election").
+  ///   otherwise (lower) -> send advert now (RFC 9568; keepalived "forcing a new election"), at
+  ///   most once per advert interval (a flood of lower-priority adverts is answered by the
+  ///   regular adverts, not one each).
   /// Fault: the master's address, priority and interval are recorded, nothing else.
   /// Initialize: ignored.
   Actions on_advert(const ReceivedAdvert& advert, Nanos now);
@@ -124,6 +126,25 @@ class Instance {
   /// nothing happens now: a new Skew_Time applies from the next advert, and a priority raised
   /// above a live master's preempts through the ignored lower-priority adverts.
   Actions set_priority_delta(int delta, Nanos now);
+
+  /// Live reconfiguration (reload): replaces the parameters, keeping the state. vrid and
+  /// version cannot change this way (a rebuild does that): std::invalid_argument, as for bad
+  /// values (validated like the constructor; nothing changes on a throw).
+  ///  - priority: the effective priority is recomputed with the current delta. As Master, a
+  ///    changed value is advertised at once (send_advert) and Master is kept: a peer with a
+  ///    higher priority takes over through its own preemption, as on the wire. As Backup a
+  ///    base of 255 (owner) takes over at once; otherwise the new Skew_Time applies from the
+  ///    next advert.
+  ///  - advert_int: as Master the next advert is due at most one new interval from now; in
+  ///    v2 (and as Master) Master_Adver_Interval becomes the new value and a Backup's down
+  ///    timer is re-armed from the last advert received with the new Master_Down_Interval.
+  ///  - preempt / preempt_delay: from the next advert; an open preempt_delay window closes.
+  ///  - primary_ip: see set_primary_ip().
+  Actions reconfigure(const InstanceParams& params, Nanos now);
+
+  /// The interface's primary address changed: the equal-priority tie-break (RFC 5798 §6.4.3)
+  /// uses the new one from now on, and a Master reports it as master_ip().
+  void set_primary_ip(const IpAddress& ip);
 
   /// Shutdown: Master sends priority 0, removes VIPs and stops GARP; every state -> Initialize.
   Actions stop(Nanos now);
@@ -164,6 +185,8 @@ class Instance {
   /// Backup's decision for a non-zero priority advert. open_window = false evaluates without
   /// opening a preempt_delay window (refresh_from_last_seen has no side effects).
   Verdict backup_verdict(std::uint8_t priority, Nanos rx_ns, bool open_window);
+  static void validate(const InstanceParams& p);
+  void recompute_priority();
   void learn_interval(std::uint16_t advert_int_cs);
   void enter(State next, Actions& actions, const char* reason);
   void become_master(Nanos now, Actions& actions, const char* reason);
@@ -183,6 +206,7 @@ class Instance {
   Nanos deadline_ = kNever;
   Nanos preempt_window_end_ = kNever;
   std::uint64_t transitions_ = 0;
+  Nanos last_forced_advert_ = kNever;
 };
 
 }  // namespace xvrrp::core

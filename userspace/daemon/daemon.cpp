@@ -2,11 +2,11 @@
 #include "daemon/daemon.hpp"
 
 #include <linux/capability.h>
-#include <linux/if_ether.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -14,73 +14,36 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "bpf/advert_filter.hpp"
+#include "common/abi_convert.hpp"
+#include "common/clock.hpp"
+#include "common/json_quote.hpp"
 #include "common/log.hpp"
+#include "core/garp_schedule.hpp"
 #include "core/packet.hpp"
 #include "daemon/control_server.hpp"
-#include "daemon/json_writer.hpp"
+#include "daemon/instance_runtime.hpp"
+#include "daemon/status.hpp"
 #include "daemon/system.hpp"
 #include "net/advert_sender.hpp"
 #include "net/garp_sender.hpp"
 #include "net/link_monitor.hpp"
-#include "net/raw_receiver.hpp"
 #include "notify/script_runner.hpp"
+#include "policy/advert_cache.hpp"
+#include "policy/instance_plan.hpp"
+#include "policy/reload_plan.hpp"
+#include "policy/rules.hpp"
+#include "policy/tracking.hpp"
 
 namespace xvrrp::daemon {
 
 using core::Nanos;
 
-struct Daemon::InstanceRuntime {
-  std::uint64_t id = 0;
-  config::Instance cfg;
-  std::unique_ptr<core::Instance> sm;
-  core::GarpSchedule garp;
-  core::TimerId sm_timer = 0;
-  core::TimerId garp_timer = 0;
-  int ifindex = 0;  // of cfg.interface; 0 while it does not exist
-  std::array<std::uint8_t, 6> mac{};
-  xvrrp_vrid_key key{};
-  std::optional<IpAddress> src_ip;
-  std::vector<IpAddress> destinations;
-  std::vector<IpAddress> advertised;  // addresses carried in adverts
-  std::vector<std::pair<config::Vip, net::Vip>> vips;
-  bool vips_installed = false;
-  bool filter_programmed = false;
-  // The encoded message is cached per (priority, source): the master path
-  // re-sends it without encoding or allocating.
-  std::array<std::uint8_t, net::AdvertSender::kMaxMessage> msg{};
-  std::size_t msg_len = 0;
-  int msg_priority = -1;
-  std::optional<IpAddress> msg_src;
-  std::uint64_t adverts_sent = 0;
-  std::uint64_t adverts_received = 0;
-  std::uint64_t garps_sent = 0;
-  std::uint64_t priority_zero_sent = 0;
-  Nanos last_reclaim_garp_ns = INT64_MIN / 2;
-};
-
 namespace {
 
 constexpr std::uint64_t kKindBits = 2;
-
-std::uint64_t pack_key(const xvrrp_vrid_key& k) {
-  return (std::uint64_t{k.ifindex} << 16) | (std::uint64_t{k.family} << 8) | k.vrid;
-}
+constexpr Nanos kMaintenancePeriod = core::kNanosPerSecond;
 
 std::uint64_t make_cookie(std::uint64_t id, std::uint64_t kind) { return (id << kKindBits) | kind; }
-
-std::uint8_t to_xvrrp_family(int family) {
-  return family == AF_INET6 ? XVRRP_AF_INET6 : XVRRP_AF_INET;
-}
-
-core::GarpParams garp_params(const config::Instance& cfg) {
-  core::GarpParams p;
-  p.repeat = static_cast<int>(cfg.garp_master_repeat);
-  p.delay = static_cast<Nanos>(cfg.garp_master_delay_ms) * 1'000'000;
-  p.refresh = static_cast<Nanos>(cfg.garp_master_refresh_ms) * 1'000'000;
-  p.refresh_repeat = static_cast<int>(cfg.garp_master_refresh_repeat);
-  return p;
-}
 
 }  // namespace
 
@@ -91,22 +54,16 @@ Daemon::~Daemon() {
   // Instances first: stopping them may still need the senders and addresses.
   instances_.clear();
   control_.reset();
-  filter_.reset();
+  rx_.reset();
 }
 
 std::unique_ptr<Daemon::InstanceRuntime> Daemon::make_runtime(const config::Instance& cfg) {
   auto rt = std::make_unique<InstanceRuntime>();
   rt->id = next_runtime_id_++;
   rt->cfg = cfg;
-  rt->garp = core::GarpSchedule(garp_params(cfg));
-  for (const auto& vip : cfg.vips)
-    if (vip.advertised) rt->advertised.push_back(vip.addr);
-  if (cfg.unicast_peers.empty()) {
-    rt->destinations.push_back(cfg.family() == AF_INET6 ? packet::vrrp_multicast_v6()
-                                                        : packet::vrrp_multicast_v4());
-  } else {
-    for (const auto& peer : cfg.unicast_peers) rt->destinations.push_back(peer.addr);
-  }
+  rt->plan = policy::plan_instance(cfg);
+  rt->garp = core::GarpSchedule(rt->plan.garp);
+  rt->adverts.set_content(cfg, rt->plan);
   rt->sm_timer = loop_.timers().schedule(
       core::kNever, make_cookie(rt->id, std::uint64_t(TimerKind::StateMachine)));
   rt->garp_timer =
@@ -115,131 +72,72 @@ std::unique_ptr<Daemon::InstanceRuntime> Daemon::make_runtime(const config::Inst
   return rt;
 }
 
+// The advert source is also the tie-break address: it follows the
+// interface's current addresses and is never one of our VIPs.
 void Daemon::refresh_source(InstanceRuntime& rt) {
-  if (rt.cfg.unicast_src_ip) {
-    rt.src_ip = rt.cfg.unicast_src_ip;
-  } else if (rt.ifindex != 0) {
-    rt.src_ip = links_->primary_address(rt.ifindex, rt.cfg.family());
-  } else {
-    rt.src_ip.reset();
+  std::optional<IpAddress> src = rt.cfg.unicast_src_ip;
+  if (!src && rt.ifindex != 0) {
+    std::vector<policy::AddressCandidate> cands;
+    for (const auto& a : links_->addresses(rt.ifindex))
+      cands.push_back({a.addr, (a.flags & IFA_F_SECONDARY) != 0, (a.flags & IFA_F_TENTATIVE) != 0});
+    std::vector<IpAddress> vips;
+    for (const auto& v : rt.plan.vips) vips.push_back(v.addr);
+    src = policy::choose_source(cands, rt.plan.family, vips);
   }
+  if (src == rt.src_ip) return;
+  rt.src_ip = src;
+  if (rt.sm && src) rt.sm->set_primary_ip(*src);
+}
+
+void Daemon::program_rx(InstanceRuntime& rt) {
+  std::vector<PeerEntry> peers;
+  for (const auto& p : rt.plan.peers)
+    peers.push_back(PeerEntry{packet::make_peer_key(rt.key, p.addr), p.min_ttl, p.max_ttl});
+  rx_->set_instance(rt.key, rt.plan.vrid_config, peers);
+  rt.rx_programmed = true;
+}
+
+// Releases what the instance holds for its current ifindex (the receive
+// config; sender and attachment when nobody else uses the interface).
+void Daemon::unbind_interface(InstanceRuntime& rt) {
+  if (rt.rx_programmed) rx_->remove_instance(rt.key);
+  rt.rx_programmed = false;
+  if (auto it = by_key_.find(pack_vrid_key(rt.key)); it != by_key_.end() && it->second == &rt)
+    by_key_.erase(it);
+  const int old = rt.ifindex;
+  rt.ifindex = 0;
+  rt.key = xvrrp_vrid_key{};
+  if (old != 0) release_if_unused(old);
+}
+
+void Daemon::release_if_unused(int ifindex) {
+  for (const auto& other : instances_)
+    if (other->ifindex == ifindex) return;
+  senders_.erase(ifindex);
+  rx_->release(ifindex);
 }
 
 // Resolves the instance's interface and VIP devices, and (re)creates what
-// depends on the ifindex: the sender, the receive path and the BPF config.
+// depends on the ifindex: the sender, the receive path and its config.
 void Daemon::bind_interface(InstanceRuntime& rt) {
   const auto link = links_->find(rt.cfg.interface);
   const int ifindex = link ? link->ifindex : 0;
-  if (rt.filter_programmed && filter_ && ifindex != rt.ifindex) {
-    filter_->remove_instance(rt.key);
-    rt.filter_programmed = false;
-  }
+  if (ifindex != rt.ifindex || !rt.rx_programmed) unbind_interface(rt);
   rt.ifindex = ifindex;
   if (link) rt.mac = link->mac;
-  if (auto it = by_key_.find(pack_key(rt.key)); it != by_key_.end() && it->second == &rt)
-    by_key_.erase(it);
-  rt.key = xvrrp_vrid_key{};
-  rt.key.ifindex = static_cast<__u32>(ifindex);
-  rt.key.vrid = rt.cfg.vrid;
-  rt.key.family = to_xvrrp_family(rt.cfg.family());
+  rt.key = packet::make_vrid_key(static_cast<std::uint32_t>(ifindex), rt.cfg.vrid, rt.plan.family);
   refresh_source(rt);
-  if (ifindex != 0) by_key_[pack_key(rt.key)] = &rt;
-
-  rt.vips.clear();
-  for (const auto& vip : rt.cfg.vips) {
-    net::Vip nv;
-    const auto dev = links_->find(vip.dev);
-    nv.ifindex = dev ? dev->ifindex : 0;
-    nv.addr = vip.addr;
-    nv.prefix_len = vip.prefix_len;
-    nv.broadcast = vip.broadcast;
-    nv.scope = vip.scope;
-    nv.label = vip.label;
-    rt.vips.emplace_back(vip, nv);
-  }
+  resolve_vips(rt);
   if (ifindex == 0) return;
-
   if (!senders_.count(ifindex))
     senders_[ifindex] = std::make_unique<net::AdvertSender>(ifindex, rt.cfg.interface);
-  program_filter(rt);
-  if (filter_) {
-    filter_->attach(ifindex);
-  } else if (!receivers_.count(ifindex)) {
-    auto rx = std::make_unique<net::RawReceiver>(ifindex, rt.cfg.interface);
-    const int fd = rx->fd();
-    receivers_[ifindex] = std::move(rx);
-    loop_.add_fd(fd, EPOLLIN, [this, ifindex](std::uint32_t) { on_socket_readable(ifindex); });
-  }
-}
-
-class Daemon::SocketTables : public packet::ValidatorTables {
- public:
-  const xvrrp_vrid_config* find_vrid(const xvrrp_vrid_key& key) const override {
-    auto it = vrids_.find(pack_key(key));
-    return it == vrids_.end() ? nullptr : &it->second;
-  }
-  bool has_peer(const xvrrp_peer_key& key) const override {
-    auto it = peers_.find(pack_key(key.vrid));
-    if (it == peers_.end()) return false;
-    return std::any_of(it->second.begin(), it->second.end(), [&](const xvrrp_peer_key& p) {
-      return std::memcmp(p.addr, key.addr, sizeof p.addr) == 0;
-    });
-  }
-  void set(const xvrrp_vrid_key& key, const xvrrp_vrid_config& cfg,
-           const std::vector<xvrrp_peer_key>& peers) {
-    vrids_[pack_key(key)] = cfg;
-    peers_[pack_key(key)] = peers;
-  }
-  void remove(const xvrrp_vrid_key& key) {
-    vrids_.erase(pack_key(key));
-    peers_.erase(pack_key(key));
-  }
-
- private:
-  std::unordered_map<std::uint64_t, xvrrp_vrid_config> vrids_;
-  std::unordered_map<std::uint64_t, std::vector<xvrrp_peer_key>> peers_;
-};
-
-void Daemon::program_filter(InstanceRuntime& rt) {
-  xvrrp_vrid_config cfg{};
-  cfg.version = rt.cfg.version;
-  cfg.auth_type = rt.cfg.version == 2 ? rt.cfg.auth_type : XVRRP_AUTH_NONE;
-  cfg.advert_int_cs = rt.cfg.advert_int_cs;
-  std::memcpy(cfg.auth_pass, rt.cfg.auth_pass.data(), sizeof cfg.auth_pass);
-  // Adverts from a same-segment peer arrive with TTL 255; only an explicit
-  // per-peer range (keepalived's min_ttl/max_ttl) widens that.
-  cfg.min_ttl = 255;
-  cfg.max_ttl = 255;
-  std::vector<xvrrp_peer_key> peers;
-  if (!rt.cfg.unicast_peers.empty()) {
-    cfg.flags |= XVRRP_CFG_UNICAST | XVRRP_CFG_CHECK_PEER;
-    bool explicit_range = false;
-    std::uint8_t lo = 255, hi = 0;
-    for (const auto& peer : rt.cfg.unicast_peers) {
-      if (peer.min_ttl != 0 || peer.max_ttl != 255) explicit_range = true;
-      lo = std::min(lo, peer.min_ttl);
-      hi = std::max(hi, peer.max_ttl);
-      xvrrp_peer_key pk{};
-      pk.vrid = rt.key;
-      std::memcpy(pk.addr, peer.addr.bytes.data(), peer.addr.size());
-      peers.push_back(pk);
-    }
-    if (explicit_range) {
-      cfg.min_ttl = lo;
-      cfg.max_ttl = hi;
-    }
-  }
-  if (filter_) {
-    cfg.flags |= XVRRP_CFG_SUPPRESS_DUPS;
-    filter_->set_instance(rt.key, cfg, peers);
-  } else {
-    socket_tables_->set(rt.key, cfg, peers);
-  }
-  rt.filter_programmed = true;
+  rx_->attach(ifindex, rt.cfg.interface);
+  program_rx(rt);
+  by_key_[pack_vrid_key(rt.key)] = &rt;
 }
 
 void Daemon::setup() {
-  started_ns_ = monotonic_ns();
+  started_ns_ = clock::monotonic_ns();
   const std::string& router_id = config_.global.router_id;
 
   sigset_t mask;
@@ -269,14 +167,13 @@ void Daemon::setup() {
   scripts_ = std::make_unique<notify::ScriptRunner>();
   scripts_timer_ =
       loop_.timers().schedule(core::kNever, make_cookie(0, std::uint64_t(TimerKind::Scripts)));
+  maintenance_timer_ =
+      loop_.timers().schedule(clock::monotonic_ns() + kMaintenancePeriod,
+                              make_cookie(0, std::uint64_t(TimerKind::Maintenance)));
 
-  if (options_.rx == RxMode::Xdp) {
-    filter_ = std::make_unique<bpf::AdvertFilter>(router_id);
-    rx_description_ = "xdp";
-  } else {
-    socket_tables_ = std::make_unique<SocketTables>();
-    rx_description_ = "socket";
-  }
+  auto on_advert = [this](const xvrrp_advert_event& ev) { on_advert_event(ev); };
+  rx_ = options_.rx == RxMode::Xdp ? make_xdp_rx_path(loop_, router_id, on_advert)
+                                   : make_socket_rx_path(loop_, on_advert);
 
   loop_.timers().reserve(2 * config_.instances.size() + 8);
   for (const auto& cfg : config_.instances) instances_.push_back(make_runtime(cfg));
@@ -285,45 +182,37 @@ void Daemon::setup() {
   std::vector<net::Vip> stale;
   for (auto& rt : instances_) {
     bind_interface(*rt);
-    for (const auto& [cfg_vip, vip] : rt->vips)
-      if (vip.ifindex != 0) stale.push_back(vip);
+    for (const auto& v : rt->vips)
+      if (v.vip.ifindex != 0) stale.push_back(v.vip);
   }
   addresses_->remove_stale(stale);
-  if (filter_) {
-    loop_.add_fd(filter_->ring_fd(), EPOLLIN, [this](std::uint32_t) { on_ring_readable(); });
-    rx_description_ = "xdp";
-    for (const auto& a : filter_->attachments())
-      rx_description_ += " " + std::to_string(a.ifindex) + ":" + (a.native ? "native" : "skb") +
-                         (a.dispatcher ? "/dispatcher" : "/single-program");
-  }
 
   loop_.set_timer_handler([this](std::uint64_t cookie, Nanos now) { on_timer(cookie, now); });
   loop_.set_idle_handler([this] { flush_senders(); });
 
   enable_realtime();
-
-  if (options_.drop_capabilities) {
-    // CAP_BPF + CAP_PERFMON reload the XDP program when an interface is
-    // recreated (the verifier refuses it without PERFMON); NET_ADMIN attaches
-    // it and manages VIPs; NET_RAW is for adverts and GARPs.
-    std::vector<int> keep = {CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF, CAP_PERFMON};
-    // Detaching from libxdp's dispatcher looks programs up by id (CAP_SYS_ADMIN).
-    bool dispatcher = false;
-    if (filter_)
-      for (const auto& a : filter_->attachments()) dispatcher |= a.dispatcher;
-    if (dispatcher) keep.push_back(CAP_SYS_ADMIN);
-    drop_capabilities(keep);
-    XLOG_INFO(
-        "Dropped capabilities: keeping CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF, CAP_PERFMON%s "
-        "(CapEff=%llx)",
-        dispatcher ? ", CAP_SYS_ADMIN" : "", effective_capabilities());
-  }
+  if (options_.drop_capabilities) drop_privileges();
 
   for (auto& rt : instances_) start_instance(*rt);
   XLOG_INFO("Started xvrrpd: router_id %s, %zu instance(s), receive path %s", router_id.c_str(),
-            instances_.size(), rx_description_.c_str());
+            instances_.size(), rx_->describe().c_str());
   notify_ready("running " + std::to_string(instances_.size()) + " instance(s), rx " +
-               rx_description_);
+               rx_->describe());
+}
+
+void Daemon::drop_privileges() {
+  // CAP_BPF + CAP_PERFMON reload the XDP program when an interface is
+  // recreated (the verifier refuses it without PERFMON); NET_ADMIN attaches
+  // it and manages VIPs; NET_RAW is for adverts and GARPs.
+  std::vector<int> keep = {CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF, CAP_PERFMON};
+  // Detaching from libxdp's dispatcher looks programs up by id (CAP_SYS_ADMIN).
+  const bool sys_admin = rx_->needs_sys_admin();
+  if (sys_admin) keep.push_back(CAP_SYS_ADMIN);
+  drop_capabilities(keep);
+  XLOG_INFO(
+      "Dropped capabilities: keeping CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF, CAP_PERFMON%s "
+      "(CapEff=%llx)",
+      sys_admin ? ", CAP_SYS_ADMIN" : "", effective_capabilities());
 }
 
 // With 10 ms adverts the master-down interval is ~38 ms: a master descheduled
@@ -349,52 +238,56 @@ void Daemon::enable_realtime() {
 }
 
 void Daemon::start_instance(InstanceRuntime& rt) {
-  core::InstanceParams p;
-  p.name = rt.cfg.name;
-  p.vrid = rt.cfg.vrid;
-  p.version = rt.cfg.version;
-  p.base_priority = rt.cfg.priority;
-  p.advert_int_cs = rt.cfg.advert_int_cs;
-  p.preempt = rt.cfg.preempt;
-  p.preempt_delay = rt.cfg.preempt_delay_ns;
+  core::InstanceParams p = rt.plan.params;
   if (rt.src_ip) p.primary_ip = *rt.src_ip;
   rt.sm = std::make_unique<core::Instance>(p);
-  const Nanos now = monotonic_ns();
+  const Nanos now = clock::monotonic_ns();
   update_tracking(rt, now);
   apply(rt, rt.sm->start(now), now);
 }
 
+// Leaves nothing of the instance behind, whatever state it was in: VIPs,
+// timers, receive config, index entries, and the interface's sender and
+// attachment when no other instance uses them.
 void Daemon::stop_instance(InstanceRuntime& rt) {
-  if (!rt.sm) return;
-  const Nanos now = monotonic_ns();
-  apply(rt, rt.sm->stop(now), now);
-  // Whatever the state machine believed, nothing of ours may stay behind.
-  if (rt.vips_installed) install_vips(rt, false);
+  const Nanos now = clock::monotonic_ns();
+  if (rt.sm) apply(rt, rt.sm->stop(now), now);
+  set_vips(rt, false);
   loop_.timers().cancel(rt.sm_timer);
   loop_.timers().cancel(rt.garp_timer);
-  if (filter_ && rt.filter_programmed) filter_->remove_instance(rt.key);
-  if (socket_tables_ && rt.filter_programmed) socket_tables_->remove(rt.key);
-  rt.filter_programmed = false;
-  if (!rt.cfg.notify_stop.empty()) scripts_->run(rt.cfg.notify_stop);
+  rt.sm_timer = rt.garp_timer = 0;
+  if (rt.sm && !rt.cfg.notify_stop.empty()) scripts_->run(rt.cfg.notify_stop);
   by_id_.erase(rt.id);
-  if (auto it = by_key_.find(pack_key(rt.key)); it != by_key_.end() && it->second == &rt)
-    by_key_.erase(it);
+  unbind_interface(rt);
   rt.sm.reset();
 }
 
 int Daemon::run() {
   setup();
-  loop_.run();
+  int rc = 0;
+  try {
+    loop_.run();
+  } catch (const std::exception& e) {
+    // Whatever broke, the VIPs and the XDP program must not outlive us.
+    XLOG_ERROR("event loop failed: %s; shutting down", e.what());
+    rc = 1;
+  }
   shutdown();
-  return 0;
+  return rc;
 }
 
 void Daemon::shutdown() {
   stopping_ = true;
   notify_stopping();
-  for (auto& rt : instances_) stop_instance(*rt);
+  for (auto& rt : instances_) {
+    try {
+      stop_instance(*rt);
+    } catch (const std::exception& e) {
+      XLOG_ERROR("(%s) stop: %s", rt->cfg.name.c_str(), e.what());
+    }
+  }
   flush_senders();
-  if (filter_) filter_->detach_all();
+  rx_->release_all();
   XLOG_INFO("Stopped xvrrpd");
 }
 
@@ -420,59 +313,29 @@ void Daemon::on_signal() {
   }
 }
 
-void Daemon::on_ring_readable() {
-  filter_->consume([this](const xvrrp_advert_event& ev) { on_advert_event(ev); });
-}
-
-void Daemon::on_socket_readable(int ifindex) {
-  auto it = receivers_.find(ifindex);
-  if (it == receivers_.end()) return;
-  it->second->drain([this](std::span<const std::uint8_t> ip, int rx_ifindex, std::uint64_t rx_ns) {
-    const packet::Verdict v =
-        packet::validate_ip(ip, static_cast<std::uint32_t>(rx_ifindex), rx_ns, *socket_tables_);
-    if (v.kind == packet::Verdict::Kind::Accepted) {
-      on_advert_event(v.event);
-    } else if (v.kind == packet::Verdict::Kind::Rejected && v.reason >= 0 &&
-               v.reason < XVRRP_REJECT_MAX) {
-      ++socket_rejects_[v.reason];
-      XLOG_DEBUG("socket rx: rejected advert on ifindex %d: %s", rx_ifindex,
-                 packet::reject_reason_name(v.reason));
-    }
-  });
-}
-
 Daemon::InstanceRuntime* Daemon::find_by_key(const xvrrp_vrid_key& key) {
-  auto it = by_key_.find(pack_key(key));
+  auto it = by_key_.find(pack_vrid_key(key));
   return it == by_key_.end() || !it->second->sm ? nullptr : it->second;
 }
 
 void Daemon::on_advert_event(const xvrrp_advert_event& ev) {
-  xvrrp_vrid_key key{};
-  key.ifindex = ev.ifindex;
-  key.vrid = ev.vrid;
-  key.family = ev.family;
-  InstanceRuntime* rt = find_by_key(key);
+  InstanceRuntime* rt = find_by_key(key_of(ev));
   if (rt == nullptr) return;
   core::ReceivedAdvert advert;
-  advert.src = ev.family == XVRRP_AF_INET6
-                   ? IpAddress::v6(*reinterpret_cast<const std::uint8_t(*)[16]>(ev.src))
-                   : IpAddress::v4(ev.src[0]);
+  advert.src = source_of(ev);
   // Our own multicast adverts looped back carry our source: not a peer.
   if (rt->src_ip && advert.src == *rt->src_ip) return;
   advert.priority = ev.priority;
   advert.advert_int_cs = ev.advert_int_cs;
   advert.rx_ns = static_cast<Nanos>(ev.ts_ns);
   ++rt->adverts_received;
-  const Nanos now = monotonic_ns();
+  rt->last_accepted = {advert.src, ev.priority, ev.advert_int_cs, ev.naddrs, ev.addr_hash};
+  const Nanos now = clock::monotonic_ns();
   const bool was_master = rt->sm->state() == core::State::Master;
   apply(*rt, rt->sm->on_advert(advert, now), now);
-  // Another router believed it was master (it stopped hearing us for a
-  // moment) and may have told the clients its MAC; take them back
-  // (keepalived's garp_lower_prio_repeat). At most one burst a second.
-  if (was_master && rt->sm->state() == core::State::Master && advert.priority != 0 &&
-      advert.priority < rt->sm->effective_priority() &&
-      now - rt->last_reclaim_garp_ns >= core::kNanosPerSecond) {
-    rt->last_reclaim_garp_ns = now;
+  if (policy::reclaim_after_lower_advert(was_master, rt->sm->state(), advert.priority,
+                                         rt->sm->effective_priority()) &&
+      rt->reclaim.allow(now)) {
     XLOG_INFO("(%s) lower priority advert from %s: re-announcing the VIPs", rt->cfg.name.c_str(),
               advert.src.to_string().c_str());
     send_garps(*rt, std::max(1, static_cast<int>(rt->cfg.garp_master_repeat)));
@@ -486,17 +349,20 @@ void Daemon::on_timer(std::uint64_t cookie, Nanos now) {
     loop_.timers().reschedule(scripts_timer_, scripts_->next_deadline_ns());
     return;
   }
+  if (kind == TimerKind::Maintenance) {
+    on_maintenance(now);
+    return;
+  }
   auto it = by_id_.find(cookie >> kKindBits);
-  if (it == by_id_.end()) return;
+  if (it == by_id_.end() || !it->second->sm) return;
   InstanceRuntime& rt = *it->second;
-  if (!rt.sm) return;
   if (kind == TimerKind::Garp) {
     send_garps(rt, rt.garp.due(now));
     sync_timers(rt);
     return;
   }
-  if (rt.sm->state() == core::State::Backup && filter_) {
-    // Identical adverts were folded into the BPF last-seen record without
+  if (rt.sm->state() == core::State::Backup && rx_->suppresses_duplicates()) {
+    // Identical adverts were folded into the last-seen record without
     // waking us; the deadline counts from the newest of them. A sweep taken
     // after this deadline already holds every advert that arrived before it.
     if (last_seen_sweep_ns_ < rt.sm->next_deadline()) sweep_last_seen();
@@ -508,21 +374,34 @@ void Daemon::on_timer(std::uint64_t cookie, Nanos now) {
   apply(rt, rt.sm->on_timer(now), now);
 }
 
+// A valid advert the ring buffer had no room for may have been folded into a
+// last-seen record without ever being reported: flush them all so the next
+// advert of every VRID is reported again.
+void Daemon::on_maintenance(Nanos now) {
+  const std::uint64_t lost = rx_->lost_reports();
+  if (lost > lost_reports_seen_) {
+    XLOG_WARN("%llu advert report(s) lost to a full ring buffer: resynchronising",
+              static_cast<unsigned long long>(lost - lost_reports_seen_));
+    for (auto& rt : instances_)
+      if (rt->rx_programmed) rx_->forget_last_seen(rt->key);
+  }
+  lost_reports_seen_ = lost;
+  loop_.timers().reschedule(maintenance_timer_, now + kMaintenancePeriod);
+}
+
 // One batch read of every instance's last-seen record re-arms all backups at
 // once: with 255 instances at 10 ms that is a few syscalls per master-down
 // interval instead of one per instance per interval.
 void Daemon::sweep_last_seen() {
-  last_seen_sweep_ns_ = monotonic_ns();
-  if (!filter_->all_last_seen(last_seen_buf_)) return;
+  last_seen_sweep_ns_ = clock::monotonic_ns();
+  if (!rx_->all_last_seen(last_seen_buf_)) return;
   for (const auto& [key, seen] : last_seen_buf_) {
     InstanceRuntime* rt = find_by_key(key);
     if (rt == nullptr || rt->sm->state() != core::State::Backup) continue;
-    // The record must describe the master the state machine follows.
-    const IpAddress src =
-        key.family == XVRRP_AF_INET6
-            ? IpAddress::v6(*reinterpret_cast<const std::uint8_t(*)[16]>(seen.src))
-            : IpAddress::v4(seen.src[0]);
-    if (rt->sm->master_ip() != src) continue;
+    // The record must describe the advert the state machine last accepted.
+    const policy::AdvertSummary summary{from_abi(seen.src, key.family), seen.priority,
+                                        seen.advert_int_cs, seen.naddrs, seen.addr_hash};
+    if (rt->sm->master_ip() != summary.src || !(summary == rt->last_accepted)) continue;
     const Nanos before = rt->sm->next_deadline();
     rt->sm->refresh_from_last_seen(static_cast<Nanos>(seen.ts_ns));
     if (rt->sm->next_deadline() != before) sync_timers(*rt);
@@ -537,8 +416,8 @@ void Daemon::sync_timers(InstanceRuntime& rt) {
 
 void Daemon::apply(InstanceRuntime& rt, const core::Actions& a, Nanos now) {
   if (a.send_priority_zero) send_advert(rt, 0);
-  if (a.remove_vips) install_vips(rt, false);
-  if (a.add_vips) install_vips(rt, true);
+  if (a.remove_vips) set_vips(rt, false);
+  if (a.add_vips) set_vips(rt, true);
   if (a.send_advert) send_advert(rt, rt.sm->effective_priority());
   if (a.stop_garp) rt.garp.stop();
   if (a.start_garp) {
@@ -547,19 +426,15 @@ void Daemon::apply(InstanceRuntime& rt, const core::Actions& a, Nanos now) {
   }
   if (a.entered) {
     const core::State state = *a.entered;
-    if (state == core::State::Master && a.reason != nullptr) {
-      const auto last = rt.sm->last_advert_rx_ns();
-      if (last)
-        XLOG_INFO("(%s) %s (last advert %.3f ms ago)", rt.cfg.name.c_str(), a.reason,
-                  static_cast<double>(now - *last) / 1e6);
-      else
-        XLOG_INFO("(%s) %s", rt.cfg.name.c_str(), a.reason);
-    } else if (a.reason != nullptr) {
+    const auto last = rt.sm->last_advert_rx_ns();
+    if (state == core::State::Master && a.reason != nullptr && last)
+      XLOG_INFO("(%s) %s (last advert %.3f ms ago)", rt.cfg.name.c_str(), a.reason,
+                static_cast<double>(now - *last) / 1e6);
+    else if (a.reason != nullptr)
       XLOG_INFO("(%s) %s", rt.cfg.name.c_str(), a.reason);
-    }
     XLOG_INFO("(%s) Entering %s STATE", rt.cfg.name.c_str(), core::state_name(state));
     // The next advert must reach us even if it repeats the last one.
-    if (filter_ && rt.filter_programmed) filter_->forget_last_seen(rt.key);
+    if (rt.rx_programmed) rx_->forget_last_seen(rt.key);
     run_notify(rt, state);
   }
   sync_timers(rt);
@@ -571,39 +446,21 @@ void Daemon::send_advert(InstanceRuntime& rt, std::uint8_t priority) {
   if (sender == senders_.end()) return;
   if (!rt.src_ip) refresh_source(rt);
   if (!rt.src_ip) {
-    XLOG_WARN("(%s) no source address on %s, advert not sent", rt.cfg.name.c_str(),
-              rt.cfg.interface.c_str());
+    if (rt.no_source_log.allow(clock::monotonic_ns()))
+      XLOG_WARN("(%s) no source address on %s, advert not sent (logged every 10 s)",
+                rt.cfg.name.c_str(), rt.cfg.interface.c_str());
     return;
   }
-  for (const IpAddress& dst : rt.destinations) {
-    // v3's pseudo-header checksum depends on the destination, so only the
-    // single-destination case can reuse the cached message.
-    if (rt.msg_priority != priority || rt.msg_src != rt.src_ip || rt.destinations.size() > 1 ||
-        rt.msg_len == 0) {
-      packet::Advert advert;
-      advert.version = rt.cfg.version;
-      advert.vrid = rt.cfg.vrid;
-      advert.priority = priority;
-      advert.advert_int_cs = rt.cfg.advert_int_cs;
-      advert.auth_type = rt.cfg.version == 2 ? rt.cfg.auth_type : XVRRP_AUTH_NONE;
-      if (advert.auth_type == XVRRP_AUTH_PASS) advert.auth_data = rt.cfg.auth_pass;
-      advert.addrs = rt.advertised;
-      rt.msg_len = packet::encode_into(advert, *rt.src_ip, dst, packet::ChecksumMode::Auto, rt.msg);
-      rt.msg_priority = priority;
-      rt.msg_src = rt.src_ip;
-      if (rt.msg_len == 0) {
-        XLOG_ERROR("(%s) cannot encode advert: %s", rt.cfg.name.c_str(),
-                   packet::encode_problem(advert, *rt.src_ip, dst));
-        return;
-      }
+  const auto& dsts = rt.plan.destinations;
+  for (std::size_t i = 0; i < dsts.size(); ++i) {
+    const auto msg = rt.adverts.get(i, *rt.src_ip, dsts[i], priority);
+    if (msg.empty()) {
+      XLOG_ERROR("(%s) cannot encode advert: %s", rt.cfg.name.c_str(), rt.adverts.problem());
+      return;
     }
-    sender->second->queue(*rt.src_ip, dst, std::span<const std::uint8_t>(rt.msg.data(), rt.msg_len),
-                          rt.cfg.unicast_peers.empty() ? XVRRP_TTL : rt.cfg.unicast_ttl);
+    sender->second->queue(*rt.src_ip, dsts[i], msg, rt.plan.send_ttl);
   }
-  if (priority == 0)
-    ++rt.priority_zero_sent;
-  else
-    ++rt.adverts_sent;
+  ++(priority == 0 ? rt.priority_zero_sent : rt.adverts_sent);
   // A resignation must leave before anything else happens (VIP removal, exit).
   if (priority == 0) flush_senders();
 }
@@ -613,84 +470,26 @@ void Daemon::flush_senders() {
     if (sender->queued() > 0) sender->flush();
 }
 
-void Daemon::send_garps(InstanceRuntime& rt, int count) {
-  if (count <= 0 || rt.ifindex == 0) return;
-  for (int i = 0; i < count; ++i) {
-    for (const auto& [cfg_vip, vip] : rt.vips) {
-      // Announce on the VRRP interface, where the clients are, with its MAC,
-      // wherever the VIP lives: a NOARP dummy0 would swallow the GARP.
-      if (vip.addr.is_v4()) {
-        if (garp_->send_garp(rt.ifindex, rt.mac, vip.addr)) ++rt.garps_sent;
-        if (vip.ifindex != 0 && vip.ifindex != rt.ifindex) {
-          auto dev = links_->find(vip.ifindex);
-          if (dev && dev->up() && !dev->noarp) garp_->send_garp(vip.ifindex, dev->mac, vip.addr);
-        }
-      } else if (vip.addr.is_v6()) {
-        auto ll = links_->primary_address(rt.ifindex, AF_INET6);
-        if (ll && garp_->send_unsolicited_na(rt.ifindex, rt.mac, *ll, vip.addr)) ++rt.garps_sent;
-      }
-    }
-  }
-}
-
-void Daemon::install_vips(InstanceRuntime& rt, bool add) {
-  for (auto& [cfg_vip, vip] : rt.vips) {
-    if (vip.ifindex == 0) {
-      const auto dev = links_->find(cfg_vip.dev);
-      if (!dev) {
-        if (add)
-          XLOG_WARN("(%s) cannot add %s: device %s does not exist", rt.cfg.name.c_str(),
-                    vip.addr.to_string().c_str(), cfg_vip.dev.c_str());
-        continue;
-      }
-      vip.ifindex = dev->ifindex;
-    }
-    if (add)
-      addresses_->add(vip);
-    else
-      addresses_->remove(vip);
-  }
-  rt.vips_installed = add;
-}
-
 void Daemon::update_tracking(InstanceRuntime& rt, Nanos now) {
-  bool fault = false;
-  int delta = 0;
   auto is_up = [&](const std::string& name) {
     const auto link = links_->find(name);
     return link && link->up();
   };
-  if (!is_up(rt.cfg.interface)) fault = true;
-  for (const auto& t : rt.cfg.tracked) {
-    const bool up = is_up(t.name);
-    if (t.weight == 0) {
-      if (!up) fault = true;
-    } else if (t.weight > 0) {
-      if (up) delta += t.weight;
-    } else if (!up) {
-      delta += t.weight;
-    }
-  }
+  const auto inputs = policy::interface_inputs(rt.cfg, is_up);
+  // An interface we could not bind to counts as down.
+  const bool bound = rt.ifindex != 0 && rt.rx_programmed;
+  const policy::TrackingResult r =
+      policy::evaluate_tracking(bound && is_up(rt.cfg.interface), inputs);
   if (!rt.sm) return;
-  if (delta != rt.sm->priority_delta()) apply(rt, rt.sm->set_priority_delta(delta, now), now);
-  if (fault != rt.sm->faulted()) apply(rt, rt.sm->set_fault(fault, now), now);
+  if (r.delta != rt.sm->priority_delta()) apply(rt, rt.sm->set_priority_delta(r.delta, now), now);
+  if (r.fault != rt.sm->faulted()) apply(rt, rt.sm->set_fault(r.fault, now), now);
 }
 
 void Daemon::run_notify(const InstanceRuntime& rt, core::State state) {
-  const std::string* script = nullptr;
-  switch (state) {
-    case core::State::Master:
-      script = &rt.cfg.notify_master;
-      break;
-    case core::State::Backup:
-      script = &rt.cfg.notify_backup;
-      break;
-    case core::State::Fault:
-      script = &rt.cfg.notify_fault;
-      break;
-    default:
-      break;
-  }
+  const std::string* script = state == core::State::Master   ? &rt.cfg.notify_master
+                              : state == core::State::Backup ? &rt.cfg.notify_backup
+                              : state == core::State::Fault  ? &rt.cfg.notify_fault
+                                                             : nullptr;
   if (script != nullptr && !script->empty()) scripts_->run(*script);
   if (!rt.cfg.notify.empty() && state != core::State::Initialize)
     scripts_->run(rt.cfg.notify, notify::notify_args(rt.cfg.name, core::state_name(state),
@@ -699,199 +498,46 @@ void Daemon::run_notify(const InstanceRuntime& rt, core::State state) {
 }
 
 void Daemon::on_link(const net::LinkState& link) {
-  const Nanos now = monotonic_ns();
+  const Nanos now = clock::monotonic_ns();
   for (auto& rt : instances_) {
     if (!rt->sm) continue;
     const bool own = link.name == rt->cfg.interface;
     bool relevant = own;
     for (const auto& t : rt->cfg.tracked) relevant |= (t.name == link.name);
-    for (const auto& [cfg_vip, vip] : rt->vips) relevant |= (cfg_vip.dev == link.name);
+    for (const auto& v : rt->vips) relevant |= (v.cfg.dev == link.name);
     if (!relevant) continue;
-    // A (re)created interface gets a new ifindex: rebind sockets and XDP.
-    if (own && link.exists && link.ifindex != rt->ifindex) {
+    if (own && !link.exists && rt->ifindex != 0) {
+      XLOG_INFO("(%s) interface %s deleted", rt->cfg.name.c_str(), link.name.c_str());
+      unbind_interface(*rt);
+    } else if (own && link.exists && link.ifindex != rt->ifindex) {
+      // A (re)created interface gets a new ifindex: rebind sockets and XDP.
       XLOG_INFO("(%s) interface %s appeared (ifindex %d)", rt->cfg.name.c_str(), link.name.c_str(),
                 link.ifindex);
       try {
         bind_interface(*rt);
       } catch (const std::exception& e) {
         // The instance stays in FAULT without a receive path rather than taking
-        // the whole daemon down.
+        // the whole daemon down; the next link event retries.
         XLOG_ERROR("(%s) cannot bind to %s: %s", rt->cfg.name.c_str(), link.name.c_str(), e.what());
-        rt->ifindex = 0;
+        unbind_interface(*rt);
       }
     } else if (own && link.exists) {
       rt->mac = link.mac;
     }
-    for (auto& [cfg_vip, vip] : rt->vips)
-      if (cfg_vip.dev == link.name) vip.ifindex = link.exists ? link.ifindex : 0;
+    for (auto& v : rt->vips) {
+      if (v.cfg.dev != link.name) continue;
+      const int ifindex = link.exists ? link.ifindex : 0;
+      if (ifindex != v.vip.ifindex) v.installed = false;  // the kernel dropped it with the device
+      v.vip.ifindex = ifindex;
+    }
     update_tracking(*rt, now);
-    if (link.exists && link.up() && rt->sm->state() == core::State::Master && !rt->vips_installed)
-      install_vips(*rt, true);
+    if (rt->sm->state() == core::State::Master) install_missing_vips(*rt);
   }
-}
-
-void Daemon::on_address(int ifindex, const IpAddress& addr, std::uint8_t prefix_len, bool added) {
-  (void)prefix_len;
-  for (auto& rt : instances_) {
-    if (!rt->sm) continue;
-    if (ifindex == rt->ifindex && !rt->cfg.unicast_src_ip) refresh_source(*rt);
-    if (added || rt->sm->state() != core::State::Master || !rt->vips_installed) continue;
-    for (auto& [cfg_vip, vip] : rt->vips) {
-      if (vip.ifindex == ifindex && vip.addr == addr) {
-        XLOG_WARN("(%s) VIP %s was removed from %s while MASTER, restoring it",
-                  rt->cfg.name.c_str(), addr.to_string().c_str(), cfg_vip.dev.c_str());
-        addresses_->add(vip);
-        send_garps(*rt, 1);
-      }
-    }
-  }
-}
-
-void Daemon::reload() {
-  notify_reloading();
-  XLOG_INFO("Reloading configuration from %s", options_.config_path.c_str());
-  config::Config next;
-  try {
-    next = config::load(options_.config_path);
-  } catch (const std::exception& e) {
-    XLOG_ERROR("Reload failed, keeping the running configuration: %s", e.what());
-    notify_ready("reload failed; running the previous configuration");
-    return;
-  }
-  for (const auto& w : next.warnings) XLOG_WARN("%s", w.c_str());
-  if (next.global.router_id != config_.global.router_id)
-    XLOG_WARN("router_id changed (%s -> %s): takes effect only on restart",
-              config_.global.router_id.c_str(), next.global.router_id.c_str());
-  next.global.router_id = config_.global.router_id;
-
-  std::vector<std::unique_ptr<InstanceRuntime>> kept;
-  std::vector<std::unique_ptr<InstanceRuntime>> removed;
-  for (auto& rt : instances_) {
-    auto match = std::find_if(next.instances.begin(), next.instances.end(),
-                              [&](const config::Instance& c) { return c.name == rt->cfg.name; });
-    if (match != next.instances.end() && *match == rt->cfg) {
-      kept.push_back(std::move(rt));
-    } else {
-      if (match != next.instances.end())
-        XLOG_INFO("(%s) changed: %s", rt->cfg.name.c_str(),
-                  config::describe_diff(rt->cfg, *match).c_str());
-      else
-        XLOG_INFO("(%s) removed", rt->cfg.name.c_str());
-      removed.push_back(std::move(rt));
-    }
-  }
-  for (auto& rt : removed) stop_instance(*rt);
-  removed.clear();
-  instances_ = std::move(kept);
-  std::vector<InstanceRuntime*> added;
-  for (const auto& cfg : next.instances) {
-    const bool exists = std::any_of(instances_.begin(), instances_.end(),
-                                    [&](const auto& rt) { return rt->cfg.name == cfg.name; });
-    if (exists) continue;
-    instances_.push_back(make_runtime(cfg));
-    added.push_back(instances_.back().get());
-  }
-  for (InstanceRuntime* rt : added) {
-    try {
-      bind_interface(*rt);
-      start_instance(*rt);
-    } catch (const std::exception& e) {
-      XLOG_ERROR("(%s) cannot start: %s", rt->cfg.name.c_str(), e.what());
-    }
-  }
-  config_ = std::move(next);
-  XLOG_INFO("Reload done: %zu instance(s), %zu new", instances_.size(), added.size());
-  notify_ready("running " + std::to_string(instances_.size()) + " instance(s), rx " +
-               rx_description_);
 }
 
 std::string Daemon::handle_command(const std::string& command) {
-  if (command == "status") return status_json() + "\n";
-  return "{\"error\":\"unknown command '" + command + "'; expected: status\"}\n";
-}
-
-std::string Daemon::status_json() const {
-  const Nanos now = monotonic_ns();
-  JsonWriter j;
-  j.begin_object();
-  j.field("router_id", config_.global.router_id);
-  j.field("pid", static_cast<std::int64_t>(getpid()));
-  j.field("abi_version", XVRRP_ABI_VERSION);
-  j.field("rx", options_.rx == RxMode::Xdp ? "xdp" : "socket");
-  j.field("rx_detail", rx_description_);
-  j.field("uptime_s", static_cast<double>(now - started_ns_) / 1e9);
-  j.key("socket_rejects").begin_object();
-  for (int r = 0; r < XVRRP_REJECT_MAX; ++r)
-    j.field(packet::reject_reason_name(r), socket_rejects_[r]);
-  j.end_object();
-  j.key("instances").begin_array();
-  for (const auto& rt : instances_) {
-    if (!rt->sm) continue;
-    const core::Instance& sm = *rt->sm;
-    j.begin_object();
-    j.field("name", rt->cfg.name);
-    j.field("interface", rt->cfg.interface);
-    j.field("vrid", unsigned{rt->cfg.vrid});
-    j.field("version", unsigned{rt->cfg.version});
-    j.field("state", core::state_name(sm.state()));
-    j.field("base_priority", unsigned{rt->cfg.priority});
-    j.field("effective_priority", unsigned{sm.effective_priority()});
-    j.key("master");
-    if (sm.master_ip())
-      j.value(sm.master_ip()->to_string());
-    else
-      j.null();
-    j.field("master_priority", unsigned{sm.master_priority()});
-    // Suppressed duplicates only refresh the BPF last-seen record.
-    std::optional<Nanos> last_rx = sm.last_advert_rx_ns();
-    if (filter_ && rt->filter_programmed && sm.state() != core::State::Master) {
-      if (auto seen = filter_->last_seen(rt->key))
-        last_rx = std::max(last_rx.value_or(0), static_cast<Nanos>(seen->ts_ns));
-    }
-    j.key("last_advert_age_ms");
-    if (last_rx)
-      j.value(static_cast<double>(now - *last_rx) / 1e6);
-    else
-      j.null();
-    j.field("advert_int_ms", unsigned{rt->cfg.advert_int_cs} * 10U);
-    j.field("master_adver_int_ms", unsigned{sm.master_adver_int_cs()} * 10U);
-    j.field("transitions", sm.transitions());
-    bool all_present = !rt->vips.empty();
-    j.key("vips").begin_array();
-    for (const auto& [cfg_vip, vip] : rt->vips) {
-      // From LinkMonitor's cache: a status request must not cost a netlink
-      // round trip per VIP on the event loop.
-      bool present = false;
-      if (vip.ifindex != 0)
-        for (const auto& a : links_->addresses(vip.ifindex)) present |= (a.addr == vip.addr);
-      all_present &= present;
-      j.begin_object();
-      j.field("addr", vip.addr.to_string() + "/" + std::to_string(vip.prefix_len));
-      j.field("dev", cfg_vip.dev);
-      j.field("present", present);
-      j.end_object();
-    }
-    j.end_array();
-    j.field("vips_present", all_present);
-    j.key("tracked").begin_array();
-    for (const auto& t : rt->cfg.tracked) {
-      const auto link = links_->find(t.name);
-      j.begin_object();
-      j.field("name", t.name);
-      j.field("up", link && link->up());
-      j.field("weight", t.weight);
-      j.end_object();
-    }
-    j.end_array();
-    j.field("adverts_sent", rt->adverts_sent);
-    j.field("adverts_received", rt->adverts_received);
-    j.field("priority_zero_sent", rt->priority_zero_sent);
-    j.field("garps_sent", rt->garps_sent);
-    j.end_object();
-  }
-  j.end_array();
-  j.end_object();
-  return j.str();
+  if (command == "status") return render_status_json(snapshot()) + "\n";
+  return "{\"error\":" + json_quoted("unknown command '" + command + "'; expected: status") + "}\n";
 }
 
 }  // namespace xvrrp::daemon

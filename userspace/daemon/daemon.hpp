@@ -19,21 +19,17 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "core/garp_schedule.hpp"
 #include "core/timer_heap.hpp"
 #include "core/vrrp_instance.hpp"
 #include "daemon/event_loop.hpp"
+#include "daemon/rx_path.hpp"
 #include "net/address_manager.hpp"
 #include "xvrrp/abi.h"
 
-namespace xvrrp::bpf {
-class AdvertFilter;
-}
 namespace xvrrp::net {
 class LinkMonitor;
 class AdvertSender;
 class GarpSender;
-class RawReceiver;
 struct LinkState;
 }  // namespace xvrrp::net
 namespace xvrrp::notify {
@@ -43,6 +39,7 @@ class ScriptRunner;
 namespace xvrrp::daemon {
 
 class ControlServer;
+struct DaemonStatus;
 
 enum class RxMode { Xdp, Socket };
 
@@ -75,23 +72,29 @@ class Daemon {
 
  private:
   struct InstanceRuntime;
-  enum class TimerKind : std::uint64_t { StateMachine = 0, Garp = 1, Scripts = 2 };
+  enum class TimerKind : std::uint64_t { StateMachine = 0, Garp = 1, Scripts = 2, Maintenance = 3 };
 
   void setup();
   void enable_realtime();
+  void drop_privileges();
   std::unique_ptr<InstanceRuntime> make_runtime(const config::Instance& cfg);
   void bind_interface(InstanceRuntime& rt);
-  void program_filter(InstanceRuntime& rt);
+  void unbind_interface(InstanceRuntime& rt);
+  void program_rx(InstanceRuntime& rt);
+  void resolve_vips(InstanceRuntime& rt);
+  void release_if_unused(int ifindex);
   void start_instance(InstanceRuntime& rt);
   void stop_instance(InstanceRuntime& rt);
+  void live_update(InstanceRuntime& rt, const config::Instance& cfg);
   void shutdown();
+  /// Defined in reload.cpp.
   void reload();
+  bool bind_reload_resources(const std::vector<config::Instance>& next, std::string& error);
 
   void on_signal();
-  void on_ring_readable();
-  void on_socket_readable(int ifindex);
   void on_advert_event(const xvrrp_advert_event& event);
   void on_timer(std::uint64_t cookie, core::Nanos now);
+  void on_maintenance(core::Nanos now);
   void on_link(const net::LinkState& link);
   void on_address(int ifindex, const IpAddress& addr, std::uint8_t prefix_len, bool added);
   void flush_senders();
@@ -100,14 +103,15 @@ class Daemon {
   void sync_timers(InstanceRuntime& rt);
   void send_advert(InstanceRuntime& rt, std::uint8_t priority);
   void send_garps(InstanceRuntime& rt, int count);
-  void install_vips(InstanceRuntime& rt, bool add);
+  void set_vips(InstanceRuntime& rt, bool wanted);
+  void install_missing_vips(InstanceRuntime& rt);
   void update_tracking(InstanceRuntime& rt, core::Nanos now);
   void run_notify(const InstanceRuntime& rt, core::State state);
   void refresh_source(InstanceRuntime& rt);
   InstanceRuntime* find_by_key(const xvrrp_vrid_key& key);
   void sweep_last_seen();
 
-  std::string status_json() const;
+  DaemonStatus snapshot() const;
   std::string handle_command(const std::string& command);
 
   Options options_;
@@ -118,25 +122,23 @@ class Daemon {
   std::unique_ptr<net::LinkMonitor> links_;
   std::unique_ptr<net::AddressManager> addresses_;
   std::unique_ptr<net::GarpSender> garp_;
-  std::unique_ptr<bpf::AdvertFilter> filter_;
+  std::unique_ptr<RxPath> rx_;
   std::unique_ptr<notify::ScriptRunner> scripts_;
   std::unique_ptr<ControlServer> control_;
   core::TimerId scripts_timer_ = 0;
+  core::TimerId maintenance_timer_ = 0;
   /// Per VRRP interface (ifindex): one sender batching every instance's adverts.
   std::unordered_map<int, std::unique_ptr<net::AdvertSender>> senders_;
-  std::unordered_map<int, std::unique_ptr<net::RawReceiver>> receivers_;
   std::vector<std::unique_ptr<InstanceRuntime>> instances_;
   std::uint64_t next_runtime_id_ = 1;
   std::unordered_map<std::uint64_t, InstanceRuntime*> by_id_;
-  /// Bound instances by packed (ifindex, family, vrid).
+  /// Bound instances by pack_vrid_key(ifindex, family, vrid).
   std::unordered_map<std::uint64_t, InstanceRuntime*> by_key_;
   std::int64_t last_seen_sweep_ns_ = 0;
-  std::vector<std::pair<xvrrp_vrid_key, xvrrp_last_seen>> last_seen_buf_;
-  std::string rx_description_;
-  /// The --rx=socket path's copy of what XDP mode keeps in BPF maps.
-  class SocketTables;
-  std::unique_ptr<SocketTables> socket_tables_;
-  std::uint64_t socket_rejects_[XVRRP_REJECT_MAX] = {};
+  RxPath::LastSeenList last_seen_buf_;
+  std::uint64_t lost_reports_seen_ = 0;
+  std::uint64_t reloads_ = 0;
+  std::uint64_t reload_failures_ = 0;
   bool stopping_ = false;
 };
 

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <system_error>
 
+#include "common/clock.hpp"
 #include "common/log.hpp"
 #include "core/packet.hpp"
 
@@ -18,12 +19,6 @@ namespace {
 
 constexpr uint8_t kProtoVrrp = 112;
 constexpr size_t kSlotSize = AdvertSender::kMaxMessage + 40;
-
-uint64_t monotonic_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
-}
 
 UniqueFd open_raw(int family, const std::string& ifname, int ifindex) {
   UniqueFd fd(::socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW));
@@ -173,7 +168,7 @@ int AdvertSender::flush_family(int family, int fd) {
 }
 
 void AdvertSender::log_failure(const char* what, int err) {
-  uint64_t now = monotonic_ns();
+  const auto now = static_cast<uint64_t>(xvrrp::clock::monotonic_ns());
   if (last_log_ns_ != 0 && now - last_log_ns_ < 1000000000ull) {
     ++suppressed_logs_;
     return;

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <system_error>
 
+#include "common/clock.hpp"
 #include "common/log.hpp"
 
 namespace xvrrp::net {
@@ -73,11 +74,8 @@ int RawReceiver::receive_batch() {
     return -1;
   }
   // The realtime-to-monotonic offset, read back to back right after the batch arrived.
-  timespec rt{}, mono{};
-  clock_gettime(CLOCK_REALTIME, &rt);
-  clock_gettime(CLOCK_MONOTONIC, &mono);
-  const uint64_t rt_now = to_ns(rt);
-  const uint64_t mono_now = to_ns(mono);
+  const auto rt_now = static_cast<uint64_t>(xvrrp::clock::realtime_ns());
+  const auto mono_now = static_cast<uint64_t>(xvrrp::clock::monotonic_ns());
 
   for (int i = 0; i < n; ++i) {
     Received& r = received_[i];

@@ -422,11 +422,23 @@ TEST(Master, LowerPriorityForcesNewElection) {
   EXPECT_EQ(inst.next_deadline(), deadline);  // regular schedule kept
 }
 
+TEST(Master, LowerPriorityAnswersAreRateLimitedToOnePerInterval) {
+  Instance inst = started_master(params(2, 150, 100));
+  const Nanos t0 = inst.next_deadline() - 500 * kMs;
+  EXPECT_TRUE(inst.on_advert(advert("192.0.2.20", 100, 100, t0), t0).send_advert);
+  // A flood inside the same interval is answered by the regular adverts only.
+  for (Nanos t = t0 + kMs; t < t0 + kSec; t += 100 * kMs)
+    EXPECT_FALSE(inst.on_advert(advert("192.0.2.20", 100, 100, t), t).send_advert) << t;
+  EXPECT_TRUE(inst.on_advert(advert("192.0.2.20", 100, 100, t0 + kSec), t0 + kSec).send_advert);
+}
+
 TEST(Master, OwnerNeverLeaves) {
   Instance inst(params(2, 255, 100, "192.0.2.10"));
   inst.start(0);
+  Nanos t = kSec;
   for (const char* src : {"192.0.2.1", "192.0.2.250"}) {
-    const Actions a = inst.on_advert(advert(src, 255, 100, kSec), kSec);
+    t += kSec;  // one answer per advert interval
+    const Actions a = inst.on_advert(advert(src, 255, 100, t), t);
     EXPECT_FALSE(a.entered.has_value()) << src;
     EXPECT_TRUE(a.send_advert);
     EXPECT_EQ(inst.state(), State::Master);
@@ -753,6 +765,98 @@ TEST(PairSimulation, V3TenMillisecondSteadyStateHasNoFlaps) {
   EXPECT_EQ(pair[1].state(), State::Backup);
   EXPECT_EQ(pair[0].transitions(), 2u);
   EXPECT_EQ(pair[1].transitions(), 1u);
+}
+
+// ---- Live reconfiguration (reload) ----
+
+TEST(Reconfigure, MasterWithRaisedPriorityStaysMasterAndAdvertisesAtOnce) {
+  Instance inst = started_master(params(2, 100, 100));
+  const std::uint64_t transitions = inst.transitions();
+  const Nanos now = inst.next_deadline() - 300 * kMs;
+  const Actions a = inst.reconfigure(params(2, 110, 100), now);
+  EXPECT_TRUE(a.send_advert);
+  EXPECT_FALSE(a.entered.has_value());
+  EXPECT_FALSE(a.remove_vips);
+  EXPECT_FALSE(a.add_vips);
+  EXPECT_EQ(inst.state(), State::Master);
+  EXPECT_EQ(inst.effective_priority(), 110);
+  EXPECT_EQ(inst.master_priority(), 110);
+  EXPECT_EQ(inst.transitions(), transitions);
+  EXPECT_EQ(inst.next_deadline(), now + kSec);  // the schedule restarts from the advert just sent
+}
+
+TEST(Reconfigure, UnchangedPriorityIsNotAdvertised) {
+  Instance inst = started_master(params(2, 100, 100));
+  const Nanos deadline = inst.next_deadline();
+  const Actions a = inst.reconfigure(params(2, 100, 100), deadline - kMs);
+  EXPECT_TRUE(a.empty());
+  EXPECT_EQ(inst.next_deadline(), deadline);
+}
+
+TEST(Reconfigure, KeepsTheTrackingDelta) {
+  Instance inst = started_master(params(2, 100, 100));
+  inst.set_priority_delta(-20, kSec);
+  EXPECT_EQ(inst.effective_priority(), 80);
+  inst.reconfigure(params(2, 110, 100), 2 * kSec);
+  EXPECT_EQ(inst.effective_priority(), 90);
+}
+
+TEST(Reconfigure, BackupKeepsFollowingItsMaster) {
+  Instance inst = started_backup(params(2, 100, 100));
+  inst.on_advert(advert("192.0.2.20", 150, 100, kSec), kSec);
+  const Nanos deadline = inst.next_deadline();
+  const Actions a = inst.reconfigure(params(2, 120, 100), kSec + kMs);
+  EXPECT_TRUE(a.empty());
+  EXPECT_EQ(inst.state(), State::Backup);
+  EXPECT_EQ(inst.next_deadline(), deadline);
+  EXPECT_EQ(inst.effective_priority(), 120);
+}
+
+TEST(Reconfigure, BackupBecomingOwnerTakesOverAtOnce) {
+  Instance inst = started_backup(params(2, 100, 100));
+  const Actions a = inst.reconfigure(params(2, 255, 100), kSec);
+  EXPECT_EQ(a.entered, State::Master);
+  EXPECT_TRUE(a.add_vips);
+}
+
+TEST(Reconfigure, MasterShorterIntervalTakesEffectAtOnce) {
+  Instance inst = started_master(params(3, 100, 100));
+  const Nanos now = inst.next_deadline() - 900 * kMs;
+  inst.reconfigure(params(3, 100, 10), now);
+  EXPECT_EQ(inst.next_deadline(), now + 100 * kMs);
+  EXPECT_EQ(inst.master_adver_int_cs(), 10);
+}
+
+TEST(Reconfigure, V2BackupRearmsWithTheNewInterval) {
+  Instance inst = started_backup(params(2, 100, 100));
+  inst.on_advert(advert("192.0.2.20", 150, 100, kSec), kSec);
+  inst.reconfigure(params(2, 100, 200), kSec + kMs);
+  EXPECT_EQ(inst.next_deadline(), kSec + inst.master_down_interval());
+  EXPECT_EQ(inst.master_down_interval(), 6 * kSec + (256 - 100) * kSec / 256);
+}
+
+TEST(Reconfigure, RefusesIdentityChangesAndBadValuesWithoutChangingAnything) {
+  Instance inst = started_master(params(2, 100, 100));
+  InstanceParams other_vrid = params(2, 110, 100);
+  other_vrid.vrid = 52;
+  EXPECT_THROW(inst.reconfigure(other_vrid, kSec), std::invalid_argument);
+  EXPECT_THROW(inst.reconfigure(params(3, 110, 100), kSec), std::invalid_argument);
+  EXPECT_THROW(inst.reconfigure(params(2, 110, 150), kSec), std::invalid_argument);
+  EXPECT_EQ(inst.effective_priority(), 100);
+  EXPECT_EQ(inst.advert_int_cs(), 100);
+}
+
+TEST(PrimaryIp, TieBreakFollowsTheCurrentAddress) {
+  // Equal priorities: the higher primary address wins (RFC 5798 §6.4.3).
+  Instance inst = started_master(params(2, 100, 100, "192.0.2.10"));
+  inst.set_primary_ip(ip("192.0.2.30"));
+  EXPECT_EQ(inst.master_ip(), ip("192.0.2.30"));
+  const Nanos t = inst.next_deadline() - kMs;
+  // 192.0.2.20 is lower than our new address: we stay Master.
+  EXPECT_FALSE(inst.on_advert(advert("192.0.2.20", 100, 100, t), t).entered.has_value());
+  inst.set_primary_ip(ip("192.0.2.5"));
+  const Actions a = inst.on_advert(advert("192.0.2.20", 100, 100, t + kMs), t + kMs);
+  EXPECT_EQ(a.entered, State::Backup);
 }
 
 }  // namespace

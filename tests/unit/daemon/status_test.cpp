@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "daemon/status.hpp"
+
+#include <gtest/gtest.h>
+
+namespace xvrrp::daemon {
+namespace {
+
+DaemonStatus sample() {
+  DaemonStatus s;
+  s.router_id = "server-1";
+  s.pid = 42;
+  s.abi_version = 1;
+  s.rx = "xdp";
+  s.rx_detail = "xdp 2:native/dispatcher";
+  s.uptime_s = 1.5;
+  s.socket_rejects.assign(2, 0);
+  s.socket_rejects[1] = 3;
+  InstanceStatus in;
+  in.name = "VI_1";
+  in.interface = "eth0";
+  in.vrid = 100;
+  in.version = 2;
+  in.state = "MASTER";
+  in.base_priority = 100;
+  in.effective_priority = 100;
+  in.master = "192.0.2.1";
+  in.master_priority = 100;
+  in.advert_int_ms = 1000;
+  in.master_adver_int_ms = 1000;
+  in.transitions = 2;
+  in.vips = {{"198.51.100.1/32", "dummy0", true}};
+  in.tracked = {{"eth1", false, -10}};
+  s.instances.push_back(in);
+  return s;
+}
+
+TEST(StatusJson, RendersEveryField) {
+  EXPECT_EQ(render_status_json(sample()),
+            R"({"router_id":"server-1","pid":42,"abi_version":1,"rx":"xdp",)"
+            R"("rx_detail":"xdp 2:native/dispatcher","uptime_s":1.500,)"
+            R"("socket_rejects":{"too_short":0,"bad_ttl":3},"reloads":0,"reload_failures":0,)"
+            R"("instances":[{"name":"VI_1","interface":"eth0","vrid":100,"version":2,)"
+            R"("state":"MASTER","base_priority":100,"effective_priority":100,)"
+            R"("master":"192.0.2.1","master_priority":100,"last_advert_age_ms":null,)"
+            R"("advert_int_ms":1000,"master_adver_int_ms":1000,"transitions":2,)"
+            R"("vips":[{"addr":"198.51.100.1/32","dev":"dummy0","present":true}],)"
+            R"("vips_present":true,"tracked":[{"name":"eth1","up":false,"weight":-10}],)"
+            R"("adverts_sent":0,"adverts_received":0,"priority_zero_sent":0,"garps_sent":0}]})");
+}
+
+TEST(StatusJson, VipsPresentNeedsEveryVip) {
+  DaemonStatus s = sample();
+  s.instances[0].vips.push_back({"198.51.100.2/32", "dummy0", false});
+  EXPECT_NE(render_status_json(s).find(R"("vips_present":false)"), std::string::npos);
+  s.instances[0].vips.clear();
+  EXPECT_NE(render_status_json(s).find(R"("vips_present":false)"), std::string::npos);
+}
+
+TEST(StatusJson, NamesAreEscaped) {
+  DaemonStatus s = sample();
+  s.instances[0].name = "VI \"1\"";
+  EXPECT_NE(render_status_json(s).find(R"("name":"VI \"1\"")"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace xvrrp::daemon

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "policy/advert_cache.hpp"
+
+#include <gtest/gtest.h>
+
+#include "test_config.hpp"
+
+namespace xvrrp::policy {
+namespace {
+
+IpAddress ip(const char* s) { return IpAddress::parse(s).value(); }
+
+TEST(AdvertCache, SteadyStateEncodesOnce) {
+  const config::Instance cfg = test::instance();
+  const InstancePlan plan = plan_instance(cfg);
+  AdvertCache cache;
+  cache.set_content(cfg, plan);
+  const auto first = cache.get(0, ip("192.0.2.1"), ip("192.0.2.2"), 100);
+  ASSERT_FALSE(first.empty());
+  for (int i = 0; i < 10; ++i) cache.get(0, ip("192.0.2.1"), ip("192.0.2.2"), 100);
+  EXPECT_EQ(cache.encodes(), 1U);
+  const auto bytes = std::vector<std::uint8_t>(first.begin(), first.end());
+  packet::Advert expected;
+  expected.version = 2;
+  expected.vrid = 100;
+  expected.priority = 100;
+  expected.addrs = {ip("198.51.100.1")};
+  EXPECT_EQ(bytes, packet::encode(expected, ip("192.0.2.1"), ip("192.0.2.2")));
+}
+
+TEST(AdvertCache, PrioritySourceAndContentChangesReencode) {
+  config::Instance cfg = test::instance();
+  AdvertCache cache;
+  cache.set_content(cfg, plan_instance(cfg));
+  cache.get(0, ip("192.0.2.1"), ip("192.0.2.2"), 100);
+  EXPECT_EQ(cache.get(0, ip("192.0.2.1"), ip("192.0.2.2"), 0)[2], 0);  // priority byte
+  cache.get(0, ip("192.0.2.9"), ip("192.0.2.2"), 0);
+  EXPECT_EQ(cache.encodes(), 3U);
+  cfg.priority = 110;
+  cache.set_content(cfg, plan_instance(cfg));
+  cache.get(0, ip("192.0.2.9"), ip("192.0.2.2"), 0);
+  EXPECT_EQ(cache.encodes(), 4U);
+}
+
+TEST(AdvertCache, OneEntryPerDestination) {
+  config::Instance cfg = test::instance();
+  cfg.version = 3;  // v3's checksum covers the destination
+  cfg.unicast_peers.push_back({ip("192.0.2.3"), 0, 255});
+  const InstancePlan plan = plan_instance(cfg);
+  AdvertCache cache;
+  cache.set_content(cfg, plan);
+  for (int round = 0; round < 3; ++round)
+    for (std::size_t i = 0; i < plan.destinations.size(); ++i)
+      cache.get(i, ip("192.0.2.1"), plan.destinations[i], 100);
+  EXPECT_EQ(cache.encodes(), 2U);
+  const auto a = cache.get(0, ip("192.0.2.1"), plan.destinations[0], 100);
+  const auto a_bytes = std::vector<std::uint8_t>(a.begin(), a.end());
+  const auto b = cache.get(1, ip("192.0.2.1"), plan.destinations[1], 100);
+  EXPECT_NE(a_bytes, std::vector<std::uint8_t>(b.begin(), b.end()));
+}
+
+TEST(AdvertCache, FamilyMismatchIsAProblemNotACrash) {
+  const config::Instance cfg = test::instance();
+  AdvertCache cache;
+  cache.set_content(cfg, plan_instance(cfg));
+  EXPECT_TRUE(cache.get(0, ip("2001:db8::1"), ip("192.0.2.2"), 100).empty());
+  EXPECT_NE(cache.problem(), nullptr);
+}
+
+}  // namespace
+}  // namespace xvrrp::policy

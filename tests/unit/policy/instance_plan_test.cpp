@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "policy/instance_plan.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/packet.hpp"
+#include "test_config.hpp"
+
+namespace xvrrp::policy {
+namespace {
+
+IpAddress ip(const char* s) { return IpAddress::parse(s).value(); }
+
+TEST(InstancePlan, ArticleUnicastPair) {
+  const InstancePlan p = plan_instance(test::instance());
+  EXPECT_EQ(p.params.vrid, 100);
+  EXPECT_EQ(p.params.base_priority, 100);
+  EXPECT_EQ(p.params.advert_int_cs, 100);
+  EXPECT_EQ(p.family, AF_INET);
+  ASSERT_EQ(p.destinations.size(), 1U);
+  EXPECT_EQ(p.destinations[0], ip("192.0.2.2"));
+  ASSERT_EQ(p.peers.size(), 1U);
+  EXPECT_EQ(p.vrid_config.flags, XVRRP_CFG_UNICAST | XVRRP_CFG_CHECK_PEER);
+  EXPECT_EQ(p.send_ttl, 255);
+  ASSERT_EQ(p.vips.size(), 1U);
+  EXPECT_EQ(p.vips[0].dev, "dummy0");
+  EXPECT_EQ(p.advertised, std::vector<IpAddress>{ip("198.51.100.1")});
+  EXPECT_TRUE(is_vip(p, ip("198.51.100.1")));
+  EXPECT_FALSE(is_vip(p, ip("192.0.2.1")));
+}
+
+TEST(InstancePlan, UnicastAcceptsAnyTtlWithoutAPeerRange) {
+  // keepalived checks the TTL of multicast adverts only.
+  const InstancePlan p = plan_instance(test::instance());
+  EXPECT_EQ(p.vrid_config.min_ttl, 0);
+  EXPECT_EQ(p.vrid_config.max_ttl, 255);
+}
+
+TEST(InstancePlan, PeerTtlRangeNarrowsTheCheck) {
+  config::Instance cfg = test::instance();
+  cfg.unicast_peers[0].min_ttl = 250;
+  const InstancePlan p = plan_instance(cfg);
+  EXPECT_EQ(p.peers[0].min_ttl, 250);
+  EXPECT_EQ(p.peers[0].max_ttl, 255);
+  EXPECT_EQ(p.vrid_config.min_ttl, 250);
+  EXPECT_EQ(p.vrid_config.max_ttl, 255);
+}
+
+TEST(InstancePlan, APeerWithoutRangeKeepsTheVridOpen) {
+  config::Instance cfg = test::instance();
+  cfg.unicast_peers[0].min_ttl = 250;
+  cfg.unicast_peers.push_back({ip("192.0.2.3"), 0, 255});
+  const InstancePlan p = plan_instance(cfg);
+  EXPECT_EQ(p.vrid_config.min_ttl, 0);
+  EXPECT_EQ(p.vrid_config.max_ttl, 255);
+  EXPECT_EQ(p.peers[0].min_ttl, 250);  // still narrow per peer
+}
+
+TEST(InstancePlan, MulticastRequiresTtl255AndSendsToTheGroup) {
+  config::Instance cfg = test::instance("  unicast_ttl 64\n");
+  cfg.unicast_peers.clear();
+  cfg.unicast_src_ip.reset();
+  const InstancePlan p = plan_instance(cfg);
+  EXPECT_TRUE(p.multicast());
+  EXPECT_EQ(p.vrid_config.flags, 0);
+  EXPECT_EQ(p.vrid_config.min_ttl, 255);
+  EXPECT_EQ(p.vrid_config.max_ttl, 255);
+  EXPECT_EQ(p.destinations, std::vector<IpAddress>{packet::vrrp_multicast_v4()});
+  EXPECT_EQ(p.send_ttl, 255);
+}
+
+TEST(InstancePlan, UnicastTtlIsTheSendTtl) {
+  EXPECT_EQ(plan_instance(test::instance("  unicast_ttl 64\n")).send_ttl, 64);
+}
+
+TEST(InstancePlan, V2PasswordGoesToTheFilterV3NeverAuthenticates) {
+  config::Instance cfg =
+      test::instance("  authentication {\n    auth_type PASS\n    auth_pass secret12\n  }\n");
+  InstancePlan p = plan_instance(cfg);
+  EXPECT_EQ(p.vrid_config.auth_type, XVRRP_AUTH_PASS);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(p.vrid_config.auth_pass), 8), "secret12");
+  cfg.version = 3;
+  p = plan_instance(cfg);
+  EXPECT_EQ(p.vrid_config.auth_type, XVRRP_AUTH_NONE);
+  EXPECT_EQ(p.vrid_config.version, 3);
+}
+
+TEST(InstancePlan, GarpParamsInNanoseconds) {
+  const InstancePlan p = plan_instance(
+      test::instance("  garp_master_delay 2\n  garp_master_repeat 3\n  garp_master_refresh 60\n"));
+  EXPECT_EQ(p.garp.delay, 2 * core::kNanosPerSecond);
+  EXPECT_EQ(p.garp.repeat, 3);
+  EXPECT_EQ(p.garp.refresh, 60 * core::kNanosPerSecond);
+}
+
+TEST(InstancePlan, ExcludedVipsAreInstalledNotAdvertised) {
+  const InstancePlan p = plan_instance(
+      test::instance("  virtual_ipaddress_excluded {\n    203.0.113.5/24 dev eth0\n  }\n"));
+  EXPECT_EQ(p.vips.size(), 2U);
+  EXPECT_EQ(p.advertised.size(), 1U);
+  EXPECT_FALSE(p.vips[1].advertised);
+}
+
+}  // namespace
+}  // namespace xvrrp::policy

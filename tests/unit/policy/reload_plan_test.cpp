@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "policy/reload_plan.hpp"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <set>
+
+#include "test_config.hpp"
+
+namespace xvrrp::policy {
+namespace {
+
+IpAddress ip(const char* s) { return IpAddress::parse(s).value(); }
+
+struct Mutation {
+  const char* field;
+  ReloadClass klass;
+  std::function<void(config::Instance&)> mutate;
+};
+
+// One row per config::Instance member (and the derived family): a config
+// field changed on a running instance gives this change.
+const std::vector<Mutation>& mutations() {
+  static const std::vector<Mutation> m = {
+      {"initial_master", ReloadClass::Live, [](auto& c) { c.initial_master = !c.initial_master; }},
+      {"interface", ReloadClass::Rebuild, [](auto& c) { c.interface = "eth1"; }},
+      {"vrid", ReloadClass::Rebuild, [](auto& c) { c.vrid = 101; }},
+      {"priority", ReloadClass::Live, [](auto& c) { c.priority = 110; }},
+      {"advert_int_cs", ReloadClass::Live, [](auto& c) { c.advert_int_cs = 200; }},
+      {"version", ReloadClass::Rebuild, [](auto& c) { c.version = 3; }},
+      {"auth_type", ReloadClass::Live, [](auto& c) { c.auth_type = 1; }},
+      {"auth_pass", ReloadClass::Live, [](auto& c) { c.auth_pass[0] = 'x'; }},
+      {"unicast_src_ip", ReloadClass::Live, [](auto& c) { c.unicast_src_ip = ip("192.0.2.9"); }},
+      {"unicast_peers", ReloadClass::Live,
+       [](auto& c) {
+         c.unicast_peers.push_back({ip("192.0.2.3"), 0, 255});
+       }},
+      {"unicast_ttl", ReloadClass::Live, [](auto& c) { c.unicast_ttl = 64; }},
+      {"check_unicast_src", ReloadClass::Live,
+       [](auto& c) { c.check_unicast_src = !c.check_unicast_src; }},
+      {"vips", ReloadClass::Live,
+       [](auto& c) {
+         config::Vip v = c.vips[0];
+         v.addr = ip("198.51.100.2");
+         c.vips.push_back(v);
+       }},
+      {"tracked", ReloadClass::Live,
+       [](auto& c) {
+         c.tracked.push_back({"eth9", 10});
+       }},
+      {"preempt", ReloadClass::Live, [](auto& c) { c.preempt = !c.preempt; }},
+      {"preempt_delay_ns", ReloadClass::Live, [](auto& c) { c.preempt_delay_ns = 1; }},
+      {"garp_master_delay_ms", ReloadClass::Live, [](auto& c) { c.garp_master_delay_ms = 1; }},
+      {"garp_master_repeat", ReloadClass::Live, [](auto& c) { c.garp_master_repeat = 1; }},
+      {"garp_master_refresh_ms", ReloadClass::Live, [](auto& c) { c.garp_master_refresh_ms = 1; }},
+      {"garp_master_refresh_repeat", ReloadClass::Live,
+       [](auto& c) { c.garp_master_refresh_repeat = 2; }},
+      {"notify_master", ReloadClass::Live, [](auto& c) { c.notify_master = "/bin/m"; }},
+      {"notify_backup", ReloadClass::Live, [](auto& c) { c.notify_backup = "/bin/b"; }},
+      {"notify_fault", ReloadClass::Live, [](auto& c) { c.notify_fault = "/bin/f"; }},
+      {"notify", ReloadClass::Live, [](auto& c) { c.notify = "/bin/n"; }},
+      {"notify_stop", ReloadClass::Live, [](auto& c) { c.notify_stop = "/bin/s"; }},
+      {"family", ReloadClass::Rebuild,
+       [](auto& c) {
+         c.vips[0].addr = ip("2001:db8::100");
+         c.vips[0].prefix_len = 128;
+       }},
+  };
+  return m;
+}
+
+TEST(ReloadPlan, EveryFieldChangeIsClassified) {
+  const config::Instance base = test::instance();
+  for (const Mutation& m : mutations()) {
+    config::Instance next = base;
+    m.mutate(next);
+    const auto changes = diff_instance(base, next);
+    ASSERT_FALSE(changes.empty()) << m.field << ": the mutation changed nothing the plan sees";
+    bool found = false;
+    for (const auto& c : changes) {
+      if (std::string(c.field) == m.field) {
+        found = true;
+        EXPECT_EQ(c.klass, m.klass) << m.field;
+      }
+    }
+    EXPECT_TRUE(found) << m.field << " not reported; got " << describe_changes(changes);
+  }
+}
+
+TEST(ReloadPlan, TableAndMutationsCoverTheSameFields) {
+  std::set<std::string> table, mutated;
+  for (const char* f : classified_fields()) table.insert(f);
+  for (const Mutation& m : mutations()) mutated.insert(m.field);
+  EXPECT_EQ(table, mutated);
+}
+
+// Fails when config::Instance changes shape: classify the new member in
+// reload_plan.cpp's kFields, add its row to mutations() above, then update
+// the size here.
+TEST(ReloadPlan, ConfigInstanceLayoutIsTheOneClassified) {
+  EXPECT_EQ(sizeof(config::Instance), 416U)
+      << "config::Instance changed: classify every new field in reload_plan.cpp (kFields)";
+}
+
+TEST(ReloadPlan, WhereIsNotAChange) {
+  config::Instance a = test::instance(), b = test::instance();
+  b.where = "other.conf:99";
+  b.vips[0].where = "other.conf:100";
+  EXPECT_TRUE(diff_instance(a, b).empty());
+}
+
+TEST(ReloadPlan, KeepLiveRebuildAddRemove) {
+  config::Instance keep = test::instance(), live = test::instance(), rebuild = test::instance(),
+                   gone = test::instance(), fresh = test::instance();
+  keep.name = "keep";
+  live.name = "live";
+  rebuild.name = "rebuild";
+  gone.name = "gone";
+  fresh.name = "fresh";
+  config::Instance live2 = live, rebuild2 = rebuild;
+  live2.priority = 110;
+  live2.notify_master = "/bin/true";
+  rebuild2.vrid = 7;
+  rebuild2.priority = 50;
+  const auto plan = plan_reload({keep, live, rebuild, gone}, {fresh, rebuild2, live2, keep});
+  ASSERT_EQ(plan.size(), 5U);
+  EXPECT_EQ(plan[0].op, ReloadItem::Op::Keep);
+  EXPECT_EQ(plan[0].new_index, 3);
+  EXPECT_EQ(plan[1].op, ReloadItem::Op::LiveUpdate);
+  EXPECT_EQ(describe_changes(plan[1].changes), "priority, notify_master");
+  EXPECT_EQ(plan[2].op, ReloadItem::Op::Rebuild);
+  EXPECT_EQ(describe_changes(plan[2].changes), "vrid (rebuild), priority");
+  EXPECT_EQ(plan[3].op, ReloadItem::Op::Remove);
+  EXPECT_EQ(plan[3].new_index, -1);
+  EXPECT_EQ(plan[4].op, ReloadItem::Op::Add);
+  EXPECT_EQ(plan[4].name, "fresh");
+  EXPECT_EQ(plan[4].old_index, -1);
+}
+
+}  // namespace
+}  // namespace xvrrp::policy

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "policy/rules.hpp"
+
+#include <gtest/gtest.h>
+
+namespace xvrrp::policy {
+namespace {
+
+using core::kNanosPerSecond;
+using core::State;
+
+IpAddress ip(const char* s) { return IpAddress::parse(s).value(); }
+
+TEST(RateLimit, OncePerInterval) {
+  RateLimit r(kNanosPerSecond);
+  EXPECT_TRUE(r.allow(5));
+  EXPECT_FALSE(r.allow(6));
+  EXPECT_FALSE(r.allow(5 + kNanosPerSecond - 1));
+  EXPECT_TRUE(r.allow(5 + kNanosPerSecond));
+  EXPECT_EQ(r.suppressed(), 2U);
+}
+
+TEST(Reclaim, OnlyAMasterThatStaysMasterAfterALowerAdvert) {
+  EXPECT_TRUE(reclaim_after_lower_advert(true, State::Master, 50, 100));
+  EXPECT_FALSE(reclaim_after_lower_advert(true, State::Master, 0, 100));    // resignation
+  EXPECT_FALSE(reclaim_after_lower_advert(true, State::Master, 100, 100));  // equal
+  EXPECT_FALSE(reclaim_after_lower_advert(true, State::Backup, 50, 100));   // lost
+  EXPECT_FALSE(reclaim_after_lower_advert(false, State::Master, 50, 100));  // just won
+}
+
+TEST(ChooseSource, FirstPrimaryIpv4ThatIsNotAVip) {
+  const std::vector<AddressCandidate> addrs = {
+      {ip("198.51.100.1"), false, false},  // a /32 VIP listed first
+      {ip("192.0.2.1"), false, false},
+      {ip("192.0.2.7"), true, false},
+  };
+  const std::vector<IpAddress> vips = {ip("198.51.100.1")};
+  EXPECT_EQ(choose_source(addrs, AF_INET, vips), ip("192.0.2.1"));
+  EXPECT_EQ(choose_source(addrs, AF_INET, {}), ip("198.51.100.1"));
+}
+
+TEST(ChooseSource, SecondaryWhenNoPrimaryIsLeft) {
+  const std::vector<AddressCandidate> addrs = {{ip("192.0.2.7"), true, false}};
+  EXPECT_EQ(choose_source(addrs, AF_INET, {}), ip("192.0.2.7"));
+  EXPECT_EQ(choose_source({}, AF_INET, {}), std::nullopt);
+}
+
+TEST(ChooseSource, Ipv6NonTentativeLinkLocalOnly) {
+  const std::vector<AddressCandidate> addrs = {
+      {ip("2001:db8::1"), false, false},
+      {ip("fe80::1"), false, true},
+      {ip("fe80::2"), false, false},
+  };
+  EXPECT_EQ(choose_source(addrs, AF_INET6, {}), ip("fe80::2"));
+  const std::vector<IpAddress> vips = {ip("fe80::2")};
+  EXPECT_EQ(choose_source(addrs, AF_INET6, vips), std::nullopt);
+}
+
+}  // namespace
+}  // namespace xvrrp::policy

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "policy/tracking.hpp"
+
+#include <gtest/gtest.h>
+
+#include "test_config.hpp"
+
+namespace xvrrp::policy {
+namespace {
+
+TrackInput input(int weight, bool healthy, bool reverse = false) {
+  TrackInput in;
+  in.name = "eth1";
+  in.weight = weight;
+  in.healthy = healthy;
+  in.reverse = reverse;
+  return in;
+}
+
+TrackingResult eval(bool iface_up, std::vector<TrackInput> in) {
+  return evaluate_tracking(iface_up, in);
+}
+
+TEST(Tracking, VrrpInterfaceDownIsFault) {
+  EXPECT_EQ(eval(false, {}), (TrackingResult{true, 0}));
+  EXPECT_EQ(eval(true, {}), (TrackingResult{false, 0}));
+}
+
+TEST(Tracking, UnweightedFaultsWhileDown) {
+  EXPECT_TRUE(eval(true, {input(0, false)}).fault);
+  EXPECT_FALSE(eval(true, {input(0, true)}).fault);
+}
+
+TEST(Tracking, PositiveWeightAddsWhileUp) {
+  EXPECT_EQ(eval(true, {input(10, true)}).delta, 10);
+  EXPECT_EQ(eval(true, {input(10, false)}).delta, 0);
+}
+
+TEST(Tracking, NegativeWeightSubtractsWhileDown) {
+  EXPECT_EQ(eval(true, {input(-10, false)}).delta, -10);
+  EXPECT_EQ(eval(true, {input(-10, true)}).delta, 0);
+}
+
+TEST(Tracking, ReverseFlipsTheAdjustment) {
+  EXPECT_EQ(eval(true, {input(10, true, true)}).delta, -10);
+  EXPECT_EQ(eval(true, {input(10, false, true)}).delta, 0);
+  EXPECT_EQ(eval(true, {input(-10, false, true)}).delta, 10);
+  EXPECT_TRUE(eval(true, {input(0, true, true)}).fault);
+  EXPECT_FALSE(eval(true, {input(0, false, true)}).fault);
+}
+
+TEST(Tracking, InputsAddUp) {
+  EXPECT_EQ(eval(true, {input(10, true), input(-3, false), input(5, false)}).delta, 7);
+}
+
+TEST(Tracking, InterfaceInputsFromConfig) {
+  const config::Instance cfg = test::instance(
+      "  track_interface {\n    eth1 weight 10\n    eth2 weight -5\n    eth3\n  }\n");
+  const auto in = interface_inputs(cfg, [](const std::string& n) { return n != "eth2"; });
+  ASSERT_EQ(in.size(), 3U);
+  const TrackingResult r = evaluate_tracking(true, in);
+  EXPECT_EQ(r.delta, 5);
+  EXPECT_FALSE(r.fault);
+}
+
+}  // namespace
+}  // namespace xvrrp::policy

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The daemon's side of `status`: a snapshot of the running state for
+// render_status_json().
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "common/clock.hpp"
+#include "daemon/daemon.hpp"
+#include "daemon/instance_runtime.hpp"
+#include "daemon/status.hpp"
+#include "net/link_monitor.hpp"
+
+namespace xvrrp::daemon {
+
+using core::Nanos;
+
+DaemonStatus Daemon::snapshot() const {
+  const Nanos now = clock::monotonic_ns();
+  DaemonStatus s;
+  s.router_id = config_.global.router_id;
+  s.pid = getpid();
+  s.abi_version = XVRRP_ABI_VERSION;
+  s.rx = rx_->mode();
+  s.rx_detail = rx_->describe();
+  s.uptime_s = static_cast<double>(now - started_ns_) / 1e9;
+  const auto rejects = rx_->userspace_rejects();
+  s.socket_rejects.assign(rejects.begin(), rejects.end());
+  s.reloads = reloads_;
+  s.reload_failures = reload_failures_;
+  for (const auto& rt : instances_) {
+    if (!rt->sm) continue;
+    const core::Instance& sm = *rt->sm;
+    InstanceStatus in;
+    in.name = rt->cfg.name;
+    in.interface = rt->cfg.interface;
+    in.vrid = rt->cfg.vrid;
+    in.version = rt->cfg.version;
+    in.state = core::state_name(sm.state());
+    in.base_priority = sm.params().base_priority;
+    in.effective_priority = sm.effective_priority();
+    if (sm.master_ip()) in.master = sm.master_ip()->to_string();
+    in.master_priority = sm.master_priority();
+    // Suppressed duplicates only refresh the last-seen record.
+    std::optional<Nanos> last_rx = sm.last_advert_rx_ns();
+    if (rt->rx_programmed && sm.state() != core::State::Master)
+      if (auto seen = rx_->last_seen(rt->key))
+        last_rx = std::max(last_rx.value_or(0), static_cast<Nanos>(seen->ts_ns));
+    if (last_rx) in.last_advert_age_ms = static_cast<double>(now - *last_rx) / 1e6;
+    in.advert_int_ms = unsigned{sm.advert_int_cs()} * 10U;
+    in.master_adver_int_ms = unsigned{sm.master_adver_int_cs()} * 10U;
+    in.transitions = sm.transitions();
+    for (const auto& v : rt->vips) {
+      // From LinkMonitor's cache: a status request must not cost a netlink
+      // round trip per VIP on the event loop.
+      bool present = false;
+      if (v.vip.ifindex != 0)
+        for (const auto& a : links_->addresses(v.vip.ifindex)) present |= (a.addr == v.vip.addr);
+      in.vips.push_back(
+          {v.vip.addr.to_string() + "/" + std::to_string(v.vip.prefix_len), v.cfg.dev, present});
+    }
+    for (const auto& t : rt->cfg.tracked) {
+      const auto link = links_->find(t.name);
+      in.tracked.push_back({t.name, link && link->up(), t.weight});
+    }
+    in.adverts_sent = rt->adverts_sent;
+    in.adverts_received = rt->adverts_received;
+    in.priority_zero_sent = rt->priority_zero_sent;
+    in.garps_sent = rt->garps_sent;
+    s.instances.push_back(std::move(in));
+  }
+  return s;
+}
+
+}  // namespace xvrrp::daemon

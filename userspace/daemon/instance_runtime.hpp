@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The daemon's per-instance state (private to daemon.cpp and reload.cpp):
+// the config and its plan, the state machine, timers, the bound interface,
+// VIPs and counters. Owned by Daemon::instances_.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "config/config.hpp"
+#include "core/garp_schedule.hpp"
+#include "core/timer_heap.hpp"
+#include "core/vrrp_instance.hpp"
+#include "daemon/daemon.hpp"
+#include "net/address_manager.hpp"
+#include "net/advert_sender.hpp"
+#include "policy/advert_cache.hpp"
+#include "policy/instance_plan.hpp"
+#include "policy/rules.hpp"
+
+namespace xvrrp::daemon {
+
+static_assert(policy::AdvertCache::kMaxMessage == net::AdvertSender::kMaxMessage);
+
+struct Daemon::InstanceRuntime {
+  struct VipRuntime {
+    config::Vip cfg;
+    net::Vip vip;
+    bool installed = false;  // added by us and not seen removed since
+  };
+  std::uint64_t id = 0;
+  config::Instance cfg;
+  policy::InstancePlan plan;
+  std::unique_ptr<core::Instance> sm;
+  core::GarpSchedule garp;
+  core::TimerId sm_timer = 0;
+  core::TimerId garp_timer = 0;
+  int ifindex = 0;  // of cfg.interface; 0 while it does not exist
+  std::array<std::uint8_t, 6> mac{};
+  xvrrp_vrid_key key{};
+  std::optional<IpAddress> src_ip;
+  std::vector<VipRuntime> vips;
+  bool want_vips = false;  // MASTER: every VIP belongs on its device
+  bool rx_programmed = false;
+  policy::AdvertCache adverts;
+  policy::AdvertSummary last_accepted;
+  std::uint64_t adverts_sent = 0, adverts_received = 0, garps_sent = 0, priority_zero_sent = 0;
+  policy::RateLimit reclaim{core::kNanosPerSecond};
+  policy::RateLimit no_source_log{10 * core::kNanosPerSecond};
+};
+
+}  // namespace xvrrp::daemon

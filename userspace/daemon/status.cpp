@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "daemon/status.hpp"
+
+#include "core/packet.hpp"
+#include "daemon/json_writer.hpp"
+
+namespace xvrrp::daemon {
+
+std::string render_status_json(const DaemonStatus& s) {
+  JsonWriter j;
+  j.begin_object();
+  j.field("router_id", s.router_id);
+  j.field("pid", s.pid);
+  j.field("abi_version", s.abi_version);
+  j.field("rx", s.rx);
+  j.field("rx_detail", s.rx_detail);
+  j.field("uptime_s", s.uptime_s);
+  j.key("socket_rejects").begin_object();
+  for (std::size_t r = 0; r < s.socket_rejects.size(); ++r)
+    j.field(packet::reject_reason_name(static_cast<int>(r)), s.socket_rejects[r]);
+  j.end_object();
+  j.field("reloads", s.reloads);
+  j.field("reload_failures", s.reload_failures);
+  j.key("instances").begin_array();
+  for (const InstanceStatus& in : s.instances) {
+    j.begin_object();
+    j.field("name", in.name);
+    j.field("interface", in.interface);
+    j.field("vrid", in.vrid);
+    j.field("version", in.version);
+    j.field("state", in.state);
+    j.field("base_priority", in.base_priority);
+    j.field("effective_priority", in.effective_priority);
+    j.field("master", in.master);
+    j.field("master_priority", in.master_priority);
+    j.field("last_advert_age_ms", in.last_advert_age_ms);
+    j.field("advert_int_ms", in.advert_int_ms);
+    j.field("master_adver_int_ms", in.master_adver_int_ms);
+    j.field("transitions", in.transitions);
+    bool all_present = !in.vips.empty();
+    j.key("vips").begin_array();
+    for (const VipStatus& v : in.vips) {
+      all_present &= v.present;
+      j.begin_object();
+      j.field("addr", v.addr);
+      j.field("dev", v.dev);
+      j.field("present", v.present);
+      j.end_object();
+    }
+    j.end_array();
+    j.field("vips_present", all_present);
+    j.key("tracked").begin_array();
+    for (const TrackedStatus& t : in.tracked) {
+      j.begin_object();
+      j.field("name", t.name);
+      j.field("up", t.up);
+      j.field("weight", t.weight);
+      j.end_object();
+    }
+    j.end_array();
+    j.field("adverts_sent", in.adverts_sent);
+    j.field("adverts_received", in.adverts_received);
+    j.field("priority_zero_sent", in.priority_zero_sent);
+    j.field("garps_sent", in.garps_sent);
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
+  return j.str();
+}
+
+}  // namespace xvrrp::daemon

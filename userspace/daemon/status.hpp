@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The `status` reply of the control socket, rendered from a snapshot the
+// daemon fills in. Pure: the JSON is a function of the snapshot only (the
+// field names are read by xvrrpctl and the tests; keep them stable).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace xvrrp::daemon {
+
+struct VipStatus {
+  std::string addr;  ///< "ADDR/LEN"
+  std::string dev;
+  bool present = false;  ///< on its device now (netlink cache)
+};
+
+struct TrackedStatus {
+  std::string name;
+  bool up = false;
+  int weight = 0;
+};
+
+struct InstanceStatus {
+  std::string name;
+  std::string interface;
+  unsigned vrid = 0;
+  unsigned version = 0;
+  std::string state;  ///< core::state_name()
+  unsigned base_priority = 0;
+  unsigned effective_priority = 0;
+  std::optional<std::string> master;
+  unsigned master_priority = 0;
+  std::optional<double> last_advert_age_ms;
+  unsigned advert_int_ms = 0;
+  unsigned master_adver_int_ms = 0;
+  std::uint64_t transitions = 0;
+  std::vector<VipStatus> vips;
+  std::vector<TrackedStatus> tracked;
+  std::uint64_t adverts_sent = 0;
+  std::uint64_t adverts_received = 0;
+  std::uint64_t priority_zero_sent = 0;
+  std::uint64_t garps_sent = 0;
+};
+
+struct DaemonStatus {
+  std::string router_id;
+  std::int64_t pid = 0;
+  unsigned abi_version = 0;
+  std::string rx;         ///< "xdp" or "socket"
+  std::string rx_detail;  ///< per-interface attach modes
+  double uptime_s = 0;
+  /// XVRRP_REJECT_* counts of the userspace validator, in reason order.
+  std::vector<std::uint64_t> socket_rejects;
+  std::uint64_t reloads = 0;
+  std::uint64_t reload_failures = 0;
+  std::vector<InstanceStatus> instances;
+};
+
+/// One line of JSON, no trailing newline. `vips_present` is true when the
+/// instance has VIPs and every one is present.
+std::string render_status_json(const DaemonStatus& status);
+
+}  // namespace xvrrp::daemon

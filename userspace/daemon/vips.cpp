@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// VIPs: installing, restoring and announcing them (GARP / unsolicited NA).
+#include "common/log.hpp"
+#include "daemon/daemon.hpp"
+#include "daemon/instance_runtime.hpp"
+#include "net/garp_sender.hpp"
+#include "net/link_monitor.hpp"
+
+namespace xvrrp::daemon {
+
+namespace {
+
+net::Vip resolve_vip(const config::Vip& v, const net::LinkMonitor& links) {
+  net::Vip nv;
+  const auto dev = links.find(v.dev);
+  nv.ifindex = dev ? dev->ifindex : 0;
+  nv.addr = v.addr;
+  nv.prefix_len = v.prefix_len;
+  nv.broadcast = v.broadcast;
+  nv.scope = v.scope;
+  nv.label = v.label;
+  return nv;
+}
+
+}  // namespace
+
+// Keeps the `installed` mark of every VIP that stays on the same device.
+void Daemon::resolve_vips(InstanceRuntime& rt) {
+  std::vector<InstanceRuntime::VipRuntime> vips;
+  for (const auto& v : rt.cfg.vips) {
+    InstanceRuntime::VipRuntime vr{v, resolve_vip(v, *links_), false};
+    for (const auto& old : rt.vips)
+      if (old.cfg == v && old.vip.ifindex == vr.vip.ifindex) vr.installed = old.installed;
+    vips.push_back(std::move(vr));
+  }
+  rt.vips = std::move(vips);
+}
+
+void Daemon::send_garps(InstanceRuntime& rt, int count) {
+  if (count <= 0 || rt.ifindex == 0) return;
+  for (int i = 0; i < count; ++i) {
+    for (const auto& v : rt.vips) {
+      const net::Vip& vip = v.vip;
+      // Announce on the VRRP interface, where the clients are, with its MAC,
+      // wherever the VIP lives: a NOARP dummy0 would swallow the GARP.
+      if (vip.addr.is_v4()) {
+        if (garp_->send_garp(rt.ifindex, rt.mac, vip.addr)) ++rt.garps_sent;
+        if (vip.ifindex != 0 && vip.ifindex != rt.ifindex) {
+          auto dev = links_->find(vip.ifindex);
+          if (dev && dev->up() && !dev->noarp) garp_->send_garp(vip.ifindex, dev->mac, vip.addr);
+        }
+      } else if (vip.addr.is_v6()) {
+        auto ll = links_->primary_address(rt.ifindex, AF_INET6);
+        if (ll && garp_->send_unsolicited_na(rt.ifindex, rt.mac, *ll, vip.addr)) ++rt.garps_sent;
+      }
+    }
+  }
+}
+
+// `wanted`: MASTER. A VIP whose device is missing now is added when the
+// device appears (install_missing_vips from on_link).
+void Daemon::set_vips(InstanceRuntime& rt, bool wanted) {
+  rt.want_vips = wanted;
+  if (wanted) {
+    install_missing_vips(rt);
+    return;
+  }
+  for (auto& v : rt.vips) {
+    if (v.installed && v.vip.ifindex != 0) addresses_->remove(v.vip);
+    v.installed = false;
+  }
+}
+
+void Daemon::install_missing_vips(InstanceRuntime& rt) {
+  if (!rt.want_vips) return;
+  for (auto& v : rt.vips) {
+    if (v.installed) continue;
+    if (v.vip.ifindex == 0) {
+      XLOG_WARN("(%s) cannot add %s yet: device %s does not exist", rt.cfg.name.c_str(),
+                v.vip.addr.to_string().c_str(), v.cfg.dev.c_str());
+      continue;
+    }
+    v.installed = addresses_->add(v.vip);
+  }
+}
+
+void Daemon::on_address(int ifindex, const IpAddress& addr, std::uint8_t prefix_len, bool added) {
+  (void)prefix_len;
+  for (auto& rt : instances_) {
+    if (!rt->sm) continue;
+    if (ifindex == rt->ifindex) refresh_source(*rt);
+    if (added || !rt->want_vips) continue;
+    for (auto& v : rt->vips) {
+      if (v.vip.ifindex == ifindex && v.vip.addr == addr && v.installed) {
+        XLOG_WARN("(%s) VIP %s was removed from %s while MASTER, restoring it",
+                  rt->cfg.name.c_str(), addr.to_string().c_str(), v.cfg.dev.c_str());
+        v.installed = addresses_->add(v.vip);
+        send_garps(*rt, 1);
+      }
+    }
+  }
+}
+
+}  // namespace xvrrp::daemon

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "policy/instance_plan.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/packet.hpp"
+
+namespace xvrrp::policy {
+
+void fill_ttl_range(const std::vector<PeerPlan>& peers, xvrrp_vrid_config& out) {
+  if (peers.empty()) {
+    out.min_ttl = XVRRP_TTL;
+    out.max_ttl = XVRRP_TTL;
+    return;
+  }
+  std::uint8_t lo = 255, hi = 0;
+  bool narrowed = false;
+  for (const PeerPlan& p : peers) {
+    if (p.min_ttl == 0 && p.max_ttl == 255) continue;
+    narrowed = true;
+    lo = std::min(lo, p.min_ttl);
+    hi = std::max(hi, p.max_ttl);
+  }
+  // A peer without a range accepts any TTL; the range of one VRID cannot be
+  // narrower than its widest peer.
+  const bool any_open = std::any_of(peers.begin(), peers.end(), [](const PeerPlan& p) {
+    return p.min_ttl == 0 && p.max_ttl == 255;
+  });
+  if (!narrowed || any_open) {
+    out.min_ttl = 0;
+    out.max_ttl = 255;
+  } else {
+    out.min_ttl = lo;
+    out.max_ttl = hi;
+  }
+}
+
+InstancePlan plan_instance(const config::Instance& cfg) {
+  InstancePlan plan;
+  core::InstanceParams& p = plan.params;
+  p.name = cfg.name;
+  p.vrid = cfg.vrid;
+  p.version = cfg.version;
+  p.base_priority = cfg.priority;
+  p.advert_int_cs = cfg.advert_int_cs;
+  p.preempt = cfg.preempt;
+  p.preempt_delay = cfg.preempt_delay_ns;
+
+  plan.garp.repeat = static_cast<int>(cfg.garp_master_repeat);
+  plan.garp.delay = static_cast<core::Nanos>(cfg.garp_master_delay_ms) * 1'000'000;
+  plan.garp.refresh = static_cast<core::Nanos>(cfg.garp_master_refresh_ms) * 1'000'000;
+  plan.garp.refresh_repeat = static_cast<int>(cfg.garp_master_refresh_repeat);
+
+  plan.family = cfg.family();
+
+  xvrrp_vrid_config& vc = plan.vrid_config;
+  vc.version = cfg.version;
+  vc.auth_type = cfg.version == 2 ? cfg.auth_type : XVRRP_AUTH_NONE;
+  vc.advert_int_cs = cfg.advert_int_cs;
+  std::memcpy(vc.auth_pass, cfg.auth_pass.data(), sizeof vc.auth_pass);
+
+  for (const auto& peer : cfg.unicast_peers)
+    plan.peers.push_back(PeerPlan{peer.addr, peer.min_ttl, peer.max_ttl});
+  if (!plan.peers.empty()) vc.flags |= XVRRP_CFG_UNICAST | XVRRP_CFG_CHECK_PEER;
+  fill_ttl_range(plan.peers, vc);
+
+  if (plan.peers.empty()) {
+    plan.destinations.push_back(plan.family == AF_INET6 ? packet::vrrp_multicast_v6()
+                                                        : packet::vrrp_multicast_v4());
+    plan.send_ttl = XVRRP_TTL;
+  } else {
+    for (const PeerPlan& peer : plan.peers) plan.destinations.push_back(peer.addr);
+    plan.send_ttl = cfg.unicast_ttl;
+  }
+
+  for (const auto& vip : cfg.vips) {
+    if (vip.advertised) plan.advertised.push_back(vip.addr);
+    plan.vips.push_back(VipPlan{vip.addr, vip.prefix_len, vip.dev, vip.advertised});
+  }
+  return plan;
+}
+
+bool is_vip(const InstancePlan& plan, const IpAddress& addr) {
+  return std::any_of(plan.vips.begin(), plan.vips.end(),
+                     [&](const VipPlan& v) { return v.addr == addr; });
+}
+
+}  // namespace xvrrp::policy

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Small daemon rules that are policy, not wiring. Pure.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "common/ip_address.hpp"
+#include "core/vrrp_instance.hpp"
+
+namespace xvrrp::policy {
+
+/// At most one event per `interval`: allow(now) is true for the first call
+/// and then for the first call at least `interval` after the last allowed one.
+class RateLimit {
+ public:
+  explicit RateLimit(core::Nanos interval) : interval_(interval) {}
+  bool allow(core::Nanos now) {
+    if (last_ && now - *last_ < interval_) {
+      ++suppressed_;
+      return false;
+    }
+    last_ = now;
+    return true;
+  }
+  /// Calls refused since construction.
+  [[nodiscard]] std::uint64_t suppressed() const { return suppressed_; }
+
+ private:
+  core::Nanos interval_;
+  std::optional<core::Nanos> last_;
+  std::uint64_t suppressed_ = 0;
+};
+
+/// keepalived's garp_lower_prio_repeat: a MASTER that stays MASTER after a
+/// non-zero advert below its own priority re-announces its VIPs (the sender
+/// believed it was master and may have told the clients its MAC). The caller
+/// rate-limits (one burst a second).
+inline bool reclaim_after_lower_advert(bool was_master, core::State now_state,
+                                       std::uint8_t advert_priority, std::uint8_t our_priority) {
+  return was_master && now_state == core::State::Master && advert_priority != 0 &&
+         advert_priority < our_priority;
+}
+
+/// One address of the VRRP interface, in kernel order.
+struct AddressCandidate {
+  IpAddress addr;
+  bool secondary = false;  ///< IFA_F_SECONDARY
+  bool tentative = false;  ///< IFA_F_TENTATIVE (IPv6 DAD not done)
+};
+
+/// The advert source (and tie-break address, RFC 5798 §6.4.3) of `family`
+/// from the interface's current addresses: IPv4, the first primary address
+/// that is not one of `vips`, else the first non-VIP; IPv6, the first
+/// non-tentative link-local (RFC 5798 §5.1.2.1). Never a VIP: a /32 VIP on
+/// the VRRP interface can be listed first, and peers drop adverts from it.
+std::optional<IpAddress> choose_source(std::span<const AddressCandidate> addrs, int family,
+                                       std::span<const IpAddress> vips);
+
+/// keepalived's `last_seen` resync rule: a BPF last-seen record may refresh
+/// the backup's down timer only if it describes the advert the backup last
+/// accepted: same source, priority, interval, address count and list hash.
+struct AdvertSummary {
+  IpAddress src;
+  std::uint8_t priority = 0;
+  std::uint16_t advert_int_cs = 0;
+  std::uint8_t naddrs = 0;
+  std::uint32_t addr_hash = 0;
+  friend bool operator==(const AdvertSummary&, const AdvertSummary&) = default;
+};
+
+}  // namespace xvrrp::policy

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The tracking rule: how the health of what an instance tracks becomes a
+// FAULT flag and a priority delta (keepalived's weighted tracking). Pure.
+//
+// Each tracked object (an interface today; scripts, files, processes or BFD
+// sessions are further kinds of the same input) is one TrackInput: whether
+// it is healthy now, its weight and `reverse`.
+//  - weight 0: the instance is in FAULT while the object is unhealthy
+//    (with reverse: while it is healthy).
+//  - weight > 0: +weight while healthy (reverse: -weight while healthy).
+//  - weight < 0: +weight (a decrease) while unhealthy (reverse: -weight,
+//    an increase, while unhealthy).
+// The VRRP interface itself is always tracked with weight 0.
+// The core clamps base + delta to 1..254 and never changes an owner (255).
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+
+namespace xvrrp::policy {
+
+enum class TrackKind { Interface };
+
+struct TrackInput {
+  TrackKind kind = TrackKind::Interface;
+  std::string name;
+  int weight = 0;
+  bool reverse = false;
+  bool healthy = false;
+};
+
+struct TrackingResult {
+  bool fault = false;
+  int delta = 0;
+  friend bool operator==(const TrackingResult&, const TrackingResult&) = default;
+};
+
+/// Applies the rule above to every input. `interface_up`: the VRRP interface.
+TrackingResult evaluate_tracking(bool interface_up, std::span<const TrackInput> inputs);
+
+/// `reverse` of a track_interface line, for config versions that parse it.
+template <class Tracked>
+bool reverse_of(const Tracked& t) {
+  if constexpr (requires { t.reverse; })
+    return static_cast<bool>(t.reverse);
+  else
+    return false;
+}
+
+/// The inputs of an instance's track_interface lines, with `is_up(name)`
+/// giving each interface's health.
+template <class IsUp>
+std::vector<TrackInput> interface_inputs(const config::Instance& cfg, IsUp&& is_up) {
+  std::vector<TrackInput> out;
+  out.reserve(cfg.tracked.size());
+  for (const auto& t : cfg.tracked) {
+    TrackInput in;
+    in.name = t.name;
+    in.weight = t.weight;
+    in.reverse = reverse_of(t);
+    in.healthy = is_up(t.name);
+    out.push_back(std::move(in));
+  }
+  return out;
+}
+
+}  // namespace xvrrp::policy

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck disable=SC2317 # the predicates below run through r_wait
 # Interface churn leaks nothing: eth0 of a running xvrrpd is deleted and
 # created again N times (churn.sh xdp|socket N). After each cycle the daemon's
 # open fds, its program pins and the XDP programs on eth0 must equal the

@@ -102,7 +102,7 @@ void Daemon::reload() {
   };
   config::Config next;
   try {
-    next = config::load(options_.config_path);
+    next = config::load(options_.config_path, config_.global.router_id);
   } catch (const std::exception& e) {
     fail(e.what());
     return;

@@ -63,10 +63,18 @@ class Memberships {
   std::map<std::pair<int, int>, std::unique_ptr<net::GroupMembership>> joined_;
 };
 
-std::vector<xvrrp_peer_key> keys_of(const std::vector<PeerEntry>& peers) {
-  std::vector<xvrrp_peer_key> out;
+xvrrp_peer_value value_of(const PeerEntry& p) {
+  xvrrp_peer_value v{};
+  v.min_ttl = p.min_ttl;
+  v.max_ttl = p.max_ttl;
+  return v;
+}
+
+std::vector<std::pair<xvrrp_peer_key, xvrrp_peer_value>> entries_of(
+    const std::vector<PeerEntry>& peers) {
+  std::vector<std::pair<xvrrp_peer_key, xvrrp_peer_value>> out;
   out.reserve(peers.size());
-  for (const PeerEntry& p : peers) out.push_back(p.key);
+  for (const PeerEntry& p : peers) out.emplace_back(p.key, value_of(p));
   return out;
 }
 
@@ -90,7 +98,7 @@ class XdpRxPath final : public RxPath {
     xvrrp_vrid_config c = cfg;
     c.flags |= XVRRP_CFG_SUPPRESS_DUPS;
     groups_.set(key, (cfg.flags & XVRRP_CFG_UNICAST) == 0);
-    filter_.set_instance(key, c, keys_of(peers));
+    filter_.set_instance(key, c, entries_of(peers));
     slots_[pack_vrid_key(key)] = key.vrid + (key.family == XVRRP_AF_INET6 ? 256U : 0U);
   }
   void remove_instance(const xvrrp_vrid_key& key) override {
@@ -164,7 +172,7 @@ class SocketRxPath final : public RxPath {
     tables_.set_vrid(key, cfg);
     auto& list = peers_[pack_vrid_key(key)];
     for (const PeerEntry& p : peers) {
-      tables_.add_peer(p.key);
+      tables_.add_peer(p.key, value_of(p));
       list.push_back(p.key);
     }
   }

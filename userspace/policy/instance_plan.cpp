@@ -14,25 +14,12 @@ void fill_ttl_range(const std::vector<PeerPlan>& peers, xvrrp_vrid_config& out) 
     out.max_ttl = XVRRP_TTL;
     return;
   }
-  std::uint8_t lo = 255, hi = 0;
-  bool narrowed = false;
+  // The hull of the peers' ranges; each peer's own range is checked per peer.
+  out.min_ttl = 255;
+  out.max_ttl = 0;
   for (const PeerPlan& p : peers) {
-    if (p.min_ttl == 0 && p.max_ttl == 255) continue;
-    narrowed = true;
-    lo = std::min(lo, p.min_ttl);
-    hi = std::max(hi, p.max_ttl);
-  }
-  // A peer without a range accepts any TTL; the range of one VRID cannot be
-  // narrower than its widest peer.
-  const bool any_open = std::any_of(peers.begin(), peers.end(), [](const PeerPlan& p) {
-    return p.min_ttl == 0 && p.max_ttl == 255;
-  });
-  if (!narrowed || any_open) {
-    out.min_ttl = 0;
-    out.max_ttl = 255;
-  } else {
-    out.min_ttl = lo;
-    out.max_ttl = hi;
+    out.min_ttl = std::min(out.min_ttl, p.min_ttl);
+    out.max_ttl = std::max(out.max_ttl, p.max_ttl);
   }
 }
 

@@ -10,7 +10,8 @@
 //  - unicast: any TTL is accepted, as keepalived does (it checks the TTL of
 //    multicast adverts only; its IPv6 unicast adverts leave with a hop limit
 //    below 255), unless a unicast_peer gives min_ttl/max_ttl: then adverts
-//    from that peer must arrive with a TTL inside the range.
+//    from that peer must arrive with a TTL inside the range (checked per
+//    peer, xvrrp_peer_value; the VRID's own range is the hull of its peers').
 #pragma once
 
 #include <cstdint>
@@ -70,11 +71,9 @@ struct InstancePlan {
 /// Builds the plan. Never fails on a config that config::load() accepted.
 InstancePlan plan_instance(const config::Instance& cfg);
 
-/// The TTL range the receive path enforces for the whole VRID (what
-/// xvrrp_vrid_config.min_ttl/max_ttl can hold): 255..255 for multicast;
-/// 0..255 for unicast unless some peer narrows it, then the union of the
-/// peers' explicit ranges (a peer without a range still accepts any TTL when
-/// the receive path checks per peer).
+/// The VRID-wide TTL range (xvrrp_vrid_config.min_ttl/max_ttl): 255..255 for
+/// multicast; for unicast the hull of the peers' ranges (0..255 as soon as
+/// one peer gives none). Each peer's own range is enforced per peer.
 void fill_ttl_range(const std::vector<PeerPlan>& peers, xvrrp_vrid_config& out);
 
 /// Whether `addr` is one of the plan's VIPs (never an advert source).

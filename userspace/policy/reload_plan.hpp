@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The reload plan: what a SIGHUP does to each running instance, from a
-// field-by-field comparison of its old and new config::Instance. Pure.
+// The reload plan: what a SIGHUP does to each running instance, from the
+// config's field-by-field comparison (config::diff_instances, whose table
+// gives every field of config::Instance a reload class). Pure.
 //
-// Instances are matched by name. For a matched pair every field of
-// config::Instance is classified (kFields in reload_plan.cpp, one row per
-// field):
-//  - Rebuild: the instance's identity on the wire changes (interface, VRID,
-//    VRRP version, address family): it is stopped and started again;
-//  - Live: everything else (priority, timers, authentication, peers, TTL,
+// Instances are matched by name. For a matched pair:
+//  - Rebuild when any changed field is config::ReloadClass::Rebuild (the
+//    instance's identity on the wire: interface, VRID, VRRP version, address
+//    family): it is stopped and started again;
+//  - LiveUpdate otherwise (priority, timers, authentication, peers, TTL,
 //    VIPs, tracking, preemption, GARP settings, notify scripts, the initial
 //    state hint): applied to the running state machine, which keeps its
-//    state, so a reload moves no VIP the new config does not ask to move.
-// `where` (file:line) is never a change.
+//    state, so a reload moves no VIP the new config does not ask to move;
+//  - Keep when nothing differs (`where`, the file position, never counts).
 #pragma once
 
 #include <string>
@@ -21,20 +21,8 @@
 
 namespace xvrrp::policy {
 
-enum class ReloadClass { Live, Rebuild };
-
-/// One field that differs between two configs of the same instance.
-struct FieldChange {
-  const char* field;  ///< keepalived keyword or config::Instance member name
-  ReloadClass klass;
-};
-
-/// Every field that differs, in config::Instance order. Empty when a == b.
-std::vector<FieldChange> diff_instance(const config::Instance& a, const config::Instance& b);
-
-/// Names of all classified fields, in table order (tests check the table
-/// covers config::Instance).
-std::vector<const char*> classified_fields();
+using config::FieldChange;
+using config::ReloadClass;
 
 struct ReloadItem {
   enum class Op {
@@ -59,7 +47,8 @@ std::vector<ReloadItem> plan_reload(const std::vector<config::Instance>& running
 
 const char* op_name(ReloadItem::Op op);
 
-/// "priority, notify_master (live)" style summary of the changes.
+/// The changes' descriptions joined with ", ", each Rebuild one marked
+/// "(rebuild)", e.g. "priority 100 -> 110, virtual_router_id 100 -> 7 (rebuild)".
 std::string describe_changes(const std::vector<FieldChange>& changes);
 
 }  // namespace xvrrp::policy

@@ -29,6 +29,7 @@
 #include "net/address_manager.hpp"
 #include "net/advert_sender.hpp"
 #include "net/garp_sender.hpp"
+#include "net/group_membership.hpp"
 #include "net/link_monitor.hpp"
 #include "net/raw_receiver.hpp"
 
@@ -492,6 +493,56 @@ TEST_F(NetFixture, AdvertSenderOpensIpv6SocketOnFirstIpv6Advert) {
   EXPECT_EQ(sender.queued(), 1u);
   EXPECT_FALSE(sender.queue(ip("fe80::1"), ip("192.0.2.2"), msg, 255));
   EXPECT_EQ(sender.queued(), 1u);
+}
+
+// The IPv6 advert leaves with the source and hop limit we put in its header:
+// the kernel does no source selection (IPPROTO_RAW implies IPV6_HDRINCL), so
+// a second link-local, or a preferred global address, never replaces it.
+TEST_F(NetFixture, AdvertSenderIpv6SourceIsTheOneGiven) {
+  for (const char* a : {"fe80::a1/64", "fe80::a2/64", "2001:db8::a1/64"})
+    run("ip -n " + ns_a_ + " addr add " + a + " dev va nodad");
+  run("ip -n " + ns_b_ + " addr add 2001:db8::b/64 dev vb nodad");
+  enter(ns_b_);
+  const int vb = static_cast<int>(if_nametoindex("vb"));
+  UniqueFd rx(::socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 112));
+  ASSERT_TRUE(rx.valid()) << std::strerror(errno);
+  const int on = 1;
+  ASSERT_EQ(setsockopt(rx.get(), IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on), 0);
+  GroupMembership group(vb, AF_INET6);  // the stack delivers joined groups only
+  enter(ns_a_);
+  AdvertSender sender(static_cast<int>(if_nametoindex("va")), "va", 4);
+  const std::vector<uint8_t> msg(8 + 16, 0x31);
+  ASSERT_TRUE(sender.queue(ip("fe80::a2"), ip("ff02::12"), msg, 255));
+  ASSERT_TRUE(sender.queue(ip("fe80::a2"), ip("2001:db8::b"), msg, 64));
+  ASSERT_EQ(sender.flush(), 2);
+
+  std::vector<std::pair<std::string, int>> got;
+  auto deadline = Clock::now() + std::chrono::seconds(3);
+  while (got.size() < 2 && Clock::now() < deadline) {
+    if (!wait_readable(rx.get(), 100)) continue;
+    std::array<uint8_t, 256> buf{};
+    sockaddr_in6 from{};
+    std::array<uint8_t, 128> ctrl{};
+    iovec iov{buf.data(), buf.size()};
+    msghdr mh{};
+    mh.msg_name = &from;
+    mh.msg_namelen = sizeof from;
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = ctrl.data();
+    mh.msg_controllen = ctrl.size();
+    if (recvmsg(rx.get(), &mh, 0) < 0) continue;
+    int hops = -1;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+      if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT)
+        std::memcpy(&hops, CMSG_DATA(c), sizeof hops);
+    char text[INET6_ADDRSTRLEN] = "";
+    inet_ntop(AF_INET6, &from.sin6_addr, text, sizeof text);
+    got.emplace_back(text, hops);
+  }
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0], std::make_pair(std::string("fe80::a2"), 255));
+  EXPECT_EQ(got[1], std::make_pair(std::string("fe80::a2"), 64));
 }
 
 TEST(GarpFrames, UnsolicitedNaIsWellFormed) {

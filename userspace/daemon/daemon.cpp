@@ -478,8 +478,8 @@ void Daemon::update_tracking(InstanceRuntime& rt, Nanos now) {
   const auto inputs = policy::interface_inputs(rt.cfg, is_up);
   // An interface we could not bind to counts as down.
   const bool bound = rt.ifindex != 0 && rt.rx_programmed;
-  const policy::TrackingResult r =
-      policy::evaluate_tracking(bound && is_up(rt.cfg.interface), inputs);
+  const policy::TrackingResult r = policy::evaluate_tracking(
+      policy::primary_healthy(rt.cfg.track_primary, bound, is_up(rt.cfg.interface)), inputs);
   if (!rt.sm) return;
   if (r.delta != rt.sm->priority_delta()) apply(rt, rt.sm->set_priority_delta(r.delta, now), now);
   if (r.fault != rt.sm->faulted()) apply(rt, rt.sm->set_fault(r.fault, now), now);

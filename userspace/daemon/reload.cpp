@@ -69,7 +69,8 @@ void Daemon::live_update(InstanceRuntime& rt, const config::Instance& cfg) {
   const bool garp_changed = old_plan.garp.repeat != rt.plan.garp.repeat ||
                             old_plan.garp.delay != rt.plan.garp.delay ||
                             old_plan.garp.refresh != rt.plan.garp.refresh ||
-                            old_plan.garp.refresh_repeat != rt.plan.garp.refresh_repeat;
+                            old_plan.garp.refresh_repeat != rt.plan.garp.refresh_repeat ||
+                            old_plan.garp.interval != rt.plan.garp.interval;
   rt.cfg = cfg;
   rt.adverts.set_content(cfg, rt.plan);
   resolve_vips(rt);

@@ -99,7 +99,7 @@ class XdpRxPath final : public RxPath {
     c.flags |= XVRRP_CFG_SUPPRESS_DUPS;
     groups_.set(key, (cfg.flags & XVRRP_CFG_UNICAST) == 0);
     filter_.set_instance(key, c, entries_of(peers));
-    slots_[pack_vrid_key(key)] = key.vrid + (key.family == XVRRP_AF_INET6 ? 256U : 0U);
+    keys_[pack_vrid_key(key)] = key;
   }
   void remove_instance(const xvrrp_vrid_key& key) override {
     try {
@@ -108,7 +108,7 @@ class XdpRxPath final : public RxPath {
       XLOG_WARN("removing VRID %u from the XDP filter: %s", unsigned{key.vrid}, e.what());
     }
     groups_.remove(key);
-    slots_.erase(pack_vrid_key(key));
+    keys_.erase(pack_vrid_key(key));
   }
   void attach(int ifindex, const std::string& ifname) override {
     (void)ifname;
@@ -142,11 +142,9 @@ class XdpRxPath final : public RxPath {
   void forget_last_seen(const xvrrp_vrid_key& key) override { filter_.forget_last_seen(key); }
   bool all_last_seen(LastSeenList& out) override { return filter_.all_last_seen(out); }
   std::uint64_t lost_reports() const override {
-    std::set<std::uint32_t> slots;
-    for (const auto& [k, slot] : slots_) slots.insert(slot);
     std::uint64_t sum = 0;
-    for (std::uint32_t slot : slots)
-      sum += filter_.counters(slot).rejected[XVRRP_REJECT_RINGBUF_FULL];
+    for (const auto& [packed, key] : keys_)
+      sum += filter_.counters(key).rejected[XVRRP_REJECT_RINGBUF_FULL];
     return sum;
   }
   std::span<const std::uint64_t> userspace_rejects() const override { return kNoRejects; }
@@ -156,7 +154,7 @@ class XdpRxPath final : public RxPath {
   bpf::AdvertFilter filter_;
   AdvertHandler handler_;
   Memberships groups_;
-  std::map<std::uint64_t, std::uint32_t> slots_;
+  std::map<std::uint64_t, xvrrp_vrid_key> keys_;
 };
 
 class SocketRxPath final : public RxPath {

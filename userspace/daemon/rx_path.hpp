@@ -80,7 +80,7 @@ class RxPath {
     return false;
   }
   /// Valid adverts that could not be reported (ring buffer full), summed
-  /// over the configured instances' counter slots. When it grows, the
+  /// over the configured instances' counters. When it grows, the
   /// caller flushes the last-seen records so nothing stays suppressed.
   [[nodiscard]] virtual std::uint64_t lost_reports() const { return 0; }
 

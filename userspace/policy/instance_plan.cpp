@@ -38,6 +38,7 @@ InstancePlan plan_instance(const config::Instance& cfg) {
   plan.garp.delay = static_cast<core::Nanos>(cfg.garp_master_delay_ms) * 1'000'000;
   plan.garp.refresh = static_cast<core::Nanos>(cfg.garp_master_refresh_ms) * 1'000'000;
   plan.garp.refresh_repeat = static_cast<int>(cfg.garp_master_refresh_repeat);
+  plan.garp.interval = static_cast<core::Nanos>(cfg.garp_interval_ms) * 1'000'000;
 
   plan.family = cfg.family();
 

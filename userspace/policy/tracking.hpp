@@ -41,6 +41,14 @@ struct TrackingResult {
 /// Applies the rule above to every input. `interface_up`: the VRRP interface.
 TrackingResult evaluate_tracking(bool interface_up, std::span<const TrackInput> inputs);
 
+/// Health of the VRRP interface as the rule sees it: an interface the daemon
+/// could not bind to (missing, no receive path) is always down; a bound one
+/// that is down counts only with track_primary (keepalived's
+/// dont_track_primary turns it off).
+constexpr bool primary_healthy(bool track_primary, bool bound, bool up) {
+  return bound && (up || !track_primary);
+}
+
 /// `reverse` of a track_interface line, for config versions that parse it.
 template <class Tracked>
 bool reverse_of(const Tracked& t) {

@@ -91,6 +91,9 @@ TEST(InstancePlan, GarpParamsInNanoseconds) {
   EXPECT_EQ(p.garp.delay, 2 * core::kNanosPerSecond);
   EXPECT_EQ(p.garp.repeat, 3);
   EXPECT_EQ(p.garp.refresh, 60 * core::kNanosPerSecond);
+  config::Instance cfg = test::instance();
+  cfg.garp_interval_ms = 20;
+  EXPECT_EQ(plan_instance(cfg).garp.interval, 20 * 1'000'000);
 }
 
 TEST(InstancePlan, ExcludedVipsAreInstalledNotAdvertised) {

@@ -61,6 +61,8 @@ const std::vector<Mutation>& mutations() {
       {"notify_fault", ReloadClass::Live, [](auto& c) { c.notify_fault = "/bin/f"; }},
       {"notify", ReloadClass::Live, [](auto& c) { c.notify = "/bin/n"; }},
       {"notify_stop", ReloadClass::Live, [](auto& c) { c.notify_stop = "/bin/s"; }},
+      {"garp_interval_ms", ReloadClass::Live, [](auto& c) { c.garp_interval_ms = 10; }},
+      {"track_primary", ReloadClass::Live, [](auto& c) { c.track_primary = !c.track_primary; }},
       {"family", ReloadClass::Rebuild,
        [](auto& c) {
          c.vips[0].addr = ip("2001:db8::100");

@@ -53,6 +53,13 @@ TEST(Tracking, InputsAddUp) {
   EXPECT_EQ(eval(true, {input(10, true), input(-3, false), input(5, false)}).delta, 7);
 }
 
+TEST(Tracking, PrimaryInterfaceHealth) {
+  EXPECT_TRUE(primary_healthy(true, true, true));
+  EXPECT_FALSE(primary_healthy(true, true, false));
+  EXPECT_TRUE(primary_healthy(false, true, false));   // dont_track_primary
+  EXPECT_FALSE(primary_healthy(false, false, true));  // unbound: no receive path
+}
+
 TEST(Tracking, InterfaceInputsFromConfig) {
   const config::Instance cfg = test::instance(
       "  track_interface {\n    eth1 weight 10\n    eth2 weight -5\n    eth3\n  }\n");

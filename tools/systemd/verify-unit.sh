@@ -27,7 +27,7 @@ else
 fi
 
 grep -q '^ExecStart=/usr/sbin/xvrrpd ' "$unit" || { echo "$unit: ExecStart is not /usr/sbin/xvrrpd" >&2; exit 1; }
-sed "s#^ExecStart=/usr/sbin/xvrrpd #ExecStart=$exec_path #" "$unit" >"$scratch/xvrrpd.service"
+sed "s#/usr/sbin/xvrrpd #$exec_path #g" "$unit" >"$scratch/xvrrpd.service"
 
 mkdir -p "$scratch/man/man8"
 cp "$man_dir"/*.8 "$scratch/man/man8/"

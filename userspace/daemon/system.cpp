@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -54,17 +55,42 @@ void notify_stopping() { notify_systemd("STOPPING=1"); }
 void drop_capabilities(const std::vector<int>& keep) {
   std::uint64_t mask = 0;
   for (int cap : keep) mask |= 1ULL << cap;
-  // The bounding set first: once CAP_SETPCAP is gone from the effective set we
-  // could no longer shrink it.
+  // Only what is still in the bounding set needs dropping: under systemd the
+  // unit's CapabilityBoundingSet= has already removed the rest, and asking the
+  // kernel to drop those again would need CAP_SETPCAP for nothing.
+  std::vector<int> to_drop;
   for (int cap = 0; cap <= 63; ++cap) {
     if (mask & (1ULL << cap)) continue;
-    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
-      throw std::system_error(errno, std::generic_category(), "prctl(PR_CAPBSET_DROP)");
+    if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1) to_drop.push_back(cap);
+  }
+  // The bounding set first, while CAP_SETPCAP (if we hold it) is still
+  // effective: the capset below removes it.
+  if (!to_drop.empty()) {
+    if (prctl(PR_CAPBSET_READ, CAP_SETPCAP, 0, 0, 0) == 1 &&
+        (effective_capabilities() & (1ULL << CAP_SETPCAP)) != 0) {
+      for (int cap : to_drop) {
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
+          throw std::system_error(errno, std::generic_category(), "prctl(PR_CAPBSET_DROP)");
+      }
+    } else {
+      // Without CAP_SETPCAP the kernel refuses PR_CAPBSET_DROP. The capset
+      // below still removes them from the permitted set, so this process can
+      // no longer use them; only a later execve() as root could regain them,
+      // and the daemon never executes anything after start-up (scripts are
+      // started by the launcher forked before this point).
+      XLOG_DEBUG("bounding set kept: no CAP_SETPCAP to shrink it (%zu capabilities)",
+                 to_drop.size());
+    }
   }
   __user_cap_header_struct header{};
   header.version = _LINUX_CAPABILITY_VERSION_3;
   header.pid = 0;
   __user_cap_data_struct data[2]{};
+  if (syscall(SYS_capget, &header, data) != 0)
+    throw std::system_error(errno, std::generic_category(), "capget");
+  // capset() may only lower the permitted set: keep what we want and still have.
+  mask &= static_cast<std::uint64_t>(data[0].permitted) |
+          (static_cast<std::uint64_t>(data[1].permitted) << 32);
   for (int i = 0; i < 2; ++i) {
     const auto word = static_cast<std::uint32_t>(mask >> (32 * i));
     data[i].effective = word;

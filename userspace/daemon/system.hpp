@@ -14,8 +14,14 @@ void notify_ready(const std::string& status);
 void notify_reloading();
 void notify_stopping();
 
-/// Keeps only `keep` (CAP_* numbers) in the effective, permitted, inheritable
-/// and bounding sets. Throws std::system_error when the kernel refuses.
+/// Keeps only `keep` (CAP_* numbers, intersected with what the process still
+/// holds) in the effective and permitted sets and clears the inheritable set.
+/// The bounding set is shrunk too when that is possible: capabilities already
+/// absent from it (a systemd unit's CapabilityBoundingSet=) are skipped, and
+/// without CAP_SETPCAP it is left as it is (the kernel would refuse) - the
+/// process can then no longer use the dropped capabilities, only an execve()
+/// as root could regain them. Never needs a capability it does not drop.
+/// Throws std::system_error when the kernel refuses.
 void drop_capabilities(const std::vector<int>& keep);
 
 /// Effective capability mask of this process as /proc/self/status shows it.

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "common/log.hpp"
 
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 namespace xvrrp::log {
@@ -12,18 +14,54 @@ namespace {
 Level g_level = Level::Info;
 const char* g_tag = "xvrrpd";
 bool g_timestamps = true;
+bool g_journal = false;
+
+// sd-daemon(3) priorities (syslog's LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG).
+int journal_priority(Level lvl) {
+  switch (lvl) {
+    case Level::Error:
+      return 3;
+    case Level::Warning:
+      return 4;
+    case Level::Info:
+      return 6;
+    case Level::Debug:
+      return 7;
+  }
+  return 6;
+}
 }  // namespace
 
 void set_level(Level lvl) { g_level = lvl; }
 Level level() { return g_level; }
 void set_tag(const char* tag) { g_tag = tag; }
 void set_timestamps(bool on) { g_timestamps = on; }
+void set_journal(bool on) { g_journal = on; }
+
+bool stderr_is_journal() {
+  const char* stream = std::getenv("JOURNAL_STREAM");
+  if (stream == nullptr) return false;
+  unsigned long long dev = 0;
+  unsigned long long ino = 0;
+  if (std::sscanf(stream, "%llu:%llu", &dev, &ino) != 2) return false;
+  struct stat st {};
+  if (fstat(STDERR_FILENO, &st) != 0) return false;
+  return static_cast<unsigned long long>(st.st_dev) == dev &&
+         static_cast<unsigned long long>(st.st_ino) == ino;
+}
+
+bool use_journal_if_connected() {
+  g_journal = stderr_is_journal();
+  return g_journal;
+}
 
 void vwrite(Level lvl, const char* fmt, va_list ap) {
   if (lvl > g_level) return;
   char line[1024];
   int off = 0;
-  if (g_timestamps) {
+  if (g_journal) {
+    off = snprintf(line, sizeof line, "<%d>", journal_priority(lvl));
+  } else if (g_timestamps) {
     timeval tv{};
     gettimeofday(&tv, nullptr);
     tm tmv{};
@@ -31,9 +69,11 @@ void vwrite(Level lvl, const char* fmt, va_list ap) {
     off = static_cast<int>(strftime(line, sizeof line, "%Y-%m-%d %H:%M:%S", &tmv));
     off += snprintf(line + off, sizeof line - off, ".%06ld ", static_cast<long>(tv.tv_usec));
   }
-  off += snprintf(line + off, sizeof line - off, "%s[%d]: ", g_tag, static_cast<int>(getpid()));
-  if (lvl == Level::Error) off += snprintf(line + off, sizeof line - off, "ERROR: ");
-  if (lvl == Level::Warning) off += snprintf(line + off, sizeof line - off, "WARNING: ");
+  if (!g_journal) {
+    off += snprintf(line + off, sizeof line - off, "%s[%d]: ", g_tag, static_cast<int>(getpid()));
+    if (lvl == Level::Error) off += snprintf(line + off, sizeof line - off, "ERROR: ");
+    if (lvl == Level::Warning) off += snprintf(line + off, sizeof line - off, "WARNING: ");
+  }
   if (off < static_cast<int>(sizeof line)) vsnprintf(line + off, sizeof line - off, fmt, ap);
   // One write(2) per line so lines from several processes never interleave.
   size_t len = 0;

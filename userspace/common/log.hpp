@@ -2,6 +2,10 @@
 // Logging to stderr, one line per call, in keepalived's wording where one
 // exists ("(service-100) Entering MASTER STATE") so existing greps keep working.
 // Lines carry a CLOCK_REALTIME timestamp with microseconds unless disabled.
+// When stderr is connected to the systemd journal (use_journal_if_connected()),
+// lines are "<N>MESSAGE" instead: the sd-daemon(3) priority prefix (error 3,
+// warning 4, info 6, debug 7) and neither timestamp nor "tag[pid]: ", which
+// journald records itself.
 // Never blocks on anything but stderr itself.
 #pragma once
 
@@ -19,6 +23,15 @@ void set_tag(const char* tag);
 /// Whether to print a wall-clock timestamp (default true; off under systemd,
 /// where journald stamps lines itself).
 void set_timestamps(bool on);
+
+/// True when $JOURNAL_STREAM ("DEV:INODE", set by systemd for StandardError=journal)
+/// names the file open on fd 2. A stream inherited by a child whose stderr was
+/// redirected elsewhere does not match.
+bool stderr_is_journal();
+/// Switches to the journal format when stderr_is_journal(); returns whether it did.
+bool use_journal_if_connected();
+/// Forces the journal format on or off (tests).
+void set_journal(bool on);
 
 void write(Level level, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 void vwrite(Level level, const char* fmt, va_list ap);

@@ -16,6 +16,17 @@
 
 namespace {
 
+// Start-up and config-test messages: through the logger when stderr is the
+// journal (so an error is at priority 3 and shows in `journalctl -p err`), as
+// plain "FILE:LINE: error: ..." lines otherwise.
+void report(xvrrp::log::Level level, const std::string& message) {
+  if (xvrrp::log::stderr_is_journal()) {
+    xvrrp::log::write(level, "%s", message.c_str());
+  } else {
+    fprintf(stderr, "%s\n", message.c_str());
+  }
+}
+
 void usage(FILE* out) {
   fprintf(
       out,
@@ -53,6 +64,7 @@ int main(int argc, char** argv) {
       {nullptr, 0, nullptr, 0},
   };
   if (getenv("NOTIFY_SOCKET") != nullptr) xvrrp::log::set_timestamps(false);
+  xvrrp::log::use_journal_if_connected();
   int opt;
   while ((opt = getopt_long(argc, argv, "f:th", long_options, nullptr)) != -1) {
     switch (opt) {
@@ -131,10 +143,10 @@ int main(int argc, char** argv) {
     host[HOST_NAME_MAX] = '\0';
     config = xvrrp::config::load(options.config_path, host);
   } catch (const std::exception& e) {
-    fprintf(stderr, "%s\n", e.what());
+    report(xvrrp::log::Level::Error, e.what());
     return 1;
   }
-  for (const auto& warning : config.warnings) fprintf(stderr, "%s\n", warning.c_str());
+  for (const auto& warning : config.warnings) report(xvrrp::log::Level::Warning, warning);
   if (check_only) {
     printf("%s: configuration OK (router_id %s, %zu vrrp_instance(s))\n%s",
            options.config_path.c_str(), config.global.router_id.c_str(), config.instances.size(),
@@ -142,12 +154,13 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (config.instances.empty()) {
-    fprintf(stderr, "%s: no vrrp_instance configured, nothing to do\n",
-            options.config_path.c_str());
+    report(xvrrp::log::Level::Error,
+           options.config_path + ": no vrrp_instance configured, nothing to do");
     return 1;
   }
   if (geteuid() != 0) {
-    fprintf(stderr, "xvrrpd: must run as root (loads XDP, opens raw sockets, manages addresses)\n");
+    report(xvrrp::log::Level::Error,
+           "xvrrpd: must run as root (loads XDP, opens raw sockets, manages addresses)");
     return 1;
   }
 

@@ -11,6 +11,7 @@ packages=(
   iproute2 iputils-ping procps psmisc
   keepalived netsniff-ng
   systemd dpkg-dev groff-base man-db file
+  debootstrap systemd-container lintian
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,7 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Builds the .deb from a configured build directory, unpacks it into a scratch root and
-# checks its contents, then runs the packaged xvrrpd -t on the packaged example config.
+# checks its contents and maintainer scripts, runs lintian (no error, no warning: the info
+# tags left are justified in tools/packaging/debian/lintian-overrides or below), then runs
+# the packaged xvrrpd -t on the packaged example config.
+# Info tags seen and accepted:
+#   package-supports-alternative-init-but-no-init.d-script: the daemon's sandbox and
+#   capability bounding set are defined by its systemd unit; no init.d script without them
+#   is shipped.
 # usage: check-deb.sh BUILD_DIR [--expect PATH]...
 #   --expect PATH  a further file the package must contain (e.g. usr/sbin/xvrrpd when that
 #                  target is built); the unit, man pages, example config and copyright are
@@ -17,6 +23,7 @@ expected=(
   usr/share/man/man8/xvrrp-probe.8.gz
   etc/xvrrp/keepalived.conf.example
   usr/share/doc/xvrrp/copyright
+  usr/share/doc/xvrrp/changelog.Debian.gz
 )
 while (($#)); do
   case $1 in
@@ -27,7 +34,7 @@ done
 
 fail() { echo "check-deb: FAIL: $*" >&2; exit 1; }
 [[ -f $build/CPackConfig.cmake ]] || fail "$build has no CPackConfig.cmake (cmake/Packaging.cmake not included?)"
-for tool in cpack dpkg-deb gzip; do command -v $tool >/dev/null || fail "$tool not installed"; done
+for tool in cpack dpkg-deb gzip lintian; do command -v $tool >/dev/null || fail "$tool not installed"; done
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
@@ -51,10 +58,26 @@ for dep in libbpf1 libxdp1 libnl-3-200 libnl-route-3-200; do
   grep -Eq "^Depends:.*\b$dep\b" <<<"$control" || fail "Depends lacks $dep"
 done
 grep -q '^Maintainer: .\+' <<<"$control" || fail "no Maintainer"
+grep -Eq '^Depends:.*\blibsystemd0\b' <<<"$control" && fail "Depends lists libsystemd0, which nothing links"
+grep -q ';' <<<"$(dpkg-deb --field "$deb" Description)" && fail "Description has a ';' (a CMake list join)"
 mkdir "$scratch/control"
 dpkg-deb --control "$deb" "$scratch/control"
 grep -qx /etc/xvrrp/keepalived.conf.example "$scratch/control/conffiles" ||
   fail "/etc/xvrrp/keepalived.conf.example is not a conffile"
+for script in postinst prerm postrm; do
+  [[ -x $scratch/control/$script ]] || fail "no $script maintainer script"
+done
+grep -q 'daemon-reload' "$scratch/control/postinst" || fail "postinst does not run daemon-reload"
+grep -q "deb-systemd-invoke stop 'xvrrpd.service'" "$scratch/control/prerm" || fail "prerm does not stop xvrrpd"
+grep -q "deb-systemd-helper purge 'xvrrpd.service'" "$scratch/control/postrm" ||
+  fail "postrm purge does not remove the enable symlinks"
+
+echo "== lintian"
+# lintian warns about running as root on stderr; only its tags matter here.
+lintian_out=$(lintian --info --fail-on error,warning "$deb" 2>/dev/null) && lintian_rc=0 || lintian_rc=$?
+printf '%s\n' "$lintian_out"
+((lintian_rc == 0)) || fail "lintian reports errors or warnings (rc=$lintian_rc)"
+grep -Eq '^[EW]:' <<<"$lintian_out" && fail "lintian reports errors or warnings"
 
 echo "== contents"
 dpkg-deb --contents "$deb"
@@ -81,6 +104,8 @@ grep -q '^router_id server-1$' "$root/etc/xvrrp/keepalived.conf.example" ||
 while IFS= read -r f; do
   case $f in
     ./usr/include/* | ./usr/local/* | *.a) fail "build-time file in package: $f" ;;
+    *.bpf.o | *.o) fail "object file in package (xvrrpd embeds its BPF program): $f" ;;
+    ./usr/share/xvrrp/lab/*) fail "lab script in package: $f" ;;
     ./usr/* | ./lib/systemd/system/* | ./etc/xvrrp/*) ;;
     *) fail "file outside /usr, /lib/systemd/system and /etc/xvrrp: $f" ;;
   esac

@@ -15,6 +15,7 @@ Level g_level = Level::Info;
 const char* g_tag = "xvrrpd";
 bool g_timestamps = true;
 bool g_journal = false;
+LineHook g_hook = nullptr;
 
 // sd-daemon(3) priorities (syslog's LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG).
 int journal_priority(Level lvl) {
@@ -37,6 +38,7 @@ Level level() { return g_level; }
 void set_tag(const char* tag) { g_tag = tag; }
 void set_timestamps(bool on) { g_timestamps = on; }
 void set_journal(bool on) { g_journal = on; }
+void set_line_hook(LineHook hook) { g_hook = hook; }
 
 bool stderr_is_journal() {
   const char* stream = std::getenv("JOURNAL_STREAM");
@@ -55,7 +57,7 @@ bool use_journal_if_connected() {
   return g_journal;
 }
 
-void vwrite(Level lvl, const char* fmt, va_list ap) {
+void emit(Level lvl, const char* message) {
   if (lvl > g_level) return;
   char line[1024];
   int off = 0;
@@ -74,13 +76,22 @@ void vwrite(Level lvl, const char* fmt, va_list ap) {
     if (lvl == Level::Error) off += snprintf(line + off, sizeof line - off, "ERROR: ");
     if (lvl == Level::Warning) off += snprintf(line + off, sizeof line - off, "WARNING: ");
   }
-  if (off < static_cast<int>(sizeof line)) vsnprintf(line + off, sizeof line - off, fmt, ap);
+  if (off < static_cast<int>(sizeof line)) snprintf(line + off, sizeof line - off, "%s", message);
   // One write(2) per line so lines from several processes never interleave.
   size_t len = 0;
   while (len < sizeof line - 2 && line[len] != '\0') ++len;
   line[len++] = '\n';
   ssize_t rc = ::write(STDERR_FILENO, line, len);
   (void)rc;
+}
+
+void vwrite(Level lvl, const char* fmt, va_list ap) {
+  // The hook may hold a line for later, so it sees even those above the level.
+  if (lvl > g_level && g_hook == nullptr) return;
+  char message[1024];
+  vsnprintf(message, sizeof message, fmt, ap);
+  if (g_hook != nullptr && g_hook(lvl, message)) return;
+  emit(lvl, message);
 }
 
 void write(Level lvl, const char* fmt, ...) {

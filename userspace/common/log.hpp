@@ -33,6 +33,14 @@ bool use_journal_if_connected();
 /// Forces the journal format on or off (tests).
 void set_journal(bool on);
 
+/// Optional hook that sees every message (without prefix) before it is written, in the
+/// writing thread. It returns true when it took the line over (held, rewritten or dropped);
+/// it may call emit() itself. nullptr (the default) writes every line as it comes.
+using LineHook = bool (*)(Level level, const char* message);
+void set_line_hook(LineHook hook);
+/// Writes one already formatted message at `level`, bypassing the hook.
+void emit(Level level, const char* message);
+
 void write(Level level, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 void vwrite(Level level, const char* fmt, va_list ap);
 

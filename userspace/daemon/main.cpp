@@ -13,6 +13,7 @@
 #include "common/log.hpp"
 #include "config/config.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/library_log.hpp"
 
 namespace {
 
@@ -65,6 +66,7 @@ int main(int argc, char** argv) {
   };
   if (getenv("NOTIFY_SOCKET") != nullptr) xvrrp::log::set_timestamps(false);
   xvrrp::log::use_journal_if_connected();
+  xvrrp::daemon::coalesce_bpf_library_logs();
   int opt;
   while ((opt = getopt_long(argc, argv, "f:th", long_options, nullptr)) != -1) {
     switch (opt) {

@@ -85,7 +85,8 @@ s2_backup_of() { [[ $(s2_field 'i["state"]') == BACKUP && $(s2_field 'i["master_
 vip_on_s1() { ip -n "$S1" -4 addr show dev dummy0 | grep -q '192.0.2.100/24'; }
 xdp_on_s1() { ip -n "$S1" link show eth0 | grep -q xdp; }
 unit_is() { [[ $(ct_exec systemctl is-active xvrrpd) == "$1" ]]; }
-no_daemon() { ! ct_exec pgrep -x xvrrpd >/dev/null; }
+# Neither the daemon nor its script launcher (xvrrpd-scripts).
+no_daemon() { ! ct_exec pgrep xvrrpd >/dev/null; }
 
 echo "# packages"
 cpack -G DEB -B "$work/deb1" --config "$build/CPackConfig.cmake" >"$work/cpack1.log" 2>&1 ||

@@ -77,6 +77,9 @@ done
 check "xvrrpd under the unit's bounding set reaches MASTER" is_master
 check "the VIP is on dummy0" bash -c "ip -n $ns -4 addr show dev dummy0 | grep -q 192.0.2.100/24"
 check "no error at start-up" bash -c "! grep -Eq 'ERROR|PR_CAPBSET|capset' '$work/xvrrpd.log'"
+# The dispatcher probe's expected failures are one info line, not warnings.
+check "no warning at start-up" bash -c "! grep -q 'WARNING' '$work/xvrrpd.log'"
+check "one info line names the XDP attach mode" grep -q 'XDP attach mode: ' "$work/xvrrpd.log"
 capeff=$(awk '/^CapEff:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
 # NET_ADMIN(12) NET_RAW(13) BPF(39) PERFMON(38), plus SYS_ADMIN(21) only with the dispatcher.
 check "effective set dropped to the run-time set (CapEff=$capeff)" \

@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "notify/script_runner.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -112,11 +117,12 @@ TEST_F(ScriptRunnerTest, ScriptRunsWithArgumentsAndSideEffectAppears) {
   ScriptRunner runner(5s);
   ScriptExit exit_seen;
   runner.set_exit_callback([&](const ScriptExit& e) { exit_seen = e; });
-  pid_t pid = runner.run(script.string(), notify_args("it's service-100", "BACKUP", 50));
-  ASSERT_GT(pid, 0);
+  ScriptId id = runner.run(script.string(), notify_args("it's service-100", "BACKUP", 50));
+  ASSERT_GT(id, 0);
   ASSERT_TRUE(run_event_loop(runner, 5s));
   EXPECT_EQ(slurp(out), "INSTANCE|it's service-100|BACKUP|50|stdin-empty\n");
-  EXPECT_EQ(exit_seen.pid, pid);
+  EXPECT_EQ(exit_seen.id, id);
+  EXPECT_GT(exit_seen.pid, 0);
   EXPECT_EQ(exit_seen.exit_code, 0);
   EXPECT_FALSE(exit_seen.timed_out);
 }
@@ -212,6 +218,176 @@ TEST_F(ScriptRunnerTest, EmptyCommandIsIgnored) {
   ScriptRunner runner(5s);
   EXPECT_EQ(runner.run(""), -1);
   EXPECT_EQ(runner.running(), 0u);
+}
+
+// The /proc/PID/stat field `n` (1-based, after the command name in parentheses).
+std::string stat_field(const std::string& stat, int n) {
+  std::size_t pos = stat.rfind(')');
+  if (pos == std::string::npos) return {};
+  std::istringstream rest(stat.substr(pos + 2));
+  std::string field;
+  for (int i = 3; i <= n && rest >> field; ++i) {
+  }
+  return field;
+}
+
+TEST_F(ScriptRunnerTest, ScriptsAreChildrenOfALauncherThatHoldsNoOtherFd) {
+  // An fd the "daemon" holds without O_CLOEXEC must not reach the launcher.
+  UniqueFd leaked(open("/dev/null", O_RDONLY));
+  ASSERT_TRUE(leaked.valid());
+  ScriptRunner runner(5s);
+  ASSERT_GT(runner.launcher_pid(), 0);
+  EXPECT_NE(runner.launcher_pid(), getpid());
+  fs::path out = dir_ / "ppid";
+  ASSERT_GT(runner.run("echo $PPID > '" + out.string() + "'"), 0);
+  ASSERT_TRUE(run_event_loop(runner, 5s));
+  EXPECT_EQ(std::atoi(slurp(out).c_str()), runner.launcher_pid());
+  std::vector<int> fds;
+  for (const auto& e :
+       fs::directory_iterator("/proc/" + std::to_string(runner.launcher_pid()) + "/fd"))
+    fds.push_back(std::atoi(e.path().filename().c_str()));
+  std::sort(fds.begin(), fds.end());
+  // stdin, stdout, stderr, the socket and the launcher's own signalfd.
+  EXPECT_EQ(fds, (std::vector<int>{0, 1, 2, 3, 4}));
+}
+
+TEST_F(ScriptRunnerTest, CompletionCallbackCarriesTheCheckVerdict) {
+  ScriptRunner runner(200ms, 200ms);
+  std::map<std::string, ScriptExit> seen;
+  auto record = [&](const std::string& name) {
+    return [&seen, name](const ScriptExit& e) { seen[name] = e; };
+  };
+  ::testing::internal::CaptureStderr();
+  ASSERT_GT(runner.run("exit 0", {}, record("ok")), 0);
+  ASSERT_GT(runner.run("exit 2", {}, record("fail")), 0);
+  ASSERT_GT(runner.run("sleep 5", {}, record("hang")), 0);
+  ASSERT_GT(runner.run((dir_ / "missing").string(), {}, record("missing")), 0);
+  bool finished = run_event_loop(runner, 5s);
+  std::string log = ::testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(finished) << log;
+  ASSERT_EQ(seen.size(), 4u) << log;
+  EXPECT_TRUE(seen["ok"].ok());
+  EXPECT_FALSE(seen["fail"].ok());
+  EXPECT_EQ(seen["fail"].exit_code, 2);
+  EXPECT_FALSE(seen["hang"].ok());
+  EXPECT_TRUE(seen["hang"].timed_out);
+  EXPECT_FALSE(seen["missing"].ok());
+}
+
+TEST_F(ScriptRunnerTest, ScriptsRunSchedOtherUnderARealtimeDaemon) {
+  sched_param fifo{};
+  fifo.sched_priority = 1;
+  if (sched_setscheduler(0, SCHED_FIFO, &fifo) != 0)
+    GTEST_SKIP() << "SCHED_FIFO not permitted here (needs CAP_SYS_NICE)";
+  struct Restore {
+    ~Restore() {
+      sched_param other{};
+      sched_setscheduler(0, SCHED_OTHER, &other);
+    }
+  } restore;
+  // Constructed while realtime: the launcher and its scripts still get SCHED_OTHER.
+  ScriptRunner runner(5s);
+  fs::path out = dir_ / "stat";
+  ASSERT_GT(runner.run("cat /proc/self/stat > '" + out.string() + "'"), 0);
+  ASSERT_TRUE(run_event_loop(runner, 5s));
+  EXPECT_EQ(stat_field(slurp(out), 41), std::to_string(SCHED_OTHER)) << slurp(out);
+  EXPECT_EQ(stat_field(slurp("/proc/" + std::to_string(runner.launcher_pid()) + "/stat"), 41),
+            std::to_string(SCHED_OTHER));
+}
+
+TEST_F(ScriptRunnerTest, LauncherIgnoresSigtermFromTheServiceManager) {
+  ScriptRunner runner(5s);
+  ASSERT_EQ(kill(runner.launcher_pid(), SIGTERM), 0);
+  ScriptExit exit_seen;
+  runner.set_exit_callback([&](const ScriptExit& e) { exit_seen = e; });
+  ASSERT_GT(runner.run("true"), 0);
+  ASSERT_TRUE(run_event_loop(runner, 5s));
+  EXPECT_TRUE(exit_seen.ok());
+}
+
+TEST_F(ScriptRunnerTest, ShutdownLetsAStopScriptFinish) {
+  fs::path out = dir_ / "stopped";
+  {
+    ScriptRunner runner(5s);
+    ASSERT_GT(runner.run("sleep 0.2; echo done > '" + out.string() + "'"), 0);
+    // Destroyed at once, as the daemon does right after its notify_stop scripts start.
+  }
+  EXPECT_EQ(slurp(out), "done\n");
+}
+
+TEST_F(ScriptRunnerTest, ShutdownKillsAHungScriptAfterTheGrace) {
+  fs::path pidfile = dir_ / "pid";
+  ScriptSettings settings;
+  settings.stop_grace = 100ms;
+  settings.kill_grace = 100ms;
+  pid_t launcher = -1;
+  {
+    ScriptRunner runner(settings);
+    launcher = runner.launcher_pid();
+    ASSERT_GT(runner.run("trap '' TERM; echo $$ > '" + pidfile.string() +
+                         "'; while :; do sleep 0.05; done"),
+              0);
+    for (int i = 0; i < 200 && slurp(pidfile).empty(); ++i) usleep(10'000);
+  }
+  pid_t script = std::atoi(slurp(pidfile).c_str());
+  ASSERT_GT(script, 0);
+  EXPECT_NE(kill(script, 0), 0) << "the hung script survived the shutdown";
+  EXPECT_NE(kill(launcher, 0), 0) << "the launcher survived the shutdown";
+}
+
+TEST(ScriptSecurity, RootOwnedSystemScriptIsSafe) {
+  EXPECT_EQ(script_insecurity("/bin/sh -c true"), std::nullopt);
+  EXPECT_EQ(script_insecurity("sh -c true"), std::nullopt) << "looked up in PATH";
+}
+
+TEST_F(ScriptRunnerTest, ScriptSecurityRefusesAScriptOthersCanWrite) {
+  // Under /tmp (world-writable, sticky or not): keepalived refuses such a path.
+  fs::path script = dir_ / "notify.sh";
+  fs::path out = dir_ / "ran";
+  {
+    std::ofstream s(script);
+    s << "#!/bin/sh\necho ran > '" << out.string() << "'\n";
+  }
+  fs::permissions(script, fs::perms::owner_all);
+  std::optional<std::string> why = script_insecurity("'" + script.string() + "' arg");
+  ASSERT_TRUE(why.has_value());
+  ScriptSettings settings;
+  settings.script_security = true;
+  ScriptRunner runner(settings);
+  ScriptExit exit_seen;
+  runner.set_exit_callback([&](const ScriptExit& e) { exit_seen = e; });
+  ::testing::internal::CaptureStderr();
+  ASSERT_GT(runner.run(script.string()), 0);
+  bool finished = run_event_loop(runner, 5s);
+  std::string log = ::testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(finished) << log;
+  EXPECT_FALSE(exit_seen.ok());
+  EXPECT_NE(exit_seen.error.find("enable_script_security"), std::string::npos) << exit_seen.error;
+  EXPECT_NE(log.find("not run: refused by enable_script_security"), std::string::npos) << log;
+  EXPECT_FALSE(fs::exists(out)) << "a refused script ran";
+  // Without the option the same script runs.
+  ScriptRunner permissive(5s);
+  ASSERT_GT(permissive.run(script.string()), 0);
+  ASSERT_TRUE(run_event_loop(permissive, 5s));
+  EXPECT_EQ(slurp(out), "ran\n");
+}
+
+TEST_F(ScriptRunnerTest, ScriptUserRunsScriptsAsThatUser) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to switch users";
+  ScriptSettings settings;
+  settings.user = "nobody";
+  ScriptRunner runner(settings);
+  fs::path out = dir_ / "id";
+  fs::permissions(dir_, fs::perms::all);  // nobody writes the result here
+  ASSERT_GT(runner.run("id -u > '" + out.string() + "'"), 0);
+  ASSERT_TRUE(run_event_loop(runner, 5s));
+  EXPECT_EQ(slurp(out), "65534\n");
+}
+
+TEST(ScriptUser, UnknownUserIsRefused) {
+  ScriptSettings settings;
+  settings.user = "no-such-user-xvrrp";
+  EXPECT_THROW(ScriptRunner runner(settings), std::runtime_error);
 }
 
 }  // namespace

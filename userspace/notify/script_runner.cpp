@@ -153,7 +153,8 @@ struct LauncherConfig {
   sigset_t chld;
   sigemptyset(&chld);
   sigaddset(&chld, SIGCHLD);
-  ::sigprocmask(SIG_BLOCK, &chld, nullptr);
+  // Only SIGCHLD stays blocked (read from the signalfd); the rest are ignored now.
+  ::sigprocmask(SIG_SETMASK, &chld, nullptr);
   const int sfd = ::signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
   sched_param param{};
   ::sched_setscheduler(0, SCHED_OTHER, &param);
@@ -379,7 +380,15 @@ void ScriptRunner::start_launcher() {
       ms_to_ns(settings_.stop_grace),
       ms_to_ns(settings_.kill_grace)};
   const pid_t daemon_pid = ::getpid();
+  // A SIGTERM (systemd signals the whole cgroup) must not kill the launcher before it had a
+  // chance to ignore it: blocked across the fork, ignored in the child, then unblocked.
+  sigset_t stop_signals;
+  sigset_t saved;
+  sigemptyset(&stop_signals);
+  for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&stop_signals, sig);
+  ::pthread_sigmask(SIG_BLOCK, &stop_signals, &saved);
   const pid_t pid = ::fork();
+  if (pid != 0) ::pthread_sigmask(SIG_SETMASK, &saved, nullptr);
   if (pid < 0) {
     const int err = errno;
     ::close(sv[0]);

@@ -63,6 +63,12 @@ const std::vector<Mutation>& mutations() {
       {"notify_stop", ReloadClass::Live, [](auto& c) { c.notify_stop = "/bin/s"; }},
       {"garp_interval_ms", ReloadClass::Live, [](auto& c) { c.garp_interval_ms = 10; }},
       {"track_primary", ReloadClass::Live, [](auto& c) { c.track_primary = !c.track_primary; }},
+      {"track_scripts", ReloadClass::Live,
+       [](auto& c) {
+         config::TrackedScript t;
+         t.weight = 5;
+         c.track_scripts.push_back(t);
+       }},
       {"family", ReloadClass::Rebuild,
        [](auto& c) {
          c.vips[0].addr = ip("2001:db8::100");

@@ -139,7 +139,7 @@ std::string render_text(const TimelineSummary& s, const ReportContext& c) {
     }
   }
   for (const auto& e : c.events) {
-    out += format("event at %s: %s\n", wall(e.at_ns).c_str(), e.label.c_str());
+    out += "event at " + wall(e.at_ns) + ": " + e.label + "\n";  // labels may be long
   }
   return out;
 }
@@ -445,9 +445,11 @@ std::optional<std::vector<TimelineEvent>> parse_events(std::string_view text,
     };
     std::size_t i = 0;
     std::int64_t secs = 0;
+    // Seconds are kept below 2^63 ns (year 2262), so secs * 1e9 cannot overflow.
+    constexpr std::int64_t kMaxSecs = 9'000'000'000;
     while (i < line.size() && std::isdigit(static_cast<unsigned char>(line[i]))) {
-      if (secs > 1'000'000'000'000) return fail("time out of range");
       secs = secs * 10 + (line[i++] - '0');
+      if (secs > kMaxSecs) return fail("time out of range");
     }
     if (i == 0) return fail("expected UNIX_SECONDS[.FRACTION] LABEL");
     std::int64_t frac_ns = 0;

@@ -318,8 +318,14 @@ double Json::as_double() const {
 }
 
 std::int64_t Json::as_int() const {
-  double d = as_double();
+  const double d = as_double();
+  std::int64_t v = 0;
+  const char* end = text_.data() + text_.size();
+  if (auto [p, ec] = std::from_chars(text_.data(), end, v); ec == std::errc{} && p == end) return v;
   if (d != std::floor(d)) throw JsonError("expected an integer, got " + text_);
+  // Converting a double outside int64's range is undefined; such a value is an error.
+  if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0))
+    throw JsonError("integer out of range: " + text_);
   return static_cast<std::int64_t>(d);
 }
 

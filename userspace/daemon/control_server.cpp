@@ -36,6 +36,29 @@ sockaddr_un make_addr(const std::string& path) {
 constexpr std::int64_t kAcceptPauseNs = 100'000'000;
 }  // namespace
 
+ControlRequest parse_control_request(std::string_view received, bool eof, std::size_t max_request) {
+  ControlRequest r;
+  std::string_view line;
+  if (const auto nl = received.find('\n'); nl != std::string_view::npos) {
+    if (nl + 1 > max_request) {
+      r.kind = ControlRequest::Kind::Close;
+      return r;
+    }
+    line = received.substr(0, nl);
+  } else if (received.size() >= max_request || (eof && received.empty())) {
+    r.kind = ControlRequest::Kind::Close;
+    return r;
+  } else if (eof) {
+    line = received;
+  } else {
+    return r;  // Incomplete
+  }
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+  r.kind = ControlRequest::Kind::Command;
+  r.command = std::string(line);
+  return r;
+}
+
 ControlServer::ControlServer(EventLoop& loop, std::string path, CommandHandler handler)
     : ControlServer(loop, std::move(path), std::move(handler), Limits{}) {}
 
@@ -123,7 +146,7 @@ void ControlServer::read_request(Client& c) {
     const ssize_t n = recv(fd, chunk, sizeof chunk, 0);
     if (n > 0) {
       c.in.append(chunk, static_cast<size_t>(n));
-      if (c.in.size() > limits_.max_request) return close_client(fd);
+      if (c.in.size() > limits_.max_request) break;
       continue;
     }
     if (n == 0) {
@@ -134,19 +157,15 @@ void ControlServer::read_request(Client& c) {
     if (errno == EAGAIN || errno == EWOULDBLOCK) break;
     return close_client(fd);  // ECONNRESET and the like: nobody to answer
   }
-  std::string command;
-  const auto nl = c.in.find('\n');
-  if (nl != std::string::npos) {
-    command = c.in.substr(0, nl);
-  } else if (eof && !c.in.empty()) {
-    command = c.in;
-  } else if (eof) {
-    return close_client(fd);  // connected and closed without a word
-  } else {
-    return;  // the rest of the line is still to come
+  ControlRequest request = parse_control_request(c.in, eof, limits_.max_request);
+  switch (request.kind) {
+    case ControlRequest::Kind::Incomplete:
+      return;  // the rest of the line is still to come
+    case ControlRequest::Kind::Close:
+      return close_client(fd);
+    case ControlRequest::Kind::Command:
+      return start_reply(c, request.command);
   }
-  while (!command.empty() && (command.back() == '\r' || command.back() == ' ')) command.pop_back();
-  start_reply(c, command);
 }
 
 void ControlServer::start_reply(Client& c, const std::string& command) {

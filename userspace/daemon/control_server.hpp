@@ -20,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "common/unique_fd.hpp"
 #include "daemon/event_loop.hpp"
@@ -91,5 +92,22 @@ class ControlServer {
 
 /// "/run/xvrrp/<router_id>.ctl"
 std::string control_socket_path(const std::string& router_id);
+
+/// What the bytes received so far on a control connection ask for.
+struct ControlRequest {
+  enum class Kind {
+    Incomplete,  ///< keep reading
+    Command,     ///< answer `command`
+    Close,       ///< close without an answer (nothing sent, or the request is too long)
+  };
+  Kind kind = Kind::Incomplete;
+  /// Kind::Command: the first line without its '\n', trailing '\r' and spaces.
+  std::string command;
+};
+
+/// The protocol's request rule: `received` is every byte read so far, `eof` whether the client
+/// has shut down its side. A first line is a command; at EOF the unterminated rest is one; EOF
+/// with nothing is Close; more than `max_request` bytes without a complete line is Close.
+ControlRequest parse_control_request(std::string_view received, bool eof, std::size_t max_request);
 
 }  // namespace xvrrp::daemon

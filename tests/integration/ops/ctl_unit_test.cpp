@@ -51,6 +51,24 @@ TEST(CtlJson, RejectsBadInputWithPosition) {
   EXPECT_THROW((void)obj.at("a").as_string(), JsonError);
 }
 
+// as_int() converted any integral double, so 1e300 was an out-of-range float-to-integer
+// conversion (undefined behaviour; UBSan reports it).
+TEST(CtlJson, IntegerOutOfRangeIsAnErrorNotUndefinedBehaviour) {
+  EXPECT_THROW((void)Json::parse("1e300").as_int(), JsonError);
+  EXPECT_THROW((void)Json::parse("-1e19").as_int(), JsonError);
+  EXPECT_THROW((void)Json::parse("1e999").as_int(), JsonError);
+  EXPECT_EQ(Json::parse("9223372036854775807").as_int(), INT64_MAX);  // exact, not via double
+  EXPECT_EQ(Json::parse("-9223372036854775808").as_int(), INT64_MIN);
+  EXPECT_EQ(Json::parse("2e3").as_int(), 2000);
+  EXPECT_THROW((void)Json::parse("2.5").as_int(), JsonError);
+}
+
+// Strings are written back as valid UTF-8 whatever the reply held.
+TEST(CtlJson, DumpOfInvalidUtf8IsValidUtf8) {
+  Json j = Json::string(std::string("eth\xff", 4));
+  EXPECT_EQ(j.dump(-1), "\"eth\xef\xbf\xbd\"");
+}
+
 TEST(CtlRender, StatusTextShowsEveryField) {
   std::string text = render_status_text(Json::parse(test::sample_status_json()));
   for (const char* want :

@@ -254,5 +254,38 @@ TEST(ControlSocketPath, IsUnderRunXvrrp) {
   EXPECT_EQ(control_socket_path("server-1"), "/run/xvrrp/server-1.ctl");
 }
 
+using Kind = ControlRequest::Kind;
+
+TEST(ParseControlRequest, FirstLineIsTheCommand) {
+  const ControlRequest r = parse_control_request("status\r\nmore", false, 4096);
+  EXPECT_EQ(r.kind, Kind::Command);
+  EXPECT_EQ(r.command, "status");
+}
+
+TEST(ParseControlRequest, PartialLineWaitsUntilEof) {
+  EXPECT_EQ(parse_control_request("stat", false, 4096).kind, Kind::Incomplete);
+  const ControlRequest r = parse_control_request("status  ", true, 4096);
+  EXPECT_EQ(r.kind, Kind::Command);
+  EXPECT_EQ(r.command, "status");
+}
+
+TEST(ParseControlRequest, NothingAtEofCloses) {
+  EXPECT_EQ(parse_control_request("", true, 4096).kind, Kind::Close);
+  EXPECT_EQ(parse_control_request("", false, 4096).kind, Kind::Incomplete);
+}
+
+TEST(ParseControlRequest, LimitCountsTheNewline) {
+  EXPECT_EQ(parse_control_request("abc\n", false, 4).kind, Kind::Command);
+  EXPECT_EQ(parse_control_request("abcd\n", false, 4).kind, Kind::Close);
+  EXPECT_EQ(parse_control_request("abcd", false, 4).kind, Kind::Close);
+  EXPECT_EQ(parse_control_request("abc", true, 4).kind, Kind::Command);
+}
+
+TEST(ParseControlRequest, EmptyLineIsAnEmptyCommand) {
+  const ControlRequest r = parse_control_request("\n", false, 4096);
+  EXPECT_EQ(r.kind, Kind::Command);
+  EXPECT_EQ(r.command, "");
+}
+
 }  // namespace
 }  // namespace xvrrp::daemon

@@ -62,5 +62,16 @@ TEST(JsonWriter, OptionalFieldsAreNullWhenEmpty) {
   EXPECT_EQ(w.str(), R"({"set":7,"unset":null,"n":null})");
 }
 
+TEST(JsonWriter, InvalidUtf8InAStringStillGivesValidJson) {
+  JsonWriter w;
+  w.value(
+      std::string_view("a\xff"
+                       "b",
+                       3));
+  EXPECT_EQ(w.str(),
+            "\"a\xef\xbf\xbd"
+            "b\"");  // U+FFFD
+}
+
 }  // namespace
 }  // namespace xvrrp::daemon

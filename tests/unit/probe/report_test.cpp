@@ -346,5 +346,17 @@ TEST(Events, MalformedLineNamesFileAndLine) {
   EXPECT_EQ(error, "ev.txt:1: expected a space between the time and the label");
 }
 
+// Seconds up to 10^13 were accepted and multiplied by 10^9: a signed overflow (undefined
+// behaviour) for a line such as "9999999999999 x".
+TEST(Events, TimeBeyondYear2262IsRefusedNotOverflowed) {
+  std::string error;
+  EXPECT_FALSE(parse_events("9999999999999 x\n", "ev.txt", 0, error));
+  EXPECT_EQ(error, "ev.txt:1: time out of range");
+  EXPECT_FALSE(parse_events("99999999999999999999999 x\n", "ev.txt", 0, error));
+  auto ok = parse_events("9000000000 last\n", "ev.txt", 0, error);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ((*ok)[0].at_ns, 9'000'000'000LL * 1'000'000'000LL);
+}
+
 }  // namespace
 }  // namespace xvrrp::probe

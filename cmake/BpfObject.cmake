@@ -19,13 +19,31 @@
 #   <name>_SKEL_HEADER     absolute path of the generated skeleton header
 # Installs the object to ${CMAKE_INSTALL_LIBDIR}/xvrrp/.
 #
-# Overrides: -DBPF_CLANG=/path/to/clang -DBPFTOOL=/path/to/bpftool
+# Overrides: -DBPF_CLANG=/path/to/clang -DBPFTOOL=/path/to/bpftool. Fails at configure
+# time when BPF_CLANG is older than BPF_CLANG_MIN_VERSION.
 include_guard(GLOBAL)
 
 find_program(BPF_CLANG NAMES clang clang-14 clang-15 clang-16 REQUIRED
              DOC "clang able to target BPF")
 find_program(BPFTOOL NAMES bpftool PATHS /usr/sbin /sbin REQUIRED
              DOC "bpftool used for 'gen skeleton'")
+
+# The oldest clang the BPF object is built and verified with (Debian 12's clang 14);
+# an older one may emit BTF or instructions the loader or verifier handles differently.
+set(BPF_CLANG_MIN_VERSION 14)
+execute_process(COMMAND ${BPF_CLANG} --version OUTPUT_VARIABLE bpf_clang_version_text
+                RESULT_VARIABLE bpf_clang_rc ERROR_QUIET)
+string(REGEX MATCH "clang version ([0-9]+)\\.[0-9]+" bpf_clang_match "${bpf_clang_version_text}")
+if(NOT bpf_clang_rc EQUAL 0 OR NOT bpf_clang_match)
+  message(FATAL_ERROR "cannot tell the version of ${BPF_CLANG} (BPF_CLANG); need clang >= "
+                      "${BPF_CLANG_MIN_VERSION}")
+endif()
+set(BPF_CLANG_VERSION ${CMAKE_MATCH_1})
+if(BPF_CLANG_VERSION VERSION_LESS BPF_CLANG_MIN_VERSION)
+  message(FATAL_ERROR "${BPF_CLANG} is clang ${BPF_CLANG_VERSION}; the BPF object needs clang >= "
+                      "${BPF_CLANG_MIN_VERSION} (set -DBPF_CLANG=/path/to/clang-NN)")
+endif()
+message(STATUS "BPF compiler: ${BPF_CLANG} (clang ${BPF_CLANG_VERSION})")
 
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|amd64|AMD64")
   set(BPF_TARGET_ARCH x86)

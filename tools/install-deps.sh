@@ -4,7 +4,8 @@
 set -euo pipefail
 packages=(
   build-essential cmake pkg-config git
-  clang llvm clang-format clang-tidy
+  clang llvm clang-format clang-tidy shellcheck
+  libclang-rt-14-dev  # ASan, UBSan and libFuzzer runtimes for tools/sanitize.sh
   libbpf-dev libxdp-dev xdp-tools bpftool
   libnl-3-dev libnl-route-3-dev
   libgtest-dev googletest

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# clang-format (check only) and clang-tidy over the project's own sources,
+# clang-format (check only), clang-tidy and shellcheck over the project's own sources,
 # using the checked-in .clang-format and .clang-tidy and build/compile_commands.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,4 +19,13 @@ if [[ -n $findings ]]; then
   echo "lint: clang-tidy found problems" >&2
   exit 1
 fi
+# Every shell script: *.sh plus the extensionless scripts (a shell shebang) under tools/
+# and .ci/. .shellcheckrc makes sourced paths resolve from each script's directory.
+mapfile -t sh < <({
+  git ls-files '*.sh'
+  git ls-files tools .ci | grep -v '\.[A-Za-z0-9]*$' |
+    while read -r f; do head -n1 "$f" | grep -qE '^#!.*\b(ba)?sh\b' && echo "$f"; done
+} | sort -u)
+echo "lint: shellcheck on ${#sh[@]} shell scripts"
+shellcheck "${sh[@]}"
 echo "lint: ok"

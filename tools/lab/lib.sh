@@ -332,16 +332,16 @@ lab_state_time() {
 
 # Servers holding the VIP; a server whose eth0 is gone (rebooting, powered off) is skipped.
 lab_vip_holders() {
-  local h out=()
+  local h holders=()
   for h in s1 s2; do
     # A server without eth0 is powered off or rebooting: what is left in its
     # namespace is unreachable and does not count.
     ip -n "$(lab_ns "$h")" link show eth0 >/dev/null 2>&1 || continue
     if ip -n "$(lab_ns "$h")" -4 -o addr show 2>/dev/null | grep -q " inet $LAB_VIP/"; then
-      out+=("$h")
+      holders+=("$h")
     fi
   done
-  echo "${out[*]}"
+  echo "${holders[*]}"
 }
 
 lab_vip_dev() {

@@ -88,6 +88,7 @@ st_load() {
 # sourcing the lab library (it replaces the library's lab_timestamp).
 st_use_fast_timestamps() {
   command -v perl >/dev/null 2>&1 || return 0
+  # shellcheck disable=SC2317 # called by lab_daemon_start
   lab_timestamp() {
     perl -MTime::HiRes=time -ne 'BEGIN { $| = 1 } printf "%.6f %s", time, $_'
   }

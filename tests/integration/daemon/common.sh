@@ -55,7 +55,7 @@ t_assert_le_ms() {
     t_fail "$what: $value ms, bound $bound ms"
 }
 
-# The daemon issue's bar probes the VIP every 10 ms: xvrrp-probe at --interval 10
+# The outage bounds are measured with a probe every 10 ms: xvrrp-probe at --interval 10
 # when it is built (a true 10 ms schedule), else ping -i 0.01 (which this kernel
 # paces at about 16 ms). t_use_probe 1 asks for a 1 ms probe instead: at a 20 ms
 # bound a 10 ms probe cannot tell one lost probe from two, so the 10 ms-advert

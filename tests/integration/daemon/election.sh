@@ -24,6 +24,6 @@ if lab_state_time s2 MASTER "$t0" >/dev/null || lab_state_time s1 BACKUP "$t0" >
   t_dump_logs
   t_fail "a state transition without an event"
 fi
-lab_daemon_alive s1 && lab_daemon_alive s2 || t_fail "a daemon exited"
+{ lab_daemon_alive s1 && lab_daemon_alive s2; } || t_fail "a daemon exited"
 lab_client_reaches_vip 3 || t_fail "client-1 cannot reach the VIP"
 t_pass "server-1 MASTER with 192.0.2.100 on dummy0, server-2 BACKUP, client reaches the VIP"

@@ -23,5 +23,5 @@ result=$(jq -r '.runs[0].result' "$out/lab.json")
 outage=$(jq -r '.runs[0].outage_ms' "$out/lab.json")
 [[ $result == ok ]] || t_fail "run result: $result"
 t_assert_le_ms "$impl $scenario outage" "$outage" "$bound"
-[[ -z $(ip netns list | grep "^xc$$-") ]] || t_fail "xvrrp-lab left namespaces behind"
+! ip netns list | grep -q "^xc$$-" || t_fail "xvrrp-lab left namespaces behind"
 t_pass "$impl $scenario: outage $outage ms (bound $bound)"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck disable=SC2034 # LAB_* settings are read by tools/lab/lib.sh
 # One of the seed's failover tests with xvrrpd on both servers, measured from
-# client-1 with a probe every 10 ms (the daemon issue's bar; 1 ms with ADVERT_INT):
+# client-1 with a probe every 10 ms (1 ms with ADVERT_INT):
 #   scenario.sh SCENARIO [BOUND_MS] [ADVERT_INT]
 # Passes when the expected node alone holds the VIP, client-1 reaches it again,
 # and the longest gap between replies is at most BOUND_MS. ADVERT_INT rewrites

@@ -49,10 +49,13 @@ constexpr bool primary_healthy(bool track_primary, bool bound, bool up) {
   return bound && (up || !track_primary);
 }
 
-/// `reverse` of a track_interface line, for config versions that parse it.
+/// `weight N reverse` of a track line (weight_reverse, as config::TrackedScript
+/// has it), false for config structs without it.
 template <class Tracked>
 bool reverse_of(const Tracked& t) {
-  if constexpr (requires { t.reverse; })
+  if constexpr (requires { t.weight_reverse; })
+    return static_cast<bool>(t.weight_reverse);
+  else if constexpr (requires { t.reverse; })
     return static_cast<bool>(t.reverse);
   else
     return false;

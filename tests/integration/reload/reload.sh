@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck disable=SC2317 # the predicates below run through r_wait
 # Reload never moves the VIP unless the config says so: with the seed pair
 # steady (s1 MASTER at 100, s2 BACKUP), SIGHUP s1 after raising its priority
 # to 110, then after changing a notify script path, then with a broken
@@ -60,4 +61,37 @@ grep -q "s1.conf:[0-9]*: error: virtual_router_id 300" "$LAB_WORK/s1.log" ||
 sleep 1.5
 no_transitions "broken config"
 master_priority_is 110 || t_fail "the broken config changed the priority"
-t_pass "reload: 3 SIGHUPs, 0 transitions, priority 110 seen by the peer"
+
+# 4. an added instance whose interface does not exist yet runs in FAULT and
+# binds when the interface appears; the running one is not touched.
+sed -i 's/^virtual_router_id 300$/virtual_router_id 100/' "$conf"
+cat >>"$conf" <<'CONF'
+vrrp_instance extra-101 {
+interface eth1
+virtual_router_id 101
+priority 50
+advert_int 1
+virtual_ipaddress {
+198.51.100.101/32 dev dummy0
+}
+}
+CONF
+doc() { r_status s1 | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+extra_is() { [[ $(doc 'next((i["state"] for i in d["instances"] if i["name"] == "extra-101"), "absent")') == "$1" ]]; }
+lab_daemon_signal s1 HUP
+r_wait 2 reloads_are "4 1" || t_fail "adding an instance: reload not counted as a success"
+r_wait 2 extra_is FAULT || t_fail "the instance on the missing eth1 is not in FAULT"
+ns1=$(lab_ns s1)
+ip -n "$ns1" link add eth1 type veth peer name eth1p
+ip -n "$ns1" link set eth1p up
+ip -n "$ns1" link set eth1 up
+r_wait 3 extra_is BACKUP || t_fail "the added instance did not bind when eth1 appeared"
+ip -n "$ns1" link show eth1 | grep -q prog/xdp || t_fail "no XDP program on eth1"
+
+# 5. removing it again detaches eth1 and leaves the first instance alone.
+sed -i '/^vrrp_instance extra-101 {$/,$d' "$conf"
+lab_daemon_signal s1 HUP
+r_wait 2 extra_is absent || t_fail "the removed instance is still reported"
+ip -n "$ns1" link show eth1 | grep -q prog/xdp && t_fail "XDP still attached to eth1 after its instance was removed"
+no_transitions "instance added and removed"
+t_pass "reload: 6 SIGHUPs, 0 transitions of the running instance, priority 110 seen by the peer"

@@ -53,6 +53,13 @@ TEST(Tracking, InputsAddUp) {
   EXPECT_EQ(eval(true, {input(10, true), input(-3, false), input(5, false)}).delta, 7);
 }
 
+TEST(Tracking, ReverseIsReadFromConfigStructsThatHaveIt) {
+  config::TrackedScript script;
+  script.weight_reverse = true;
+  EXPECT_TRUE(reverse_of(script));
+  EXPECT_FALSE(reverse_of(config::TrackedInterface{}));
+}
+
 TEST(Tracking, PrimaryInterfaceHealth) {
   EXPECT_TRUE(primary_healthy(true, true, true));
   EXPECT_FALSE(primary_healthy(true, true, false));

@@ -28,4 +28,21 @@ mapfile -t sh < <({
 } | sort -u)
 echo "lint: shellcheck on ${#sh[@]} shell scripts"
 shellcheck "${sh[@]}"
+# Every directory with a CMakeLists.txt is added by name by one of its ancestors (no
+# globbing adds it for us, so a forgotten line would silently drop its targets and tests).
+missing=0
+while read -r dir; do
+  found=0 anc=$dir
+  while [[ $anc != . ]]; do
+    anc=$(dirname "$anc")
+    rel=${dir#"$anc"/}
+    [[ $anc == . ]] && rel=$dir
+    if [[ -f $anc/CMakeLists.txt ]] && grep -qF "add_subdirectory($rel)" "$anc/CMakeLists.txt"; then
+      found=1
+      break
+    fi
+  done
+  ((found)) || { echo "lint: no add_subdirectory() adds $dir"; missing=1; }
+done < <(git ls-files '*/CMakeLists.txt' | xargs -n1 dirname | sort -u)
+((missing == 0)) || exit 1
 echo "lint: ok"

@@ -29,4 +29,28 @@ grep -q 'prog/xdp' <(ip -n "$(lab_ns s1)" link show eth0) || t_fail "XDP not att
 lab_daemon_signal s1 TERM
 lab_daemon_wait_exit s1 10 || t_fail "xvrrpd did not exit"
 joined && t_fail "224.0.0.18 still joined after xvrrpd stopped"
-t_pass "224.0.0.18 joined on eth0 while running, left on exit"
+
+# The same for an IPv6 (VRRPv3) multicast instance and ff02::12.
+cat >"$conf" <<'CONF'
+global_defs {
+router_id server-1
+}
+vrrp_instance v6-100 {
+interface eth0
+virtual_router_id 100
+version 3
+priority 100
+advert_int 1
+virtual_ipaddress {
+2001:db8::100/64 dev dummy0
+}
+}
+CONF
+joined6() { ip -n "$(lab_ns s1)" maddr show dev eth0 | grep -qw ff02::12; }
+joined6 && t_fail "ff02::12 joined before xvrrpd runs"
+lab_daemon_start s1 xvrrpd "$conf"
+wait_until 10 joined6 || t_fail "ff02::12 not in ip maddr of eth0 while an IPv6 instance runs"
+lab_daemon_signal s1 TERM
+lab_daemon_wait_exit s1 10 || t_fail "xvrrpd (IPv6) did not exit"
+joined6 && t_fail "ff02::12 still joined after xvrrpd stopped"
+t_pass "224.0.0.18 and ff02::12 joined on eth0 while running, left on exit"

@@ -12,6 +12,9 @@ source "$here/../daemon/common.sh"
 # shellcheck source=ctl.sh
 source "$here/ctl.sh"
 t_need_xvrrpd
+mode=${1:-xdp}
+LAB_XVRRPD_ARGS="--rx=$mode"
+has_xdp() { ip -n "$(lab_ns s1)" link show "$1" | grep -q prog/xdp; }
 trap 't_dump_logs; lab_cleanup' EXIT
 
 lab_init "xrl$$"
@@ -86,12 +89,12 @@ ip -n "$ns1" link add eth1 type veth peer name eth1p
 ip -n "$ns1" link set eth1p up
 ip -n "$ns1" link set eth1 up
 r_wait 3 extra_is BACKUP || t_fail "the added instance did not bind when eth1 appeared"
-ip -n "$ns1" link show eth1 | grep -q prog/xdp || t_fail "no XDP program on eth1"
+[[ $mode == socket ]] || has_xdp eth1 || t_fail "no XDP program on eth1"
 
 # 5. removing it again detaches eth1 and leaves the first instance alone.
 sed -i '/^vrrp_instance extra-101 {$/,$d' "$conf"
 lab_daemon_signal s1 HUP
 r_wait 2 extra_is absent || t_fail "the removed instance is still reported"
-ip -n "$ns1" link show eth1 | grep -q prog/xdp && t_fail "XDP still attached to eth1 after its instance was removed"
+has_xdp eth1 && t_fail "XDP still attached to eth1 after its instance was removed"
 no_transitions "instance added and removed"
-t_pass "reload: 6 SIGHUPs, 0 transitions of the running instance, priority 110 seen by the peer"
+t_pass "reload ($mode): 6 SIGHUPs, 0 transitions of the running instance, priority 110 seen by the peer"

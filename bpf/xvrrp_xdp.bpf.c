@@ -175,9 +175,6 @@ static __always_inline int parse_frame(struct xdp_md *ctx, struct frame *f)
 		/* The protocol byte (offset 9) decides whether this is VRRP. */
 		if ((void *)iph + 10 > data_end || iph->protocol != XVRRP_IPPROTO)
 			return PARSE_NOT_VRRP;
-		/* Taken before anything that could delay it: everything
-		 * below is a few loads and one hash lookup. */
-		f->ts_ns = bpf_ktime_get_ns();
 		f->family = XVRRP_AF_INET;
 		if ((void *)(iph + 1) > data_end || iph->ihl < 5)
 			return PARSE_UNATTRIBUTABLE;
@@ -208,7 +205,6 @@ static __always_inline int parse_frame(struct xdp_md *ctx, struct frame *f)
 		 * followed: VRRP (RFC 5798 §5.1.2) sends none. */
 		if ((void *)ip6h + 7 > data_end || ip6h->nexthdr != XVRRP_IPPROTO)
 			return PARSE_NOT_VRRP;
-		f->ts_ns = bpf_ktime_get_ns();
 		f->family = XVRRP_AF_INET6;
 		msg = (__u8 *)(ip6h + 1);
 		if ((void *)(msg + 2) > data_end)
@@ -294,33 +290,42 @@ static __always_inline void record_jitter(const struct xvrrp_peer_key *pk, __u64
 	j->last_ns = now;
 }
 
-/* bpf_loop state for the checksum/hash pass over xvrrp_scratch. */
-struct msg_walk {
-	__u64 sum;
-	__u32 hash;
-	__u32 addr_first; /* first word index of the address list */
-	__u32 addr_end;	  /* one past its last word index */
-	__u32 pad;
-};
-
-static long msg_walk_word(__u64 index, void *arg)
+/* Ones' complement sum (unfolded) of the first `len` bytes of the message
+ * in scratch; len is a multiple of 4 and at most XVRRP_MAX_VRRP_LEN.
+ * bpf_csum_diff sums at most 512 bytes per call. */
+static __always_inline __u64 msg_sum(struct scratch *s, __u32 len)
 {
-	struct msg_walk *walk = arg;
-	struct scratch *s;
-	__u32 zero = 0;
-	__u32 i = index;
-	__u32 w;
+	__u32 first = len > 512 ? 512 : len;
+	__u32 rest = len > 512 ? len - 512 : 0;
+	__s64 part;
 
-	s = bpf_map_lookup_elem(&xvrrp_scratch, &zero);
-	if (!s || i >= XVRRP_MAX_VRRP_LEN / 4)
-		return 1;
-	w = s->words[i];
-	walk->sum += w;
-	if (i >= walk->addr_first && i < walk->addr_end) {
-		walk->hash ^= w;
-		walk->hash *= XVRRP_ADDR_HASH_PRIME;
+	first &= 0x3fc;
+	part = bpf_csum_diff(0, 0, s->words, first, 0);
+	if (part < 0)
+		return 0; /* cannot happen for these sizes; fails the check */
+	if (rest) {
+		rest &= 0x3fc;
+		if (rest > 512)
+			rest = 512;
+		part = bpf_csum_diff(0, 0, &s->words[128], rest, (__u32)part);
+		if (part < 0)
+			return 0;
 	}
-	return 0;
+	return (__u32)part;
+}
+
+/* XVRRP_ADDR_HASH over `words` 32-bit words after the 8-byte header. */
+static __always_inline __u32 addr_hash(struct scratch *s, __u32 words)
+{
+	__u32 h = XVRRP_ADDR_HASH_SEED;
+
+	for (__u32 i = 0; i < XVRRP_MAX_VRRP_LEN / 4 - VRRP_HDR_LEN / 4; i++) {
+		if (i >= words)
+			break;
+		h ^= s->words[VRRP_HDR_LEN / 4 + i];
+		h *= XVRRP_ADDR_HASH_PRIME;
+	}
+	return h;
 }
 
 SEC("xdp")
@@ -332,7 +337,7 @@ int xvrrp_xdp(struct xdp_md *ctx)
 	struct scratch *s;
 	__u32 zero = 0;
 	struct xvrrp_counters *c;
-	__u32 msg_len, nwords, addr_words, addr_first;
+	__u32 msg_len, addr_words;
 	int rc;
 	__u32 expected, addr_len, hash;
 	__u8 version, type, vrid, priority, naddrs, csum_flags = 0;
@@ -353,7 +358,11 @@ int xvrrp_xdp(struct xdp_md *ctx)
 	if (!cfg)
 		return pass_not_ours(f.ifindex, f.family, XVRRP_REJECT_UNKNOWN_VRID);
 
-	/* Ours from here on: every failure is dropped and counted. */
+	/* Ours from here on: every failure is dropped and counted. The
+	 * timestamp is taken here, before anything that touches the message:
+	 * what ran before it is the parse and one lookup (tens of ns, and XDP
+	 * is never preempted), and other routers' frames do not pay for it. */
+	f.ts_ns = bpf_ktime_get_ns();
 	c = counters_of(&key);
 	if (f.ip_len > f.present || f.mf)
 		return reject(c, XVRRP_REJECT_LENGTH_MISMATCH);
@@ -395,24 +404,8 @@ int xvrrp_xdp(struct xdp_md *ctx)
 		return reject(c, XVRRP_REJECT_BAD_TTL);
 	}
 
-	/* One pass over the message: ones' complement sum of every 32-bit
-	 * word and FNV-1a over the address words. bpf_loop keeps the verifier
-	 * from walking up to 256 iterations times every path after them. */
-	nwords = msg_len / 4;
-	addr_first = VRRP_HDR_LEN / 4;
 	addr_words = addr_len / 4;
-	{
-		struct msg_walk walk = {
-			.addr_first = addr_first,
-			.addr_end = addr_first + addr_words,
-			.hash = XVRRP_ADDR_HASH_SEED,
-		};
-
-		if (bpf_loop(nwords, msg_walk_word, &walk, 0) < 0)
-			return XDP_DROP;
-		sum = walk.sum;
-		hash = walk.hash;
-	}
+	sum = msg_sum(s, msg_len);
 
 	if (version == 2) {
 		if (csum_fold(sum) != 0xffff)
@@ -488,6 +481,7 @@ int xvrrp_xdp(struct xdp_md *ctx)
 	}
 
 	/* Accepted. */
+	hash = addr_hash(s, addr_words);
 	{
 		struct xvrrp_peer_key pk = {.vrid = key};
 		struct xvrrp_advert_event *ev;

@@ -108,11 +108,10 @@
  *   l. v2: auth type != cfg, or (PASS) the 8 auth octets != cfg.auth_pass
  *      (constant time) -> AUTH_MISMATCH; interval s * 100 != cfg.advert_int_cs
  *      -> INTERVAL_MISMATCH. v3 never checks the interval.
- *   m. Accepted: counted, jitter recorded; with XVRRP_CFG_SUPPRESS_DUPS an
- *      advert equal to xvrrp_last_seen is only folded into it, otherwise an
- *      xvrrp_advert_event is reported (RINGBUF_FULL when there is no room).
- *      xvrrp_last_seen changes only together with a reserved record, so a
- *      change that found the ring full is reported by the next advert.
+ *   m. Accepted (timestamped since rule e): counted, jitter recorded; with XVRRP_CFG_SUPPRESS_DUPS
+ * an advert equal to xvrrp_last_seen is only folded into it, otherwise an xvrrp_advert_event is
+ * reported (RINGBUF_FULL when there is no room). xvrrp_last_seen changes only together with a
+ * reserved record, so a change that found the ring full is reported by the next advert.
  */
 
 /* ---- Reject reasons: index into xvrrp_counters.rejected[] ------------------ */
@@ -191,7 +190,7 @@ XVRRP_STRUCT_SIZE(struct xvrrp_peer_value, 8);
 #define XVRRP_ADDR_HASH_PRIME 0x01000193u
 
 struct xvrrp_advert_event {
-	__u64 ts_ns;   /* bpf_ktime_get_ns() at XDP entry (CLOCK_MONOTONIC) */
+	__u64 ts_ns;   /* bpf_ktime_get_ns() once the frame is known ours (rule e) */
 	__u32 ifindex; /* ingress ifindex */
 	__u8 family;   /* XVRRP_AF_* */
 	__u8 version;  /* 2 or 3 */

@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // xvrrp-bench-xdp: cost of the XDP advert filter.
-//  1. ns per packet through BPF_PROG_TEST_RUN (repeat R, median over K runs) for
-//     an accepted advert (reported, and suppressed as duplicate), a rejected
-//     advert (early: unknown VRID; late: wrong password, after checksum) and a
-//     non-VRRP UDP packet.
-//  2. latency from the XDP timestamp (ts_ns, bpf_ktime_get_ns at XDP entry) to
+//  1. ns per packet through BPF_PROG_TEST_RUN (repeat R, median over K runs),
+//     interleaved run by run with two baseline programs loaded here (an empty
+//     `return XDP_PASS`, and one that only calls bpf_ktime_get_ns()), so every
+//     row also prints its ratio to the empty program measured in the same run:
+//     non-VRRP IPv4/IPv6/VLAN traffic, other routers' VRRP (passed), accepted
+//     adverts (v2 and v3 IPv6, reported and suppressed), rejected adverts (early:
+//     bad TTL; late: wrong password). Then the program's verifier statistics
+//     (verified instructions, xlated and JITed bytes) from bpf_prog_info.
+//  2. latency from the XDP timestamp (ts_ns, bpf_ktime_get_ns once the frame is ours) to
 //     the userspace thread woken by the ring buffer's epoll fd, over a veth pair
 //     between two namespaces, native and SKB mode: p50/p99/max.
 // Needs root. Results go to stdout as a Markdown table.
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <getopt.h>
 #include <linux/bpf.h>
 #include <sys/epoll.h>
@@ -27,6 +32,7 @@
 
 #include "bpf/advert_filter.hpp"
 #include "common/log.hpp"
+#include "common/unique_fd.hpp"
 #include "core/packet.hpp"
 #include "veth_lab.hpp"
 
@@ -38,10 +44,11 @@ using xvrrp::bpf::XdpMode;
 using namespace xvrrp::packet;
 
 struct Options {
-  int repeat = 1000;      // BPF_PROG_TEST_RUN repeat per run (below the ring's capacity)
-  int runs = 200;         // runs per case; the median of their per-packet averages is reported
-  int count = 5000;       // adverts per latency measurement
-  int interval_us = 200;  // gap between adverts
+  bool prog_only = false;  // skip the veth latency part (no namespaces)
+  int repeat = 500;        // BPF_PROG_TEST_RUN repeat per run (below the ring's capacity)
+  int runs = 200;          // runs per case; the median of their per-packet averages is reported
+  int count = 5000;        // adverts per latency measurement
+  int interval_us = 200;   // gap between adverts
 };
 
 std::uint64_t now_ns() {
@@ -86,74 +93,148 @@ double percentile(std::vector<double>& sorted, double p) {
   return sorted[std::min(i, sorted.size() - 1)];
 }
 
-// Median over opts.runs of the kernel-measured average ns per run.
-double prog_test_ns(AdvertFilter& filter, int prog_fd, const std::vector<std::uint8_t>& frame,
-                    const Options& o, std::uint32_t expect_action) {
-  std::vector<double> per_run;
-  std::vector<std::uint8_t> out(frame.size() + 256);
-  for (int i = 0; i < o.runs; ++i) {
-    xdp_md ctx{};
-    ctx.data_end = static_cast<__u32>(frame.size());
-    ctx.ingress_ifindex = 1;
-    LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = frame.data(), .data_out = out.data(),
-                .data_size_in = static_cast<__u32>(frame.size()),
-                .data_size_out = static_cast<__u32>(out.size()), .ctx_in = &ctx,
-                .ctx_size_in = sizeof(ctx), .repeat = o.repeat);
-    if (bpf_prog_test_run_opts(prog_fd, &t) != 0) {
-      std::fprintf(stderr, "BPF_PROG_TEST_RUN: %s\n", std::strerror(errno));
-      std::exit(1);
-    }
-    if (t.retval != expect_action) {
-      std::fprintf(stderr, "unexpected XDP action %u\n", t.retval);
-      std::exit(1);
-    }
-    per_run.push_back(static_cast<double>(t.duration));
-    filter.consume([](const xvrrp_advert_event&) {});  // keep the ring from filling
+// A program of raw instructions, for the baselines.
+xvrrp::UniqueFd load_raw(const char* name, std::vector<bpf_insn> insns) {
+  LIBBPF_OPTS(bpf_prog_load_opts, lo);
+  int fd = bpf_prog_load(BPF_PROG_TYPE_XDP, name, "GPL", insns.data(), insns.size(), &lo);
+  if (fd < 0) {
+    std::fprintf(stderr, "loading %s: %s\n", name, std::strerror(errno));
+    std::exit(1);
   }
-  return median(per_run);
+  return xvrrp::UniqueFd(fd);
 }
+
+constexpr bpf_insn kMovR0Pass = {BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_PASS};
+constexpr bpf_insn kExit = {BPF_JMP | BPF_EXIT, 0, 0, 0, 0};
+constexpr bpf_insn kCallKtime = {BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_ktime_get_ns};
+
+// Kernel-measured average ns per packet of one BPF_PROG_TEST_RUN of `repeat`.
+double test_run_ns(int prog_fd, const std::vector<std::uint8_t>& frame, int repeat,
+                   std::uint32_t expect_action) {
+  static std::vector<std::uint8_t> out(4096);
+  xdp_md ctx{};
+  ctx.data_end = static_cast<__u32>(frame.size());
+  ctx.ingress_ifindex = 1;
+  LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = frame.data(), .data_out = out.data(),
+              .data_size_in = static_cast<__u32>(frame.size()),
+              .data_size_out = static_cast<__u32>(out.size()), .ctx_in = &ctx,
+              .ctx_size_in = sizeof(ctx), .repeat = repeat);
+  if (bpf_prog_test_run_opts(prog_fd, &t) != 0) {
+    std::fprintf(stderr, "BPF_PROG_TEST_RUN: %s\n", std::strerror(errno));
+    std::exit(1);
+  }
+  if (t.retval != expect_action) {
+    std::fprintf(stderr, "unexpected XDP action %u\n", t.retval);
+    std::exit(1);
+  }
+  return static_cast<double>(t.duration);
+}
+
+struct Case {
+  const char* name = "";
+  std::vector<std::uint8_t> frame;
+  std::uint32_t action = XDP_PASS;
+  std::vector<double> xvrrp, empty, ktime;  // per run
+};
 
 void bench_prog_run(const Options& o) {
   AdvertFilter filter("bench-" + std::to_string(getpid()));
   auto key = make_vrid_key(1, 100, AF_INET);
   filter.set_instance(key, seed_config(XVRRP_CFG_UNICAST | XVRRP_CFG_CHECK_PEER),
-                      {make_peer_key(key, ip("192.0.2.5"))});
+                      std::vector<xvrrp_peer_key>{make_peer_key(key, ip("192.0.2.5"))});
   auto dup_key = make_vrid_key(1, 101, AF_INET);
   filter.set_instance(
       dup_key, seed_config(XVRRP_CFG_UNICAST | XVRRP_CFG_CHECK_PEER | XVRRP_CFG_SUPPRESS_DUPS),
-      {make_peer_key(dup_key, ip("192.0.2.5"))});
-  int fd = filter.test_run_prog_fd();
+      std::vector<xvrrp_peer_key>{make_peer_key(dup_key, ip("192.0.2.5"))});
+  xvrrp_vrid_config v3{};
+  v3.version = 3;
+  v3.advert_int_cs = 10;
+  filter.set_instance(make_vrid_key(1, 60, AF_INET6), v3, std::vector<xvrrp_peer_key>{});
+  v3.flags = XVRRP_CFG_SUPPRESS_DUPS;
+  filter.set_instance(make_vrid_key(1, 61, AF_INET6), v3, std::vector<xvrrp_peer_key>{});
+  const int fd = filter.test_run_prog_fd();
+  const xvrrp::UniqueFd empty = load_raw("xvrrp_empty", {kMovR0Pass, kExit});
+  const xvrrp::UniqueFd ktime = load_raw("xvrrp_ktime", {kCallKtime, kMovR0Pass, kExit});
 
   FrameOptions fo;
   fo.src_mac = {2, 0, 0, 0, 0, 5};
   fo.dst_mac = {2, 0, 0, 0, 0, 6};
-  auto accepted = build_advert_frame(fo, seed_advert(), ip("192.0.2.5"), ip("192.0.2.6"));
-  auto duplicate = build_advert_frame(fo, seed_advert(101), ip("192.0.2.5"), ip("192.0.2.6"));
-  auto unknown = build_advert_frame(fo, seed_advert(7), ip("192.0.2.5"), ip("192.0.2.6"));
+  FrameOptions vlan = fo;
+  vlan.vlan_tcis = {42};
+  FrameOptions ttl64 = fo;
+  ttl64.ttl = 64;
   Advert wrong = seed_advert();
   wrong.auth_data[0] = 'X';
-  auto bad_pass = build_advert_frame(fo, wrong, ip("192.0.2.5"), ip("192.0.2.6"));
   std::vector<std::uint8_t> udp_payload(18, 0x55);
   udp_payload[4] = 0;
   udp_payload[5] = 18;
-  auto udp = build_frame(fo, ip("192.0.2.5"), ip("192.0.2.6"), 17, udp_payload);
+  Advert a6;
+  a6.version = 3;
+  a6.vrid = 60;
+  a6.priority = 150;
+  a6.advert_int_cs = 10;
+  a6.addrs = {ip("2001:db8::100")};
+  Advert d6 = a6;
+  d6.vrid = 61;
+  const auto s4 = ip("192.0.2.5"), d4 = ip("192.0.2.6");
+  const auto s6 = ip("fe80::5"), m6 = ip("ff02::12");
+
+  std::vector<Case> cases;
+  auto add = [&](const char* name, std::vector<std::uint8_t> frame, std::uint32_t action) {
+    Case c;
+    c.name = name;
+    c.frame = std::move(frame);
+    c.action = action;
+    cases.push_back(std::move(c));
+  };
+  add("non-VRRP IPv4 UDP", build_frame(fo, s4, d4, 17, udp_payload), XDP_PASS);
+  add("non-VRRP IPv6 UDP", build_frame(fo, ip("2001:db8::5"), ip("2001:db8::6"), 17, udp_payload),
+      XDP_PASS);
+  add("non-VRRP IPv4 UDP, VLAN-tagged", build_frame(vlan, s4, d4, 17, udp_payload), XDP_PASS);
+  add("VRRP, VLAN-tagged (passed)", build_advert_frame(vlan, seed_advert(), s4, d4), XDP_PASS);
+  add("VRRP, another router's VRID (passed)", build_advert_frame(fo, seed_advert(7), s4, d4),
+      XDP_PASS);
+  add("accepted v2 advert, reported", build_advert_frame(fo, seed_advert(), s4, d4), XDP_DROP);
+  add("accepted v2 advert, suppressed duplicate", build_advert_frame(fo, seed_advert(101), s4, d4),
+      XDP_DROP);
+  add("accepted v3 IPv6 advert, reported", build_advert_frame(fo, a6, s6, m6), XDP_DROP);
+  add("accepted v3 IPv6 advert, suppressed duplicate", build_advert_frame(fo, d6, s6, m6),
+      XDP_DROP);
+  add("rejected v2 advert, bad TTL (early)", build_advert_frame(ttl64, seed_advert(), s4, d4),
+      XDP_DROP);
+  add("rejected v2 advert, wrong password (late)", build_advert_frame(fo, wrong, s4, d4), XDP_DROP);
+
+  // Runs interleave the three programs, so load changes hit all of them alike.
+  for (int run = 0; run < o.runs; ++run) {
+    for (auto& c : cases) {
+      c.empty.push_back(test_run_ns(empty.get(), c.frame, o.repeat, XDP_PASS));
+      c.ktime.push_back(test_run_ns(ktime.get(), c.frame, o.repeat, XDP_PASS));
+      c.xvrrp.push_back(test_run_ns(fd, c.frame, o.repeat, c.action));
+      filter.consume([](const xvrrp_advert_event&) {});  // keep the ring from filling
+    }
+  }
+  xvrrp_counters full = filter.counters(100);
+  if (full.rejected[XVRRP_REJECT_RINGBUF_FULL] != 0) {
+    std::fprintf(stderr, "ring buffer filled during the run: lower --repeat\n");
+  }
 
   std::printf("### BPF_PROG_TEST_RUN, median of %d runs x %d repeats\n\n", o.runs, o.repeat);
-  std::printf("| packet | XDP action | ns/packet |\n|---|---|---|\n");
-  struct Case {
-    const char* name;
-    const std::vector<std::uint8_t>* frame;
-    std::uint32_t action;
-  } cases[] = {
-      {"accepted v2 advert, reported to the ring buffer", &accepted, XDP_DROP},
-      {"accepted v2 advert, suppressed duplicate", &duplicate, XDP_DROP},
-      {"rejected v2 advert, unknown VRID (early)", &unknown, XDP_DROP},
-      {"rejected v2 advert, wrong password (late)", &bad_pass, XDP_DROP},
-      {"non-VRRP (IPv4 UDP)", &udp, XDP_PASS},
-  };
+  std::printf(
+      "| packet | XDP action | xvrrp_xdp ns | empty program ns | ratio | ktime-only ns |\n"
+      "|---|---|---|---|---|---|\n");
   for (const auto& c : cases) {
-    double ns = prog_test_ns(filter, fd, *c.frame, o, c.action);
-    std::printf("| %s | %s | %.0f |\n", c.name, c.action == XDP_DROP ? "DROP" : "PASS", ns);
+    const double x = median(c.xvrrp), e = median(c.empty), k = median(c.ktime);
+    std::printf("| %s | %s | %.0f | %.0f | %.2fx | %.0f |\n", c.name,
+                c.action == XDP_DROP ? "DROP" : "PASS", x, e, e > 0 ? x / e : 0.0, k);
+  }
+
+  bpf_prog_info info{};
+  __u32 len = sizeof info;
+  if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0) {
+    std::printf(
+        "\n### Program size\n\n| verified instructions | xlated bytes (insns) | JITed bytes |\n"
+        "|---|---|---|\n| %u | %u (%u) | %u |\n",
+        info.verified_insns, info.xlated_prog_len, info.xlated_prog_len / 8, info.jited_prog_len);
   }
   std::printf("\n");
 }
@@ -165,7 +246,7 @@ void bench_latency(const Options& o, XdpMode mode) {
   AdvertFilter filter("bench-lat-" + std::to_string(getpid()));
   auto key = make_vrid_key(static_cast<std::uint32_t>(ifindex), 100, AF_INET);
   filter.set_instance(key, seed_config(XVRRP_CFG_UNICAST | XVRRP_CFG_CHECK_PEER),
-                      {make_peer_key(key, ip("192.0.2.2"))});
+                      std::vector<xvrrp_peer_key>{make_peer_key(key, ip("192.0.2.2"))});
   filter.attach(ifindex, mode);
 
   FrameOptions fo;
@@ -213,8 +294,11 @@ void bench_latency(const Options& o, XdpMode mode) {
 
 void usage() {
   std::fprintf(stderr,
-               "usage: xvrrp-bench-xdp [--repeat R] [--runs K] [--count N] [--interval-us U]\n"
-               "  --repeat R       BPF_PROG_TEST_RUN repeat per run (default 1000, max 2000)\n"
+               "usage: xvrrp-bench-xdp [--prog-only] [--repeat R] [--runs K] [--count N] "
+               "[--interval-us U]\n"
+               "  --prog-only      BPF_PROG_TEST_RUN only, no veth latency (no namespaces)\n"
+               "  --repeat R       BPF_PROG_TEST_RUN repeat per run (default 500, max 500: "
+               "the ring holds ~540)\n"
                "  --runs K         runs per case, median reported (default 200)\n"
                "  --count N        adverts per latency measurement (default 5000)\n"
                "  --interval-us U  gap between adverts over veth (default 200)\n");
@@ -235,15 +319,21 @@ int parse_int(const char* s, const char* name, int lo, int hi) {
 
 int main(int argc, char** argv) {
   Options o;
-  static const option longopts[] = {
-      {"repeat", required_argument, nullptr, 'r'}, {"runs", required_argument, nullptr, 'k'},
-      {"count", required_argument, nullptr, 'n'},  {"interval-us", required_argument, nullptr, 'i'},
-      {"help", no_argument, nullptr, 'h'},         {nullptr, 0, nullptr, 0}};
+  static const option longopts[] = {{"prog-only", no_argument, nullptr, 'p'},
+                                    {"repeat", required_argument, nullptr, 'r'},
+                                    {"runs", required_argument, nullptr, 'k'},
+                                    {"count", required_argument, nullptr, 'n'},
+                                    {"interval-us", required_argument, nullptr, 'i'},
+                                    {"help", no_argument, nullptr, 'h'},
+                                    {nullptr, 0, nullptr, 0}};
   int c;
   while ((c = getopt_long(argc, argv, "h", longopts, nullptr)) != -1) {
     switch (c) {
+      case 'p':
+        o.prog_only = true;
+        break;
       case 'r':
-        o.repeat = parse_int(optarg, "--repeat", 1, 2000);
+        o.repeat = parse_int(optarg, "--repeat", 1, 500);
         break;
       case 'k':
         o.runs = parse_int(optarg, "--runs", 1, 100000);
@@ -269,6 +359,7 @@ int main(int argc, char** argv) {
   xvrrp::log::set_level(xvrrp::log::Level::Error);
   try {
     bench_prog_run(o);
+    if (o.prog_only) return 0;
     std::printf("### XDP timestamp -> userspace over veth, %d adverts, %d us apart\n\n", o.count,
                 o.interval_us);
     std::printf("| mode | libxdp | received | p50 us | p99 us | max us |\n");

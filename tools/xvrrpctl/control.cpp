@@ -48,6 +48,56 @@ std::vector<std::string> pinned_ids(const Paths& paths) {
   return ids;
 }
 
+namespace {
+
+std::optional<sockaddr_un> socket_address(const std::string& path) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof addr.sun_path) return std::nullopt;
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  return addr;
+}
+
+std::string ns_link(const std::string& proc_dir) {
+  std::error_code ec;
+  auto target = fs::read_symlink(proc_dir + "/ns/net", ec);
+  return ec ? std::string() : target.string();
+}
+
+}  // namespace
+
+std::optional<pid_t> control_socket_pid(const Paths& paths, const std::string& router_id) {
+  auto addr = socket_address(paths.run_dir + "/" + router_id + ".ctl");
+  if (!addr) return std::nullopt;
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd) return std::nullopt;
+  if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&*addr), sizeof *addr) != 0)
+    return std::nullopt;
+  ucred cred{};
+  socklen_t len = sizeof cred;
+  if (::getsockopt(fd.get(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.pid <= 0)
+    return std::nullopt;
+  // The daemon sees a client that closes without a request, which it drops at once.
+  return cred.pid;
+}
+
+std::optional<bool> same_network_namespace(pid_t pid) {
+  const std::string mine = ns_link("/proc/self");
+  const std::string theirs = ns_link("/proc/" + std::to_string(pid));
+  if (mine.empty() || theirs.empty()) return std::nullopt;
+  return mine == theirs;
+}
+
+std::string locate_pin_root(const Paths& paths, const std::string& router_id) {
+  std::error_code ec;
+  if (fs::is_directory(paths.pin_root + "/" + router_id, ec)) return paths.pin_root;
+  auto pid = control_socket_pid(paths, router_id);
+  if (!pid) return paths.pin_root;
+  const std::string via = "/proc/" + std::to_string(*pid) + "/root" + paths.pin_root;
+  if (fs::is_directory(via + "/" + router_id, ec)) return via;
+  return paths.pin_root;
+}
+
 std::string resolve_router_id(const Paths& paths, const std::optional<std::string>& requested) {
   if (requested) {
     if (requested->empty() || requested->find('/') != std::string::npos || *requested == "." ||
@@ -55,9 +105,36 @@ std::string resolve_router_id(const Paths& paths, const std::optional<std::strin
       throw CtlError("invalid router id \"" + *requested + "\"");
     return *requested;
   }
+  std::vector<std::string> here;
+  std::set<std::string> elsewhere;
+  for (auto& id : control_socket_ids(paths)) {
+    auto pid = control_socket_pid(paths, id);
+    if (!pid) continue;
+    auto same = same_network_namespace(*pid);
+    if (!same) continue;
+    if (*same) {
+      here.push_back(id);
+    } else {
+      elsewhere.insert(id);
+    }
+  }
+  if (here.size() == 1) return here.front();
+  if (here.size() > 1) {
+    throw CtlError("several router ids found (" + join(here, ", ") +
+                   "): choose one with -r ROUTER_ID");
+  }
   std::set<std::string> all;
-  for (auto& id : control_socket_ids(paths)) all.insert(id);
-  for (auto& id : pinned_ids(paths)) all.insert(id);
+  for (auto& id : control_socket_ids(paths))
+    if (elsewhere.count(id) == 0) all.insert(id);
+  for (auto& id : pinned_ids(paths))
+    if (elsewhere.count(id) == 0) all.insert(id);
+  if (all.empty() && !elsewhere.empty()) {
+    throw CtlError(
+        "no xvrrpd runs in this network namespace; router ids in other network "
+        "namespaces: " +
+        join(std::vector<std::string>(elsewhere.begin(), elsewhere.end()), ", ") +
+        " (choose one with -r ROUTER_ID, or run xvrrpctl in its namespace)");
+  }
   if (all.empty()) {
     throw CtlError("xvrrpd is not running: no control socket in " + paths.run_dir +
                    " and no pinned maps under " + paths.pin_root);

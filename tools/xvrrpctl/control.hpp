@@ -7,6 +7,8 @@
 // message an operator can act on (what is missing, where, and what runs instead).
 #pragma once
 
+#include <sys/types.h>
+
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -31,8 +33,27 @@ std::vector<std::string> control_socket_ids(const Paths& paths);
 /// Router ids with a pin directory (PIN_ROOT/*/), sorted. Missing dir: empty.
 std::vector<std::string> pinned_ids(const Paths& paths);
 
-/// The requested id, or the only id found in either place. Throws when none or several.
+/// The pid of the process listening on RUN_DIR/<id>.ctl, as SO_PEERCRED reports it in this
+/// pid namespace; nullopt when nothing accepts the connection (stale socket) or the pid is
+/// not visible here.
+std::optional<pid_t> control_socket_pid(const Paths& paths, const std::string& router_id);
+
+/// Whether process `pid` is in this process's network namespace (/proc/PID/ns/net against
+/// /proc/self/ns/net); nullopt when either link cannot be read.
+std::optional<bool> same_network_namespace(pid_t pid);
+
+/// The requested id, or else the daemon of this network namespace: among the control
+/// sockets, the one whose daemon shares our network namespace (`ip netns exec` shares
+/// RUN_DIR between namespaces); failing that, the only id found in either place, leaving
+/// out daemons known to run in another network namespace. Throws when none or several.
 std::string resolve_router_id(const Paths& paths, const std::optional<std::string>& requested);
+
+/// Where the pins of `router_id` are readable from here: PIN_ROOT/<id> when it exists,
+/// else, when the daemon (pid from its control socket) has a bpffs of its own (a private
+/// mount namespace: `ip netns exec`, a systemd unit's private mounts), the same path
+/// through /proc/PID/root. Returns the pin root to use (paths.pin_root when nothing better
+/// is found).
+std::string locate_pin_root(const Paths& paths, const std::string& router_id);
 
 /// Sends "status\n" and returns the reply (read until EOF). Throws CtlError for a missing
 /// socket (naming the running ids), a refused connection (stale socket), a timeout, or an

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bpf/bpffs.hpp"
 #include "control.hpp"
 #include "json.hpp"
 #include "pinned_maps.hpp"
@@ -24,7 +25,9 @@ constexpr char kUsage[] =
     "  status [--json]    state of every vrrp_instance, from the daemon's control socket\n"
     "  counters [--json]  XDP advert counters and inter-arrival histograms, from the pinned maps\n"
     "  metrics            both, in Prometheus text format (node_exporter textfile collector)\n"
-    "ROUTER_ID defaults to the only one running (RUN_DIR/*.ctl, PIN_ROOT/*/).\n"
+    "ROUTER_ID defaults to the daemon of this network namespace (RUN_DIR/*.ctl), else the\n"
+    "only one found (RUN_DIR/*.ctl, PIN_ROOT/*/). Pins in the daemon's private bpffs are\n"
+    "read through /proc/PID/root.\n"
     "defaults: --run-dir /run/xvrrp --pin-root " XVRRP_BPFFS_ROOT "\n";
 
 int usage_error(const std::string& msg) {
@@ -41,9 +44,11 @@ Json parse_status(const std::string& reply, const std::string& router_id) {
 }
 
 // xvrrpd removes its pins when it stops, so pins whose daemon is gone were left by a crash.
+// pid and start time, so that a reused pid does not pass for the daemon.
 void warn_if_stale(const MapSnapshot& maps) {
   pid_t pid = static_cast<pid_t>(maps.meta.daemon_pid);
-  if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) {
+  if (pid > 0 && xvrrp::bpf::pin_owner(maps.meta.daemon_pid, maps.meta.started_ns) ==
+                     xvrrp::bpf::PinOwner::Gone) {
     std::fprintf(stderr,
                  "xvrrpctl: warning: xvrrpd pid %d that pinned %s is not running: these are the "
                  "last counters of a daemon that did not stop cleanly\n",
@@ -58,6 +63,7 @@ int main(int argc, char** argv) {
   std::optional<std::string> router_id;
   std::string command;
   bool json = false;
+  bool pin_root_given = false;
   std::vector<std::string> args(argv + 1, argv + argc);
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -82,6 +88,7 @@ int main(int argc, char** argv) {
       auto v = value("--pin-root");
       if (!v) return usage_error("--pin-root needs a directory");
       paths.pin_root = *v;
+      pin_root_given = true;
     } else if (a == "--json") {
       json = true;
     } else if (!a.empty() && a[0] == '-') {
@@ -100,6 +107,9 @@ int main(int argc, char** argv) {
 
   try {
     const std::string id = resolve_router_id(paths, router_id);
+    // The daemon's bpffs may be private to its mount namespace (`ip netns exec`, a unit's
+    // private mounts): reach it through /proc/PID/root. An explicit --pin-root is kept.
+    if (!pin_root_given) paths.pin_root = locate_pin_root(paths, id);
     if (command == "status") {
       Json status = parse_status(request_status(paths, id), id);
       if (json) {

@@ -93,7 +93,7 @@ std::string locate_pin_root(const Paths& paths, const std::string& router_id) {
   if (fs::is_directory(paths.pin_root + "/" + router_id, ec)) return paths.pin_root;
   auto pid = control_socket_pid(paths, router_id);
   if (!pid) return paths.pin_root;
-  const std::string via = "/proc/" + std::to_string(*pid) + "/root" + paths.pin_root;
+  std::string via = "/proc/" + std::to_string(*pid) + "/root" + paths.pin_root;
   if (fs::is_directory(via + "/" + router_id, ec)) return via;
   return paths.pin_root;
 }

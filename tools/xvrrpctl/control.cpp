@@ -106,35 +106,21 @@ std::string resolve_router_id(const Paths& paths, const std::optional<std::strin
     return *requested;
   }
   std::vector<std::string> here;
-  std::set<std::string> elsewhere;
   for (auto& id : control_socket_ids(paths)) {
     auto pid = control_socket_pid(paths, id);
     if (!pid) continue;
-    auto same = same_network_namespace(*pid);
-    if (!same) continue;
-    if (*same) {
-      here.push_back(id);
-    } else {
-      elsewhere.insert(id);
-    }
+    if (same_network_namespace(*pid).value_or(false)) here.push_back(id);
   }
   if (here.size() == 1) return here.front();
   if (here.size() > 1) {
     throw CtlError("several router ids found (" + join(here, ", ") +
                    "): choose one with -r ROUTER_ID");
   }
+  // None here: as before, the only id there is (a daemon run in a namespace, asked from the
+  // host), else a choice.
   std::set<std::string> all;
-  for (auto& id : control_socket_ids(paths))
-    if (elsewhere.count(id) == 0) all.insert(id);
-  for (auto& id : pinned_ids(paths))
-    if (elsewhere.count(id) == 0) all.insert(id);
-  if (all.empty() && !elsewhere.empty()) {
-    throw CtlError(
-        "no xvrrpd runs in this network namespace; router ids in other network "
-        "namespaces: " +
-        join(std::vector<std::string>(elsewhere.begin(), elsewhere.end()), ", ") +
-        " (choose one with -r ROUTER_ID, or run xvrrpctl in its namespace)");
-  }
+  for (auto& id : control_socket_ids(paths)) all.insert(id);
+  for (auto& id : pinned_ids(paths)) all.insert(id);
   if (all.empty()) {
     throw CtlError("xvrrpd is not running: no control socket in " + paths.run_dir +
                    " and no pinned maps under " + paths.pin_root);

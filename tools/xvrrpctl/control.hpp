@@ -44,8 +44,8 @@ std::optional<bool> same_network_namespace(pid_t pid);
 
 /// The requested id, or else the daemon of this network namespace: among the control
 /// sockets, the one whose daemon shares our network namespace (`ip netns exec` shares
-/// RUN_DIR between namespaces); failing that, the only id found in either place, leaving
-/// out daemons known to run in another network namespace. Throws when none or several.
+/// RUN_DIR between namespaces); failing that, the only id found in either place. Throws
+/// when none or several.
 std::string resolve_router_id(const Paths& paths, const std::optional<std::string>& requested);
 
 /// Where the pins of `router_id` are readable from here: PIN_ROOT/<id> when it exists,

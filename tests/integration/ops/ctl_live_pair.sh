@@ -151,6 +151,10 @@ if command -v bpftool >/dev/null; then
   for field in accepted suppressed rejected; do
     expect "bpftool map dump (BTF field names)" "\"$field\":" "$out"
   done
+  # One entry per {ifindex, VRID, family} seen, so the plain dump stays short.
+  lines=$(bpftool map dump pinned "/sys/fs/bpf/xvrrp/$id_b/xvrrp_counters" | wc -l)
+  echo "bpftool map dump xvrrp_counters: $lines lines"
+  ((lines < 2000)) || fail "bpftool map dump of xvrrp_counters is $lines lines"
   out=$(bpftool -j map dump pinned "/sys/fs/bpf/xvrrp/$id_b/xvrrp_meta") || fail "bpftool meta"
   expect "bpftool meta" "\"abi_version\": ?$abi\b" "$out"
   ifindex_b=$(ip -n "$ns_b" -o link show eth0 | cut -d: -f1)

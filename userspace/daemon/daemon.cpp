@@ -72,70 +72,6 @@ std::unique_ptr<Daemon::InstanceRuntime> Daemon::make_runtime(const config::Inst
   return rt;
 }
 
-// The advert source is also the tie-break address: it follows the
-// interface's current addresses and is never one of our VIPs.
-void Daemon::refresh_source(InstanceRuntime& rt) {
-  std::optional<IpAddress> src = rt.cfg.unicast_src_ip;
-  if (!src && rt.ifindex != 0) {
-    std::vector<policy::AddressCandidate> cands;
-    for (const auto& a : links_->addresses(rt.ifindex))
-      cands.push_back({a.addr, (a.flags & IFA_F_SECONDARY) != 0, (a.flags & IFA_F_TENTATIVE) != 0});
-    std::vector<IpAddress> vips;
-    for (const auto& v : rt.plan.vips) vips.push_back(v.addr);
-    src = policy::choose_source(cands, rt.plan.family, vips);
-  }
-  if (src == rt.src_ip) return;
-  rt.src_ip = src;
-  if (rt.sm && src) rt.sm->set_primary_ip(*src);
-}
-
-void Daemon::program_rx(InstanceRuntime& rt) {
-  std::vector<PeerEntry> peers;
-  for (const auto& p : rt.plan.peers)
-    peers.push_back(PeerEntry{packet::make_peer_key(rt.key, p.addr), p.min_ttl, p.max_ttl});
-  rx_->set_instance(rt.key, rt.plan.vrid_config, peers);
-  rt.rx_programmed = true;
-}
-
-// Releases what the instance holds for its current ifindex (the receive
-// config; sender and attachment when nobody else uses the interface).
-void Daemon::unbind_interface(InstanceRuntime& rt) {
-  if (rt.rx_programmed) rx_->remove_instance(rt.key);
-  rt.rx_programmed = false;
-  if (auto it = by_key_.find(pack_vrid_key(rt.key)); it != by_key_.end() && it->second == &rt)
-    by_key_.erase(it);
-  const int old = rt.ifindex;
-  rt.ifindex = 0;
-  rt.key = xvrrp_vrid_key{};
-  if (old != 0) release_if_unused(old);
-}
-
-void Daemon::release_if_unused(int ifindex) {
-  for (const auto& other : instances_)
-    if (other->ifindex == ifindex) return;
-  senders_.erase(ifindex);
-  rx_->release(ifindex);
-}
-
-// Resolves the instance's interface and VIP devices, and (re)creates what
-// depends on the ifindex: the sender, the receive path and its config.
-void Daemon::bind_interface(InstanceRuntime& rt) {
-  const auto link = links_->find(rt.cfg.interface);
-  const int ifindex = link ? link->ifindex : 0;
-  if (ifindex != rt.ifindex || !rt.rx_programmed) unbind_interface(rt);
-  rt.ifindex = ifindex;
-  if (link) rt.mac = link->mac;
-  rt.key = packet::make_vrid_key(static_cast<std::uint32_t>(ifindex), rt.cfg.vrid, rt.plan.family);
-  refresh_source(rt);
-  resolve_vips(rt);
-  if (ifindex == 0) return;
-  if (!senders_.count(ifindex))
-    senders_[ifindex] = std::make_unique<net::AdvertSender>(ifindex, rt.cfg.interface);
-  rx_->attach(ifindex, rt.cfg.interface);
-  program_rx(rt);
-  by_key_[pack_vrid_key(rt.key)] = &rt;
-}
-
 void Daemon::setup() {
   started_ns_ = clock::monotonic_ns();
   const std::string& router_id = config_.global.router_id;
@@ -495,44 +431,6 @@ void Daemon::run_notify(const InstanceRuntime& rt, core::State state) {
     scripts_->run(rt.cfg.notify, notify::notify_args(rt.cfg.name, core::state_name(state),
                                                      rt.sm->effective_priority()));
   loop_.timers().reschedule(scripts_timer_, scripts_->next_deadline_ns());
-}
-
-void Daemon::on_link(const net::LinkState& link) {
-  const Nanos now = clock::monotonic_ns();
-  for (auto& rt : instances_) {
-    if (!rt->sm) continue;
-    const bool own = link.name == rt->cfg.interface;
-    bool relevant = own;
-    for (const auto& t : rt->cfg.tracked) relevant |= (t.name == link.name);
-    for (const auto& v : rt->vips) relevant |= (v.cfg.dev == link.name);
-    if (!relevant) continue;
-    if (own && !link.exists && rt->ifindex != 0) {
-      XLOG_INFO("(%s) interface %s deleted", rt->cfg.name.c_str(), link.name.c_str());
-      unbind_interface(*rt);
-    } else if (own && link.exists && link.ifindex != rt->ifindex) {
-      // A (re)created interface gets a new ifindex: rebind sockets and XDP.
-      XLOG_INFO("(%s) interface %s appeared (ifindex %d)", rt->cfg.name.c_str(), link.name.c_str(),
-                link.ifindex);
-      try {
-        bind_interface(*rt);
-      } catch (const std::exception& e) {
-        // The instance stays in FAULT without a receive path rather than taking
-        // the whole daemon down; the next link event retries.
-        XLOG_ERROR("(%s) cannot bind to %s: %s", rt->cfg.name.c_str(), link.name.c_str(), e.what());
-        unbind_interface(*rt);
-      }
-    } else if (own && link.exists) {
-      rt->mac = link.mac;
-    }
-    for (auto& v : rt->vips) {
-      if (v.cfg.dev != link.name) continue;
-      const int ifindex = link.exists ? link.ifindex : 0;
-      if (ifindex != v.vip.ifindex) v.installed = false;  // the kernel dropped it with the device
-      v.vip.ifindex = ifindex;
-    }
-    update_tracking(*rt, now);
-    if (rt->sm->state() == core::State::Master) install_missing_vips(*rt);
-  }
 }
 
 std::string Daemon::handle_command(const std::string& command) {

@@ -16,10 +16,21 @@ namespace xvrrp::daemon {
 using core::Nanos;
 
 // Everything that can fail is done here, before anything running changes:
-// each new or rebuilt instance's parameters are validated by constructing
-// its state machine, and the senders and receive attachments of interfaces
-// no instance uses yet are opened. On failure what was opened is released.
+// the receive tables' capacity is checked, each instance's parameters are
+// validated by constructing its state machine, and the senders and receive
+// attachments of interfaces no instance uses yet are opened. On failure what
+// was opened is released.
 bool Daemon::bind_reload_resources(const std::vector<config::Instance>& next, std::string& error) {
+  // The receive tables are written after this point; they must have room
+  // for everything (stopped instances are removed before new ones are added).
+  std::size_t peers = 0;
+  for (const config::Instance& cfg : next) peers += cfg.unicast_peers.size();
+  if (next.size() > XVRRP_MAX_INSTANCES || peers > XVRRP_MAX_PEERS) {
+    error = std::to_string(next.size()) + " instances with " + std::to_string(peers) +
+            " unicast peers (at most " + std::to_string(XVRRP_MAX_INSTANCES) + " and " +
+            std::to_string(XVRRP_MAX_PEERS) + ")";
+    return false;
+  }
   std::vector<int> opened;
   try {
     for (const config::Instance& cfg : next) {

@@ -5,6 +5,10 @@
 //
 // Threading: everything runs on the EventLoop's single thread; no handler
 // blocks. Ownership: one InstanceRuntime per vrrp_instance, owned here.
+// What the configuration means (plans, tracking, reload classes) is decided
+// in userspace/policy; the receive path is an RxPath (XDP or socket). The
+// class is implemented in daemon.cpp (lifecycle, events, adverts),
+// interfaces.cpp, vips.cpp, reload.cpp and daemon_status.cpp.
 // Timing: the master-down deadline counts from the XDP (or socket) receive
 // timestamp of the last valid advert, and in XDP mode from the
 // BPF last-seen record when duplicates were suppressed.
@@ -87,7 +91,6 @@ class Daemon {
   void stop_instance(InstanceRuntime& rt);
   void live_update(InstanceRuntime& rt, const config::Instance& cfg);
   void shutdown();
-  /// Defined in reload.cpp.
   void reload();
   bool bind_reload_resources(const std::vector<config::Instance>& next, std::string& error);
 

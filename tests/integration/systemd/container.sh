@@ -70,12 +70,15 @@ ct_boot() {
   done
   [[ -n $CT_PID ]] || { cat "$CT_WORK/nspawn.log" >&2; return 1; }
   local state=
-  for ((i = 0; i < 600; i++)); do
+  # Under 1 s on an idle machine; the bound is for a loaded CI host.
+  for ((i = 0; i < 1200; i++)); do
     state=$(ct_exec systemctl is-system-running 2>/dev/null)
     [[ $state == running || $state == degraded ]] && return 0
     sleep 0.1
   done
-  ct_log "container did not finish booting (is-system-running: $state)"
+  ct_log "container did not finish booting (is-system-running: $state); jobs left:"
+  ct_exec systemctl list-jobs --no-pager >&2
+  ct_exec systemctl --failed --no-pager >&2
   return 1
 }
 

@@ -2,32 +2,23 @@
 # shellcheck disable=SC2034 # LAB_* settings are read by tools/lab/lib.sh
 # shellcheck shell=bash
 #
-# Shared setup of the daemon's integration tests: the lab library from
-# tools/lab/lib.sh on the seed's configs in ./data. Exit codes: 0 pass, 1 fail,
-# 77 skip (ctest SKIP_RETURN_CODE): only for a missing xvrrpd binary or no root.
+# Shared setup of the daemon's integration tests: the harness
+# (tests/integration/lib/harness.sh) and the lab library (tools/lab/lib.sh) on the
+# seed's configs in ./data. Exit codes: 0 pass, 1 fail, 77 skip (ctest
+# SKIP_RETURN_CODE): only for a missing xvrrpd binary or no root.
 set -uo pipefail
 
 TEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_DATA_DIR=$TEST_DIR/data
+# shellcheck source=../lib/harness.sh
+source "$TEST_DIR/../lib/harness.sh"
+t_begin "${0##*/} $*"
 # shellcheck source=../../../tools/lab/lib.sh
 source "$TEST_DIR/../../../tools/lab/lib.sh"
 
-t_fail() {
-  printf 'FAIL: %s\n' "$*" >&2
-  exit 1
-}
-t_skip() {
-  printf 'SKIP: %s\n' "$*" >&2
-  exit 77
-}
-t_pass() {
-  printf 'PASS: %s\n' "$*" >&2
-  exit 0
-}
-
 # Root is needed for namespaces; skip (not fail) so an unprivileged ctest run
 # reports these as skipped rather than hiding them.
-t_need_root() { [[ $EUID -eq 0 ]] || t_skip "needs root (network namespaces)"; }
+t_need_root() { t_require_root; }
 
 t_need_xvrrpd() {
   lab_find_bin xvrrpd >/dev/null ||
@@ -38,7 +29,8 @@ t_need_keepalived() {
   command -v keepalived >/dev/null || t_fail "keepalived not installed (Debian package keepalived)"
 }
 
-# Dumps both daemons' logs on failure, so a CI failure can be read.
+# Dumps both daemons' logs on failure, so a CI failure can be read (the harness calls
+# t_on_failure at every failed check).
 t_dump_logs() {
   local h
   for h in s1 s2; do
@@ -48,11 +40,10 @@ t_dump_logs() {
   done
 }
 
-# Fails unless VALUE (ms) is a number <= BOUND.
+# Fails the test unless VALUE (ms) is a number <= BOUND.
 t_assert_le_ms() {
-  local what=$1 value=$2 bound=$3
-  awk -v v="$value" -v b="$bound" 'BEGIN{exit !(v ~ /^[0-9.]+$/ && v + 0 <= b + 0)}' ||
-    t_fail "$what: $value ms, bound $bound ms"
+  t_holds "$2" -le "$3" || t_fail "$1: $2 ms, bound $3 ms"
+  t_ok "$1: $2 ms <= $3 ms"
 }
 
 # The outage bounds are measured with a probe every 10 ms: xvrrp-probe at --interval 10
@@ -69,5 +60,6 @@ t_use_probe() {
   fi
 }
 
+t_on_failure() { t_dump_logs; }
 t_need_root
-lab_require_tools ip ping awk tac
+t_require_tools ip ping awk tac jq

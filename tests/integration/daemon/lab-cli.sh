@@ -13,7 +13,7 @@ shift 3
 [[ $impl == keepalived ]] && t_need_keepalived
 lab_require_tools jq
 out=$(mktemp -d "${TMPDIR:-/tmp}/xvrrp-lab-cli.XXXXXX")
-trap 'rm -rf "$out"' EXIT
+t_at_exit "rm -rf '$out'"
 "$TEST_DIR/../../../tools/lab/xvrrp-lab" --impl "$impl" --scenario "$scenario" --interval 10 \
   --json "$out/lab.json" --prefix "xc$$" "$@" >"$out/lab.txt" 2>&1
 rc=$?
@@ -23,5 +23,5 @@ result=$(jq -r '.runs[0].result' "$out/lab.json")
 outage=$(jq -r '.runs[0].outage_ms' "$out/lab.json")
 [[ $result == ok ]] || t_fail "run result: $result"
 t_assert_le_ms "$impl $scenario outage" "$outage" "$bound"
-! ip netns list | grep -q "^xc$$-" || t_fail "xvrrp-lab left namespaces behind"
+t_check "xvrrp-lab left no namespace behind" eval '! ip netns list | grep -q "^xc$$-"'
 t_pass "$impl $scenario: outage $outage ms (bound $bound)"

@@ -1,58 +1,56 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# xvrrpctl against a live pair of xvrrpd: two network namespaces joined by a veth pair
-# (192.0.2.5 and 192.0.2.6, VIP 192.0.2.100), the seed's VRRPv2 unicast + PASS setup.
+# xvrrpctl against a live pair of xvrrpd on the lab's topology (tools/lab/topology.sh:
+# 192.0.2.5 and 192.0.2.6, VIP 192.0.2.100), the seed's VRRPv2 unicast + PASS setup.
 # Checks status (text and JSON), counters and metrics on both sides, bpftool's view of the
 # pinned maps (BTF field names) and program, and the "stale socket" / "other router id"
 # messages after the master is SIGKILLed. Needs root; exits 77 (skip) without it or without
 # the binaries.
 # usage: ctl_live_pair.sh BIN_DIR
-set -euo pipefail
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../lib/harness.sh
+source "$here/../lib/harness.sh"
+t_begin ctl-live-pair
 bin=${1:?usage: ctl_live_pair.sh BIN_DIR}
 xvrrpd=$bin/xvrrpd
 ctl=$bin/xvrrpctl
-[[ $EUID -eq 0 ]] || { echo "SKIP: needs root (namespaces, XDP, bpffs)"; exit 77; }
-[[ -x $xvrrpd ]] || { echo "SKIP: $xvrrpd not built"; exit 77; }
-[[ -x $ctl ]] || { echo "SKIP: $ctl not built"; exit 77; }
+t_require_root
+[[ -x $xvrrpd ]] || t_skip "$xvrrpd not built"
+[[ -x $ctl ]] || t_skip "$ctl not built"
 
-abi=$(awk '$2 == "XVRRP_ABI_VERSION" {print $3}' "$(dirname "$0")/../../../include/xvrrp/abi.h")
-[[ -n $abi ]] || { echo "FAIL: no XVRRP_ABI_VERSION in abi.h" >&2; exit 1; }
+abi=$(awk '$2 == "XVRRP_ABI_VERSION" {print $3}' "$T_REPO_DIR/include/xvrrp/abi.h")
+[[ -n $abi ]] || t_fail "no XVRRP_ABI_VERSION in abi.h"
 tag=ops$$
-ns_a=$tag-a
-ns_b=$tag-b
 id_a=$tag-server-1
 id_b=$tag-server-2
-work=$(mktemp -d)
+# The lab's topology (server-1 192.0.2.5 and server-2 192.0.2.6 on one switch); the
+# daemons here are started by this test, not by the lab, so that they share this
+# mount namespace (below).
+t_use_lab "$tag"
+lab_topology_up
+ns_a=$(lab_ns s1)
+ns_b=$(lab_ns s2)
+work=$LAB_WORK
 pids=()
-cleanup() {
+stop_daemons() {
+  local pid
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  ip netns del "$ns_a" 2>/dev/null || true
-  ip netns del "$ns_b" 2>/dev/null || true
   rm -f "/run/xvrrp/$id_a.ctl" "/run/xvrrp/$id_b.ctl"
   rm -rf "/sys/fs/bpf/xvrrp/$id_a" "/sys/fs/bpf/xvrrp/$id_b"
-  rm -rf "$work"
 }
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
+t_at_exit stop_daemons
+t_on_failure() {
+  local f
   for f in "$work"/*.log; do echo "--- $f" >&2; tail -20 "$f" >&2; done
-  exit 1
 }
+fail() { t_fail "$*"; }
 expect() {  # expect NAME PATTERN TEXT: grep -E PATTERN in TEXT
-  grep -Eq -- "$2" <<<"$3" || fail "$1: no match for /$2/ in:"$'\n'"$3"
+  if grep -Eq -- "$2" <<<"$3"; then t_ok "$1: /$2/"; else t_fail "$1: no match for /$2/ in:"$'\n'"$3"; fi
 }
 
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
-ip netns add "$ns_a"
-ip netns add "$ns_b"
-ip -n "$ns_a" link add eth0 type veth peer name eth0 netns "$ns_b"
-for ns in "$ns_a" "$ns_b"; do
-  ip -n "$ns" link set lo up
-  ip -n "$ns" link set eth0 up
-done
-ip -n "$ns_a" addr add 192.0.2.5/24 dev eth0
-ip -n "$ns_b" addr add 192.0.2.6/24 dev eth0
 
 write_conf() {  # write_conf FILE ROUTER_ID STATE PRIORITY PEER
   cat >"$1" <<CONF
@@ -192,4 +190,3 @@ for _ in $(seq 1 50); do
 done
 expect "B took over" "^xvrrp_instance_is_master\{router_id=\"$id_b\",instance=\"service-100\",vrid=\"100\"\} 1$" "$out"
 expect "B took over" "^xvrrp_instance_transitions_total\{router_id=\"$id_b\",instance=\"service-100\",vrid=\"100\"\} [2-9]" "$out"
-echo "PASS"

@@ -13,7 +13,6 @@ source "$here/ctl.sh"
 t_need_xvrrpd
 mode=${1:-xdp}
 cycles=${2:-20}
-trap 't_dump_logs; lab_cleanup' EXIT
 
 lab_init "xch$$"
 lab_topology_up

@@ -7,7 +7,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../daemon/common.sh
 source "$here/../daemon/common.sh"
 t_need_xvrrpd
-trap 't_dump_logs; lab_cleanup' EXIT
 
 lab_init "xmc$$"
 lab_topology_up

@@ -15,7 +15,6 @@ t_need_xvrrpd
 mode=${1:-xdp}
 LAB_XVRRPD_ARGS="--rx=$mode"
 has_xdp() { ip -n "$(lab_ns s1)" link show "$1" | grep -q prog/xdp; }
-trap 't_dump_logs; lab_cleanup' EXIT
 
 lab_init "xrl$$"
 lab_topology_up

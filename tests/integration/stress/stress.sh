@@ -11,10 +11,13 @@ TEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOOLS=$TEST_DIR/../../../tools/stress
 kind=${1:?usage: stress.sh scale|flood-xdp|flood-socket}
 
-fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
-skip() { printf 'SKIP: %s\n' "$*" >&2; exit 77; }
+# shellcheck source=../lib/harness.sh
+source "$TEST_DIR/../lib/harness.sh"
+t_begin "stress $kind"
+fail() { t_fail "$*"; }
+skip() { t_skip "$*"; }
 
-[[ $EUID -eq 0 ]] || skip "needs root (network namespaces, XDP)"
+t_require_root
 bin=
 if [[ -n ${LAB_BIN_DIR:-} ]]; then
   [[ -x $LAB_BIN_DIR/xvrrpd ]] && bin=$LAB_BIN_DIR/xvrrpd
@@ -27,7 +30,7 @@ for t in trafgen jq python3; do
 done
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/xvrrp-stress-test.XXXXXX") || fail "mktemp"
-trap 'rm -rf "$out"' EXIT
+t_at_exit "rm -rf '$out'"
 logs=$out/logs
 
 case $kind in
@@ -46,8 +49,7 @@ case $kind in
     ((mt == 0 && bt == 0)) || { dump; fail "transitions after settling: master $mt, backup $bt"; }
     [[ $(jq .master.vips <<<"$r") == 255 && $(jq .backup.vips <<<"$r") == 0 ]] ||
       fail "VIPs at the end: server-1 $(jq .master.vips <<<"$r"), server-2 $(jq .backup.vips <<<"$r") (want 255/0)"
-    printf 'PASS: 255 x 10 ms for 15 s, 0 transitions (master %s%% CPU, backup %s%% CPU)\n' \
-      "$(jq .master.cpu_pct <<<"$r")" "$(jq .backup.cpu_pct <<<"$r")" >&2
+    t_pass "255 x 10 ms for 15 s, 0 transitions (master $(jq .master.cpu_pct <<<"$r") % CPU, backup $(jq .backup.cpu_pct <<<"$r") % CPU)"
     ;;
   flood-xdp | flood-socket)
     rx=${kind#flood-}
@@ -64,9 +66,7 @@ case $kind in
       fail "the VIP was on the backup: $(jq -c '.vip_samples, .vip_added_on_backup' <<<"$r")"
     [[ $(jq .vip_samples.master_only <<<"$r") -gt 0 && $(jq .vip_samples.none <<<"$r") == 0 ]] ||
       fail "the master did not hold the VIP throughout: $(jq -c .vip_samples <<<"$r")"
-    printf 'PASS: flood (%s) at %s pps offered, 0 transitions, VIP on server-1 only\n' \
-      "$rx" "$(jq .offered_pps <<<"$r")" >&2
+    t_pass "flood ($rx) at $(jq .offered_pps <<<"$r") pps offered, 0 transitions, VIP on server-1 only"
     ;;
   *) fail "unknown test '$kind' (scale, flood-xdp, flood-socket)" ;;
 esac
-exit 0

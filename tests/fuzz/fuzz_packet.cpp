@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The receive validator (whole Ethernet frames and raw-socket IP packets) against the seed's
-// instance tables, and the VRRP decoder in both families. Invariant: a decoded advert encodes
-// again, and decoding that gives the same advert.
+// The receive validator (whole Ethernet frames and raw-socket IP packets) against the receive
+// case table's instances, and the VRRP decoder in both families. Invariant: a decoded advert
+// encodes again, and decoding that gives the same advert.
 #include <sys/socket.h>
 
 #include <cstddef>
@@ -10,25 +10,20 @@
 
 #include "core/packet.hpp"
 #include "fuzz_util.hpp"
-#include "support/seed_fixtures.hpp"
+#include "support/receive_cases.hpp"
 
 namespace {
 
 using namespace xvrrp;
 
+// The receive case table's instances (tests/support/receive_cases.hpp), on its
+// interface and on a second one where nothing is configured.
 const packet::MapTables& tables() {
   static const packet::MapTables t = [] {
     packet::MapTables m;
-    for (int family : {AF_INET, AF_INET6}) {
-      for (std::uint32_t ifindex : {1u, 2u}) {
-        const xvrrp_vrid_key key = packet::make_vrid_key(ifindex, 100, family);
-        xvrrp_vrid_config cfg = test_support::seed_vrid_config();
-        if (family == AF_INET6) cfg.version = 3;
-        if (ifindex == 2) cfg.flags = 0;  // multicast, no peer check
-        m.set_vrid(key, cfg);
-        m.add_peer(packet::make_peer_key(
-            key, test_support::ip(family == AF_INET ? "192.0.2.6" : "fe80::6")));
-      }
+    for (const auto& inst : test_support::case_instances()) {
+      m.set_vrid(inst.key, inst.cfg);
+      for (const auto& [key, value] : inst.peers) m.add_peer(key, value);
     }
     return m;
   }();
@@ -51,7 +46,7 @@ void round_trip(std::span<const std::uint8_t> msg, int family) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::span<const std::uint8_t> in(data, size);
-  for (std::uint32_t ifindex : {1u, 2u}) {
+  for (std::uint32_t ifindex : {test_support::kCaseIfindex, test_support::kCaseIfindex + 1}) {
     const auto f = packet::validate_frame(in, ifindex, 1, tables());
     const auto i = packet::validate_ip(in, ifindex, 1, tables());
     for (const auto* v : {&f, &i}) {

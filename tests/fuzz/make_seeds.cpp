@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Writes the fuzzers' seed corpora from the tests' fixtures: the config test data (with an
-// include layout in the "#@file" form fuzz_config reads), the seed's advert as frames and IP
-// packets in both families and versions (tests/support/seed_fixtures.hpp), a control request
+// include layout in the "#@file" form fuzz_config reads), the receive case table's frames
+// (tests/support/receive_cases.hpp) and the seed's advert as frames and IP packets in both
+// families and versions, a control request
 // set, a status reply in the daemon's schema, and probe event files and command lines.
 // Usage: fuzz_make_seeds CONFIG_DATA_DIR OUT_DIR  (OUT_DIR/<target>/<n> files)
 #include <sys/socket.h>
@@ -15,7 +16,7 @@
 #include <vector>
 
 #include "core/packet.hpp"
-#include "support/seed_fixtures.hpp"
+#include "support/receive_cases.hpp"
 
 namespace fs = std::filesystem;
 using namespace xvrrp;
@@ -98,6 +99,13 @@ int main(int argc, char** argv) {
   const fs::path data = argv[1], out = argv[2];
   config_seeds(data, out / "fuzz_config");
   packet_seeds(out / "fuzz_packet");
+  // Every row of the receive case table, as a whole frame and from the IP header on.
+  written += static_cast<int>(test_support::write_receive_seeds((out / "fuzz_packet").string(),
+                                                                test_support::SeedLayer::Ethernet));
+  // (libFuzzer reads seed directories recursively; the IP rows keep the rows' names.)
+  fs::create_directories(out / "fuzz_packet" / "ip");
+  written += static_cast<int>(test_support::write_receive_seeds(
+      (out / "fuzz_packet" / "ip").string(), test_support::SeedLayer::Ip));
   const fs::path control = out / "fuzz_control";
   seed(control, "status", "status\n");
   seed(control, "status-eof", "status");

@@ -13,7 +13,6 @@ source "$here/../daemon/common.sh"
 # shellcheck source=ctl.sh
 source "$here/ctl.sh"
 t_need_xvrrpd
-trap 't_dump_logs; lab_cleanup' EXIT
 
 lab_init "xsr$$"
 lab_topology_up

@@ -162,6 +162,37 @@ std::string render_status_text(const Json& status) {
                     t.at("up").as_bool() ? "up" : "DOWN",
                     weight ? format(" (weight %" PRId64 ")", weight).c_str() : "");
     }
+    // vrrp_script checks and what they do to the priority (daemons that report "trackers").
+    if (const Json* trackers = inst_json.find("trackers"); trackers != nullptr) {
+      bool first = true;
+      for (const Json& t : trackers->items()) {
+        if (str_field(t, "kind") != "script") continue;
+        const std::string state = str_field(t, "state");
+        const int64_t weight = t.at("weight").as_int();
+        const int64_t delta = t.at("delta").as_int();
+        std::string effect;
+        if (t.at("fault").as_bool()) {
+          effect = state == "INIT" ? "FAULT until its first result" : "FAULT";
+        } else if (weight != 0) {
+          effect = format("weight %" PRId64 "%s: %+" PRId64, weight,
+                          t.at("reverse").as_bool() ? " reverse" : "", delta);
+        } else {
+          effect = "no fault";
+        }
+        std::string last = "no result yet";
+        const Json& result = t.at("last_result");
+        if (!result.is_null()) {
+          const Json& code = t.at("last_exit_code");
+          last = format("last %s %.1f s ago%s", result.as_string().c_str(),
+                        t.at("last_result_age_s").as_double(),
+                        code.is_null() ? "" : format(" (exit %" PRId64 ")", code.as_int()).c_str());
+        }
+        out += format("  %-18s %s %s, %s; %s; %" PRId64 " runs\n", first ? "scripts" : "",
+                      str_field(t, "name").c_str(), state.c_str(), effect.c_str(), last.c_str(),
+                      t.at("runs").as_int());
+        first = false;
+      }
+    }
     out += format("  %-18s sent %" PRId64 ", received %" PRId64 ", GARPs sent %" PRId64 "\n",
                   "adverts", inst.at("adverts_sent").as_int(), inst.at("adverts_received").as_int(),
                   inst.at("garps_sent").as_int());
@@ -332,6 +363,27 @@ std::string render_metrics(const std::string& router_id, const Json* status,
                  i.labels + "," + lbl("interface", str_field(t, "name")),
                  t.at("up").as_bool() ? "1" : "0");
       }
+    }
+    w.family(
+        "xvrrp_tracker_state", "gauge",
+        "Tracked object (track_interface, track_script): 1 up/OK, 0 down/KO, -1 no result yet.");
+    for (const auto& i : instances) {
+      const Json* trackers = i.j->find("trackers");
+      if (trackers == nullptr) continue;
+      for (const Json& t : trackers->items()) {
+        const std::string state = str_field(t, "state");
+        const char* v = state == "UP" || state == "OK" ? "1" : state == "INIT" ? "-1" : "0";
+        w.sample("xvrrp_tracker_state",
+                 i.labels + "," + lbl("kind", str_field(t, "kind")) + "," +
+                     lbl("tracker", str_field(t, "name")),
+                 v);
+      }
+    }
+    w.family("xvrrp_instance_priority_delta", "gauge",
+             "Sum of the trackers' weights in force (effective priority = base + this, 1..254).");
+    for (const auto& i : instances) {
+      if (const Json* d = i.j->find("priority_delta"); d != nullptr)
+        w.sample("xvrrp_instance_priority_delta", i.labels, std::to_string(d->as_int()));
     }
     // --rx=socket validates in the daemon; its drops are in the status, not in the maps.
     if (const Json* rejects = status->find("socket_rejects");

@@ -217,7 +217,7 @@ struct Global {
 /// The daemon flips the constant in the change that wires the field.
 inline constexpr bool kDaemonAppliesGarpInterval = false;  // Instance::garp_interval_ms
 inline constexpr bool kDaemonAppliesTrackPrimary = false;  // Instance::track_primary
-inline constexpr bool kDaemonRunsScripts = false;  // Config::scripts, Instance::track_scripts
+inline constexpr bool kDaemonRunsScripts = true;  // Config::scripts, Instance::track_scripts
 
 struct Config {
   Global global;

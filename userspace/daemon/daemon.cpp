@@ -20,6 +20,7 @@
 #include "common/log.hpp"
 #include "core/garp_schedule.hpp"
 #include "core/packet.hpp"
+#include "daemon/check_runtime.hpp"
 #include "daemon/control_server.hpp"
 #include "daemon/instance_runtime.hpp"
 #include "daemon/status.hpp"
@@ -103,6 +104,8 @@ void Daemon::setup() {
   scripts_ = std::make_unique<notify::ScriptRunner>();
   scripts_timer_ =
       loop_.timers().schedule(core::kNever, make_cookie(0, std::uint64_t(TimerKind::Scripts)));
+  // Before the capability drop: the runners' launchers keep root's privileges.
+  setup_checks();
   maintenance_timer_ =
       loop_.timers().schedule(clock::monotonic_ns() + kMaintenancePeriod,
                               make_cookie(0, std::uint64_t(TimerKind::Maintenance)));
@@ -240,8 +243,7 @@ void Daemon::on_signal() {
         reload();
         break;
       case SIGCHLD:
-        scripts_->on_sigchld();
-        loop_.timers().reschedule(scripts_timer_, scripts_->next_deadline_ns());
+        on_scripts_sigchld();
         break;
       default:
         break;
@@ -281,8 +283,10 @@ void Daemon::on_advert_event(const xvrrp_advert_event& ev) {
 void Daemon::on_timer(std::uint64_t cookie, Nanos now) {
   const auto kind = static_cast<TimerKind>(cookie & ((1U << kKindBits) - 1));
   if (kind == TimerKind::Scripts) {
-    scripts_->on_timer(now);
-    loop_.timers().reschedule(scripts_timer_, scripts_->next_deadline_ns());
+    if (const std::uint64_t id = cookie >> kKindBits; id != 0)
+      on_check_timer(id, now);
+    else
+      on_scripts_timer(now);
     return;
   }
   if (kind == TimerKind::Maintenance) {
@@ -411,7 +415,11 @@ void Daemon::update_tracking(InstanceRuntime& rt, Nanos now) {
     const auto link = links_->find(name);
     return link && link->up();
   };
-  const auto inputs = policy::interface_inputs(rt.cfg, is_up);
+  auto inputs = policy::interface_inputs(rt.cfg, is_up);
+  for (const auto& t : rt.cfg.track_scripts) {
+    const CheckRuntime* c = find_check(t.script.name);
+    inputs.push_back(policy::script_input(t, c ? c->check.state() : core::CheckState::Init));
+  }
   // An interface we could not bind to counts as down.
   const bool bound = rt.ifindex != 0 && rt.rx_programmed;
   const policy::TrackingResult r = policy::evaluate_tracking(
@@ -430,7 +438,7 @@ void Daemon::run_notify(const InstanceRuntime& rt, core::State state) {
   if (!rt.cfg.notify.empty() && state != core::State::Initialize)
     scripts_->run(rt.cfg.notify, notify::notify_args(rt.cfg.name, core::state_name(state),
                                                      rt.sm->effective_priority()));
-  loop_.timers().reschedule(scripts_timer_, scripts_->next_deadline_ns());
+  rearm_scripts_timer();
 }
 
 std::string Daemon::handle_command(const std::string& command) {

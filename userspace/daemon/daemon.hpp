@@ -16,6 +16,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,7 +39,8 @@ struct LinkState;
 }  // namespace xvrrp::net
 namespace xvrrp::notify {
 class ScriptRunner;
-}
+struct ScriptExit;
+}  // namespace xvrrp::notify
 
 namespace xvrrp::daemon {
 
@@ -76,6 +78,7 @@ class Daemon {
 
  private:
   struct InstanceRuntime;
+  struct CheckRuntime;
   enum class TimerKind : std::uint64_t { StateMachine = 0, Garp = 1, Scripts = 2, Maintenance = 3 };
 
   void setup();
@@ -114,6 +117,25 @@ class Daemon {
   InstanceRuntime* find_by_key(const xvrrp_vrid_key& key);
   void sweep_last_seen();
 
+  /// vrrp_script checks (checks.cpp). Scripts run through one ScriptRunner per
+  /// {timeout, user, group}, created before the capability drop at start-up.
+  void setup_checks();
+  /// Creates the runners `next` needs; false (nothing changed) with `error`.
+  bool prepare_check_runners(const std::vector<config::VrrpScript>& next, std::string& error);
+  /// Adds, updates (state kept) and removes checks to match `next`.
+  void reload_checks(const std::vector<config::VrrpScript>& next);
+  notify::ScriptRunner& check_runner(const config::VrrpScript& script);
+  std::unique_ptr<CheckRuntime> make_check(const config::VrrpScript& script, core::Nanos now);
+  void on_check_timer(std::uint64_t id, core::Nanos now);
+  void start_check(CheckRuntime& c, core::Nanos now);
+  void on_check_done(std::uint64_t id, const notify::ScriptExit& exit);
+  void check_changed(const CheckRuntime& c, core::Nanos now);
+  [[nodiscard]] const CheckRuntime* find_check(const std::string& name) const;
+  /// Every runner's SIGCHLD handling and kill deadlines.
+  void on_scripts_sigchld();
+  void on_scripts_timer(core::Nanos now);
+  void rearm_scripts_timer();
+
   DaemonStatus snapshot() const;
   std::string handle_command(const std::string& command);
 
@@ -128,6 +150,10 @@ class Daemon {
   std::unique_ptr<RxPath> rx_;
   std::unique_ptr<notify::ScriptRunner> scripts_;
   std::unique_ptr<ControlServer> control_;
+  /// By name, in Config::scripts order.
+  std::vector<std::unique_ptr<CheckRuntime>> checks_;
+  std::map<std::string, std::unique_ptr<notify::ScriptRunner>> check_runners_;
+  std::uint64_t next_check_id_ = 1;
   core::TimerId scripts_timer_ = 0;
   core::TimerId maintenance_timer_ = 0;
   /// Per VRRP interface (ifindex): one sender batching every instance's adverts.

@@ -6,10 +6,12 @@
 #include <algorithm>
 
 #include "common/clock.hpp"
+#include "daemon/check_runtime.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/instance_runtime.hpp"
 #include "daemon/status.hpp"
 #include "net/link_monitor.hpp"
+#include "policy/tracking.hpp"
 
 namespace xvrrp::daemon {
 
@@ -63,6 +65,47 @@ DaemonStatus Daemon::snapshot() const {
       const auto link = links_->find(t.name);
       in.tracked.push_back({t.name, link && link->up(), t.weight});
     }
+    auto is_up = [&](const std::string& name) {
+      const auto link = links_->find(name);
+      return link && link->up();
+    };
+    for (const policy::TrackInput& t : policy::interface_inputs(rt->cfg, is_up)) {
+      const core::CheckEffect e = policy::effect_of(t);
+      TrackerStatus ts;
+      ts.name = t.name;
+      ts.kind = policy::track_kind_name(t.kind);
+      ts.state = t.healthy ? "UP" : "DOWN";
+      ts.weight = t.weight;
+      ts.reverse = t.reverse;
+      ts.fault = e.fault;
+      ts.delta = e.delta;
+      in.trackers.push_back(std::move(ts));
+    }
+    for (const auto& t : rt->cfg.track_scripts) {
+      const CheckRuntime* c = find_check(t.script.name);
+      const core::CheckState state = c ? c->check.state() : core::CheckState::Init;
+      const core::CheckEffect e = policy::effect_of(policy::script_input(t, state));
+      TrackerStatus ts;
+      ts.name = t.script.name;
+      ts.kind = policy::track_kind_name(policy::TrackKind::Script);
+      ts.state = core::check_state_name(state);
+      ts.weight = t.weight;
+      ts.reverse = t.weight_reverse;
+      ts.fault = e.fault;
+      ts.delta = e.delta;
+      if (c && c->check.last_outcome() != core::RunOutcome::None) {
+        ts.last_result = core::run_outcome_name(c->check.last_outcome());
+        ts.last_result_age_s = static_cast<double>(now - c->check.last_outcome_at()) / 1e9;
+        if (c->last_exit_code >= 0) ts.last_exit_code = c->last_exit_code;
+      }
+      if (c) {
+        ts.runs = c->check.runs();
+        ts.skipped = c->check.skipped();
+      }
+      in.trackers.push_back(std::move(ts));
+    }
+    in.priority_delta = sm.priority_delta();
+    in.tracking_fault = sm.faulted();
     in.adverts_sent = rt->adverts_sent;
     in.adverts_received = rt->adverts_received;
     in.priority_zero_sent = rt->priority_zero_sent;

@@ -126,10 +126,13 @@ void Daemon::reload() {
   next.global.router_id = config_.global.router_id;
 
   std::string error;
-  if (!bind_reload_resources(next.instances, error)) {
+  if (!prepare_check_runners(next.scripts, error) ||
+      !bind_reload_resources(next.instances, error)) {
     fail(error);
     return;
   }
+  // Before the instances: their tracking reads the new checks.
+  reload_checks(next.scripts);
 
   std::vector<config::Instance> running;
   for (const auto& rt : instances_) running.push_back(rt->cfg);

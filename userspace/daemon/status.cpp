@@ -58,6 +58,28 @@ std::string render_status_json(const DaemonStatus& s) {
       j.end_object();
     }
     j.end_array();
+    j.field("priority_delta", in.priority_delta);
+    j.field("tracking_fault", in.tracking_fault);
+    j.key("trackers").begin_array();
+    for (const TrackerStatus& t : in.trackers) {
+      j.begin_object();
+      j.field("name", t.name);
+      j.field("kind", t.kind);
+      j.field("state", t.state);
+      j.field("weight", t.weight);
+      j.field("reverse", t.reverse);
+      j.field("fault", t.fault);
+      j.field("delta", t.delta);
+      if (t.kind == "script") {
+        j.field("last_result", t.last_result);
+        j.field("last_result_age_s", t.last_result_age_s);
+        j.field("last_exit_code", t.last_exit_code);
+        j.field("runs", t.runs);
+        j.field("skipped", t.skipped);
+      }
+      j.end_object();
+    }
+    j.end_array();
     j.field("adverts_sent", in.adverts_sent);
     j.field("adverts_received", in.adverts_received);
     j.field("priority_zero_sent", in.priority_zero_sent);

@@ -23,6 +23,26 @@ struct TrackedStatus {
   int weight = 0;
 };
 
+/// One tracked object (track_interface line, track_script line) and what it
+/// does to the instance now: effective priority = clamp(base_priority + sum of
+/// the trackers' delta, 1, 254) (an owner keeps 255), FAULT when any tracker
+/// has fault (or the instance's own interface is down).
+struct TrackerStatus {
+  std::string name;
+  std::string kind;   ///< "interface", "script"
+  std::string state;  ///< interface: "UP", "DOWN"; script: "INIT", "OK", "KO"
+  int weight = 0;
+  bool reverse = false;
+  bool fault = false;  ///< holds the instance in FAULT
+  int delta = 0;       ///< its share of the priority delta
+  // Scripts only:
+  std::optional<std::string> last_result;  ///< core::run_outcome_name(); null before the first
+  std::optional<double> last_result_age_s;
+  std::optional<int> last_exit_code;  ///< null: killed by a signal or not started
+  std::uint64_t runs = 0;
+  std::uint64_t skipped = 0;
+};
+
 struct InstanceStatus {
   std::string name;
   std::string interface;
@@ -39,6 +59,9 @@ struct InstanceStatus {
   std::uint64_t transitions = 0;
   std::vector<VipStatus> vips;
   std::vector<TrackedStatus> tracked;
+  std::vector<TrackerStatus> trackers;
+  int priority_delta = 0;  ///< sum of the trackers' delta (before clamping)
+  bool tracking_fault = false;
   std::uint64_t adverts_sent = 0;
   std::uint64_t adverts_received = 0;
   std::uint64_t priority_zero_sent = 0;

@@ -3,18 +3,41 @@
 
 namespace xvrrp::policy {
 
+const char* track_kind_name(TrackKind kind) {
+  switch (kind) {
+    case TrackKind::Interface:
+      return "interface";
+    case TrackKind::Script:
+      return "script";
+  }
+  return "?";
+}
+
+core::CheckEffect effect_of(const TrackInput& in) {
+  const core::CheckState state = !in.known    ? core::CheckState::Init
+                                 : in.healthy ? core::CheckState::Ok
+                                              : core::CheckState::Ko;
+  return core::check_effect(state, in.weight, in.reverse);
+}
+
+TrackInput script_input(const config::TrackedScript& t, core::CheckState state) {
+  TrackInput in;
+  in.kind = TrackKind::Script;
+  in.name = t.script.name;
+  in.weight = t.weight;
+  in.reverse = t.weight_reverse;
+  in.known = state != core::CheckState::Init;
+  in.healthy = state == core::CheckState::Ok;
+  return in;
+}
+
 TrackingResult evaluate_tracking(bool interface_up, std::span<const TrackInput> inputs) {
   TrackingResult r;
   r.fault = !interface_up;
   for (const TrackInput& in : inputs) {
-    if (in.weight == 0) {
-      if (in.healthy == in.reverse) r.fault = true;
-      continue;
-    }
-    const int sign = in.reverse ? -1 : 1;
-    // A positive weight counts while healthy, a negative one while not.
-    const bool counts = in.weight > 0 ? in.healthy : !in.healthy;
-    if (counts) r.delta += sign * in.weight;
+    const core::CheckEffect e = effect_of(in);
+    r.fault |= e.fault;
+    r.delta += e.delta;
   }
   return r;
 }

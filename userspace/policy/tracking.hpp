@@ -2,14 +2,17 @@
 // The tracking rule: how the health of what an instance tracks becomes a
 // FAULT flag and a priority delta (keepalived's weighted tracking). Pure.
 //
-// Each tracked object (an interface today; scripts, files, processes or BFD
-// sessions are further kinds of the same input) is one TrackInput: whether
-// it is healthy now, its weight and `reverse`.
+// Each tracked object (an interface, a vrrp_script check; files, processes or
+// BFD sessions are further kinds of the same input) is one TrackInput:
+// whether it is healthy now (or not known yet), its weight and `reverse`.
+// The rule is core::check_effect() for every kind:
 //  - weight 0: the instance is in FAULT while the object is unhealthy
-//    (with reverse: while it is healthy).
+//    (with reverse: while it is healthy), and while its health is unknown
+//    (a check before its first result).
 //  - weight > 0: +weight while healthy (reverse: -weight while healthy).
 //  - weight < 0: +weight (a decrease) while unhealthy (reverse: -weight,
 //    an increase, while unhealthy).
+//  - a weighted object whose health is unknown changes nothing.
 // The VRRP interface itself is always tracked with weight 0.
 // The core clamps base + delta to 1..254 and never changes an owner (255).
 #pragma once
@@ -19,10 +22,14 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "core/script_check.hpp"
 
 namespace xvrrp::policy {
 
-enum class TrackKind { Interface };
+enum class TrackKind { Interface, Script };
+
+/// "interface", "script".
+const char* track_kind_name(TrackKind kind);
 
 struct TrackInput {
   TrackKind kind = TrackKind::Interface;
@@ -30,7 +37,13 @@ struct TrackInput {
   int weight = 0;
   bool reverse = false;
   bool healthy = false;
+  /// false while the health is not known yet (a check without init_fail
+  /// before its first result); `healthy` is then ignored.
+  bool known = true;
 };
+
+/// What one input does to the instance now.
+core::CheckEffect effect_of(const TrackInput& in);
 
 struct TrackingResult {
   bool fault = false;
@@ -60,6 +73,9 @@ bool reverse_of(const Tracked& t) {
   else
     return false;
 }
+
+/// The input of a track_script line whose check is in `state`.
+TrackInput script_input(const config::TrackedScript& t, core::CheckState state);
 
 /// The inputs of an instance's track_interface lines, with `is_up(name)`
 /// giving each interface's health.

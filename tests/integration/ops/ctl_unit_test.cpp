@@ -85,6 +85,40 @@ TEST(CtlRender, StatusTextShowsEveryField) {
   }
 }
 
+// A script tracker and what it does to the priority, in text and metrics.
+TEST(CtlRender, ScriptTrackers) {
+  const std::string abi = std::to_string(XVRRP_ABI_VERSION);
+  Json status = Json::parse(R"({"router_id":"r","pid":1,"abi_version":)" + abi + R"(,"rx":"xdp",
+      "uptime_s":3,"instances":[{"name":"vi_1","interface":"eth0","vrid":1,"version":2,
+      "state":"BACKUP","base_priority":100,"effective_priority":40,"master":null,
+      "master_priority":0,"last_advert_age_ms":null,"advert_int_ms":1000,
+      "master_adver_int_ms":1000,"transitions":1,"vips":[],"vips_present":false,"tracked":[],
+      "priority_delta":-60,"tracking_fault":false,"trackers":[
+        {"name":"chk","kind":"script","state":"KO","weight":-60,"reverse":false,"fault":false,
+         "delta":-60,"last_result":"failed","last_result_age_s":0.42,"last_exit_code":1,
+         "runs":12,"skipped":0},
+        {"name":"web","kind":"script","state":"INIT","weight":0,"reverse":false,"fault":true,
+         "delta":0,"last_result":null,"last_result_age_s":null,"last_exit_code":null,
+         "runs":1,"skipped":0}],
+      "adverts_sent":0,"adverts_received":0,"priority_zero_sent":0,"garps_sent":0}]})");
+  const std::string text = render_status_text(status);
+  for (const char* want :
+       {"priority           40 (base 100)",
+        "scripts            chk KO, weight -60: -60; last failed 0.4 s ago (exit 1); 12 runs\n",
+        "                   web INIT, FAULT until its first result; no result yet; 1 runs\n"}) {
+    EXPECT_NE(text.find(want), std::string::npos) << "missing \"" << want << "\" in\n" << text;
+  }
+  const std::string metrics = render_metrics("r", &status, nullptr);
+  for (const char* want :
+       {"xvrrp_tracker_state{router_id=\"r\",instance=\"vi_1\",vrid=\"1\",kind=\"script\","
+        "tracker=\"chk\"} 0\n",
+        "tracker=\"web\"} -1\n",
+        "xvrrp_instance_priority_delta{router_id=\"r\",instance=\"vi_1\",vrid=\"1\"} -60\n"}) {
+    EXPECT_NE(metrics.find(want), std::string::npos) << "missing \"" << want << "\" in\n"
+                                                     << metrics;
+  }
+}
+
 TEST(CtlRender, StatusTextPrefersRxDetail) {
   const std::string abi = std::to_string(XVRRP_ABI_VERSION);
   Json status = Json::parse(R"({"router_id":"r","pid":1,"abi_version":)" + abi + R"(,"rx":"xdp",

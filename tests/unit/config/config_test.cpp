@@ -340,7 +340,6 @@ TEST(ConfigPolicy, OtherSubsystemsAreIgnoredWithOneSummaryWarning) {
 // Each VRRP keyword xvrrpd does not implement stops the load at its line.
 TEST(ConfigPolicy, VrrpKeywordsNotImplementedAreRefusedAtTheirLine) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"vrrp_script chk {\n script \"x\"\n}\n", "t.conf:1: error: vrrp_script is not supported"},
       {"vrrp_sync_group g {\n group {\n vi\n }\n}\n",
        "t.conf:1: error: vrrp_sync_group is not supported"},
       {"static_ipaddress {\n 192.0.2.9/24 dev eth0\n}\n",
@@ -361,7 +360,6 @@ TEST(ConfigPolicy, VrrpKeywordsNotImplementedAreRefusedAtTheirLine) {
        "t.conf:2: error: vrrp_mcast_group4 224.0.0.19 is not supported by xvrrpd"},
       {"global_defs {\n script_user nobody\n}\n",
        "t.conf:2: error: script_user other than root is not supported by xvrrpd"},
-      {instance("track_script {\n chk\n}\n"), "t.conf:4: error: track_script is not supported"},
       {instance("use_vmac\n"), "t.conf:4: error: use_vmac is not supported by xvrrpd"},
       {instance("no_accept\n"), "t.conf:4: error: no_accept is not supported by xvrrpd"},
       {instance("dont_track_primary\n"),
@@ -807,8 +805,7 @@ INSTANTIATE_TEST_SUITE_P(
                                      "3: error: '@high': keepalived's conditional"),
                       refused_sample("keepalived.conf.track_interface",
                                      "7: error: static_routes is not supported by xvrrpd"),
-                      refused_sample("keepalived.conf.vrrp.localcheck",
-                                     "11: error: vrrp_script is not supported by xvrrpd"),
+                      SampleCase{"keepalived.conf.vrrp.localcheck", "", 9, {}},
                       refused_sample("keepalived.conf.vrrp.lvs_syncd",
                                      "3: error: vrrp_sync_group is not supported by xvrrpd"),
                       refused_sample("keepalived.conf.vrrp.routes",
@@ -838,7 +835,7 @@ TEST(ConfigSamples, EverySampleFileIsChecked) {
   EXPECT_EQ(files, 12u);
 }
 
-// ---- vrrp_script / track_script (parsed; refused until the daemon runs them) ----
+// ---- vrrp_script / track_script ----
 
 Config parse_unapplied(const std::string& text) {
   ParseOptions o;
@@ -869,17 +866,13 @@ const std::string kScriptChk =
     "vrrp_script other {\n script /bin/true\n}\n"
     "vrrp_script unused {\n script /bin/false\n}\n";
 
-TEST(ConfigScripts, RefusedUntilTheDaemonRunsThem) {
-  ASSERT_FALSE(kDaemonRunsScripts);
-  EXPECT_EQ(error_of(kScriptChk)
-                .rfind("t.conf:1: error: vrrp_script is not supported by xvrrpd "
-                       "(parsed, but the daemon does not apply it yet)",
-                       0),
-            0u);
-  EXPECT_EQ(error_of(instance("track_script {\n chk\n}\n"))
-                .rfind("t.conf:4: error: track_script is not supported by xvrrpd", 0),
-            0u);
-  // The value is checked before the refusal, as for any keyword.
+TEST(ConfigScripts, AcceptedNowThatTheDaemonRunsThem) {
+  ASSERT_TRUE(kDaemonRunsScripts);
+  const Config c = parse_string(kScriptChk + instance("track_script {\n chk\n}\n"), "t.conf");
+  ASSERT_EQ(c.scripts.size(), 1u);
+  EXPECT_EQ(c.scripts[0].name, "chk");
+  ASSERT_EQ(c.instances[0].track_scripts.size(), 1u);
+  EXPECT_EQ(c.instances[0].track_scripts[0].weight, -60);
   EXPECT_EQ(error_of("vrrp_script c {\n interval 0\n}\n"),
             "t.conf:2: error: interval 0 out of range (expected seconds 0.001..4294)");
 }

@@ -31,6 +31,24 @@ DaemonStatus sample() {
   in.transitions = 2;
   in.vips = {{"198.51.100.1/32", "dummy0", true}};
   in.tracked = {{"eth1", false, -10}};
+  in.priority_delta = -70;
+  TrackerStatus eth1;
+  eth1.name = "eth1";
+  eth1.kind = "interface";
+  eth1.state = "DOWN";
+  eth1.weight = -10;
+  eth1.delta = -10;
+  TrackerStatus chk;
+  chk.name = "chk";
+  chk.kind = "script";
+  chk.state = "KO";
+  chk.weight = -60;
+  chk.delta = -60;
+  chk.last_result = "failed";
+  chk.last_result_age_s = 0.25;
+  chk.last_exit_code = 1;
+  chk.runs = 7;
+  in.trackers = {eth1, chk};
   s.instances.push_back(in);
   return s;
 }
@@ -46,6 +64,12 @@ TEST(StatusJson, RendersEveryField) {
             R"("advert_int_ms":1000,"master_adver_int_ms":1000,"transitions":2,)"
             R"("vips":[{"addr":"198.51.100.1/32","dev":"dummy0","present":true}],)"
             R"("vips_present":true,"tracked":[{"name":"eth1","up":false,"weight":-10}],)"
+            R"("priority_delta":-70,"tracking_fault":false,"trackers":[)"
+            R"({"name":"eth1","kind":"interface","state":"DOWN","weight":-10,"reverse":false,)"
+            R"("fault":false,"delta":-10},)"
+            R"({"name":"chk","kind":"script","state":"KO","weight":-60,"reverse":false,)"
+            R"("fault":false,"delta":-60,"last_result":"failed","last_result_age_s":0.250,)"
+            R"("last_exit_code":1,"runs":7,"skipped":0}],)"
             R"("adverts_sent":0,"adverts_received":0,"priority_zero_sent":0,"garps_sent":0}]})");
 }
 

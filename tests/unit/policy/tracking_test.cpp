@@ -60,6 +60,43 @@ TEST(Tracking, ReverseIsReadFromConfigStructsThatHaveIt) {
   EXPECT_FALSE(reverse_of(config::TrackedInterface{}));
 }
 
+TEST(Tracking, UnknownHealthHoldsUnweightedInFaultAndWeightedNeutral) {
+  TrackInput unknown = input(0, true);
+  unknown.known = false;
+  EXPECT_TRUE(eval(true, {unknown}).fault);
+  unknown.reverse = true;
+  EXPECT_TRUE(eval(true, {unknown}).fault);
+  for (int w : {-60, 10}) {
+    for (bool reverse : {false, true}) {
+      for (bool healthy : {false, true}) {
+        TrackInput in = input(w, healthy, reverse);
+        in.known = false;
+        EXPECT_EQ(eval(true, {in}), (TrackingResult{false, 0}));
+      }
+    }
+  }
+}
+
+TEST(Tracking, ScriptInputsFollowTheCheckState) {
+  config::TrackedScript t;
+  t.script.name = "chk";
+  t.weight = -60;
+  const TrackInput ko = script_input(t, core::CheckState::Ko);
+  EXPECT_EQ(ko.kind, TrackKind::Script);
+  EXPECT_EQ(ko.name, "chk");
+  EXPECT_EQ(eval(true, {ko}), (TrackingResult{false, -60}));
+  EXPECT_EQ(eval(true, {script_input(t, core::CheckState::Ok)}), (TrackingResult{false, 0}));
+  EXPECT_EQ(eval(true, {script_input(t, core::CheckState::Init)}), (TrackingResult{false, 0}));
+  t.weight = 0;
+  EXPECT_TRUE(eval(true, {script_input(t, core::CheckState::Init)}).fault);
+  EXPECT_TRUE(eval(true, {script_input(t, core::CheckState::Ko)}).fault);
+  EXPECT_FALSE(eval(true, {script_input(t, core::CheckState::Ok)}).fault);
+  t.weight = 20;
+  t.weight_reverse = true;
+  EXPECT_EQ(eval(true, {script_input(t, core::CheckState::Ok)}), (TrackingResult{false, -20}));
+  EXPECT_EQ(std::string(track_kind_name(TrackKind::Script)), "script");
+}
+
 TEST(Tracking, PrimaryInterfaceHealth) {
   EXPECT_TRUE(primary_healthy(true, true, true));
   EXPECT_FALSE(primary_healthy(true, true, false));

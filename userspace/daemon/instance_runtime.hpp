@@ -16,6 +16,7 @@
 #include "daemon/daemon.hpp"
 #include "net/address_manager.hpp"
 #include "net/advert_sender.hpp"
+#include "net/proxy_ndp.hpp"
 #include "policy/advert_cache.hpp"
 #include "policy/instance_plan.hpp"
 #include "policy/rules.hpp"
@@ -29,6 +30,8 @@ struct Daemon::InstanceRuntime {
     config::Vip cfg;
     net::Vip vip;
     bool installed = false;  // added by us and not seen removed since
+    // IPv6 VIP on another device while MASTER: answers NS on the VRRP interface.
+    std::unique_ptr<net::ProxyNdpEntry> proxy;
   };
   std::uint64_t id = 0;
   config::Instance cfg;

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // VIPs: installing, restoring and announcing them (GARP / unsolicited NA).
+#include <exception>
+#include <memory>
+#include <string>
+
 #include "common/log.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/instance_runtime.hpp"
 #include "net/garp_sender.hpp"
 #include "net/link_monitor.hpp"
+#include "net/proxy_ndp.hpp"
 
 namespace xvrrp::daemon {
 
@@ -22,15 +27,35 @@ net::Vip resolve_vip(const config::Vip& v, const net::LinkMonitor& links) {
   return nv;
 }
 
+// Linux answers neighbour solicitations only for addresses on the receiving
+// interface, so a v6 VIP on dummy0 needs a proxy entry on the VRRP interface.
+void ensure_proxy_ndp(const std::string& instance, int vrrp_ifindex, bool installed,
+                      const net::Vip& vip, std::unique_ptr<net::ProxyNdpEntry>& proxy) {
+  if (!installed || !vip.addr.is_v6() || vrrp_ifindex == 0 || vip.ifindex == vrrp_ifindex) {
+    proxy.reset();
+    return;
+  }
+  if (proxy && proxy->ifindex() == vrrp_ifindex) return;
+  proxy.reset();
+  try {
+    proxy = std::make_unique<net::ProxyNdpEntry>(vrrp_ifindex, vip.addr);
+  } catch (const std::exception& e) {
+    XLOG_ERROR("(%s) %s", instance.c_str(), e.what());
+  }
+}
+
 }  // namespace
 
 // Keeps the `installed` mark of every VIP that stays on the same device.
 void Daemon::resolve_vips(InstanceRuntime& rt) {
   std::vector<InstanceRuntime::VipRuntime> vips;
   for (const auto& v : rt.cfg.vips) {
-    InstanceRuntime::VipRuntime vr{v, resolve_vip(v, *links_), false};
-    for (const auto& old : rt.vips)
-      if (old.cfg == v && old.vip.ifindex == vr.vip.ifindex) vr.installed = old.installed;
+    InstanceRuntime::VipRuntime vr{v, resolve_vip(v, *links_), false, nullptr};
+    for (auto& old : rt.vips)
+      if (old.cfg == v && old.vip.ifindex == vr.vip.ifindex) {
+        vr.installed = old.installed;
+        if (old.proxy && old.proxy->ifindex() == rt.ifindex) vr.proxy = std::move(old.proxy);
+      }
     vips.push_back(std::move(vr));
   }
   rt.vips = std::move(vips);
@@ -66,6 +91,7 @@ void Daemon::set_vips(InstanceRuntime& rt, bool wanted) {
     return;
   }
   for (auto& v : rt.vips) {
+    v.proxy.reset();
     if (v.installed && v.vip.ifindex != 0) addresses_->remove(v.vip);
     v.installed = false;
   }
@@ -74,13 +100,17 @@ void Daemon::set_vips(InstanceRuntime& rt, bool wanted) {
 void Daemon::install_missing_vips(InstanceRuntime& rt) {
   if (!rt.want_vips) return;
   for (auto& v : rt.vips) {
-    if (v.installed) continue;
+    if (v.installed) {
+      ensure_proxy_ndp(rt.cfg.name, rt.ifindex, v.installed, v.vip, v.proxy);
+      continue;
+    }
     if (v.vip.ifindex == 0) {
       XLOG_WARN("(%s) cannot add %s yet: device %s does not exist", rt.cfg.name.c_str(),
                 v.vip.addr.to_string().c_str(), v.cfg.dev.c_str());
       continue;
     }
     v.installed = addresses_->add(v.vip);
+    ensure_proxy_ndp(rt.cfg.name, rt.ifindex, v.installed, v.vip, v.proxy);
   }
 }
 

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck disable=SC2034 # LAB_* settings are read by tools/lab/lib.sh
+# The seed pair over IPv6 unicast (VRRPv3): server-1 2001:db8::5 (priority 100),
+# server-2 2001:db8::6, client 2001:db8::10, VIP 2001:db8::100/64 on dummy0.
+#   ipv6.sh [RX1 [RX2]]     receive path of server-1 / server-2: xdp (default) | socket
+# A client with an empty neighbour cache must reach the VIP on dummy0: the master
+# answers neighbour solicitations on eth0 through a proxy NDP entry, and only the
+# master has one. Steps: server-1 master; SIGTERM of server-1 -> server-2 master,
+# server-1 without its proxy entry. Run time about 10 s.
+source "$(dirname "$0")/common.sh"
+t_need_xvrrpd
+rx1=${1:-xdp} rx2=${2:-xdp}
+declare -A RX=([s1]=$rx1 [s2]=$rx2)
+declare -A IP6=([s1]=2001:db8::5 [s2]=2001:db8::6 [c1]=2001:db8::10)
+VIP=2001:db8::100
+
+lab_init "x6$$"
+lab_topology_up
+for h in s1 s2 c1; do
+  ip -n "$(lab_ns "$h")" addr add "${IP6[$h]}/64" dev eth0 nodad
+done
+# VRRPv3 over IPv6 advertises from the link-local address (RFC 5798 section 5.1.2.1):
+# wait until DAD has finished with it.
+ll_ready() { ! ip -n "$(lab_ns "$1")" -6 addr show dev eth0 scope link tentative | grep -q inet6; }
+for h in s1 s2; do
+  t_wait_until 5 ll_ready "$h" || t_fail "$h: eth0's link-local address still tentative"
+done
+
+v6_conf() { # HOST PRIORITY SOURCE PEER
+  cat <<CONF
+global_defs {
+router_id server-$1
+}
+vrrp_instance service-100 {
+state BACKUP
+interface eth0
+virtual_router_id 100
+priority $2
+advert_int 0.1
+version 3
+virtual_ipaddress {
+$VIP/64 dev dummy0
+}
+unicast_src_ip $3
+unicast_peer {
+$4
+}
+}
+CONF
+}
+v6_conf 1 100 "${IP6[s1]}" "${IP6[s2]}" >"$LAB_WORK/s1.conf"
+v6_conf 2 90 "${IP6[s2]}" "${IP6[s1]}" >"$LAB_WORK/s2.conf"
+
+start() { LAB_XVRRPD_ARGS="--rx=${RX[$1]}" lab_daemon_start "$1" xvrrpd "$LAB_WORK/$1.conf"; }
+has_vip() { ip -n "$(lab_ns "$1")" -6 addr show dev dummy0 | grep -q " $VIP/"; }
+has_proxy() { ip -n "$(lab_ns "$1")" -6 neigh show proxy dev eth0 | grep -q "^$VIP "; }
+# A fresh client: empty neighbour cache, then one ping (the proxied answer to a
+# multicast NS may wait up to proxy_delay, 0.8 s).
+fresh_client_reaches_vip() {
+  ip -n "$(lab_ns c1)" -6 neigh flush dev eth0
+  ip netns exec "$(lab_ns c1)" ping -6 -c 1 -W 3 "$VIP" >/dev/null
+}
+vip_mac_is() { # HOST: the client's neighbour entry for the VIP is HOST's eth0 MAC
+  ip -n "$(lab_ns c1)" -6 neigh show "$VIP" dev eth0 | grep -qi "lladdr ${LAB_MAC[$1]}"
+}
+
+state_is() { [[ $(t_state "$1") == "$2" ]]; }
+
+start s1
+start s2
+t_check_within 10 "server-1 MASTER" state_is s1 MASTER
+t_check_within 5 "server-2 BACKUP" state_is s2 BACKUP
+t_check "VIP on server-1's dummy0" has_vip s1
+t_check "server-2 does not hold the VIP" eval '! has_vip s2'
+t_check "server-1 has the proxy NDP entry on eth0" has_proxy s1
+t_check "server-2 has no proxy NDP entry" eval '! has_proxy s2'
+t_compare "server-1 eth0 proxy_ndp" "$(ip netns exec "$(lab_ns s1)" sysctl -n net.ipv6.conf.eth0.proxy_ndp)" == 1
+t_check "a fresh client reaches the VIP on server-1" fresh_client_reaches_vip
+t_check "the client resolved the VIP to server-1's MAC" vip_mac_is s1
+
+lab_daemon_signal s1 TERM
+t_check "server-1 exits on SIGTERM" lab_daemon_wait_exit s1 5
+t_check_within 5 "server-2 MASTER" state_is s2 MASTER
+t_check "server-1 no longer has the proxy NDP entry" eval '! has_proxy s1'
+t_compare "server-1 eth0 proxy_ndp restored" "$(ip netns exec "$(lab_ns s1)" sysctl -n net.ipv6.conf.eth0.proxy_ndp)" == 0
+t_compare "server-1 eth0 forwarding restored" "$(ip netns exec "$(lab_ns s1)" sysctl -n net.ipv6.conf.eth0.forwarding)" == 0
+t_check "server-1 no longer holds the VIP" eval '! has_vip s1'
+t_check "server-2 has the proxy NDP entry on eth0" has_proxy s2
+t_check "a fresh client reaches the VIP on server-2" fresh_client_reaches_vip
+t_check "the client resolved the VIP to server-2's MAC" vip_mac_is s2

@@ -59,11 +59,6 @@ bool same_key(const xvrrp_vrid_key& a, const xvrrp_vrid_key& b) {
   return std::memcmp(&a, &b, sizeof(a)) == 0;
 }
 
-bool process_alive(std::uint32_t pid) {
-  if (pid == 0) return false;
-  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
-}
-
 struct XdpProgramCloser {
   void operator()(xdp_program* p) const { xdp_program__close(p); }
 };
@@ -115,7 +110,7 @@ struct AdvertFilter::Impl {
         __u32 zero = 0;
         int rc = bpf_map_lookup_elem(fd, &zero, &m);
         ::close(fd);
-        if (rc == 0 && process_alive(m.daemon_pid)) {
+        if (rc == 0 && pin_owner(m.daemon_pid, m.started_ns) == PinOwner::Alive) {
           throw std::runtime_error("BPF pin directory " + pin_dir + " belongs to running pid " +
                                    std::to_string(m.daemon_pid) + " (router_id " + router_id +
                                    " already in use)");

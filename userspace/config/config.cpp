@@ -991,19 +991,15 @@ const Keyword kKeywords[] = {
          },
          "vrrp_mcast_group6 ff02::12",
          "only the RFC 5798 group, which xvrrpd always uses; another group is refused"),
-    same(kGlob, "script_user", 1, 2,
-         [](Parser&, Ctx&, const Statement& st) {
-           if (arg(st).text != "root" || (st.words.size() == 3 && arg(st, 2).text != "root")) {
-             throw ConfigError(st.where(),
-                               "script_user other than root is not supported by xvrrpd (notify "
-                               "scripts run as root, the daemon's user; expected 'script_user "
-                               "root')");
-           }
+    impl(kGlob, "script_user", 1, 2, Block::kNone,
+         [](Parser& p, Ctx&, const Statement& st) {
+           p.cfg_.global.script_user = arg(st).text;
+           p.cfg_.global.script_group = st.words.size() == 3 ? arg(st, 2).text : std::string();
          },
-         "script_user root [root]",
-         "notify scripts run as root, the daemon's user; any other user is refused"),
-    refused(kGlob, "enable_script_security",
-            "scripts are not checked for non-root write access; remove it to run them as root"),
+         "global.script_user", "script_user USER [GROUP]"),
+    impl(kGlob, "enable_script_security", 0, 0, Block::kNone,
+         [](Parser& p, Ctx&, const Statement&) { p.cfg_.global.script_security = true; },
+         "global.enable_script_security", "enable_script_security"),
     refused(kGlob, "set_supplementary_groups", "notify scripts run as root"),
     refused(kGlob, "vrrp_strict", "strict mode is not implemented"),
     refused(kGlob, "vrrp_garp_lower_prio_delay", kGarpLower),

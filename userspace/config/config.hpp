@@ -208,6 +208,12 @@ struct Global {
   /// vrrp_garp_interval / vrrp_gna_interval in milliseconds (0 = none).
   std::uint32_t garp_interval_ms = 0;
   std::uint32_t gna_interval_ms = 0;
+  /// script_user USER [GROUP]: who notify and check scripts run as (empty = root, the
+  /// daemon's user, keepalived's default). Resolved by the script runner, not here.
+  std::string script_user;
+  std::string script_group;
+  /// enable_script_security: refuse scripts writable by non-root users.
+  bool script_security = false;
   friend bool operator==(const Global&, const Global&) = default;
 };
 
@@ -215,8 +221,8 @@ struct Global {
 /// the daemon applies it. Until the constant is true the keyword is refused
 /// ("X is not supported by xvrrpd"): accepting it would change nothing.
 /// The daemon flips the constant in the change that wires the field.
-inline constexpr bool kDaemonAppliesGarpInterval = false;  // Instance::garp_interval_ms
-inline constexpr bool kDaemonAppliesTrackPrimary = false;  // Instance::track_primary
+inline constexpr bool kDaemonAppliesGarpInterval = true;  // Instance::garp_interval_ms
+inline constexpr bool kDaemonAppliesTrackPrimary = true;  // Instance::track_primary
 inline constexpr bool kDaemonRunsScripts = true;  // Config::scripts, Instance::track_scripts
 
 struct Config {

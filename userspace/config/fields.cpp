@@ -170,6 +170,11 @@ const Field<Global> kGlobalFields[] = {
     XVRRP_FIELD(Global, check_unicast_src, "vrrp_check_unicast_src", Live),
     XVRRP_FIELD(Global, garp_interval_ms, "vrrp_garp_interval_ms", Live),
     XVRRP_FIELD(Global, gna_interval_ms, "vrrp_gna_interval_ms", Live),
+    // The script runner (and its privileged launcher) is set up once, before the
+    // capability drop: restart only, like router_id.
+    XVRRP_FIELD(Global, script_user, "script_user", Rebuild),
+    XVRRP_FIELD(Global, script_group, "script_group", Rebuild),
+    XVRRP_FIELD(Global, script_security, "enable_script_security", Rebuild),
 };
 
 #undef XVRRP_FIELD

@@ -101,7 +101,11 @@ void Daemon::setup() {
   loop_.add_fd(links_->fd(), EPOLLIN, [this](std::uint32_t) { links_->on_readable(); });
   addresses_ = std::make_unique<net::AddressManager>();
   garp_ = std::make_unique<net::GarpSender>();
-  scripts_ = std::make_unique<notify::ScriptRunner>();
+  notify::ScriptSettings script_settings;
+  script_settings.user = config_.global.script_user;
+  script_settings.group = config_.global.script_group;
+  script_settings.script_security = config_.global.script_security;
+  scripts_ = std::make_unique<notify::ScriptRunner>(script_settings);
   scripts_timer_ =
       loop_.timers().schedule(core::kNever, make_cookie(0, std::uint64_t(TimerKind::Scripts)));
   // Before the capability drop: the runners' launchers keep root's privileges.
@@ -196,6 +200,10 @@ void Daemon::stop_instance(InstanceRuntime& rt) {
   loop_.timers().cancel(rt.garp_timer);
   rt.sm_timer = rt.garp_timer = 0;
   if (rt.sm && !rt.cfg.notify_stop.empty()) scripts_->run(rt.cfg.notify_stop);
+  // keepalived's `notify` script also hears of the stop (as "STOP").
+  if (rt.sm && !rt.cfg.notify.empty())
+    scripts_->run(rt.cfg.notify,
+                  notify::notify_args(rt.cfg.name, "STOP", rt.sm->effective_priority()));
   by_id_.erase(rt.id);
   unbind_interface(rt);
   rt.sm.reset();

@@ -348,22 +348,14 @@ TEST(ConfigPolicy, VrrpKeywordsNotImplementedAreRefusedAtTheirLine) {
       {"bfd_instance b {\n neighbor_ip 192.0.2.1\n}\n",
        "t.conf:1: error: bfd_instance is not supported"},
       {"global_defs {\n vrrp_strict\n}\n", "t.conf:2: error: vrrp_strict is not supported"},
-      {"global_defs {\n enable_script_security\n}\n",
-       "t.conf:2: error: enable_script_security is not supported"},
       {"global_defs {\n vrrp_future_knob 1\n}\n",
        "t.conf:2: error: unknown keyword 'vrrp_future_knob' in global_defs"},
-      {"global_defs {\n vrrp_garp_interval 0.001\n}\n",
-       "t.conf:2: error: vrrp_garp_interval is not supported by xvrrpd (parsed, but the daemon"},
       {"global_defs {\n vrrp_gna_interval 0.0001\n}\n",
        "t.conf:2: error: invalid vrrp_gna_interval '0.0001'"},
       {"global_defs {\n vrrp_mcast_group4 224.0.0.19\n}\n",
        "t.conf:2: error: vrrp_mcast_group4 224.0.0.19 is not supported by xvrrpd"},
-      {"global_defs {\n script_user nobody\n}\n",
-       "t.conf:2: error: script_user other than root is not supported by xvrrpd"},
       {instance("use_vmac\n"), "t.conf:4: error: use_vmac is not supported by xvrrpd"},
       {instance("no_accept\n"), "t.conf:4: error: no_accept is not supported by xvrrpd"},
-      {instance("dont_track_primary\n"),
-       "t.conf:4: error: dont_track_primary is not supported by xvrrpd (parsed"},
       {instance("skip_check_adv_addr off\n"),
        "t.conf:4: error: skip_check_adv_addr off is not supported by xvrrpd"},
       {instance("skip_check_adv_addr maybe\n"),
@@ -382,6 +374,20 @@ TEST(ConfigPolicy, VrrpKeywordsNotImplementedAreRefusedAtTheirLine) {
   }
 }
 
+TEST(ConfigPolicy, ScriptUserAndSecurityAreParsedForTheRunner) {
+  Config c = parse_string(
+      "global_defs {\n script_user nobody nogroup\n enable_script_security\n"
+      " vrrp_garp_interval 0.001\n}\n" +
+          instance("dont_track_primary\nvirtual_ipaddress {\n192.0.2.1\n}\n"),
+      "t.conf");
+  EXPECT_EQ(c.global.script_user, "nobody");
+  EXPECT_EQ(c.global.script_group, "nogroup");
+  EXPECT_TRUE(c.global.script_security);
+  EXPECT_EQ(c.instances.at(0).garp_interval_ms, 1u);
+  EXPECT_FALSE(c.instances.at(0).track_primary);
+  EXPECT_EQ(error_of("global_defs {\n script_user a b c\n}\n").rfind("t.conf:2: error:", 0), 0u);
+}
+
 TEST(ConfigPolicy, KeywordsWithKeepalivedsMeaningAreAccepted) {
   Config c = parse_string(
       "global_defs {\n vrrp_skip_check_adv_addr\n vrrp_mcast_group4 224.0.0.18\n"
@@ -391,6 +397,8 @@ TEST(ConfigPolicy, KeywordsWithKeepalivedsMeaningAreAccepted) {
                    "virtual_ipaddress {\n192.0.2.1\n}\n"),
       "t.conf");
   const Instance& in = c.instances.at(0);
+  EXPECT_EQ(c.global.script_user, "root");
+  EXPECT_EQ(c.global.script_group, "root");
   EXPECT_EQ(in.unicast_src_ip, IpAddress::parse("192.0.2.5"));
   EXPECT_TRUE(in.initial_master);  // keepalived ignores BACKUP after MASTER
   ASSERT_EQ(c.warnings.size(), 1u);

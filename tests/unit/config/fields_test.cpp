@@ -156,6 +156,10 @@ TEST(ConfigFields, EveryGlobalMutationIsOneChange) {
        {[](Global& g) { g.check_unicast_src = true; }, ReloadClass::Live}},
       {"vrrp_garp_interval_ms", {[](Global& g) { g.garp_interval_ms = 5; }, ReloadClass::Live}},
       {"vrrp_gna_interval_ms", {[](Global& g) { g.gna_interval_ms = 5; }, ReloadClass::Live}},
+      {"script_user", {[](Global& g) { g.script_user = "nobody"; }, ReloadClass::Rebuild}},
+      {"script_group", {[](Global& g) { g.script_group = "nogroup"; }, ReloadClass::Rebuild}},
+      {"enable_script_security",
+       {[](Global& g) { g.script_security = true; }, ReloadClass::Rebuild}},
   };
   std::map<std::string, ReloadClass> table, tested;
   for (const auto& f : global_fields()) table[f.name] = f.cls;
@@ -188,6 +192,7 @@ TEST(ConfigKeywords, ImplementedKeywordsNameARealField) {
   // Every field is set by some keyword (state, advert_int, ... map to their field),
   // except those resolved from global_defs only.
   used.insert("garp_interval_ms");  // vrrp_garp_interval (IPv4) / vrrp_gna_interval (IPv6)
+  used.insert("global.script_group");  // script_user's optional second word
   for (const auto& f : fields) EXPECT_TRUE(used.count(f)) << f << " is set by no keyword";
 }
 

@@ -191,7 +191,7 @@ TEST(ConfigKeywords, ImplementedKeywordsNameARealField) {
   }
   // Every field is set by some keyword (state, advert_int, ... map to their field),
   // except those resolved from global_defs only.
-  used.insert("garp_interval_ms");  // vrrp_garp_interval (IPv4) / vrrp_gna_interval (IPv6)
+  used.insert("garp_interval_ms");     // vrrp_garp_interval (IPv4) / vrrp_gna_interval (IPv6)
   used.insert("global.script_group");  // script_user's optional second word
   for (const auto& f : fields) EXPECT_TRUE(used.count(f)) << f << " is set by no keyword";
 }

@@ -223,8 +223,6 @@ struct Global {
 /// The daemon flips the constant in the change that wires the field.
 inline constexpr bool kDaemonAppliesGarpInterval = true;  // Instance::garp_interval_ms
 inline constexpr bool kDaemonAppliesTrackPrimary = true;  // Instance::track_primary
-inline constexpr bool kDaemonAppliesGarpInterval = true;  // Instance::garp_interval_ms
-inline constexpr bool kDaemonAppliesTrackPrimary = true;  // Instance::track_primary
 inline constexpr bool kDaemonRunsScripts = true;  // Config::scripts, Instance::track_scripts
 
 struct Config {

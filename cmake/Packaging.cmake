@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Install layout and the Debian package (`cpack -G DEB` in the build directory).
 #   /usr/sbin/xvrrpd, /usr/sbin/xvrrpctl, /usr/bin/xvrrp-probe   (targets that exist)
-#   /lib/systemd/system/xvrrpd.service
+#   <systemdsystemunitdir>/xvrrpd.service   (pkg-config systemd; /lib/systemd/system on Debian 12)
 #   /usr/share/man/man8/{xvrrpd,xvrrpctl,xvrrp-probe}.8.gz
 #   /usr/share/doc/xvrrp/{copyright,changelog.Debian.gz}
 #   /etc/xvrrp/keepalived.conf.example                          (a conffile)
-# /lib and /etc are absolute: Debian 12 keeps units in /lib/systemd/system, and /etc must not
-# follow the /usr prefix.
+# The unit directory comes from `pkg-config systemd` (XVRRP_SYSTEMD_UNIT_DIR overrides it;
+# without systemd.pc it is lib/systemd/system under the prefix). /etc stays absolute: the
+# example is a Debian conffile, which lives in /etc whatever the prefix.
 #
 # The package holds only the install component "xvrrp" (CPACK_INSTALL_CMAKE_PROJECTS below):
 # what the daemon and its operators use. Other install rules of the tree (the failover lab,
@@ -68,8 +69,18 @@ foreach(dir ${xvrrp_userspace_dirs} ${PROJECT_SOURCE_DIR}/tools/xvrrpctl
   xvrrp_harden(${dir})
 endforeach()
 
+if(NOT DEFINED XVRRP_SYSTEMD_UNIT_DIR)
+  pkg_get_variable(xvrrp_pc_unit_dir systemd systemdsystemunitdir)
+  if(xvrrp_pc_unit_dir)
+    set(xvrrp_default_unit_dir ${xvrrp_pc_unit_dir})
+  else()
+    set(xvrrp_default_unit_dir lib/systemd/system)
+  endif()
+  set(XVRRP_SYSTEMD_UNIT_DIR ${xvrrp_default_unit_dir}
+      CACHE STRING "Where xvrrpd.service is installed (default: pkg-config systemd)")
+endif()
 install(FILES ${PROJECT_SOURCE_DIR}/tools/systemd/xvrrpd.service
-        DESTINATION /lib/systemd/system COMPONENT ${xvrrp_component})
+        DESTINATION ${XVRRP_SYSTEMD_UNIT_DIR} COMPONENT ${xvrrp_component})
 install(FILES ${PROJECT_SOURCE_DIR}/tools/packaging/keepalived.conf.example
         DESTINATION /etc/xvrrp COMPONENT ${xvrrp_component})
 

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <set>
+#include <utility>
 
 #include "bpf/advert_filter.hpp"
 #include "common/abi_convert.hpp"
@@ -181,22 +182,26 @@ class SocketRxPath final : public RxPath {
     groups_.remove(key);
   }
   void attach(int ifindex, const std::string& ifname) override {
-    if (receivers_.count(ifindex)) return;
-    auto rx = std::make_unique<net::RawReceiver>(ifindex, ifname);
-    const int fd = rx->fd();
-    receivers_[ifindex] = std::move(rx);
-    loop_.add_fd(fd, EPOLLIN, [this, ifindex](std::uint32_t) { drain(ifindex); });
+    for (const int family : {AF_INET, AF_INET6}) {
+      const std::pair<int, int> k{ifindex, family};
+      if (receivers_.count(k)) continue;
+      auto rx = std::make_unique<net::RawReceiver>(ifindex, ifname, family);
+      const int fd = rx->fd();
+      receivers_[k] = std::move(rx);
+      loop_.add_fd(fd, EPOLLIN, [this, k](std::uint32_t) { drain(k); });
+    }
   }
   void release(int ifindex) override {
-    auto it = receivers_.find(ifindex);
-    if (it != receivers_.end()) {
+    for (const int family : {AF_INET, AF_INET6}) {
+      auto it = receivers_.find({ifindex, family});
+      if (it == receivers_.end()) continue;
       loop_.remove_fd(it->second->fd());
       receivers_.erase(it);
     }
     groups_.release(ifindex);
   }
   void release_all() override {
-    while (!receivers_.empty()) release(receivers_.begin()->first);
+    while (!receivers_.empty()) release(receivers_.begin()->first.first);
     groups_.release_all();
   }
   const char* mode() const override { return "socket"; }
@@ -210,8 +215,8 @@ class SocketRxPath final : public RxPath {
     for (const auto& p : it->second) tables_.erase_peer(p);
     it->second.clear();
   }
-  void drain(int ifindex) {
-    auto it = receivers_.find(ifindex);
+  void drain(std::pair<int, int> k) {
+    auto it = receivers_.find(k);
     if (it == receivers_.end()) return;
     it->second->drain(
         [this](std::span<const std::uint8_t> ip, int rx_ifindex, std::uint64_t rx_ns) {
@@ -232,7 +237,8 @@ class SocketRxPath final : public RxPath {
   AdvertHandler handler_;
   packet::MapTables tables_;
   std::map<std::uint64_t, std::vector<xvrrp_peer_key>> peers_;
-  std::map<int, std::unique_ptr<net::RawReceiver>> receivers_;
+  // By {ifindex, family}: one IPv4 and one IPv6 receiver per interface.
+  std::map<std::pair<int, int>, std::unique_ptr<net::RawReceiver>> receivers_;
   Memberships groups_;
   std::uint64_t rejects_[XVRRP_REJECT_MAX] = {};
 };

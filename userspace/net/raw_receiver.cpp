@@ -23,9 +23,12 @@ uint64_t to_ns(const timespec& ts) {
 
 }  // namespace
 
-RawReceiver::RawReceiver(int ifindex, const std::string& ifname)
+RawReceiver::RawReceiver(int ifindex, const std::string& ifname, int family)
     : ifindex_(ifindex),
-      fd_(::socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, kProtoVrrp)),
+      family_(family),
+      head_room_(family == AF_INET6 ? kIpv6HeaderLen : 0),
+      fd_(::socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, kProtoVrrp)),
+      names_(kBatch),
       bufs_(kBatch),
       ctrl_(kBatch),
       iovs_(kBatch),
@@ -48,6 +51,15 @@ RawReceiver::RawReceiver(int ifindex, const std::string& ifname)
   if (setsockopt(fd_.get(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) != 0) {
     fail("SO_TIMESTAMPNS");
   }
+  if (family_ == AF_INET6) {
+    if (setsockopt(fd_.get(), IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on)) != 0)
+      fail("IPV6_RECVPKTINFO");
+    if (setsockopt(fd_.get(), IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on)) != 0)
+      fail("IPV6_RECVHOPLIMIT");
+    for (size_t i = 0; i < kBatch; ++i)
+      iovs_[i] = {bufs_[i].data() + head_room_, kBufSize - head_room_};
+    return;
+  }
   if (setsockopt(fd_.get(), IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) != 0) fail("IP_PKTINFO");
   // Multicast adverts (224.0.0.18, RFC 3768 §5.2.2) are only delivered once we are a member.
   ip_mreqn mreq{};
@@ -66,6 +78,10 @@ int RawReceiver::receive_batch() {
     msgs_[i].msg_hdr.msg_iovlen = 1;
     msgs_[i].msg_hdr.msg_control = ctrl_[i].data();
     msgs_[i].msg_hdr.msg_controllen = ctrl_[i].size();
+    if (family_ == AF_INET6) {
+      msgs_[i].msg_hdr.msg_name = &names_[i];
+      msgs_[i].msg_hdr.msg_namelen = sizeof(names_[i]);
+    }
   }
   int n = ::recvmmsg(fd_.get(), msgs_.data(), kBatch, MSG_DONTWAIT, nullptr);
   if (n < 0) {
@@ -85,6 +101,8 @@ int RawReceiver::receive_batch() {
     r.rx_mono_ns = mono_now;
     r.truncated = (msgs_[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
     if (r.truncated) ++truncated_;
+    int hop_limit = -1;
+    in6_addr dst{};
     for (cmsghdr* c = CMSG_FIRSTHDR(&msgs_[i].msg_hdr); c; c = CMSG_NXTHDR(&msgs_[i].msg_hdr, c)) {
       if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPNS) {
         timespec ts{};
@@ -97,7 +115,30 @@ int RawReceiver::receive_batch() {
         in_pktinfo info{};
         std::memcpy(&info, CMSG_DATA(c), sizeof(info));
         r.ifindex = info.ipi_ifindex;
+      } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+        in6_pktinfo info{};
+        std::memcpy(&info, CMSG_DATA(c), sizeof(info));
+        r.ifindex = static_cast<int>(info.ipi6_ifindex);
+        dst = info.ipi6_addr;
+      } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT) {
+        std::memcpy(&hop_limit, CMSG_DATA(c), sizeof(hop_limit));
       }
+    }
+    if (family_ == AF_INET6) {
+      // Without the hop limit the validator could not apply its TTL rule: drop it.
+      if (hop_limit < 0 || r.len > 0xffff) {
+        r.truncated = true;
+        continue;
+      }
+      uint8_t* h = bufs_[i].data();
+      std::memset(h, 0, kIpv6HeaderLen);
+      h[0] = 0x60;
+      h[4] = static_cast<uint8_t>(r.len >> 8);
+      h[5] = static_cast<uint8_t>(r.len & 0xff);
+      h[6] = kProtoVrrp;
+      h[7] = static_cast<uint8_t>(hop_limit);
+      std::memcpy(h + 8, &names_[i].sin6_addr, 16);
+      std::memcpy(h + 24, &dst, 16);
     }
   }
   return n;

@@ -14,10 +14,17 @@
 // Like AdvertSender, the binding is to the ifindex the name had at construction; recreate the
 // receiver when the interface is recreated.
 //
-// Packets are handed over unvalidated (IPv4 header included); the daemon validates them with
+// IPv6 (family AF_INET6): an AF_INET6/SOCK_RAW socket for protocol 112 with IPV6_RECVPKTINFO
+// (destination, arrival ifindex) and IPV6_RECVHOPLIMIT. An IPv6 raw socket delivers no IP
+// header, so drain() hands over a 40-byte IPv6 header rebuilt from the source address, the
+// destination, the hop limit and the payload length (next header 112), followed by the VRRP
+// message. It joins no group: ff02::12 is joined by whoever owns the memberships.
+//
+// Packets are handed over unvalidated (IP header included); the daemon validates them with
 // xvrrp::packet::validate_ip, exactly as for the XDP path.
 #pragma once
 
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -38,9 +45,9 @@ class RawReceiver {
   /// Socket receive buffer (SO_RCVBUFFORCE when privileged).
   static constexpr int kReceiveBufferBytes = 8 << 20;
 
-  /// Opens the socket bound to `ifname` (index `ifindex`) and joins 224.0.0.18 on it.
-  /// Throws std::system_error on failure.
-  RawReceiver(int ifindex, const std::string& ifname);
+  /// Opens the socket bound to `ifname` (index `ifindex`); AF_INET joins 224.0.0.18 on it,
+  /// AF_INET6 receives IPv6 VRRP (see above). Throws std::system_error on failure.
+  RawReceiver(int ifindex, const std::string& ifname, int family = AF_INET);
 
   [[nodiscard]] int fd() const { return fd_.get(); }
 
@@ -56,7 +63,7 @@ class RawReceiver {
       for (int i = 0; i < n; ++i) {
         const Received& r = received_[i];
         if (r.truncated) continue;
-        cb(std::span<const uint8_t>(bufs_[i].data(), r.len), r.ifindex, r.rx_mono_ns);
+        cb(std::span<const uint8_t>(bufs_[i].data(), head_room_ + r.len), r.ifindex, r.rx_mono_ns);
         ++delivered;
       }
       if (static_cast<size_t>(n) < kBatch) break;
@@ -78,8 +85,14 @@ class RawReceiver {
   /// (logged).
   int receive_batch();
 
+  /// Bytes reserved in front of each datagram for the rebuilt IPv6 header (0 for IPv4).
+  static constexpr size_t kIpv6HeaderLen = 40;
+
   int ifindex_;
+  int family_;
+  size_t head_room_;
   UniqueFd fd_;
+  std::vector<sockaddr_in6> names_;
   std::vector<std::array<uint8_t, kBufSize>> bufs_;
   std::vector<std::array<uint8_t, 256>> ctrl_;
   std::vector<struct iovec> iovs_;

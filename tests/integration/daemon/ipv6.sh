@@ -71,9 +71,9 @@ start s1
 start s2
 t_check_within 10 "server-1 MASTER" state_is s1 MASTER
 t_check_within 5 "server-2 BACKUP" state_is s2 BACKUP
-t_check "VIP on server-1's dummy0" has_vip s1
+t_check_within 2 "VIP on server-1's dummy0" has_vip s1
 t_check "server-2 does not hold the VIP" eval '! has_vip s2'
-t_check "server-1 has the proxy NDP entry on eth0" has_proxy s1
+t_check_within 2 "server-1 has the proxy NDP entry on eth0" has_proxy s1
 t_check "server-2 has no proxy NDP entry" eval '! has_proxy s2'
 t_compare "server-1 eth0 proxy_ndp" "$(ip netns exec "$(lab_ns s1)" sysctl -n net.ipv6.conf.eth0.proxy_ndp)" == 1
 t_check "a fresh client reaches the VIP on server-1" fresh_client_reaches_vip
@@ -86,6 +86,6 @@ t_check "server-1 no longer has the proxy NDP entry" eval '! has_proxy s1'
 t_compare "server-1 eth0 proxy_ndp restored" "$(ip netns exec "$(lab_ns s1)" sysctl -n net.ipv6.conf.eth0.proxy_ndp)" == 0
 t_compare "server-1 eth0 forwarding restored" "$(ip netns exec "$(lab_ns s1)" sysctl -n net.ipv6.conf.eth0.forwarding)" == 0
 t_check "server-1 no longer holds the VIP" eval '! has_vip s1'
-t_check "server-2 has the proxy NDP entry on eth0" has_proxy s2
+t_check_within 2 "server-2 has the proxy NDP entry on eth0" has_proxy s2
 t_check "a fresh client reaches the VIP on server-2" fresh_client_reaches_vip
 t_check "the client resolved the VIP to server-2's MAC" vip_mac_is s2

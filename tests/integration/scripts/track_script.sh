@@ -142,6 +142,18 @@ run_impl() {
     RESULT[$impl.move]=$moved
     RESULT[$impl.move_from_first_fail]=$(ms_since "$first_fail" "$WAITED_AT")
     RESULT[$impl.two]=$SEEN_TWO
+    if [[ $impl == xvrrpd ]]; then
+      # What xvrrpctl shows: the check KO and how the priority is made.
+      local want=$((weight == 0 ? 100 : 100 + weight)) got
+      got=$(r_field s1 '[(t["name"], t["kind"], t["state"], t["delta"], t["fault"], t["last_result"])
+        for t in i["trackers"] if t["kind"] == "script"], i["effective_priority"], i["state"]')
+      [[ $got == "[('chk', 'script', 'KO', $weight, $([[ $weight == 0 ]] && echo True || echo False), 'failed')] $want $([[ $weight == 0 ]] && echo FAULT || echo BACKUP)" ]] ||
+        t_fail "xvrrpctl status of s1: $got"
+      "$XVRRPCTL" -r server-1 --run-dir "$LAB_WORK/run-s1" status | grep -q "scripts  *chk KO" ||
+        t_fail "xvrrpctl status text has no 'scripts chk KO' line"
+      "$XVRRPCTL" -r server-1 --run-dir "$LAB_WORK/run-s1" metrics | grep -q 'xvrrp_tracker_state{.*tracker="chk"} 0' ||
+        t_fail "xvrrpctl metrics has no xvrrp_tracker_state 0 for chk"
+    fi
   else
     # s2 holds the VIP; s1 starts with its check failing and must never hold it.
     t0=$t_start

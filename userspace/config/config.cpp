@@ -67,7 +67,7 @@ struct PendingInstance {
   std::optional<Token> interface_tok, vrid_tok, version_tok, advert_tok, state_tok, nopreempt_tok,
       auth_type_tok, auth_pass_tok;
   std::optional<std::uint32_t> garp_delay_ms, garp_repeat, garp_refresh_ms, garp_refresh_repeat;
-  std::optional<bool> check_unicast_src;
+  std::optional<bool> check_unicast_src, instant_takeover;
   std::optional<Token> garp_interval_tok, dont_track_primary_tok;
   std::int64_t advert_cs = 100;
   // track_script lines, resolved against the vrrp_script blocks at the end.
@@ -781,6 +781,7 @@ class Parser {
     in.garp_master_refresh_ms = p.garp_refresh_ms.value_or(g.garp_master_refresh_ms);
     in.garp_master_refresh_repeat = p.garp_refresh_repeat.value_or(g.garp_master_refresh_repeat);
     in.check_unicast_src = p.check_unicast_src.value_or(g.check_unicast_src);
+    in.instant_takeover = p.instant_takeover.value_or(in.unicast_peers.size() == 1);
     in.garp_interval_ms = family == AF_INET6 ? g.gna_interval_ms : g.garp_interval_ms;
 
     for (const auto& ref : p.script_refs) {
@@ -1271,6 +1272,17 @@ const Keyword kKeywords[] = {
            in(c).unicast_ttl = u8(arg(st), 1, 255, st.keyword().text);
          },
          "unicast_ttl", "unicast_ttl 1..255"),
+    // xvrrpd's own keyword (keepalived warns about it and goes on).
+    impl(kInst, "xvrrp_instant_takeover", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           const std::string& v = arg(st).text;
+           if (v != "on" && v != "off") {
+             throw ConfigError(arg(st).where(), "invalid xvrrp_instant_takeover '" + v +
+                                                    "' (expected on or off)");
+           }
+           pi(c).instant_takeover = v == "on";
+         },
+         "instant_takeover", "xvrrp_instant_takeover on|off"),
     gated(impl(kInst, "dont_track_primary", 0, 0, Block::kNone,
          [](Parser&, Ctx& c, const Statement&) {
            in(c).track_primary = false;

@@ -178,6 +178,10 @@ struct Instance {
   bool track_primary = true;
   /// track_script lines, in file order.
   std::vector<TrackedScript> track_scripts;
+  /// xvrrpd extension `xvrrp_instant_takeover on|off`: as Backup, a priority 0 advert means
+  /// take over at once instead of after Skew_Time. Resolved: the keyword, else on exactly when
+  /// the instance has one unicast_peer (the only possible successor).
+  bool instant_takeover = false;
 
   /// AF_INET or AF_INET6: the family of the advertised VIPs (else of
   /// unicast_src_ip, else of the first peer, else AF_INET).

@@ -157,6 +157,7 @@ const Field<Instance> kInstanceFields[] = {
     XVRRP_FIELD(Instance, garp_interval_ms, "garp_interval_ms", Live),
     XVRRP_FIELD(Instance, track_primary, "track_primary", Live),
     XVRRP_FIELD(Instance, track_scripts, "track_scripts", Live),
+    XVRRP_FIELD(Instance, instant_takeover, "instant_takeover", Live),
 };
 
 // router_id names the control socket and pin directory: restart only.

@@ -77,6 +77,7 @@ void Instance::enter(State next, Actions& actions, const char* reason) {
   actions.entered = next;
   actions.reason = reason;
   preempt_window_end_ = kNever;
+  handover_bound_ = next_resign_ = kNever;
 }
 
 void Instance::become_master(Nanos now, Actions& actions, const char* reason) {
@@ -149,7 +150,11 @@ Actions Instance::on_advert(const ReceivedAdvert& advert, Nanos now) {
     case State::Backup: {
       if (advert.priority == 0) {
         record_master(advert);
-        deadline_ = advert.rx_ns + skew_time();
+        if (params_.instant_takeover) {
+          become_master(now, actions, "priority 0 advert received, taking over at once");
+          return actions;
+        }
+        deadline_ = std::min(deadline_, advert.rx_ns + skew_time());
         actions.reason = "priority 0 advert received";
         return actions;
       }
@@ -170,6 +175,13 @@ Actions Instance::on_advert(const ReceivedAdvert& advert, Nanos now) {
     }
 
     case State::Master: {
+      if (handing_over()) {
+        if (advert.priority != 0) {
+          record_master(advert);
+          end_handover(actions, "new master heard, handover complete");
+        }
+        return actions;
+      }
       if (advert.priority == 0) {
         actions.send_advert = true;
         deadline_ = now + advert_interval();
@@ -206,6 +218,19 @@ Actions Instance::on_timer(Nanos now) {
   if (now < deadline_) return actions;
   switch (state_) {
     case State::Master: {
+      if (handing_over()) {
+        if (now >= handover_bound_) {
+          end_handover(actions, "no new master heard within the handover bound");
+          return actions;
+        }
+        if (now >= next_resign_) {
+          actions.send_priority_zero = true;
+          ++resigns_sent_;
+          next_resign_ = resigns_sent_ < kHandoverResigns ? now + advert_interval() / 4 : kNever;
+        }
+        arm_handover_deadline();
+        return actions;
+      }
       actions.send_advert = true;
       const Nanos interval = advert_interval();
       deadline_ += interval;
@@ -275,7 +300,7 @@ Actions Instance::set_priority_delta(int delta, Nanos now) {
   const std::uint8_t before = effective_priority_;
   recompute_priority();
   if (effective_priority_ == before) return actions;
-  if (state_ == State::Master) {
+  if (state_ == State::Master && !handing_over()) {
     master_priority_ = effective_priority_;
     actions.send_advert = true;
     actions.reason = "effective priority changed";
@@ -301,6 +326,7 @@ Actions Instance::reconfigure(const InstanceParams& params, Nanos now) {
 
   switch (state_) {
     case State::Master:
+      if (handing_over()) break;  // the resignation is already on the wire
       if (interval_changed) {
         master_adver_int_cs_ = params_.advert_int_cs;
         deadline_ = std::min(deadline_, now + advert_interval());
@@ -348,6 +374,28 @@ Actions Instance::stop(Nanos now) {
   enter(State::Initialize, actions, "shutdown");
   deadline_ = kNever;
   return actions;
+}
+
+Actions Instance::begin_handover(Nanos now) {
+  if (state_ != State::Master) return stop(now);
+  Actions actions;
+  if (handing_over()) return actions;
+  actions.send_priority_zero = true;
+  actions.reason = "stopping: priority 0 sent, keeping the VIPs until the new master is heard";
+  resigns_sent_ = 1;
+  next_resign_ = kHandoverResigns > 1 ? now + advert_interval() / 4 : kNever;
+  handover_bound_ = now + master_down_interval();
+  arm_handover_deadline();
+  return actions;
+}
+
+void Instance::arm_handover_deadline() { deadline_ = std::min(next_resign_, handover_bound_); }
+
+void Instance::end_handover(Actions& actions, const char* reason) {
+  actions.remove_vips = true;
+  actions.stop_garp = true;
+  enter(State::Initialize, actions, reason);
+  deadline_ = kNever;
 }
 
 }  // namespace xvrrp::core

@@ -38,7 +38,14 @@ struct InstanceParams {
   bool preempt = true;      ///< false = keepalived `nopreempt`. The owner always preempts.
   Nanos preempt_delay = 0;  ///< keepalived `preempt_delay`; see on_advert().
   IpAddress primary_ip;  ///< Our primary address: the equal-priority tie-break (RFC 5798 §6.4.3).
+  /// As Backup, take over at once on a priority 0 advert instead of after Skew_Time. Skew_Time
+  /// only decides which of several backups wins; the daemon sets this when there is one
+  /// possible successor (one unicast peer) or the configuration asks for it.
+  bool instant_takeover = false;
 };
+
+/// Planned stop (begin_handover): priority 0 is sent this many times in all.
+constexpr int kHandoverResigns = 3;
 
 /// A validated advert for this VRID (the codec and the XDP filter already dropped bad ones,
 /// including v2 interval mismatches and our own adverts).
@@ -80,7 +87,9 @@ class Instance {
 
   /// An advert for our VRID. The master-down timer counts from advert.rx_ns, never from `now`.
   /// Backup:
-  ///   priority 0            -> down timer = rx_ns + Skew_Time.
+  ///   priority 0            -> instant_takeover: Master at once. Otherwise down timer =
+  ///                            rx_ns + Skew_Time, never later than it already is (a repeated
+  ///                            resignation does not postpone the takeover).
   ///   !preempt, or priority >= effective_priority(), or (lower priority but still inside the
   ///   preempt_delay window) -> (v3: Master_Adver_Interval = advert interval) down timer =
   ///   rx_ns + Master_Down_Interval.
@@ -98,6 +107,8 @@ class Instance {
   ///   otherwise (lower) -> send advert now (RFC 9568; keepalived "forcing a new election"), at
   ///   most once per advert interval (a flood of lower-priority adverts is answered by the
   ///   regular adverts, not one each).
+  /// Master while handing_over(): a non-zero priority advert (the new master, any source) ends
+  ///   the handover: remove VIPs, stop GARP, -> Initialize. Priority 0 is ignored.
   /// Fault: the master's address, priority and interval are recorded, nothing else.
   /// Initialize: ignored.
   Actions on_advert(const ReceivedAdvert& advert, Nanos now);
@@ -106,6 +117,8 @@ class Instance {
   /// Master: send advert; next advert at previous deadline + interval (drift-free), or
   /// now + interval when more than one interval late.
   /// Backup: the down timer expired -> Master (send advert, add VIPs, start GARP).
+  /// Master while handing_over(): the next priority 0 repeat, or at the bound the handover ends
+  /// as in on_advert().
   Actions on_timer(Nanos now);
 
   /// The BPF last-seen record shows suppressed duplicates of the last advert up to last_rx_ns
@@ -148,6 +161,17 @@ class Instance {
 
   /// Shutdown: Master sends priority 0, removes VIPs and stops GARP; every state -> Initialize.
   Actions stop(Nanos now);
+
+  /// Planned stop, make-before-break. Master: sends priority 0 now and stays Master with its
+  /// VIPs (handing_over() = true, no regular adverts, lower-priority adverts not answered).
+  /// Priority 0 is repeated every advert_interval() / 4 until sent kHandoverResigns times, in
+  /// case one is lost. The handover ends (remove VIPs, stop GARP, -> Initialize) at the first
+  /// non-zero priority advert, or at now + Master_Down_Interval, the time the successor
+  /// needs at worst. Leaving Master any other way (Fault) ends it too.
+  /// Other states: as stop(). Calling it again while handing over does nothing.
+  Actions begin_handover(Nanos now);
+  /// True from begin_handover() on a Master until the handover ended.
+  [[nodiscard]] bool handing_over() const { return handover_bound_ != kNever; }
 
   // Observers.
   [[nodiscard]] const InstanceParams& params() const { return params_; }
@@ -192,6 +216,8 @@ class Instance {
   void become_master(Nanos now, Actions& actions, const char* reason);
   void become_backup(Nanos down_deadline, Actions& actions, const char* reason);
   void record_master(const ReceivedAdvert& advert);
+  void end_handover(Actions& actions, const char* reason);
+  void arm_handover_deadline();
 
   InstanceParams params_;
   State state_ = State::Initialize;
@@ -207,6 +233,9 @@ class Instance {
   Nanos preempt_window_end_ = kNever;
   std::uint64_t transitions_ = 0;
   Nanos last_forced_advert_ = kNever;
+  Nanos handover_bound_ = kNever;  ///< kNever unless handing over.
+  Nanos next_resign_ = kNever;     ///< Next priority 0 repeat; kNever when all were sent.
+  int resigns_sent_ = 0;
 };
 
 }  // namespace xvrrp::core

@@ -131,7 +131,10 @@ void Daemon::setup() {
   addresses_->remove_stale(stale);
 
   loop_.set_timer_handler([this](std::uint64_t cookie, Nanos now) { on_timer(cookie, now); });
-  loop_.set_idle_handler([this] { flush_senders(); });
+  loop_.set_idle_handler([this] {
+    flush_senders();
+    if (stopping_) finish_stop_if_done();
+  });
 
   enable_realtime();
   if (options_.drop_capabilities) drop_privileges();
@@ -224,8 +227,8 @@ int Daemon::run() {
 }
 
 void Daemon::shutdown() {
+  if (!stopping_) notify_stopping();
   stopping_ = true;
-  notify_stopping();
   for (auto& rt : instances_) {
     try {
       stop_instance(*rt);
@@ -245,9 +248,13 @@ void Daemon::on_signal() {
       case SIGTERM:
       case SIGINT:
         XLOG_INFO("Received %s, shutting down", info.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
-        loop_.stop();
+        begin_stop();
         break;
       case SIGHUP:
+        if (stopping_) {
+          XLOG_WARN("SIGHUP ignored: shutting down");
+          break;
+        }
         reload();
         break;
       case SIGCHLD:
@@ -257,6 +264,38 @@ void Daemon::on_signal() {
         break;
     }
   }
+}
+
+// Make-before-break: a MASTER keeps its VIPs after resigning until its
+// successor's advert arrives (or the bound expires), so clients always have
+// a holder. The loop keeps running meanwhile; a second signal stops at once.
+void Daemon::begin_stop() {
+  if (stopping_) {
+    XLOG_INFO("Second stop request: not waiting for a new master");
+    loop_.stop();
+    return;
+  }
+  stopping_ = true;
+  stop_began_ns_ = clock::monotonic_ns();
+  notify_stopping();
+  for (auto& rt : instances_) {
+    if (!rt->sm) continue;
+    apply(*rt, rt->sm->begin_handover(stop_began_ns_), stop_began_ns_);
+    if (rt->sm->handing_over())
+      XLOG_INFO(
+          "(%s) priority 0 sent; keeping the VIPs until a new master is heard (at most "
+          "%.0f ms)",
+          rt->cfg.name.c_str(),
+          static_cast<double>(rt->sm->next_deadline() - stop_began_ns_) / 1e6);
+  }
+}
+
+void Daemon::finish_stop_if_done() {
+  for (auto& rt : instances_)
+    if (rt->sm && rt->sm->handing_over()) return;
+  XLOG_INFO("Handover done after %.3f ms",
+            static_cast<double>(clock::monotonic_ns() - stop_began_ns_) / 1e6);
+  loop_.stop();
 }
 
 Daemon::InstanceRuntime* Daemon::find_by_key(const xvrrp_vrid_key& key) {

@@ -94,6 +94,10 @@ class Daemon {
   void stop_instance(InstanceRuntime& rt);
   void live_update(InstanceRuntime& rt, const config::Instance& cfg);
   void shutdown();
+  /// SIGTERM/SIGINT: BACKUPs stop, MASTERs hand over (core::Instance::begin_handover);
+  /// the loop ends once no instance is handing over.
+  void begin_stop();
+  void finish_stop_if_done();
   void reload();
   bool bind_reload_resources(const std::vector<config::Instance>& next, std::string& error);
 
@@ -169,6 +173,7 @@ class Daemon {
   std::uint64_t reloads_ = 0;
   std::uint64_t reload_failures_ = 0;
   bool stopping_ = false;
+  std::int64_t stop_began_ns_ = 0;
 };
 
 }  // namespace xvrrp::daemon

@@ -33,6 +33,7 @@ InstancePlan plan_instance(const config::Instance& cfg) {
   p.advert_int_cs = cfg.advert_int_cs;
   p.preempt = cfg.preempt;
   p.preempt_delay = cfg.preempt_delay_ns;
+  p.instant_takeover = cfg.instant_takeover;
 
   plan.garp.repeat = static_cast<int>(cfg.garp_master_repeat);
   plan.garp.delay = static_cast<core::Nanos>(cfg.garp_master_delay_ms) * 1'000'000;

@@ -87,6 +87,7 @@ void check_seed(const Config& c, const std::string& router_id, bool master, int 
   EXPECT_EQ(in.garp_master_refresh_ms, 0u);
   EXPECT_EQ(in.garp_master_refresh_repeat, 1u);
   EXPECT_FALSE(in.check_unicast_src);
+  EXPECT_TRUE(in.instant_takeover);  // one unicast_peer: the only possible successor
   EXPECT_EQ(in.unicast_ttl, 255);
   EXPECT_EQ(in.family(), AF_INET);
   ASSERT_EQ(c.warnings.size(), 1u);
@@ -300,6 +301,24 @@ authentication {
   EXPECT_EQ(in.notify, "/bin/logger -t vrrp");
   EXPECT_EQ(in.notify_stop, "/bin/echo \"quoted\" \\ done");
   EXPECT_EQ(pass_of(in), "a b#!$c");
+}
+
+TEST(ConfigExtension, InstantTakeoverDefaultsOnWithOnePeerOnly) {
+  const std::string vip = "  virtual_ipaddress {\n 192.0.2.1/24\n }\n";
+  const std::string one = "  unicast_peer {\n 192.0.2.6\n }\n";
+  const std::string two = "  unicast_peer {\n 192.0.2.6\n 192.0.2.7\n }\n";
+  auto takeover = [](const std::string& text) {
+    return parse_string(text, "t.conf").instances.at(0).instant_takeover;
+  };
+  EXPECT_TRUE(takeover(instance(vip + one)));
+  EXPECT_FALSE(takeover(instance(vip + two)));
+  EXPECT_FALSE(takeover(instance(vip)));  // multicast: any number of backups
+  EXPECT_FALSE(takeover(instance(vip + one + "  xvrrp_instant_takeover off\n")));
+  EXPECT_TRUE(takeover(instance(vip + two + "  xvrrp_instant_takeover on\n")));
+  EXPECT_TRUE(takeover(instance(vip + "  xvrrp_instant_takeover on\n")));
+  EXPECT_EQ(error_of(instance(vip + "  xvrrp_instant_takeover yes\n")),
+            "t.conf:7: error: invalid xvrrp_instant_takeover 'yes' (expected on or off)");
+  EXPECT_NE(error_of(instance(vip + "  xvrrp_instant_takeover\n")), "");
 }
 
 TEST(ConfigPolicy, OtherSubsystemsAreIgnoredWithOneSummaryWarning) {

@@ -69,6 +69,8 @@ const std::map<std::string, std::pair<Mutation, ReloadClass>>& instance_mutation
       {"notify_stop", {[](Instance& i) { i.notify_stop = "/x"; }, ReloadClass::Live}},
       {"garp_interval_ms", {[](Instance& i) { i.garp_interval_ms = 10; }, ReloadClass::Live}},
       {"track_primary", {[](Instance& i) { i.track_primary = false; }, ReloadClass::Live}},
+      {"instant_takeover",
+       {[](Instance& i) { i.instant_takeover = !i.instant_takeover; }, ReloadClass::Live}},
       {"track_scripts",
        {[](Instance& i) { i.track_scripts.push_back(TrackedScript{}); }, ReloadClass::Live}},
   };

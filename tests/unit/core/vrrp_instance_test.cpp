@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <vector>
 
@@ -687,6 +688,7 @@ class Pair {
   Instance& operator[](int i) { return nodes_[i]; }
   void start(int i, Nanos now) { apply(i, nodes_[i].start(now), now); }
   void stop(int i, Nanos now) { apply(i, nodes_[i].stop(now), now); }
+  void begin_handover(int i, Nanos now) { apply(i, nodes_[i].begin_handover(now), now); }
   void run_until(Nanos end) {
     for (; now_ <= end; now_ += kMs) {
       for (int i = 0; i < 2; ++i) {
@@ -699,8 +701,14 @@ class Pair {
   Nanos now() const { return now_; }
   void set_now(Nanos now) { now_ = now; }
   std::vector<std::pair<int, State>> log;
+  /// Total time during which no node held the VIPs (after the first node took them).
+  Nanos no_holder_ns = 0;
+  /// Longest time both nodes held the VIPs at once.
+  Nanos both_holders_max_ns = 0;
+  [[nodiscard]] bool holds(int i) const { return holding_[i]; }
 
  private:
+  // The daemon's order: priority 0, remove VIPs, add VIPs, advert.
   void apply(int i, const Actions& a, Nanos now) {
     if (a.entered) {
       log.emplace_back(i, *a.entered);
@@ -713,11 +721,26 @@ class Pair {
       apply(peer, nodes_[peer].on_advert(adv, now), now);
     };
     if (a.send_priority_zero) send(0);
+    if (a.remove_vips) set_holding(i, false, now);
+    if (a.add_vips) set_holding(i, true, now);
     if (a.send_advert) send(nodes_[i].effective_priority());
+  }
+  void set_holding(int i, bool held, Nanos now) {
+    const int before = int{holding_[0]} + int{holding_[1]};
+    holding_[i] = held;
+    const int after = int{holding_[0]} + int{holding_[1]};
+    if (before == 0 && after > 0 && ever_held_) no_holder_ns += now - changed_at_;
+    if (before == 2 && after < 2)
+      both_holders_max_ns = std::max(both_holders_max_ns, now - changed_at_);
+    if (before != after) changed_at_ = now;
+    ever_held_ = ever_held_ || after > 0;
   }
 
   Instance nodes_[2];
   bool running_[2] = {false, false};
+  bool holding_[2] = {false, false};
+  bool ever_held_ = false;
+  Nanos changed_at_ = 0;
   Nanos now_ = 0;
 };
 
@@ -857,6 +880,212 @@ TEST(PrimaryIp, TieBreakFollowsTheCurrentAddress) {
   inst.set_primary_ip(ip("192.0.2.5"));
   const Actions a = inst.on_advert(advert("192.0.2.20", 100, 100, t + kMs), t + kMs);
   EXPECT_EQ(a.entered, State::Backup);
+}
+
+// ---- Instant takeover (one possible successor) ----
+
+InstanceParams instant(InstanceParams p, bool on = true) {
+  p.instant_takeover = on;
+  return p;
+}
+
+TEST(InstantTakeover, PriorityZeroMakesMasterAtOnce) {
+  Instance inst = started_backup(instant(params(2, 50, 100)));
+  inst.on_advert(advert("192.0.2.20", 100, 100, kSec), kSec);
+  const Nanos rx = 1500 * kMs;
+  const Actions a = inst.on_advert(advert("192.0.2.20", 0, 100, rx), rx + kMs);
+  EXPECT_EQ(a.entered, State::Master);
+  EXPECT_TRUE(a.add_vips);
+  EXPECT_TRUE(a.send_advert);
+  EXPECT_TRUE(a.start_garp);
+  EXPECT_EQ(inst.state(), State::Master);
+  EXPECT_EQ(inst.next_deadline(), rx + kMs + kSec);  // regular adverts from the takeover on
+}
+
+TEST(InstantTakeover, OffWaitsSkewTime) {
+  Instance inst = started_backup(instant(params(2, 50, 100), false));
+  inst.on_advert(advert("192.0.2.20", 100, 100, kSec), kSec);
+  const Nanos rx = 1500 * kMs;
+  const Actions a = inst.on_advert(advert("192.0.2.20", 0, 100, rx), rx);
+  EXPECT_FALSE(a.entered.has_value());
+  EXPECT_EQ(inst.state(), State::Backup);
+  EXPECT_EQ(inst.next_deadline(), rx + inst.skew_time());  // (256 - 50) / 256 s = 804.7 ms
+  EXPECT_EQ(inst.skew_time(), 804'687'500);
+}
+
+TEST(InstantTakeover, OnlyPriorityZeroTriggersIt) {
+  Instance inst = started_backup(instant(params(2, 50, 100)));
+  const Actions a = inst.on_advert(advert("192.0.2.20", 100, 100, kSec), kSec);
+  EXPECT_FALSE(a.entered.has_value());
+  EXPECT_EQ(inst.next_deadline(), kSec + inst.master_down_interval());
+}
+
+TEST(InstantTakeover, ReconfigureTurnsItOn) {
+  Instance inst = started_backup(params(2, 50, 100));
+  inst.reconfigure(instant(params(2, 50, 100)), kSec);
+  EXPECT_EQ(inst.on_advert(advert("192.0.2.20", 0, 100, 2 * kSec), 2 * kSec).entered,
+            State::Master);
+}
+
+TEST(Backup, RepeatedPriorityZeroDoesNotPostponeTakeover) {
+  Instance inst = started_backup(params(2, 50, 100));
+  inst.on_advert(advert("192.0.2.20", 100, 100, kSec), kSec);
+  const Nanos rx = 2 * kSec;
+  inst.on_advert(advert("192.0.2.20", 0, 100, rx), rx);
+  const Nanos deadline = rx + inst.skew_time();
+  inst.on_advert(advert("192.0.2.20", 0, 100, rx + 250 * kMs), rx + 250 * kMs);
+  inst.on_advert(advert("192.0.2.20", 0, 100, rx + 500 * kMs), rx + 500 * kMs);
+  EXPECT_EQ(inst.next_deadline(), deadline);
+  EXPECT_EQ(inst.on_timer(deadline).entered, State::Master);
+}
+
+// ---- Planned stop: make-before-break ----
+
+TEST(Handover, MasterKeepsVipsAndResignsThreeTimes) {
+  Instance inst = started_master(params(2, 100, 100));
+  const Nanos t0 = 30 * kSec;
+  const Actions a = inst.begin_handover(t0);
+  EXPECT_TRUE(a.send_priority_zero);
+  EXPECT_FALSE(a.remove_vips);
+  EXPECT_FALSE(a.stop_garp);
+  EXPECT_FALSE(a.entered.has_value());
+  EXPECT_EQ(inst.state(), State::Master);
+  EXPECT_TRUE(inst.handing_over());
+  EXPECT_TRUE(inst.begin_handover(t0 + kMs).empty());  // a second request changes nothing
+
+  int resigns = 1;
+  Nanos t = inst.next_deadline();
+  EXPECT_EQ(t, t0 + 250 * kMs);
+  while (t < t0 + 2 * kSec) {
+    const Actions r = inst.on_timer(t);
+    EXPECT_FALSE(r.send_advert);
+    EXPECT_FALSE(r.remove_vips);
+    if (r.send_priority_zero) ++resigns;
+    t = inst.next_deadline();
+  }
+  EXPECT_EQ(resigns, kHandoverResigns);
+  EXPECT_EQ(inst.state(), State::Master);
+  EXPECT_EQ(inst.next_deadline(), t0 + inst.master_down_interval());
+}
+
+TEST(Handover, EndsAtTheNewMastersAdvertFromAnySource) {
+  Instance inst = started_master(params(2, 100, 100));
+  const Nanos t0 = 30 * kSec;
+  inst.begin_handover(t0);
+  // Another resignation does not count as a new master.
+  EXPECT_TRUE(inst.on_advert(advert("192.0.2.30", 0, 100, t0 + kMs), t0 + kMs).empty());
+  // Lower priority than ours: not answered, it is the successor.
+  const Actions a = inst.on_advert(advert("192.0.2.20", 50, 100, t0 + 2 * kMs), t0 + 2 * kMs);
+  EXPECT_EQ(a.entered, State::Initialize);
+  EXPECT_TRUE(a.remove_vips);
+  EXPECT_TRUE(a.stop_garp);
+  EXPECT_FALSE(a.send_advert);
+  EXPECT_FALSE(a.send_priority_zero);
+  EXPECT_FALSE(inst.handing_over());
+  EXPECT_EQ(inst.next_deadline(), kNever);
+  EXPECT_EQ(inst.master_ip(), ip("192.0.2.20"));
+}
+
+TEST(Handover, EndsAtTheBoundWhenNobodyTakesOver) {
+  Instance inst = started_master(params(3, 100, 1));
+  const Nanos t0 = 30 * kSec;
+  inst.begin_handover(t0);
+  const Nanos bound = t0 + inst.master_down_interval();
+  Nanos t = inst.next_deadline();
+  Actions last;
+  while (t != kNever) {
+    EXPECT_LE(t, bound);
+    last = inst.on_timer(t);
+    if (last.entered) break;
+    t = inst.next_deadline();
+  }
+  EXPECT_EQ(t, bound);
+  EXPECT_EQ(last.entered, State::Initialize);
+  EXPECT_TRUE(last.remove_vips);
+}
+
+TEST(Handover, PriorityChangeIsNotAdvertisedWhileResigning) {
+  Instance inst = started_master(params(2, 100, 100));
+  inst.begin_handover(30 * kSec);
+  EXPECT_FALSE(inst.set_priority_delta(-10, 30 * kSec + kMs).send_advert);
+  EXPECT_FALSE(inst.reconfigure(params(2, 120, 100), 30 * kSec + 2 * kMs).send_advert);
+  EXPECT_TRUE(inst.handing_over());
+}
+
+TEST(Handover, FaultOrForcedStopEndsIt) {
+  Instance faulted = started_master(params(2, 100, 100));
+  faulted.begin_handover(30 * kSec);
+  const Actions f = faulted.set_fault(true, 30 * kSec + kMs);
+  EXPECT_EQ(f.entered, State::Fault);
+  EXPECT_TRUE(f.remove_vips);
+  EXPECT_FALSE(faulted.handing_over());
+
+  Instance forced = started_master(params(2, 100, 100));
+  forced.begin_handover(30 * kSec);
+  const Actions s = forced.stop(30 * kSec + kMs);
+  EXPECT_EQ(s.entered, State::Initialize);
+  EXPECT_TRUE(s.remove_vips);
+  EXPECT_FALSE(forced.handing_over());
+}
+
+TEST(Handover, BackupAndFaultStopAtOnce) {
+  Instance backup = started_backup(params(2, 100, 100));
+  const Actions b = backup.begin_handover(kSec);
+  EXPECT_EQ(b.entered, State::Initialize);
+  EXPECT_FALSE(b.send_priority_zero);
+  EXPECT_FALSE(backup.handing_over());
+
+  Instance fault = started_backup(params(2, 100, 100));
+  fault.set_fault(true, kSec);
+  EXPECT_EQ(fault.begin_handover(2 * kSec).entered, State::Initialize);
+}
+
+TEST(PairSimulation, StopWithoutHandoverLeavesNoHolderForSkewTime) {
+  Pair pair(params(2, 100, 100, "192.0.2.11"), params(2, 50, 100, "192.0.2.12"));
+  pair.start(0, 0);
+  pair.start(1, 0);
+  pair.run_until(10 * kSec);
+  ASSERT_TRUE(pair.holds(0));
+  const Nanos stop_at = 10 * kSec + 500 * kMs;
+  pair.set_now(stop_at);
+  pair.stop(0, stop_at);
+  pair.run_until(stop_at + 2 * kSec);
+  EXPECT_EQ(pair[1].state(), State::Master);
+  EXPECT_GE(pair.no_holder_ns, pair[1].skew_time());
+}
+
+TEST(PairSimulation, HandoverWithInstantTakeoverHasNoGap) {
+  Pair pair(instant(params(2, 100, 100, "192.0.2.11")), instant(params(2, 50, 100, "192.0.2.12")));
+  pair.start(0, 0);
+  pair.start(1, 0);
+  pair.run_until(10 * kSec);
+  ASSERT_TRUE(pair.holds(0));
+  const Nanos stop_at = 10 * kSec + 500 * kMs;
+  pair.set_now(stop_at);
+  pair.begin_handover(0, stop_at);
+  EXPECT_EQ(pair[1].state(), State::Master);
+  EXPECT_EQ(pair[0].state(), State::Initialize);
+  EXPECT_FALSE(pair.holds(0));
+  EXPECT_TRUE(pair.holds(1));
+  pair.run_until(stop_at + 5 * kSec);
+  EXPECT_EQ(pair.no_holder_ns, 0);
+  EXPECT_LE(pair.both_holders_max_ns, pair[1].advert_interval());
+}
+
+TEST(PairSimulation, HandoverWithSkewKeepsTheVipsUntilTheBackupTookOver) {
+  Pair pair(params(2, 100, 100, "192.0.2.11"), params(2, 50, 100, "192.0.2.12"));
+  pair.start(0, 0);
+  pair.start(1, 0);
+  pair.run_until(10 * kSec);
+  const Nanos stop_at = 10 * kSec + 500 * kMs;
+  pair.set_now(stop_at);
+  pair.begin_handover(0, stop_at);
+  pair.run_until(stop_at + 5 * kSec);
+  EXPECT_EQ(pair[1].state(), State::Master);
+  EXPECT_EQ(pair[0].state(), State::Initialize);
+  EXPECT_EQ(pair.no_holder_ns, 0);
+  // Repeated priority 0 did not postpone the takeover past one Skew_Time (+ 1 ms step).
+  EXPECT_LE(pair.both_holders_max_ns, pair[1].skew_time() + kMs);
 }
 
 }  // namespace

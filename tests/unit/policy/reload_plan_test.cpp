@@ -69,6 +69,8 @@ const std::vector<Mutation>& mutations() {
          t.weight = 5;
          c.track_scripts.push_back(t);
        }},
+      {"instant_takeover", ReloadClass::Live,
+       [](auto& c) { c.instant_takeover = !c.instant_takeover; }},
       {"family", ReloadClass::Rebuild,
        [](auto& c) {
          c.vips[0].addr = ip("2001:db8::100");

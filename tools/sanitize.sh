@@ -22,8 +22,12 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 t0=$SECONDS
 if [[ ! -f $build/CMakeCache.txt ]]; then
-  CC=clang CXX=clang++ cmake -S . -B "$build" -DXVRRP_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DXVRRP_WERROR=OFF # gcc builds enforce -Werror; clang-only warnings are not this layer's job
+  # -O1 with line tables only: what ASan recommends, and much quicker to build than -O2 -g;
+  # reports still name file:line. gcc builds enforce -Werror; clang-only warnings are not
+  # this layer's job.
+  CC=clang CXX=clang++ cmake -S . -B "$build" -DXVRRP_FUZZ=ON -DCMAKE_BUILD_TYPE=None \
+    "-DCMAKE_C_FLAGS=-O1 -gline-tables-only" "-DCMAKE_CXX_FLAGS=-O1 -gline-tables-only" \
+    -DXVRRP_WERROR=OFF
 fi
 cmake --build "$build" -j"$(nproc)"
 echo "sanitize: build took $((SECONDS - t0)) s"

@@ -12,6 +12,7 @@
 #include <exception>
 #include <stdexcept>
 
+#include "common/clock.hpp"
 #include "common/json_quote.hpp"
 #include "common/log.hpp"
 
@@ -104,7 +105,7 @@ void ControlServer::on_accept() {
         XLOG_WARN("control socket %s: accept: %s; not accepting for %lld ms", path_.c_str(),
                   std::strerror(errno), static_cast<long long>(kAcceptPauseNs / 1'000'000));
         loop_.modify_fd(listen_fd_.get(), 0);
-        listen_paused_until_ns_ = monotonic_ns() + kAcceptPauseNs;
+        listen_paused_until_ns_ = clock::monotonic_ns() + kAcceptPauseNs;
         rearm_deadline();
       }
       return;  // EAGAIN: nothing more to accept
@@ -119,7 +120,7 @@ void ControlServer::on_accept() {
     const int raw = fd.get();
     Client& c = clients_[raw];
     c.fd = std::move(fd);
-    c.deadline_ns = monotonic_ns() + limits_.client_timeout_ns;
+    c.deadline_ns = clock::monotonic_ns() + limits_.client_timeout_ns;
     loop_.add_fd(raw, EPOLLIN | EPOLLRDHUP,
                  [this, raw](std::uint32_t events) { on_client(raw, events); });
     rearm_deadline();

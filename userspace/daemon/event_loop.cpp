@@ -8,13 +8,9 @@
 #include <ctime>
 #include <system_error>
 
-namespace xvrrp::daemon {
+#include "common/clock.hpp"
 
-std::int64_t monotonic_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
+namespace xvrrp::daemon {
 
 EventLoop::EventLoop()
     : epoll_fd_(epoll_create1(EPOLL_CLOEXEC)),
@@ -82,7 +78,7 @@ void EventLoop::arm_timerfd() {
 }
 
 void EventLoop::fire_timers() {
-  const std::int64_t now = monotonic_ns();
+  const std::int64_t now = clock::monotonic_ns();
   if (timers_.next_deadline() > now) return;
   timers_.pop_expired(now, [&](std::uint64_t cookie) {
     if (cookie & kCallbackCookieBit) {

@@ -19,9 +19,6 @@
 
 namespace xvrrp::daemon {
 
-/// CLOCK_MONOTONIC in nanoseconds; the same clock as bpf_ktime_get_ns().
-std::int64_t monotonic_ns();
-
 class EventLoop {
  public:
   /// Called with the epoll event mask (EPOLLIN, EPOLLERR, ...).

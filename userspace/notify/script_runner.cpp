@@ -25,6 +25,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "common/clock.hpp"
 #include "common/log.hpp"
 
 extern char** environ;
@@ -176,7 +177,7 @@ struct LauncherConfig {
   auto begin_stop = [&](int64_t grace_ns, int64_t kill_ns) {
     if (stopping) return;
     stopping = true;
-    deadline = monotonic_now_ns() + grace_ns;
+    deadline = clock::monotonic_ns() + grace_ns;
     kill_grace = kill_ns;
   };
 
@@ -184,7 +185,7 @@ struct LauncherConfig {
     if (stopping && by_pid.empty()) ::_exit(0);
     int timeout_ms = -1;
     if (stopping) {
-      const int64_t left = deadline - monotonic_now_ns();
+      const int64_t left = deadline - clock::monotonic_ns();
       timeout_ms = static_cast<int>(std::max<int64_t>(0, (left + 999'999) / 1'000'000));
     }
     pollfd fds[2] = {{socket_open ? kLauncherFd : -1, POLLIN, 0}, {sfd, POLLIN, 0}};
@@ -258,25 +259,19 @@ struct LauncherConfig {
       by_pid.erase(it);
       report(r, {});
     }
-    if (stopping && !by_pid.empty() && monotonic_now_ns() >= deadline) {
+    if (stopping && !by_pid.empty() && clock::monotonic_ns() >= deadline) {
       for (const auto& [pid, id] : by_pid) ::kill(-pid, terminated ? SIGKILL : SIGTERM);
       if (terminated) {
         deadline = INT64_MAX;  // only the reaps are left
       } else {
         terminated = true;
-        deadline = monotonic_now_ns() + kill_grace;
+        deadline = clock::monotonic_ns() + kill_grace;
       }
     }
   }
 }
 
 }  // namespace
-
-int64_t monotonic_now_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
 
 std::vector<std::string> notify_args(const std::string& instance, const char* state, int priority) {
   return {"INSTANCE", instance, state, std::to_string(priority)};
@@ -436,7 +431,7 @@ ScriptId ScriptRunner::run(const std::string& command_line,
     XLOG_ERROR("cannot start script %s: the script launcher is gone", command.c_str());
     return -1;
   }
-  const int64_t now = monotonic_now_ns();
+  const int64_t now = clock::monotonic_ns();
   XLOG_DEBUG("requested script %s (id %lld)", command.c_str(), static_cast<long long>(id));
   children_.push_back(Child{id, 0, std::move(command), now, now + ms_to_ns(settings_.timeout),
                             false, std::move(done)});
@@ -450,7 +445,7 @@ void ScriptRunner::finish(size_t index, ScriptExit result, bool deliver) {
   if (result.pid <= 0 && child.pid > 0) result.pid = child.pid;
   result.command = std::move(child.command);
   result.timed_out = child.terminated;
-  result.runtime_ns = monotonic_now_ns() - child.started_ns;
+  result.runtime_ns = clock::monotonic_ns() - child.started_ns;
   if (!result.error.empty()) {
     XLOG_WARN("script %s not run: %s", result.command.c_str(), result.error.c_str());
   } else if (result.signal == 0 && result.exit_code != 0) {
@@ -570,10 +565,10 @@ void ScriptRunner::shutdown() {
     XLOG_INFO("waiting up to %lld ms for %zu script(s) to finish",
               static_cast<long long>(settings_.stop_grace.count()), children_.size());
   send_request(kShutdown, 0, static_cast<int>(settings_.stop_grace.count()), {});
-  const int64_t limit = monotonic_now_ns() + ms_to_ns(settings_.stop_grace) +
+  const int64_t limit = clock::monotonic_ns() + ms_to_ns(settings_.stop_grace) +
                         ms_to_ns(settings_.kill_grace) + 1'000'000'000;
   while (sock_) {
-    const int64_t left = limit - monotonic_now_ns();
+    const int64_t left = limit - clock::monotonic_ns();
     if (left <= 0) break;
     pollfd pfd{sock_.get(), POLLIN, 0};
     if (::poll(&pfd, 1, static_cast<int>((left + 999'999) / 1'000'000)) <= 0) continue;

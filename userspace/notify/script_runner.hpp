@@ -171,7 +171,4 @@ std::optional<std::string> script_insecurity(const std::string& command_line);
 /// {"INSTANCE", "service-100", "MASTER", "100"}. notify_master/backup/fault get no extra args.
 std::vector<std::string> notify_args(const std::string& instance, const char* state, int priority);
 
-/// CLOCK_MONOTONIC now in ns (the clock of every deadline above).
-int64_t monotonic_now_ns();
-
 }  // namespace xvrrp::notify

@@ -8,6 +8,7 @@
 
 #include <vector>
 
+#include "common/clock.hpp"
 #include "common/unique_fd.hpp"
 
 namespace xvrrp::daemon {
@@ -99,7 +100,7 @@ TEST(EventLoop, CallbackTimerFiresAndStaysOutOfTheTimerHandler) {
   });
   for (int i = 0; i < 3; ++i) loop.run_once(0);
   EXPECT_EQ(fired, 0);  // disarmed until rescheduled
-  loop.timers().reschedule(id, monotonic_ns());
+  loop.timers().reschedule(id, clock::monotonic_ns());
   for (int i = 0; i < 1000 && fired == 0; ++i) loop.run_once(10);
   EXPECT_EQ(fired, 1);
   EXPECT_EQ(other, 0);
@@ -111,7 +112,7 @@ TEST(EventLoop, CookieTimersReachTheTimerHandler) {
   EventLoop loop;
   std::vector<std::uint64_t> cookies;
   loop.set_timer_handler([&](std::uint64_t cookie, std::int64_t) { cookies.push_back(cookie); });
-  loop.timers().schedule(monotonic_ns(), 42);
+  loop.timers().schedule(clock::monotonic_ns(), 42);
   for (int i = 0; i < 1000 && cookies.empty(); ++i) loop.run_once(10);
   EXPECT_EQ(cookies, std::vector<std::uint64_t>{42});
 }
@@ -120,7 +121,7 @@ TEST(EventLoop, RemovedCallbackTimerNeverFires) {
   EventLoop loop;
   int fired = 0;
   const core::TimerId id = loop.add_callback_timer([&](std::int64_t) { ++fired; });
-  loop.timers().reschedule(id, monotonic_ns());
+  loop.timers().reschedule(id, clock::monotonic_ns());
   loop.remove_callback_timer(id);
   for (int i = 0; i < 3; ++i) loop.run_once(0);
   EXPECT_EQ(fired, 0);
@@ -133,7 +134,7 @@ TEST(EventLoop, TimerWakesABlockedWait) {
     fired = true;
     loop.stop();
   });
-  loop.timers().reschedule(id, monotonic_ns() + 1'000'000);
+  loop.timers().reschedule(id, clock::monotonic_ns() + 1'000'000);
   loop.run();  // returns only through the timer: epoll_wait(-1) is woken by the timerfd
   EXPECT_TRUE(fired);
 }

@@ -20,6 +20,7 @@
 #include <sstream>
 #include <string>
 
+#include "common/clock.hpp"
 #include "common/unique_fd.hpp"
 
 namespace xvrrp::notify {
@@ -36,11 +37,11 @@ bool run_event_loop(ScriptRunner& runner, std::chrono::milliseconds limit) {
   sigaddset(&mask, SIGCHLD);
   UniqueFd sfd(signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK));
   EXPECT_TRUE(sfd.valid());
-  const int64_t end = monotonic_now_ns() + limit.count() * 1'000'000;
+  const int64_t end = clock::monotonic_ns() + limit.count() * 1'000'000;
   // A child may have exited before the signalfd existed; its SIGCHLD is pending, so the
   // first poll sees it anyway.
   while (runner.running() > 0) {
-    int64_t now = monotonic_now_ns();
+    int64_t now = clock::monotonic_ns();
     if (now >= end) return false;
     int64_t wake = std::min(end, runner.next_deadline_ns());
     int timeout_ms = static_cast<int>(std::max<int64_t>(0, (wake - now + 999'999) / 1'000'000));
@@ -52,7 +53,7 @@ bool run_event_loop(ScriptRunner& runner, std::chrono::milliseconds limit) {
       }
       runner.on_sigchld();
     }
-    runner.on_timer(monotonic_now_ns());
+    runner.on_timer(clock::monotonic_ns());
   }
   return true;
 }

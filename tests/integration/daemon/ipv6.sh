@@ -12,48 +12,10 @@ source "$(dirname "$0")/common.sh"
 t_need_xvrrpd
 rx1=${1:-xdp} rx2=${2:-xdp}
 declare -A RX=([s1]=$rx1 [s2]=$rx2)
-declare -A IP6=([s1]=2001:db8::5 [s2]=2001:db8::6 [c1]=2001:db8::10)
-VIP=2001:db8::100
-
-lab_init "x6$$"
-lab_topology_up
-for h in s1 s2 c1; do
-  ip -n "$(lab_ns "$h")" addr add "${IP6[$h]}/64" dev eth0 nodad
-done
-# VRRPv3 over IPv6 advertises from the link-local address (RFC 5798 section 5.1.2.1):
-# wait until DAD has finished with it.
-ll_ready() { ! ip -n "$(lab_ns "$1")" -6 addr show dev eth0 scope link tentative | grep -q inet6; }
-for h in s1 s2; do
-  t_wait_until 5 ll_ready "$h" || t_fail "$h: eth0's link-local address still tentative"
-done
-
-v6_conf() { # HOST PRIORITY SOURCE PEER
-  cat <<CONF
-global_defs {
-router_id server-$1
-}
-vrrp_instance service-100 {
-state BACKUP
-interface eth0
-virtual_router_id 100
-priority $2
-advert_int 0.1
-version 3
-virtual_ipaddress {
-$VIP/64 dev dummy0
-}
-unicast_src_ip $3
-unicast_peer {
-$4
-}
-}
-CONF
-}
-v6_conf 1 100 "${IP6[s1]}" "${IP6[s2]}" >"$LAB_WORK/s1.conf"
-v6_conf 2 90 "${IP6[s2]}" "${IP6[s1]}" >"$LAB_WORK/s2.conf"
+source "$(dirname "$0")/ipv6_pair.sh"
+ipv6_pair_up "x6$$"
 
 start() { LAB_XVRRPD_ARGS="--rx=${RX[$1]}" lab_daemon_start "$1" xvrrpd "$LAB_WORK/$1.conf"; }
-has_vip() { ip -n "$(lab_ns "$1")" -6 addr show dev dummy0 | grep -q " $VIP/"; }
 has_proxy() { ip -n "$(lab_ns "$1")" -6 neigh show proxy dev eth0 | grep -q "^$VIP "; }
 # A fresh client: empty neighbour cache, then one ping (the proxied answer to a
 # multicast NS may wait up to proxy_delay, 0.8 s).

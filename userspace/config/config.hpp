@@ -127,7 +127,9 @@ struct TrackedScript {
 };
 
 /// One vrrp_instance block, with every default and global value resolved.
-struct Instance {
+/// Members follow keepalived.conf(5)'s order, not the tightest packing: a
+/// handful exist per daemon.
+struct Instance {  // NOLINT(clang-analyzer-optin.performance.Padding)
   std::string name;
   /// "FILE:LINE" of the vrrp_instance keyword; not part of equality.
   std::string where;

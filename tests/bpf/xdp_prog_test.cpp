@@ -60,16 +60,6 @@ struct RunResult {
   std::uint64_t t_before = 0, t_after = 0;
 };
 
-Advert v3_advert(std::uint8_t vrid, std::vector<IpAddress> addrs) {
-  Advert a;
-  a.version = 3;
-  a.vrid = vrid;
-  a.priority = 150;
-  a.advert_int_cs = 10;
-  a.addrs = std::move(addrs);
-  return a;
-}
-
 std::vector<std::uint8_t> seed_frame(FrameOptions fo = {}, Advert a = seed_advert(),
                                      const char* src = "192.0.2.5") {
   fo.src_mac = {0x02, 0, 0, 0, 0, 5};
@@ -464,8 +454,8 @@ TEST_F(XdpProgTest, FullRingDoesNotLoseAChangeToSuppression) {
   expect_accept(seed_frame(), 100, "priority 100 reported");
 
   // Fill the ring with VRID 50's adverts (no suppression), left unread.
-  auto filler = build_advert_frame({}, v3_advert(50, {ip("198.51.100.1")}), ip("198.51.100.10"),
-                                   ip("224.0.0.18"));
+  auto filler = build_advert_frame({}, receive_cases_detail::v3(50, {ip("198.51.100.1")}),
+                                   ip("198.51.100.10"), ip("224.0.0.18"));
   const int capacity = XVRRP_EVENTS_BYTES / (sizeof(xvrrp_advert_event) + 8);
   RunResult fill = run(filler, capacity + 10, false);
   ASSERT_EQ(fill.err, 0);
@@ -601,7 +591,7 @@ TEST(AdvertFilterPins, StalePinsOfADeadDaemonAreRemoved) {
   xvrrp_peer_key probe = make_peer_key(key, *IpAddress::parse("192.0.2.1"));
   EXPECT_FALSE(filter.jitter(probe).has_value());
   MapTables none;
-  Advert a = v3_advert(9, {*IpAddress::parse("192.0.2.100")});
+  Advert a = receive_cases_detail::v3(9, {*IpAddress::parse("192.0.2.100")});
   FrameOptions fo;
   auto frame = build_advert_frame(fo, a, *IpAddress::parse("192.0.2.1"), ip("224.0.0.18"));
   xdp_md ctx{};

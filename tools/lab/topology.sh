@@ -71,14 +71,21 @@ lab_topology_down() {
 
 # Servers holding the VIP; a server whose eth0 is gone (rebooting, powered off) is skipped.
 lab_vip_holders() {
-  local h holders=()
+  local h holders=() links addrs err
   for h in s1 s2; do
+    # One reading of both lists per host; a failed `ip` (not a missing eth0) is retried, so
+    # a transient failure is never read as "nobody holds the VIP".
+    for _ in 1 2 3 4 5; do
+      links=$(ip -n "$(lab_ns "$h")" -o link show 2>&1) && addrs=$(ip -n "$(lab_ns "$h")" -4 -o addr show 2>&1) && break
+      err="$links $addrs"
+      printf '%s lab_vip_holders %s: %s\n' "$EPOCHREALTIME" "$h" "$err" >>"${LAB_WORK:-${TMPDIR:-/tmp}}/holders-errors.txt"
+      links='' addrs=''
+      sleep 0.02
+    done
     # A server without eth0 is powered off or rebooting: what is left in its
     # namespace is unreachable and does not count.
-    ip -n "$(lab_ns "$h")" link show eth0 >/dev/null 2>&1 || continue
-    if ip -n "$(lab_ns "$h")" -4 -o addr show 2>/dev/null | grep -q " inet $LAB_VIP/"; then
-      holders+=("$h")
-    fi
+    grep -qE '^[0-9]+: eth0[@:]' <<<"$links" || continue
+    grep -q " inet $LAB_VIP/" <<<"$addrs" && holders+=("$h")
   done
   echo "${holders[*]}"
 }

@@ -30,14 +30,24 @@ t_need_keepalived() {
 }
 
 # Dumps both daemons' logs on failure, so a CI failure can be read (the harness calls
-# t_on_failure at every failed check).
+# t_on_failure at every failed check): the current run's, or else those the last finished
+# run kept under LAB_KEEP_LOGS (lab_finish_run), with its diagnosis.
 t_dump_logs() {
-  local h
+  local h d=${LAB_WORK:-/nonexistent} kept
+  if [[ ! -s $d/s1.log && ! -s $d/s2.log && -n ${LAB_KEEP_LOGS:-} ]]; then
+    # shellcheck disable=SC2012 # run tags are plain words
+    kept=$(ls -td "$LAB_KEEP_LOGS"/*/ 2>/dev/null | head -n 1)
+    [[ -n $kept ]] && d=${kept%/}
+  fi
   for h in s1 s2; do
-    [[ -s ${LAB_WORK:-/nonexistent}/$h.log ]] || continue
+    [[ -s $d/$h.log ]] || continue
     printf -- '----- %s log (last 40 lines) -----\n' "$h" >&2
-    tail -n 40 "$LAB_WORK/$h.log" >&2
+    tail -n 40 "$d/$h.log" >&2
   done
+  if [[ -s $d/diag.txt ]]; then
+    printf -- '----- diagnosis -----\n' >&2
+    head -n 60 "$d/diag.txt" >&2
+  fi
 }
 
 # Fails the test unless VALUE (ms) is a number <= BOUND.

@@ -28,7 +28,7 @@ esac
 
 lab_init "xi$$"
 LAB_VIP_DEV=eth0 LAB_MAX_OUTAGE=30
-LAB_KEEP_LOGS=${XVRRP_TEST_LOG_DIR:-}
+LAB_KEEP_LOGS=${XVRRP_TEST_LOG_DIR:-$LAB_WORK/kept}
 t_use_probe 10
 lab_run_scenario reboot 1 || t_fail "failover $LAB_IMPL_S1 -> $LAB_IMPL_S2: $LAB_R_NOTE ($LAB_RESULT)"
 [[ $LAB_R_MASTER == server-2 ]] || t_fail "after reboot the VIP is on $LAB_R_MASTER, expected server-2"

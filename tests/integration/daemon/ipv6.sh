@@ -16,7 +16,7 @@ source "$(dirname "$0")/ipv6_pair.sh"
 ipv6_pair_up "x6$$"
 
 start() { LAB_XVRRPD_ARGS="--rx=${RX[$1]}" lab_daemon_start "$1" xvrrpd "$LAB_WORK/$1.conf"; }
-has_proxy() { ip -n "$(lab_ns "$1")" -6 neigh show proxy dev eth0 | grep -q "^$VIP "; }
+has_proxy() { grep -q "^$VIP " <<<"$(ip -n "$(lab_ns "$1")" -6 neigh show proxy dev eth0)"; }
 # A fresh client: empty neighbour cache, then one ping (the proxied answer to a
 # multicast NS may wait up to proxy_delay, 0.8 s).
 fresh_client_reaches_vip() {
@@ -24,7 +24,7 @@ fresh_client_reaches_vip() {
   ip netns exec "$(lab_ns c1)" ping -6 -c 1 -W 3 "$VIP" >/dev/null
 }
 vip_mac_is() { # HOST: the client's neighbour entry for the VIP is HOST's eth0 MAC
-  ip -n "$(lab_ns c1)" -6 neigh show "$VIP" dev eth0 | grep -qi "lladdr ${LAB_MAC[$1]}"
+  grep -qi "lladdr ${LAB_MAC[$1]}" <<<"$(ip -n "$(lab_ns c1)" -6 neigh show "$VIP" dev eth0)"
 }
 
 state_is() { [[ $(t_state "$1") == "$2" ]]; }

@@ -12,8 +12,8 @@ V6_ADVERT_INT=${V6_ADVERT_INT:-0.1}
 
 # VRRPv3 over IPv6 advertises from the link-local address (RFC 5798 section 5.1.2.1):
 # wait until DAD has finished with it.
-ll_ready() { ! ip -n "$(lab_ns "$1")" -6 addr show dev eth0 scope link tentative | grep -q inet6; }
-has_vip() { ip -n "$(lab_ns "$1")" -6 addr show dev dummy0 | grep -q " $VIP/"; }
+ll_ready() { ! grep -q inet6 <<<"$(ip -n "$(lab_ns "$1")" -6 addr show dev eth0 scope link tentative)"; }
+has_vip() { grep -q " $VIP/" <<<"$(ip -n "$(lab_ns "$1")" -6 addr show dev dummy0)"; }
 
 v6_conf() { # HOST PRIORITY SOURCE PEER
   cat <<CONF

@@ -18,7 +18,8 @@ fi
 
 lab_init "xs$$"
 LAB_IMPL=xvrrpd LAB_MAX_OUTAGE=60
-LAB_KEEP_LOGS=${XVRRP_TEST_LOG_DIR:-}
+# Each run's logs are kept, so a failure can show them (t_dump_logs).
+LAB_KEEP_LOGS=${XVRRP_TEST_LOG_DIR:-$LAB_WORK/kept}
 if [[ -n ${LAB_ADVERT_INT:-} ]]; then t_use_probe 1; else t_use_probe 10; fi
 lab_run_scenario "$scenario" 1 || t_fail "$scenario: $LAB_R_NOTE (VIP on $LAB_R_MASTER; $LAB_RESULT)"
 expect=server-2

@@ -22,7 +22,7 @@ S2=$DATA/server-2.keepalived.conf
 ns() { lab_ns "$1"; }
 state_is() { [[ $(lab_state "$1") == "$2" ]]; }
 vip_on() { [[ $(lab_vip_holders) == "$1" ]]; }
-has_xdp() { ip -n "$(ns "$1")" link show eth0 2>/dev/null | grep -q 'prog/xdp'; }
+has_xdp() { grep -q 'prog/xdp' <<<"$(ip -n "$(ns "$1")" link show eth0 2>/dev/null)"; }
 json_get() {  # json_get EXPR < json: prints eval(EXPR) with d = the document
   python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
 }

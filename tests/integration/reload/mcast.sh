@@ -14,7 +14,7 @@ conf=$LAB_WORK/s1.conf
 # The seed's server-1 without unicast_peer: multicast adverts.
 sed '/^unicast_peer {$/,/^}$/d' "$LAB_DATA_DIR/server-1.keepalived.conf" >"$conf"
 grep -q unicast_peer "$conf" && t_fail "could not strip unicast_peer"
-joined() { ip -n "$(lab_ns s1)" maddr show dev eth0 | grep -qw 224.0.0.18; }
+joined() { grep -qw 224.0.0.18 <<<"$(ip -n "$(lab_ns s1)" maddr show dev eth0)"; }
 joined && t_fail "224.0.0.18 joined before xvrrpd runs"
 lab_daemon_start s1 xvrrpd "$conf"
 wait_until() {
@@ -45,7 +45,7 @@ virtual_ipaddress {
 }
 }
 CONF
-joined6() { ip -n "$(lab_ns s1)" maddr show dev eth0 | grep -qw ff02::12; }
+joined6() { grep -qw ff02::12 <<<"$(ip -n "$(lab_ns s1)" maddr show dev eth0)"; }
 joined6 && t_fail "ff02::12 joined before xvrrpd runs"
 lab_daemon_start s1 xvrrpd "$conf"
 wait_until 10 joined6 || t_fail "ff02::12 not in ip maddr of eth0 while an IPv6 instance runs"

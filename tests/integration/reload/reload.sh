@@ -14,7 +14,7 @@ source "$here/ctl.sh"
 t_need_xvrrpd
 mode=${1:-xdp}
 LAB_XVRRPD_ARGS="--rx=$mode"
-has_xdp() { ip -n "$(lab_ns s1)" link show "$1" | grep -q prog/xdp; }
+has_xdp() { grep -q prog/xdp <<<"$(ip -n "$(lab_ns s1)" link show "$1")"; }
 
 lab_init "xrl$$"
 lab_topology_up

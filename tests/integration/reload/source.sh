@@ -26,7 +26,7 @@ t2=$(r_field s2 'i["transitions"]')
 ns1=$(lab_ns s1)
 ip -n "$ns1" addr del 192.0.2.5/24 dev eth0
 ip -n "$ns1" addr add 192.0.2.5/24 brd + dev eth0
-vip_first() { ip -n "$ns1" -4 -o addr show dev eth0 | head -n 1 | grep -q 192.0.2.100; }
+vip_first() { grep -q 192.0.2.100 <<<"$(ip -n "$ns1" -4 -o addr show dev eth0 | head -n 1)"; }
 r_wait 3 vip_first || t_fail "setup: the VIP is not first on eth0 ($(ip -n "$ns1" -4 -o addr show dev eth0))"
 sleep 5 # more than the master-down interval (3.6 s)
 [[ $(r_field s2 'i["state"]') == BACKUP ]] || t_fail "s2 left BACKUP: s1 advertised from the VIP?"

@@ -81,16 +81,23 @@ states_since() {
 }
 
 # Polls the VIP holders until they are "$1" for 3 polls in a row, at most $2 s. Sets
-# WAITED_AT (epoch of the first of those polls) and SEEN_TWO (1 if both held it at once).
+# WAITED_AT (epoch of the first of those polls) and TWO_MS (the longest stretch, in ms, of
+# polls that saw both servers holding it; 0 if none did).
 wait_holders() {
   local want=$1 deadline run=0 hs
   deadline=$(awk -v n="$(now)" -v s="$2" 'BEGIN{printf "%.6f", n + s}')
-  WAITED_AT='' SEEN_TWO=0
+  local two_since=''
+  WAITED_AT='' TWO_MS=0
   while awk -v n="$(now)" -v d="$deadline" 'BEGIN{exit !(n < d)}'; do
     local t
     t=$(now)
     hs=$(lab_vip_holders)
-    [[ $hs == "s1 s2" ]] && SEEN_TWO=1
+    if [[ $hs == "s1 s2" ]]; then
+      [[ -n $two_since ]] || two_since=$t
+    elif [[ -n $two_since ]]; then
+      TWO_MS=$(awk -v m="$TWO_MS" -v d="$(ms_since "$two_since" "$t")" 'BEGIN{print (d > m ? d : m)}')
+      two_since=''
+    fi
     if [[ $hs == "$want" ]]; then
       ((run == 0)) && WAITED_AT=$t
       ((++run >= 3)) && return 0
@@ -141,7 +148,7 @@ run_impl() {
     [[ -n $first_fail ]] || t_fail "$impl: no failing run logged"
     RESULT[$impl.move]=$moved
     RESULT[$impl.move_from_first_fail]=$(ms_since "$first_fail" "$WAITED_AT")
-    RESULT[$impl.two]=$SEEN_TWO
+    RESULT[$impl.two]=$TWO_MS
     if [[ $impl == xvrrpd ]]; then
       # What xvrrpctl shows: the check KO and how the priority is made.
       local want=$((weight == 0 ? 100 : 100 + weight)) got
@@ -149,9 +156,9 @@ run_impl() {
         for t in i["trackers"] if t["kind"] == "script"], i["effective_priority"], i["state"]')
       [[ $got == "[('chk', 'script', 'KO', $weight, $([[ $weight == 0 ]] && echo True || echo False), 'failed')] $want $([[ $weight == 0 ]] && echo FAULT || echo BACKUP)" ]] ||
         t_fail "xvrrpctl status of s1: $got"
-      "$XVRRPCTL" -r server-1 --run-dir "$LAB_WORK/run-s1" status | grep -q "scripts  *chk KO" ||
+      grep -q "scripts  *chk KO" <<<"$("$XVRRPCTL" -r server-1 --run-dir "$LAB_WORK/run-s1" status)" ||
         t_fail "xvrrpctl status text has no 'scripts chk KO' line"
-      "$XVRRPCTL" -r server-1 --run-dir "$LAB_WORK/run-s1" metrics | grep -q 'xvrrp_tracker_state{.*tracker="chk"} 0' ||
+      grep -q 'xvrrp_tracker_state{.*tracker="chk"} 0' <<<"$("$XVRRPCTL" -r server-1 --run-dir "$LAB_WORK/run-s1" metrics)" ||
         t_fail "xvrrpctl metrics has no xvrrp_tracker_state 0 for chk"
     fi
   else
@@ -163,7 +170,7 @@ run_impl() {
     RESULT[$impl.move]=0
     wait_holders s1 6 && t_fail "$impl: s1 took the VIP although its check fails"
     [[ $(lab_vip_holders) == s2 ]] || t_fail "$impl: VIP holders '$(lab_vip_holders)', expected s2"
-    RESULT[$impl.two]=$SEEN_TWO
+    RESULT[$impl.two]=$TWO_MS
     if grep -q "Entering MASTER STATE" "$LAB_WORK/s1.log"; then RESULT[$impl.s1_master]=1; fi
   fi
   # Recovery: rise 2 successes, then s1 (priority 100) preempts s2 (50).
@@ -173,7 +180,7 @@ run_impl() {
   wait_holders s1 15 || t_fail "$impl: the VIP did not come back to s1 (holders '$(lab_vip_holders)')"
   back=$(ms_since "$t1" "$WAITED_AT")
   RESULT[$impl.back]=$back
-  ((SEEN_TWO)) && RESULT[$impl.two]=1
+  ((TWO_MS > ${RESULT[$impl.two]:-0})) && RESULT[$impl.two]=$TWO_MS
   sleep 1
   RESULT[$impl.seq]=$(states_since "$t0" "$mode")
   lab_log "$impl: states after the failure: ${RESULT[$impl.seq]}; moved ${RESULT[$impl.move]} ms, back $back ms"
@@ -184,14 +191,17 @@ run_impl xvrrpd
 run_impl keepalived
 
 for impl in xvrrpd keepalived; do
-  printf '%s: %s weight %s%s: move %s ms (from the first failing run %s ms), back %s ms; states %s\n' \
+  printf '%s: %s weight %s%s: move %s ms (from the first failing run %s ms), back %s ms; both held %s ms; states %s\n' \
     "$impl" "$mode" "$weight" "${init_fail:+ init_fail}" "${RESULT[$impl.move]}" \
-    "${RESULT[$impl.move_from_first_fail]:--}" "${RESULT[$impl.back]}" "${RESULT[$impl.seq]}" >&2
+    "${RESULT[$impl.move_from_first_fail]:--}" "${RESULT[$impl.back]}" "${RESULT[$impl.two]}" \
+    "${RESULT[$impl.seq]}" >&2
 done
 
 [[ ${RESULT[xvrrpd.seq]} == "${RESULT[keepalived.seq]}" ]] ||
   t_fail "state sequences differ: xvrrpd '${RESULT[xvrrpd.seq]}', keepalived '${RESULT[keepalived.seq]}'"
-[[ ${RESULT[xvrrpd.two]} == 0 ]] || t_fail "xvrrpd: both servers held the VIP at once"
+# A planned change of master is make-before-break: the old master keeps the VIP until it hears
+# the new one, so both may hold it for a moment, never for longer than one advert interval.
+t_assert_le_ms "xvrrpd: longest time both servers held the VIP" "${RESULT[xvrrpd.two]}" 1000
 [[ -z ${RESULT[xvrrpd.s1_master]:-} ]] || t_fail "xvrrpd: s1 became MASTER although its check failed"
 if [[ $mode == fail ]]; then
   # keepalived's figures (unweighted 1.9 s, weight -60 4.55 s) with the failure seen at the next

@@ -83,8 +83,8 @@ s1_state() { status_field "$(s1_status)" 'i["state"]'; }
 s2_field() { status_field "$(s2_status)" "$1"; }
 s1_master() { [[ $(s1_state) == MASTER ]]; }
 s2_backup_of() { [[ $(s2_field 'i["state"]') == BACKUP && $(s2_field 'i["master_priority"]') == "$1" ]]; }
-vip_on_s1() { ip -n "$S1" -4 addr show dev dummy0 | grep -q '192.0.2.100/24'; }
-xdp_on_s1() { ip -n "$S1" link show eth0 | grep -q xdp; }
+vip_on_s1() { grep -q '192.0.2.100/24' <<<"$(ip -n "$S1" -4 addr show dev dummy0)"; }
+xdp_on_s1() { grep -q xdp <<<"$(ip -n "$S1" link show eth0)"; }
 unit_is() { [[ $(ct_exec systemctl is-active xvrrpd) == "$1" ]]; }
 # Neither the daemon nor its script launcher (xvrrpd-scripts).
 no_daemon() { ! ct_exec pgrep xvrrpd >/dev/null; }

@@ -224,6 +224,16 @@ static __always_inline int parse_frame(struct xdp_md *ctx, struct frame *f)
 	return PARSE_NOT_VRRP;
 }
 
+/* RFC 5798 §5.1.1.2, §5.1.2.2: adverts of a multicast instance go to
+ * 224.0.0.18 or ff02::12; f->dst was copied from the bounds-checked header. */
+static __always_inline int is_vrrp_group(const struct frame *f)
+{
+	if (f->family == XVRRP_AF_INET)
+		return f->dst[0] == bpf_htonl(0xe0000012);
+	return f->dst[0] == bpf_htonl(0xff020000) && f->dst[1] == 0 && f->dst[2] == 0 &&
+	       f->dst[3] == bpf_htonl(0x12);
+}
+
 static __always_inline __u16 csum_fold(__u64 sum)
 {
 	sum = (sum & 0xffffffff) + (sum >> 32);
@@ -402,6 +412,8 @@ int xvrrp_xdp(struct xdp_md *ctx)
 			return reject(c, XVRRP_REJECT_BAD_TTL);
 	} else if (f.ttl != XVRRP_TTL) {
 		return reject(c, XVRRP_REJECT_BAD_TTL);
+	} else if (!is_vrrp_group(&f)) {
+		return reject(c, XVRRP_REJECT_BAD_DEST);
 	}
 
 	addr_words = addr_len / 4;

@@ -17,7 +17,7 @@
 
 #include <linux/types.h>
 
-#define XVRRP_ABI_VERSION 3
+#define XVRRP_ABI_VERSION 4
 
 #ifdef __cplusplus
 #define XVRRP_STRUCT_SIZE(type, size) static_assert(sizeof(type) == (size), "ABI size of " #type)
@@ -100,6 +100,10 @@
  *   i. TTL / hop limit: XVRRP_CFG_UNICAST: in the instance's [min_ttl,
  *      max_ttl] (the hull of its peers' ranges); else (multicast) 255.
  *      Otherwise BAD_TTL. Per-peer ranges are checked in rule k.
+ *      Multicast also: the destination is the VRRP group (224.0.0.18,
+ *      ff02::12; RFC 5798 §5.1.1.2, §5.1.2.2), else BAD_DEST: an advert
+ *      unicast to any host, or sent to another group, is not an advert of
+ *      this instance. (Unicast instances: the kernel's routing owns that.)
  *   j. checksum. v2: over the message. v3 IPv4: with the pseudo-header (sets
  *      XVRRP_EVT_V3_PSEUDO_CSUM) or, failing that, without (RFC 9568). v3
  *      IPv6: with the pseudo-header only (sets the flag). Else BAD_CHECKSUM.
@@ -126,7 +130,8 @@
 #define XVRRP_REJECT_INTERVAL_MISMATCH 8 /* v2 adver_int != local */
 #define XVRRP_REJECT_LENGTH_MISMATCH 9	 /* IP/VRRP lengths inconsistent */
 #define XVRRP_REJECT_RINGBUF_FULL 10	 /* valid (also in .accepted), no room to report */
-#define XVRRP_REJECT_MAX 11
+#define XVRRP_REJECT_BAD_DEST 11	 /* multicast instance: dst not the VRRP group */
+#define XVRRP_REJECT_MAX 12
 
 /* ---- xvrrp_vrid_config: HASH, key xvrrp_vrid_key, value xvrrp_vrid_config --
  * Written by the daemon before attach; read-only for BPF.
@@ -230,6 +235,7 @@ struct xvrrp_reject_counts {
 	__u64 interval_mismatch;
 	__u64 length_mismatch;
 	__u64 ringbuf_full;
+	__u64 bad_dest;
 };
 XVRRP_STRUCT_SIZE(struct xvrrp_reject_counts, 8 * XVRRP_REJECT_MAX);
 
@@ -240,7 +246,6 @@ struct xvrrp_counters {
 		__u64 rejected[XVRRP_REJECT_MAX]; /* index XVRRP_REJECT_* */
 		struct xvrrp_reject_counts rejected_by_reason;
 	};
-	__u64 pad; /* keeps the struct a multiple of 16 bytes */
 };
 XVRRP_STRUCT_SIZE(struct xvrrp_counters, 112);
 

@@ -264,6 +264,7 @@ XVRRP_NAMED_AT(auth_mismatch, XVRRP_REJECT_AUTH_MISMATCH);
 XVRRP_NAMED_AT(interval_mismatch, XVRRP_REJECT_INTERVAL_MISMATCH);
 XVRRP_NAMED_AT(length_mismatch, XVRRP_REJECT_LENGTH_MISMATCH);
 XVRRP_NAMED_AT(ringbuf_full, XVRRP_REJECT_RINGBUF_FULL);
+XVRRP_NAMED_AT(bad_dest, XVRRP_REJECT_BAD_DEST);
 #undef XVRRP_NAMED_AT
 
 // Offsets in an untagged IPv4 frame without options.

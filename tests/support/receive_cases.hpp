@@ -327,6 +327,25 @@ inline std::vector<ReceiveCase> receive_cases() {
                  v3_v6_frame(v3(60, {ip("2001:db8::1")}), {}, packet::ChecksumMode::V3NoPseudo),
                  XVRRP_REJECT_BAD_CHECKSUM, 60, AF_INET6));
   }
+  {
+    // Multicast instances take adverts sent to the VRRP group only (RFC 5798 §5.1.1.2,
+    // §5.1.2.2): not one unicast to a host, nor one sent to another group.
+    const Advert a4 = v3(50, {ip("198.51.100.1")});
+    for (const auto& [name, dst] : {std::pair{"bad_dest_ipv4_unicast", "198.51.100.20"},
+                                    std::pair{"bad_dest_ipv4_other_group", "224.0.0.19"}}) {
+      c.push_back(rejected(
+          name, packet::build_advert_frame(FrameOptions{}, a4, ip("198.51.100.10"), ip(dst)),
+          XVRRP_REJECT_BAD_DEST, 50));
+    }
+    const Advert a6 = v3(60, {ip("2001:db8::1")});
+    for (const auto& [name, dst] : {std::pair{"bad_dest_ipv6_unicast", "2001:db8::20"},
+                                    std::pair{"bad_dest_ipv6_all_nodes", "ff02::1"}}) {
+      FrameOptions fo;
+      fo.dst_mac = {0x33, 0x33, 0, 0, 0, 0x12};
+      c.push_back(rejected(name, packet::build_advert_frame(fo, a6, ip("fe80::10"), ip(dst)),
+                           XVRRP_REJECT_BAD_DEST, 60, AF_INET6));
+    }
+  }
   c.push_back(rejected("unknown_peer", v2_frame(seed_advert(), {}, "192.0.2.7"),
                        XVRRP_REJECT_UNKNOWN_PEER, 100));
   {

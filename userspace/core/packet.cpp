@@ -380,6 +380,9 @@ Verdict validate_vrrp(std::span<const std::uint8_t> l3, std::uint8_t family, std
   src.family = dst.family = v6 ? AF_INET6 : AF_INET;
   std::memcpy(src.bytes.data(), l3.data() + (v6 ? 8 : 12), alen);
   std::memcpy(dst.bytes.data(), l3.data() + (v6 ? 24 : 16), alen);
+  if (!(cfg->flags & XVRRP_CFG_UNICAST) &&
+      !(dst == (v6 ? vrrp_multicast_v6() : vrrp_multicast_v4())))
+    return rejected(key, XVRRP_REJECT_BAD_DEST);
 
   std::uint8_t evt_flags = 0;
   if (version == 2) {
@@ -528,7 +531,7 @@ const char* reject_reason_name(int reason) {
   static constexpr const char* kNames[XVRRP_REJECT_MAX] = {
       "too_short",         "bad_ttl",         "bad_version",  "bad_type",
       "bad_checksum",      "unknown_vrid",    "unknown_peer", "auth_mismatch",
-      "interval_mismatch", "length_mismatch", "ringbuf_full",
+      "interval_mismatch", "length_mismatch", "ringbuf_full", "bad_dest",
   };
   if (reason < 0 || reason >= XVRRP_REJECT_MAX) return "invalid";
   return kNames[reason];

@@ -188,11 +188,12 @@ Actions Instance::on_advert(const ReceivedAdvert& advert, Nanos now) {
         actions.reason = "priority 0 advert received";
         return actions;
       }
-      const bool owner = params_.base_priority == kOwnerPriority;
+      // RFC 5798 §6.4.3 makes no exception for the address owner: two owners (a
+      // misconfiguration) still elect one master, the higher primary address.
       const bool higher =
           advert.priority > effective_priority_ ||
           (advert.priority == effective_priority_ && params_.primary_ip < advert.src);
-      if (higher && !owner) {
+      if (higher) {
         record_master(advert);
         learn_interval(advert.advert_int_cs);
         actions.remove_vips = true;

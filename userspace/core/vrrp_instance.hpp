@@ -103,7 +103,8 @@ class Instance {
   /// Master:
   ///   priority 0 -> send advert now, advert timer restarts from now.
   ///   priority > effective, or equal and src > primary_ip -> Backup (v3 learns the interval),
-  ///   down timer = rx_ns + Master_Down_Interval, remove VIPs, stop GARP. Never for the owner.
+  ///   down timer = rx_ns + Master_Down_Interval, remove VIPs, stop GARP. The owner too, when
+  ///   another 255 has the higher primary address (RFC 5798 §6.4.3 has no exception).
   ///   otherwise (lower) -> send advert now (RFC 9568; keepalived "forcing a new election"), at
   ///   most once per advert interval (a flood of lower-priority adverts is answered by the
   ///   regular adverts, not one each).

@@ -41,6 +41,10 @@ namespace xvrrp::net {
 class RawReceiver {
  public:
   static constexpr size_t kBatch = 32;
+  /// recvmmsg() batches one drain() reads at most: a flood on the segment must not keep the
+  /// event loop in one handler while its timers (our own adverts) are due. The level-triggered
+  /// loop calls drain() again on its next iteration for what is left.
+  static constexpr size_t kMaxBatchesPerDrain = 4;
   static constexpr size_t kBufSize = 2048;
   /// Socket receive buffer (SO_RCVBUFFORCE when privileged).
   static constexpr int kReceiveBufferBytes = 8 << 20;
@@ -51,13 +55,14 @@ class RawReceiver {
 
   [[nodiscard]] int fd() const { return fd_.get(); }
 
-  /// Reads everything pending (recvmmsg batches of kBatch) without blocking and calls
-  /// cb(std::span<const uint8_t> ip_packet, int ifindex, uint64_t rx_mono_ns) for each
-  /// datagram. Truncated datagrams are skipped. Returns the number delivered to cb.
+  /// Reads what is pending, at most kMaxBatchesPerDrain recvmmsg batches of kBatch, without
+  /// blocking and calls cb(std::span<const uint8_t> ip_packet, int ifindex, uint64_t
+  /// rx_mono_ns) for each datagram. Truncated datagrams are skipped. Returns the number
+  /// delivered to cb; the socket may still be readable afterwards.
   template <class F>
   size_t drain(F&& cb) {
     size_t delivered = 0;
-    for (;;) {
+    for (size_t batch = 0; batch < kMaxBatchesPerDrain; ++batch) {
       int n = receive_batch();
       if (n <= 0) break;
       for (int i = 0; i < n; ++i) {

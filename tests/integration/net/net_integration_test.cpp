@@ -483,6 +483,41 @@ TEST_F(NetFixture, FullRingLeavesInOneFlushAndArrivesIntact) {
       kCount, (t1 - t0) / 1e3, (last_rx - t0) / 1e3);
 }
 
+// A flood does not hold the event loop: one drain() reads a bounded batch and leaves the rest
+// readable for the next loop iteration, after the timers ran.
+TEST_F(NetFixture, RawReceiverDrainIsBoundedUnderAFlood) {
+  enter(ns_b_);
+  RawReceiver receiver(static_cast<int>(if_nametoindex("vb")), "vb");
+  enter(ns_a_);
+  constexpr int kPerFlush = 64;
+  constexpr int kFlushes = 8;
+  AdvertSender sender(static_cast<int>(if_nametoindex("va")), "va", kPerFlush);
+  std::vector<uint8_t> msg(20, 0);
+  msg[0] = 0x31;
+  for (int f = 0; f < kFlushes; ++f) {
+    for (int i = 0; i < kPerFlush; ++i) {
+      msg[1] = static_cast<uint8_t>(i + 1);
+      ASSERT_TRUE(sender.queue(ip("192.0.2.1"), ip("224.0.0.18"), msg, 255));
+    }
+    ASSERT_EQ(sender.flush(), kPerFlush);
+  }
+  ASSERT_TRUE(wait_readable(receiver.fd(), 1000));
+  ::usleep(200 * 1000);  // the veth delivers from softirq: let all of them queue
+  const auto noop = [](std::span<const uint8_t>, int, uint64_t) {};
+  const size_t bound = RawReceiver::kBatch * RawReceiver::kMaxBatchesPerDrain;
+  size_t total = receiver.drain(noop);
+  EXPECT_EQ(total, bound);
+  EXPECT_TRUE(wait_readable(receiver.fd(), 0)) << "the rest waits for the next wakeup";
+  auto deadline = Clock::now() + std::chrono::seconds(3);
+  while (total < static_cast<size_t>(kPerFlush * kFlushes) && Clock::now() < deadline) {
+    wait_readable(receiver.fd(), 100);
+    const size_t n = receiver.drain(noop);
+    EXPECT_LE(n, bound);
+    total += n;
+  }
+  EXPECT_EQ(total, static_cast<size_t>(kPerFlush * kFlushes));
+}
+
 TEST_F(NetFixture, AdvertSenderOpensIpv6SocketOnFirstIpv6Advert) {
   // Only the socket set-up (IPPROTO_RAW, SO_BINDTODEVICE, IPV6_MULTICAST_IF/LOOP) and the header
   // are exercised: nothing is flushed, since these tests send only to 192.0.2.0/24-style ranges.

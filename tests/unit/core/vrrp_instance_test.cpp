@@ -433,17 +433,32 @@ TEST(Master, LowerPriorityAnswersAreRateLimitedToOnePerInterval) {
   EXPECT_TRUE(inst.on_advert(advert("192.0.2.20", 100, 100, t0 + kSec), t0 + kSec).send_advert);
 }
 
-TEST(Master, OwnerNeverLeaves) {
+// RFC 5798 §6.4.3: an owner hearing another priority-255 advert compares primary
+// addresses like everyone else; a lower one is answered, a higher one wins.
+TEST(Master, OwnerYieldsOnlyToAnotherOwnerWithAHigherAddress) {
   Instance inst(params(2, 255, 100, "192.0.2.10"));
   inst.start(0);
-  Nanos t = kSec;
-  for (const char* src : {"192.0.2.1", "192.0.2.250"}) {
-    t += kSec;  // one answer per advert interval
-    const Actions a = inst.on_advert(advert(src, 255, 100, t), t);
-    EXPECT_FALSE(a.entered.has_value()) << src;
-    EXPECT_TRUE(a.send_advert);
-    EXPECT_EQ(inst.state(), State::Master);
-  }
+  Nanos t = 2 * kSec;
+  Actions a = inst.on_advert(advert("192.0.2.1", 255, 100, t), t);
+  EXPECT_FALSE(a.entered.has_value());
+  EXPECT_TRUE(a.send_advert);
+  EXPECT_EQ(inst.state(), State::Master);
+  t += kSec;
+  a = inst.on_advert(advert("192.0.2.250", 255, 100, t), t);
+  ASSERT_TRUE(a.entered.has_value());
+  EXPECT_EQ(*a.entered, State::Backup);
+  EXPECT_TRUE(a.remove_vips);
+  EXPECT_EQ(inst.state(), State::Backup);
+  EXPECT_EQ(inst.master_priority(), 255);
+  // As a backup it follows that owner: each of its adverts restarts the down timer.
+  t += kSec;
+  EXPECT_FALSE(inst.on_advert(advert("192.0.2.250", 255, 100, t), t).entered.has_value());
+  EXPECT_GT(inst.next_deadline(), t + 3 * kSec);
+  // Once it falls silent, the owner takes over after Master_Down_Interval.
+  const Nanos down = inst.next_deadline();
+  a = inst.on_timer(down);
+  ASSERT_TRUE(a.entered.has_value());
+  EXPECT_EQ(*a.entered, State::Master);
 }
 
 TEST(Master, DriftFreeAdvertSchedule) {

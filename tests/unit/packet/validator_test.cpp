@@ -358,7 +358,7 @@ TEST(ReceiveCases, WrittenAsSeeds) {
 TEST(RejectReasonName, StableNames) {
   const char* expected[] = {"too_short",         "bad_ttl",         "bad_version",  "bad_type",
                             "bad_checksum",      "unknown_vrid",    "unknown_peer", "auth_mismatch",
-                            "interval_mismatch", "length_mismatch", "ringbuf_full"};
+                            "interval_mismatch", "length_mismatch", "ringbuf_full", "bad_dest"};
   static_assert(std::size(expected) == XVRRP_REJECT_MAX);
   for (int i = 0; i < XVRRP_REJECT_MAX; ++i) EXPECT_STREQ(reject_reason_name(i), expected[i]);
   EXPECT_STREQ(reject_reason_name(-1), "invalid");

@@ -77,9 +77,12 @@ struct PendingInstance {
     std::optional<bool> reverse;
   };
   std::vector<ScriptRef> script_refs;
+  // track_bfd lines and master_bfd, resolved against the bfd_instance blocks at the end.
+  std::vector<ScriptRef> bfd_refs;
+  std::optional<Token> master_bfd_tok;
 };
 
-enum class Section : std::uint8_t { kTop, kGlobalDefs, kInstance, kAuthentication, kScript };
+enum class Section : std::uint8_t { kTop, kGlobalDefs, kInstance, kAuthentication, kScript, kBfd };
 
 std::string section_name(Section s) {
   switch (s) {
@@ -93,6 +96,8 @@ std::string section_name(Section s) {
       return "authentication";
     case Section::kScript:
       return "vrrp_script";
+    case Section::kBfd:
+      return "bfd_instance";
   }
   return "?";
 }
@@ -105,6 +110,9 @@ class Parser;
 struct Ctx {
   PendingInstance* inst = nullptr;
   VrrpScript* script = nullptr;
+  BfdInstance* bfd = nullptr;
+  // Inside bfd_instance: `vrrp` / `checker` seen.
+  bool bfd_vrrp = false, bfd_checker = false;
 };
 
 using Handler = void (*)(Parser&, Ctx&, const Statement&);
@@ -225,7 +233,7 @@ class Parser {
     // a keepalived keyword of a newer release: refusing it is the only way not
     // to lose what it would have done.
     if (section == Section::kInstance || section == Section::kAuthentication ||
-        section == Section::kScript || kw.rfind("vrrp_", 0) == 0) {
+        section == Section::kScript || section == Section::kBfd || kw.rfind("vrrp_", 0) == 0) {
       throw ConfigError(st.where(), "unknown keyword '" + kw + "' in " + name +
                                         " (expected a keyword of keepalived.conf(5) that xvrrpd "
                                         "implements; see the README's keyword list)");
@@ -453,10 +461,82 @@ class Parser {
     scripts_.emplace_back(std::move(sc), false);
   }
 
+  // Milliseconds with at most 3 decimals (keepalived's read_decimal_unsigned_strvec) to
+  // microseconds, lo_ms..4294967 ms.
+  static std::uint32_t bfd_interval_us(const Token& t, std::int64_t lo_ms,
+                                       const std::string& what) {
+    constexpr std::int64_t kMaxMs = 4294967;  // UINT32_MAX / 1000, keepalived's limit
+    const std::string expected = "(expected milliseconds " + std::to_string(lo_ms) + ".." +
+                                 std::to_string(kMaxMs) + ", at most 3 decimals)";
+    auto v = fixed_point(t.text, 3);
+    if (!v) throw ConfigError(t.where(), "invalid " + what + " '" + t.text + "' " + expected);
+    if (*v < lo_ms * 1000 || *v > kMaxMs * 1000)
+      throw ConfigError(t.where(), what + " " + t.text + " out of range " + expected);
+    return static_cast<std::uint32_t>(*v);
+  }
+
+  void bfd_instance(const Statement& head) {
+    BfdInstance b;
+    b.name = head.words[1].text;
+    b.where = head.where();
+    if (b.name.size() > 31) {
+      throw ConfigError(b.where, "bfd_instance name '" + b.name +
+                                     "' is too long (expected at most 31 characters)");
+    }
+    for (const auto& other : cfg_.bfd_instances) {
+      if (other.name == b.name) {
+        throw ConfigError(b.where, "duplicate bfd_instance name '" + b.name +
+                                       "' (expected unique names; first defined at " + other.where +
+                                       ")");
+      }
+    }
+    Ctx c;
+    c.bfd = &b;
+    bool have_neighbor = false;
+    have_bfd_neighbor_ = &have_neighbor;
+    block(Section::kBfd, c, &head.keyword());
+    have_bfd_neighbor_ = nullptr;
+    const std::string prefix = "bfd_instance " + b.name + ": ";
+    if (!have_neighbor) {
+      throw ConfigError(b.where, prefix + "missing neighbor_ip (expected 'neighbor_ip ADDRESS')");
+    }
+    if (b.source_ip && b.source_ip->family != b.neighbor_ip.family) {
+      throw ConfigError(b.where, prefix + "source_ip " + b.source_ip->to_string() + " is " +
+                                     family_name(b.source_ip->family) + " (expected " +
+                                     family_name(b.neighbor_ip.family) + " like neighbor_ip)");
+    }
+    if (b.max_hops > b.ttl) {
+      warn(b.where, prefix + "max_hops exceeds ttl/hoplimit - setting to ttl/hoplimit");
+      b.max_hops = b.ttl;
+    }
+    // keepalived: without either keyword events go to both processes.
+    b.vrrp = c.bfd_vrrp || !c.bfd_checker;
+    for (const auto& other : cfg_.bfd_instances) {
+      if (other.neighbor_ip == b.neighbor_ip && other.source_ip == b.source_ip) {
+        throw ConfigError(b.where, prefix + "duplicate neighbor_ip " + b.neighbor_ip.to_string() +
+                                       " (expected one bfd_instance per neighbor and source; "
+                                       "bfd_instance " +
+                                       other.name + " at " + other.where + ")");
+      }
+    }
+    cfg_.bfd_instances.push_back(std::move(b));
+  }
+
+  // track_bfd { NAME [weight -253..253 [reverse|noreverse]] ... }
+  void track_bfd_block(const Token& opener, PendingInstance& p) {
+    tracked_refs(opener, p.bfd_refs, "track_bfd", "bfd_instance", "bfd_instance");
+  }
+
   // track_script { NAME [weight -253..253 [reverse|noreverse]] ... }
   void track_script_block(const Token& opener, PendingInstance& p) {
+    tracked_refs(opener, p.script_refs, "track_script", "vrrp_script", "script");
+  }
+
+  void tracked_refs(const Token& opener, std::vector<PendingInstance::ScriptRef>& refs,
+                    const std::string& block_name, const std::string& kind,
+                    const std::string& noun) {
     const std::string usage =
-        " in track_script (expected 'NAME [weight -253..253 [reverse|noreverse]]')";
+        " in " + block_name + " (expected 'NAME [weight -253..253 [reverse|noreverse]]')";
     while (auto st = next_statement(&opener)) {
       const Words& w = st->words;
       if (st->has_block) throw ConfigError(st->where(), "unexpected '{'" + usage);
@@ -473,13 +553,13 @@ class Parser {
           ref.reverse = w[3].text == "reverse";
         }
       }
-      for (const auto& other : p.script_refs) {
+      for (const auto& other : refs) {
         if (other.name.text == ref.name.text) {
-          throw ConfigError(st->where(), "vrrp_script " + ref.name.text +
-                                             " tracked twice (expected each script once)");
+          throw ConfigError(st->where(), kind + " " + ref.name.text +
+                                             " tracked twice (expected each " + noun + " once)");
         }
       }
-      p.script_refs.push_back(std::move(ref));
+      refs.push_back(std::move(ref));
     }
   }
 
@@ -801,6 +881,45 @@ class Parser {
       t.weight_reverse = ref.reverse.value_or(it->first.weight_reverse);
       in.track_scripts.push_back(std::move(t));
     }
+
+    for (const auto& ref : p.bfd_refs) {
+      const BfdInstance& b = bfd_named(ref.name, prefix + "track_bfd");
+      in.track_bfds.push_back(
+          {b.name, ref.weight.value_or(b.weight), ref.reverse.value_or(b.weight_reverse)});
+    }
+    if (p.master_bfd_tok) {
+      const BfdInstance& b = bfd_named(*p.master_bfd_tok, prefix + "master_bfd");
+      if (b.neighbor_ip.family != family) {
+        throw ConfigError(p.master_bfd_tok->where(),
+                          prefix + "master_bfd " + b.name + ": neighbor_ip " +
+                              b.neighbor_ip.to_string() + " is " +
+                              family_name(b.neighbor_ip.family) + " (expected " +
+                              family_name(family) + ", the family of the instance's master)");
+      }
+      const bool is_peer =
+          std::any_of(in.unicast_peers.begin(), in.unicast_peers.end(),
+                      [&](const UnicastPeer& peer) { return peer.addr == b.neighbor_ip; });
+      if (!in.unicast_peers.empty() && !is_peer) {
+        warn(p.master_bfd_tok->where(), prefix + "master_bfd " + b.name + ": neighbor_ip " +
+                                            b.neighbor_ip.to_string() +
+                                            " is not a unicast_peer; it never is the master");
+      }
+    }
+  }
+
+  const BfdInstance& bfd_named(const Token& name, const std::string& what) {
+    for (const auto& b : cfg_.bfd_instances) {
+      if (b.name != name.text) continue;
+      if (!b.vrrp) {
+        throw ConfigError(name.where(), what + " " + name.text +
+                                            ": the bfd_instance says 'checker' only (expected "
+                                            "'vrrp' in it, or no process keyword)");
+      }
+      return b;
+    }
+    throw ConfigError(name.where(), what + " " + name.text +
+                                        ": no such bfd_instance (expected the name of a "
+                                        "bfd_instance block)");
   }
 
   void cross_checks() {
@@ -833,6 +952,7 @@ class Parser {
   bool accept_unapplied_ = false;
   std::optional<Token> router_id_tok_;
   std::vector<std::pair<VrrpScript, bool>> scripts_;  // defined, used by some instance
+  bool* have_bfd_neighbor_ = nullptr;                 // inside bfd_instance
   std::optional<Token> global_garp_interval_tok_;
   bool global_version_set_ = false;
   std::string ignored_where_;
@@ -877,6 +997,7 @@ constexpr Section kGlob = Section::kGlobalDefs;
 constexpr Section kInst = Section::kInstance;
 constexpr Section kAuth = Section::kAuthentication;
 constexpr Section kScr = Section::kScript;
+constexpr Section kBfd = Section::kBfd;
 
 constexpr std::string_view kTrackers = "only track_interface is implemented";
 constexpr std::string_view kFirewall = "xvrrpd installs no iptables/nftables rules";
@@ -909,7 +1030,10 @@ const Keyword kKeywords[] = {
     refused(kTop, "vrrp_track_file", kTrackers),
     refused(kTop, "track_file", kTrackers),
     refused(kTop, "vrrp_track_process", kTrackers),
-    refused(kTop, "bfd_instance", "BFD is not implemented"),
+    gated(impl(kTop, "bfd_instance", 1, 1, Block::kRequired,
+               [](Parser& p, Ctx&, const Statement& st) { p.bfd_instance(st); }, {},
+               "bfd_instance NAME {"),
+          kDaemonRunsBfd),
     refused(kTop, "static_ipaddress", kRoutes),
     refused(kTop, "static_routes", kRoutes),
     refused(kTop, "static_rules", kRoutes),
@@ -1327,7 +1451,19 @@ const Keyword kKeywords[] = {
           kDaemonRunsScripts),
     refused(kInst, "track_file", kTrackers),
     refused(kInst, "track_process", kTrackers),
-    refused(kInst, "track_bfd", "BFD is not implemented"),
+    gated(impl(kInst, "track_bfd", 0, 0, Block::kRequired,
+               [](Parser& p, Ctx& c, const Statement& st) {
+                 p.track_bfd_block(st.keyword(), pi(c));
+               },
+               "track_bfd", "track_bfd {"),
+          kDaemonRunsBfd),
+    gated(impl(kInst, "master_bfd", 1, 1, Block::kNone,
+               [](Parser&, Ctx& c, const Statement& st) {
+                 in(c).master_bfd = arg(st).text;
+                 pi(c).master_bfd_tok = arg(st);
+               },
+               "master_bfd", "master_bfd NAME"),
+          kDaemonRunsBfd),
     refused(kInst, "mcast_dst_ip", "adverts go to the RFC 5798 group or to unicast_peer"),
     refused(kInst, "track_src_ip", "tracking the source address is not implemented"),
     refused(kInst, "no_virtual_ipaddress", "not implemented; an instance without addresses gets a warning"),
@@ -1400,6 +1536,78 @@ const Keyword kKeywords[] = {
     impl(kScr, "init_fail", 0, 0, Block::kNone,
          [](Parser&, Ctx& c, const Statement&) { c.script->init_fail = true; }, {}, "init_fail"),
 
+    // ---- bfd_instance ----
+    impl(kBfd, "neighbor_ip", 1, 1, Block::kNone,
+         [](Parser& p, Ctx& c, const Statement& st) {
+           c.bfd->neighbor_ip = Parser::address(arg(st), "neighbor_ip");
+           *p.have_bfd_neighbor_ = true;
+         },
+         {}, "neighbor_ip ADDRESS"),
+    impl(kBfd, "neighbour_ip", 1, 1, Block::kNone,
+         [](Parser& p, Ctx& c, const Statement& st) {
+           c.bfd->neighbor_ip = Parser::address(arg(st), "neighbour_ip");
+           *p.have_bfd_neighbor_ = true;
+         },
+         {}, "neighbour_ip ADDRESS"),
+    impl(kBfd, "source_ip", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.bfd->source_ip = Parser::address(arg(st), "source_ip");
+         },
+         {}, "source_ip ADDRESS"),
+    impl(kBfd, "min_rx", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.bfd->min_rx_us = Parser::bfd_interval_us(arg(st), 1, "min_rx");
+         },
+         {}, "min_rx MS"),
+    impl(kBfd, "min_tx", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.bfd->min_tx_us = Parser::bfd_interval_us(arg(st), 1, "min_tx");
+         },
+         {}, "min_tx MS"),
+    impl(kBfd, "idle_tx", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.bfd->idle_tx_us = Parser::bfd_interval_us(arg(st), 1000, "idle_tx");
+         },
+         {}, "idle_tx MS"),
+    impl(kBfd, "multiplier", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.bfd->multiplier = u8(arg(st), 1, 255, "multiplier");
+         },
+         {}, "multiplier 1..255"),
+    impl(kBfd, "passive", 0, 0, Block::kNone,
+         [](Parser&, Ctx& c, const Statement&) { c.bfd->passive = true; }, {}, "passive"),
+    impl(kBfd, "ttl", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) { c.bfd->ttl = u8(arg(st), 1, 255, "ttl"); },
+         {}, "ttl 1..255"),
+    impl(kBfd, "hoplimit", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.bfd->ttl = u8(arg(st), 1, 255, "hoplimit");
+         },
+         {}, "hoplimit 1..255"),
+    impl(kBfd, "max_hops", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.bfd->max_hops = u8(arg(st), 0, 255, "max_hops");
+         },
+         {}, "max_hops 0..255"),
+    impl(kBfd, "weight", 1, 2, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.bfd->weight = static_cast<int>(Parser::integer(arg(st), -253, 253, "weight"));
+           if (st.words.size() == 3) {
+             if (arg(st, 2).text != "reverse") {
+               throw ConfigError(arg(st, 2).where(), "unexpected '" + arg(st, 2).text +
+                                                         "' (expected 'weight -253..253 "
+                                                         "[reverse]')");
+             }
+             c.bfd->weight_reverse = true;
+           }
+         },
+         {}, "weight -253..253 [reverse]"),
+    impl(kBfd, "vrrp", 0, 0, Block::kNone,
+         [](Parser&, Ctx& c, const Statement&) { c.bfd_vrrp = true; }, {}, "vrrp"),
+    impl(kBfd, "checker", 0, 0, Block::kNone,
+         [](Parser&, Ctx& c, const Statement&) { c.bfd_checker = true; }, {}, "checker"),
+    refused(kBfd, "multihop", "multihop BFD (RFC 5883) is not implemented"),
+
     // ---- authentication ----
     impl(kAuth, "auth_type", 1, 1, Block::kNone,
          [](Parser&, Ctx& c, const Statement& st) {
@@ -1463,7 +1671,7 @@ std::vector<KeywordDoc> keyword_table() {
 std::string keyword_reference() {
   std::string out;
   for (Section s : {Section::kTop, Section::kGlobalDefs, Section::kInstance,
-                    Section::kAuthentication, Section::kScript}) {
+                    Section::kAuthentication, Section::kScript, Section::kBfd}) {
     std::string implemented, accepted, unwired, ignored_list;
     // Refused keywords grouped by their reason, reasons in table order.
     std::vector<std::pair<std::string_view, std::string>> refused_by_reason;
@@ -1518,6 +1726,19 @@ std::string check_report(const Config& config) {
   for (const auto& in : config.instances) {
     out += "vrrp_instance " + in.name + " (" + in.where + ")\n";
     for (const auto& line : describe_instance(in)) out += "  " + line + "\n";
+  }
+  for (const auto& b : config.bfd_instances) {
+    out += "bfd_instance " + b.name + " (" + b.where + ")\n";
+    out += "  neighbor_ip " + b.neighbor_ip.to_string() + "\n";
+    out += "  source_ip " + (b.source_ip ? b.source_ip->to_string() : std::string("(none)")) + "\n";
+    out += "  min_rx_us " + std::to_string(b.min_rx_us) + "\n";
+    out += "  min_tx_us " + std::to_string(b.min_tx_us) + "\n";
+    out += "  idle_tx_us " + std::to_string(b.idle_tx_us) + "\n";
+    out += "  multiplier " + std::to_string(b.multiplier) + "\n";
+    out += std::string("  passive ") + (b.passive ? "yes" : "no") + "\n";
+    out += "  ttl " + std::to_string(b.ttl) + "\n";
+    out += "  max_hops " + std::to_string(b.max_hops) + "\n";
+    out += "  weight " + std::to_string(b.weight) + (b.weight_reverse ? " reverse" : "") + "\n";
   }
   if (!config.ignored.empty()) {
     out += "ignored, not part of VRRP:";

@@ -126,6 +126,55 @@ struct TrackedScript {
   friend bool operator==(const TrackedScript&, const TrackedScript&) = default;
 };
 
+/// A bfd_instance block (keepalived.conf(5) "BFD CONFIGURATION"): one single-hop BFD session
+/// (RFC 5880, RFC 5881) with keepalived's defaults (keepalived/include/bfd.h). keepalived
+/// reads the intervals as milliseconds with 3 decimals; they are kept in microseconds, the
+/// unit on the wire.
+struct BfdInstance {  // NOLINT(clang-analyzer-optin.performance.Padding)
+  std::string name;   ///< 1..31 characters, unique.
+  /// "FILE:LINE" of the bfd_instance keyword; not part of equality.
+  std::string where;
+  /// `neighbor_ip` (or `neighbour_ip`): required.
+  IpAddress neighbor_ip;
+  /// `source_ip`: same family as the neighbor; unset = the kernel picks the source.
+  std::optional<IpAddress> source_ip;
+  /// `min_rx` (bfd.RequiredMinRxInterval), `min_tx` (bfd.DesiredMinTxInterval while Up),
+  /// `idle_tx` (while not Up): 1 ms (idle_tx 1000 ms) .. 4294967 ms. Defaults 10, 10, 1000 ms.
+  std::uint32_t min_rx_us = 10000;
+  std::uint32_t min_tx_us = 10000;
+  std::uint32_t idle_tx_us = 1000000;
+  /// `multiplier` 1..255, default 5.
+  std::uint8_t multiplier = 5;
+  /// `passive`: send nothing until the neighbor's first packet.
+  bool passive = false;
+  /// `ttl` / `hoplimit` 1..255: TTL or hop limit of the packets we send and the value GTSM
+  /// expects on received ones. Default 255 for both families (RFC 5881 §5; keepalived's IPv6
+  /// default is 64, so a keepalived peer over IPv6 needs `hoplimit 255` or our max_hops 191).
+  std::uint8_t ttl = 255;
+  /// `max_hops` 0..255: received TTL + max_hops must reach ttl; 255 disables the check.
+  /// Default 0 (GTSM proper). Clamped to ttl with a warning, as keepalived does.
+  std::uint8_t max_hops = 0;
+  /// `weight -253..253 [reverse]`: the default of track_bfd lines naming this instance.
+  int weight = 0;
+  bool weight_reverse = false;
+  /// false when the block says `checker` and not `vrrp`: the session runs, but no
+  /// vrrp_instance may track it (keepalived sends its events to the checker process only).
+  bool vrrp = true;
+
+  /// Compares everything except `where`.
+  friend bool operator==(const BfdInstance& a, const BfdInstance& b);
+};
+
+/// A track_bfd line: the bfd_instance and the weight it applies to this instance (the
+/// bfd_instance's own, or the line's `weight N [reverse|noreverse]`), keepalived's semantics:
+/// weight 0 = FAULT while the session is not Up (reverse: while it is Up).
+struct TrackedBfd {
+  std::string name;
+  int weight = 0;
+  bool weight_reverse = false;
+  friend bool operator==(const TrackedBfd&, const TrackedBfd&) = default;
+};
+
 /// One vrrp_instance block, with every default and global value resolved.
 /// Members follow keepalived.conf(5)'s order, not the tightest packing: a
 /// handful exist per daemon.
@@ -184,6 +233,12 @@ struct Instance {  // NOLINT(clang-analyzer-optin.performance.Padding)
   /// take over at once instead of after Skew_Time. Resolved: the keyword, else on exactly when
   /// the instance has one unicast_peer (the only possible successor).
   bool instant_takeover = false;
+  /// track_bfd lines, in file order.
+  std::vector<TrackedBfd> track_bfds;
+  /// xvrrpd extension `master_bfd NAME`: the bfd_instance whose neighbor is the peer master.
+  /// As Backup, with that neighbor as the current master, the session going Down is
+  /// Master_Down: take over at once (unless adverts from it are still arriving). Empty: none.
+  std::string master_bfd;
 
   /// AF_INET or AF_INET6: the family of the advertised VIPs (else of
   /// unicast_src_ip, else of the first peer, else AF_INET).
@@ -230,6 +285,8 @@ struct Global {
 inline constexpr bool kDaemonAppliesGarpInterval = true;  // Instance::garp_interval_ms
 inline constexpr bool kDaemonAppliesTrackPrimary = true;  // Instance::track_primary
 inline constexpr bool kDaemonRunsScripts = true;  // Config::scripts, Instance::track_scripts
+/// Config::bfd_instances, Instance::track_bfds, Instance::master_bfd.
+inline constexpr bool kDaemonRunsBfd = false;
 
 struct Config {
   Global global;
@@ -243,6 +300,9 @@ struct Config {
   /// vrrp_script blocks that some instance tracks, in file order (a script
   /// nobody tracks never runs, as in keepalived).
   std::vector<VrrpScript> scripts;
+  /// Every bfd_instance block, in file order (each runs a session, tracked or not, as in
+  /// keepalived).
+  std::vector<BfdInstance> bfd_instances;
 };
 
 /// How to parse.
@@ -270,8 +330,8 @@ enum class Support {
 
 /// One row of the keyword table, for documentation and tests.
 struct KeywordDoc {
-  /// "top level", "global_defs", "vrrp_instance", "authentication" or
-  /// "vrrp_script".
+  /// "top level", "global_defs", "vrrp_instance", "authentication",
+  /// "vrrp_script" or "bfd_instance".
   std::string section;
   std::string name;
   Support support;

@@ -82,6 +82,9 @@ std::string render(const TrackedScript& t) {
   if (s.init_fail) out += " init_fail";
   return out + ")";
 }
+std::string render(const TrackedBfd& t) {
+  return t.name + " weight " + std::to_string(t.weight) + (t.weight_reverse ? " reverse" : "");
+}
 template <typename T>
 std::string render(const std::vector<T>& list) {
   std::string s = "[";
@@ -158,6 +161,8 @@ const Field<Instance> kInstanceFields[] = {
     XVRRP_FIELD(Instance, track_primary, "track_primary", Live),
     XVRRP_FIELD(Instance, track_scripts, "track_scripts", Live),
     XVRRP_FIELD(Instance, instant_takeover, "instant_takeover", Live),
+    XVRRP_FIELD(Instance, track_bfds, "track_bfd", Live),
+    XVRRP_FIELD(Instance, master_bfd, "master_bfd", Live),
 };
 
 // router_id names the control socket and pin directory: restart only.
@@ -212,6 +217,13 @@ bool operator==(const VrrpScript& a, const VrrpScript& b) {
                   a.fall, a.user, a.group, a.init_fail) ==
          std::tie(b.name, b.script, b.interval_ms, b.timeout_ms, b.weight, b.weight_reverse, b.rise,
                   b.fall, b.user, b.group, b.init_fail);
+}
+
+bool operator==(const BfdInstance& a, const BfdInstance& b) {
+  return std::tie(a.name, a.neighbor_ip, a.source_ip, a.min_rx_us, a.min_tx_us, a.idle_tx_us,
+                  a.multiplier, a.passive, a.ttl, a.max_hops, a.weight, a.weight_reverse, a.vrrp) ==
+         std::tie(b.name, b.neighbor_ip, b.source_ip, b.min_rx_us, b.min_tx_us, b.idle_tx_us,
+                  b.multiplier, b.passive, b.ttl, b.max_hops, b.weight, b.weight_reverse, b.vrrp);
 }
 
 bool operator==(const Instance& a, const Instance& b) {

@@ -73,6 +73,12 @@ const std::map<std::string, std::pair<Mutation, ReloadClass>>& instance_mutation
        {[](Instance& i) { i.instant_takeover = !i.instant_takeover; }, ReloadClass::Live}},
       {"track_scripts",
        {[](Instance& i) { i.track_scripts.push_back(TrackedScript{}); }, ReloadClass::Live}},
+      {"track_bfd",
+       {[](Instance& i) {
+          i.track_bfds.push_back(TrackedBfd{"b", 0, false});
+        },
+        ReloadClass::Live}},
+      {"master_bfd", {[](Instance& i) { i.master_bfd = "b"; }, ReloadClass::Live}},
   };
   return m;
 }
@@ -223,6 +229,10 @@ TEST(ConfigKeywords, EveryRefusedOrIgnoredKeywordBehavesAsTheTableSays) {
     if (k.section == "global_defs") {
       line = 2;
       return "global_defs {\n " + k.name + "\n}\n";
+    }
+    if (k.section == "bfd_instance") {
+      line = 2;
+      return "bfd_instance b {\n " + k.name + "\n neighbor_ip 192.0.2.2\n}\n";
     }
     line = 4;
     return "vrrp_instance vi {\n interface eth0\n virtual_router_id 51\n " + k.name + "\n" + vip +

@@ -71,6 +71,11 @@ const std::vector<Mutation>& mutations() {
        }},
       {"instant_takeover", ReloadClass::Live,
        [](auto& c) { c.instant_takeover = !c.instant_takeover; }},
+      {"track_bfd", ReloadClass::Live,
+       [](auto& c) {
+         c.track_bfds.push_back(config::TrackedBfd{"b", 0, false});
+       }},
+      {"master_bfd", ReloadClass::Live, [](auto& c) { c.master_bfd = "b"; }},
       {"family", ReloadClass::Rebuild,
        [](auto& c) {
          c.vips[0].addr = ip("2001:db8::100");

@@ -54,6 +54,7 @@ Daemon::Daemon(Options options, config::Config config)
 Daemon::~Daemon() {
   // Instances first: stopping them may still need the senders and addresses.
   instances_.clear();
+  retiring_.clear();
   control_.reset();
   rx_.reset();
 }
@@ -132,6 +133,7 @@ void Daemon::setup() {
 
   loop_.set_timer_handler([this](std::uint64_t cookie, Nanos now) { on_timer(cookie, now); });
   loop_.set_idle_handler([this] {
+    if (!retiring_.empty()) reap_retiring();
     flush_senders();
     if (stopping_) finish_stop_if_done();
   });
@@ -229,11 +231,14 @@ int Daemon::run() {
 void Daemon::shutdown() {
   if (!stopping_) notify_stopping();
   stopping_ = true;
-  for (auto& rt : instances_) {
-    try {
-      stop_instance(*rt);
-    } catch (const std::exception& e) {
-      XLOG_ERROR("(%s) stop: %s", rt->cfg.name.c_str(), e.what());
+  for (auto* list : {&instances_, &retiring_}) {
+    for (auto& rt : *list) {
+      rt->retiring = false;
+      try {
+        stop_instance(*rt);
+      } catch (const std::exception& e) {
+        XLOG_ERROR("(%s) stop: %s", rt->cfg.name.c_str(), e.what());
+      }
     }
   }
   flush_senders();
@@ -291,8 +296,9 @@ void Daemon::begin_stop() {
 }
 
 void Daemon::finish_stop_if_done() {
-  for (auto& rt : instances_)
-    if (rt->sm && rt->sm->handing_over()) return;
+  for (auto* list : {&instances_, &retiring_})
+    for (auto& rt : *list)
+      if (rt->sm && rt->sm->handing_over()) return;
   XLOG_INFO("Handover done after %.3f ms",
             static_cast<double>(clock::monotonic_ns() - stop_began_ns_) / 1e6);
   loop_.stop();
@@ -403,7 +409,8 @@ void Daemon::sync_timers(InstanceRuntime& rt) {
 
 void Daemon::apply(InstanceRuntime& rt, const core::Actions& a, Nanos now) {
   if (a.send_priority_zero) send_advert(rt, 0);
-  if (a.remove_vips) set_vips(rt, false);
+  // A retiring runtime's VIPs go when policy::retire_verdict() says (reap_retiring).
+  if (a.remove_vips && !rt.retiring) set_vips(rt, false);
   if (a.add_vips) set_vips(rt, true);
   if (a.send_advert) send_advert(rt, rt.sm->effective_priority());
   if (a.stop_garp) rt.garp.stop();

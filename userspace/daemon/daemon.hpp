@@ -29,12 +29,14 @@
 #include "daemon/event_loop.hpp"
 #include "daemon/rx_path.hpp"
 #include "net/address_manager.hpp"
+#include "policy/reload_plan.hpp"
 #include "xvrrp/abi.h"
 
 namespace xvrrp::net {
 class LinkMonitor;
 class AdvertSender;
 class GarpSender;
+class ProxyNdpEntry;
 struct LinkState;
 }  // namespace xvrrp::net
 namespace xvrrp::notify {
@@ -99,7 +101,25 @@ class Daemon {
   void begin_stop();
   void finish_stop_if_done();
   void reload();
-  bool bind_reload_resources(const std::vector<config::Instance>& next, std::string& error);
+  bool bind_reload_resources(const std::vector<config::Instance>& next,
+                             std::size_t retiring_instances, std::size_t retiring_peers,
+                             std::string& error);
+  /// Reload make-before-break (reload.cpp): a MASTER leaving the config hands over first.
+  void retire(std::unique_ptr<InstanceRuntime> rt, core::Nanos now);
+  void bind_and_start(InstanceRuntime& rt);
+  /// From the idle handler: releases every retiring runtime policy::retire_verdict() lets go.
+  void reap_retiring();
+  void release_retired(InstanceRuntime& rt);
+  void start_deferred();
+  [[nodiscard]] std::uint64_t receive_key_of(const config::Instance& cfg) const;
+  [[nodiscard]] std::vector<std::uint64_t> retiring_keys() const;
+  /// VIPs installed by every runtime but `except` that still wants its VIPs.
+  [[nodiscard]] std::vector<policy::HeldAddress> serving_addresses(
+      const InstanceRuntime& except) const;
+  /// Another runtime's proxy NDP entry for `addr` on `ifindex`, moved out (one kernel entry,
+  /// one owner); nullptr when there is none.
+  std::unique_ptr<net::ProxyNdpEntry> take_proxy(int ifindex, const IpAddress& addr,
+                                                 const InstanceRuntime& except);
 
   void on_signal();
   void on_advert_event(const xvrrp_advert_event& event);
@@ -163,6 +183,8 @@ class Daemon {
   /// Per VRRP interface (ifindex): one sender batching every instance's adverts.
   std::unordered_map<int, std::unique_ptr<net::AdvertSender>> senders_;
   std::vector<std::unique_ptr<InstanceRuntime>> instances_;
+  /// MASTERs a reload removed or rebuilt, handing over (policy::retire_verdict).
+  std::vector<std::unique_ptr<InstanceRuntime>> retiring_;
   std::uint64_t next_runtime_id_ = 1;
   std::unordered_map<std::uint64_t, InstanceRuntime*> by_id_;
   /// Bound instances by pack_vrid_key(ifindex, family, vrid).

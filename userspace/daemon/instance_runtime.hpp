@@ -52,6 +52,14 @@ struct Daemon::InstanceRuntime {
   std::uint64_t adverts_sent = 0, adverts_received = 0, garps_sent = 0, priority_zero_sent = 0;
   policy::RateLimit reclaim{core::kNanosPerSecond};
   policy::RateLimit no_source_log{10 * core::kNanosPerSecond};
+  // Reload make-before-break (policy/reload_plan.hpp). A retiring runtime lives in
+  // Daemon::retiring_ and keeps its VIPs until retire_verdict() releases it; a deferred one
+  // is in instances_ without a state machine until the retiring holder of its key is gone.
+  bool retiring = false;
+  bool deferred = false;
+  core::Nanos retire_began = 0;
+  core::Nanos retire_deadline = core::kNever;
+  std::uint64_t successor_id = 0;  // the Rebuild's new runtime (by_id_), 0 for a Remove
 };
 
 }  // namespace xvrrp::daemon

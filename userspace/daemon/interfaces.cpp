@@ -55,9 +55,13 @@ void Daemon::unbind_interface(InstanceRuntime& rt) {
   if (old != 0) release_if_unused(old);
 }
 
+// A retiring runtime still sends its priority 0 and hears the new master through
+// the interface's sender and receive attachment.
 void Daemon::release_if_unused(int ifindex) {
-  for (const auto& other : instances_)
-    if (other->ifindex == ifindex) return;
+  std::vector<int> bound;
+  for (const auto* list : {&instances_, &retiring_})
+    for (const auto& other : *list) bound.push_back(other->ifindex);
+  if (policy::interface_in_use(ifindex, bound)) return;
   senders_.erase(ifindex);
   rx_->release(ifindex);
 }

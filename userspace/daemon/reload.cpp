@@ -2,6 +2,7 @@
 // SIGHUP: apply policy::plan_reload() to the running daemon.
 #include <algorithm>
 
+#include "common/abi_convert.hpp"
 #include "common/clock.hpp"
 #include "common/log.hpp"
 #include "core/packet.hpp"
@@ -20,15 +21,18 @@ using core::Nanos;
 // validated by constructing its state machine, and the senders and receive
 // attachments of interfaces no instance uses yet are opened. On failure what
 // was opened is released.
-bool Daemon::bind_reload_resources(const std::vector<config::Instance>& next, std::string& error) {
+bool Daemon::bind_reload_resources(const std::vector<config::Instance>& next,
+                                   std::size_t retiring_instances, std::size_t retiring_peers,
+                                   std::string& error) {
   // The receive tables are written after this point; they must have room
-  // for everything (stopped instances are removed before new ones are added).
+  // for everything (stopped instances are removed before new ones are added,
+  // retiring ones keep their entries until they are released).
   std::size_t peers = 0;
   for (const config::Instance& cfg : next) peers += cfg.unicast_peers.size();
-  if (next.size() > XVRRP_MAX_INSTANCES || peers > XVRRP_MAX_PEERS) {
-    error = std::to_string(next.size()) + " instances with " + std::to_string(peers) +
-            " unicast peers (at most " + std::to_string(XVRRP_MAX_INSTANCES) + " and " +
-            std::to_string(XVRRP_MAX_PEERS) + ")";
+  if (auto problem =
+          policy::capacity_problem(next.size(), peers, retiring_instances, retiring_peers,
+                                   XVRRP_MAX_INSTANCES, XVRRP_MAX_PEERS)) {
+    error = *problem;
     return false;
   }
   std::vector<int> opened;
@@ -39,8 +43,10 @@ bool Daemon::bind_reload_resources(const std::vector<config::Instance>& next, st
       const auto link = links_->find(cfg.interface);
       if (!link) continue;
       const int ifindex = link->ifindex;
-      const bool in_use = std::any_of(instances_.begin(), instances_.end(),
-                                      [&](const auto& rt) { return rt->ifindex == ifindex; });
+      std::vector<int> bound;
+      for (const auto* list : {&instances_, &retiring_})
+        for (const auto& rt : *list) bound.push_back(rt->ifindex);
+      const bool in_use = policy::interface_in_use(ifindex, bound);
       if (in_use || std::find(opened.begin(), opened.end(), ifindex) != opened.end()) continue;
       opened.push_back(ifindex);
       if (!senders_.count(ifindex))
@@ -70,11 +76,14 @@ void Daemon::live_update(InstanceRuntime& rt, const config::Instance& cfg) {
       throw;
     }
   }
-  // VIPs that left the config leave the device.
+  // VIPs that left the config leave the device, unless another runtime serves them.
+  const std::vector<policy::HeldAddress> serving = serving_addresses(rt);
   for (auto& v : rt.vips) {
     const bool kept = std::any_of(cfg.vips.begin(), cfg.vips.end(),
                                   [&](const config::Vip& n) { return n == v.cfg; });
-    if (!kept && v.installed && v.vip.ifindex != 0) addresses_->remove(v.vip);
+    const bool shared =
+        !policy::addresses_to_remove({{v.vip.ifindex, v.vip.addr, v.vip.prefix_len}}, serving)[0];
+    if (!kept && v.installed && v.vip.ifindex != 0 && !shared) addresses_->remove(v.vip);
     if (!kept) v.installed = false;
   }
   const bool garp_changed = old_plan.garp.repeat != rt.plan.garp.repeat ||
@@ -125,80 +134,126 @@ void Daemon::reload() {
               config_.global.router_id.c_str(), next.global.router_id.c_str());
   next.global.router_id = config_.global.router_id;
 
+  std::vector<config::Instance> running;
+  for (const auto& rt : instances_) running.push_back(rt->cfg);
+  const auto plan = policy::plan_reload(running, next.instances);
+  using Op = policy::ReloadItem::Op;
+  auto departure = [&](const InstanceRuntime& rt) {
+    return rt.sm ? policy::departure_for(rt.sm->state(), rt.sm->handing_over())
+                 : policy::Departure::Stop;
+  };
+
+  // Room in the receive tables for the runtimes that will still hold their
+  // keys: those retiring now or from an earlier reload, unless a new instance
+  // reuses the key (it then waits for the release).
+  std::vector<std::uint64_t> next_keys;
+  for (const config::Instance& cfg : next.instances) next_keys.push_back(receive_key_of(cfg));
+  std::size_t retiring_instances = 0, retiring_peers = 0;
+  auto count_retiring = [&](const InstanceRuntime& rt) {
+    if (!rt.rx_programmed || policy::defer_start(pack_vrid_key(rt.key), next_keys)) return;
+    ++retiring_instances;
+    retiring_peers += rt.cfg.unicast_peers.size();
+  };
+  for (const auto& rt : retiring_) count_retiring(*rt);
+  for (const policy::ReloadItem& item : plan)
+    if ((item.op == Op::Remove || item.op == Op::Rebuild) &&
+        departure(*instances_[item.old_index]) == policy::Departure::Retire)
+      count_retiring(*instances_[item.old_index]);
+
   std::string error;
   if (!prepare_check_runners(next.scripts, error) ||
-      !bind_reload_resources(next.instances, error)) {
+      !bind_reload_resources(next.instances, retiring_instances, retiring_peers, error)) {
     fail(error);
     return;
   }
   // Before the instances: their tracking reads the new checks.
   reload_checks(next.scripts);
 
-  std::vector<config::Instance> running;
-  for (const auto& rt : instances_) running.push_back(rt->cfg);
-  const auto plan = policy::plan_reload(running, next.instances);
-
+  struct Start {
+    const config::Instance* cfg;
+    InstanceRuntime* retiring;  // the runtime this one succeeds (Rebuild of a MASTER)
+  };
   std::vector<std::unique_ptr<InstanceRuntime>> kept;
   std::vector<std::unique_ptr<InstanceRuntime>> stopped;
-  std::vector<const config::Instance*> to_start;
+  std::vector<std::unique_ptr<InstanceRuntime>> retiring;
+  std::vector<Start> to_start;
   std::size_t live = 0, rebuilt = 0, added = 0, removed = 0;
   for (const policy::ReloadItem& item : plan) {
-    using Op = policy::ReloadItem::Op;
     const config::Instance* cfg = item.new_index >= 0 ? &next.instances[item.new_index] : nullptr;
     if (item.op != Op::Keep)
       XLOG_INFO("(%s) %s%s%s", item.name.c_str(), policy::op_name(item.op),
                 item.changes.empty() ? "" : ": ", policy::describe_changes(item.changes).c_str());
+    std::unique_ptr<InstanceRuntime> none;
+    auto& rt = item.old_index >= 0 ? instances_[item.old_index] : none;
     switch (item.op) {
       case Op::Keep:
-        kept.push_back(std::move(instances_[item.old_index]));
-        break;
-      case Op::LiveUpdate: {
-        auto& rt = instances_[item.old_index];
-        try {
-          live_update(*rt, *cfg);
-          ++live;
-        } catch (const std::exception& e) {
-          ++reload_failures_;
-          XLOG_ERROR("(%s) live update failed, keeping its previous settings: %s",
-                     item.name.c_str(), e.what());
+      case Op::LiveUpdate:
+        // Not started yet (waiting for a retiring key): started from the new config.
+        if (rt->deferred) {
+          stopped.push_back(std::move(rt));
+          to_start.push_back({cfg, nullptr});
+          break;
+        }
+        if (item.op == Op::LiveUpdate) {
+          try {
+            live_update(*rt, *cfg);
+            ++live;
+          } catch (const std::exception& e) {
+            ++reload_failures_;
+            XLOG_ERROR("(%s) live update failed, keeping its previous settings: %s",
+                       item.name.c_str(), e.what());
+          }
         }
         kept.push_back(std::move(rt));
         break;
-      }
       case Op::Rebuild:
-        stopped.push_back(std::move(instances_[item.old_index]));
-        to_start.push_back(cfg);
-        ++rebuilt;
+      case Op::Remove: {
+        InstanceRuntime* successor_of = nullptr;
+        if (departure(*rt) == policy::Departure::Retire) {
+          successor_of = rt.get();
+          retiring.push_back(std::move(rt));
+        } else {
+          stopped.push_back(std::move(rt));
+        }
+        if (item.op == Op::Rebuild) {
+          to_start.push_back({cfg, successor_of});
+          ++rebuilt;
+        } else {
+          ++removed;
+        }
         break;
-      case Op::Remove:
-        stopped.push_back(std::move(instances_[item.old_index]));
-        ++removed;
-        break;
+      }
       case Op::Add:
-        to_start.push_back(cfg);
+        to_start.push_back({cfg, nullptr});
         ++added;
         break;
     }
   }
-  // Stopped runtimes leave instances_ first, so the interfaces only they
-  // used are released (and re-bound by a new instance right after).
+  const Nanos now = clock::monotonic_ns();
+  // Retiring runtimes resign first and keep their interface, key and VIPs;
+  // stopped ones leave instances_ so the interfaces only they used are
+  // released (and re-bound by a new instance right after).
   instances_ = std::move(kept);
+  for (auto& rt : retiring) retire(std::move(rt), now);
   for (auto& rt : stopped) stop_instance(*rt);
   stopped.clear();
-  for (const config::Instance* cfg : to_start) {
-    instances_.push_back(make_runtime(*cfg));
+  const std::vector<std::uint64_t> held = retiring_keys();
+  for (const Start& s : to_start) {
+    instances_.push_back(make_runtime(*s.cfg));
     InstanceRuntime& rt = *instances_.back();
-    try {
-      bind_interface(rt);
-    } catch (const std::exception& e) {
-      // Unbound, the instance runs in FAULT; the next link event of its
-      // interface binds it again.
-      ++reload_failures_;
-      XLOG_ERROR("(%s) cannot bind to %s: %s", rt.cfg.name.c_str(), rt.cfg.interface.c_str(),
-                 e.what());
-      unbind_interface(rt);
+    if (policy::defer_start(receive_key_of(*s.cfg), held)) {
+      rt.deferred = true;
+      XLOG_INFO("(%s) starts once the retiring instance on the same VRID is released",
+                rt.cfg.name.c_str());
+    } else {
+      bind_and_start(rt);
     }
-    start_instance(rt);
+    if (s.retiring == nullptr) continue;
+    s.retiring->successor_id = rt.id;
+    const std::optional<Nanos> successor_mdi =
+        rt.sm ? std::optional<Nanos>(rt.sm->master_down_interval()) : std::nullopt;
+    s.retiring->retire_deadline = policy::retire_hard_deadline(
+        s.retiring->retire_began, s.retiring->sm->master_down_interval(), successor_mdi);
   }
   // Interfaces opened for the reload that no instance ended up using.
   for (auto it = senders_.begin(); it != senders_.end();) {
@@ -207,10 +262,110 @@ void Daemon::reload() {
     release_if_unused(ifindex);
   }
   config_ = std::move(next);
-  XLOG_INFO("Reload done: %zu instance(s): %zu live-updated, %zu rebuilt, %zu added, %zu removed",
-            instances_.size(), live, rebuilt, added, removed);
+  XLOG_INFO(
+      "Reload done: %zu instance(s): %zu live-updated, %zu rebuilt, %zu added, %zu removed, %zu "
+      "handing over",
+      instances_.size(), live, rebuilt, added, removed, retiring_.size());
   notify_ready("running " + std::to_string(instances_.size()) + " instance(s), rx " +
                rx_->describe());
+}
+
+std::uint64_t Daemon::receive_key_of(const config::Instance& cfg) const {
+  const auto link = links_->find(cfg.interface);
+  if (!link) return 0;
+  return pack_vrid_key(packet::make_vrid_key(static_cast<std::uint32_t>(link->ifindex), cfg.vrid,
+                                             policy::plan_instance(cfg).family));
+}
+
+std::vector<std::uint64_t> Daemon::retiring_keys() const {
+  std::vector<std::uint64_t> keys;
+  for (const auto& rt : retiring_)
+    if (rt->rx_programmed) keys.push_back(pack_vrid_key(rt->key));
+  return keys;
+}
+
+void Daemon::bind_and_start(InstanceRuntime& rt) {
+  try {
+    bind_interface(rt);
+  } catch (const std::exception& e) {
+    // Unbound, the instance runs in FAULT; the next link event of its
+    // interface binds it again.
+    ++reload_failures_;
+    XLOG_ERROR("(%s) cannot bind to %s: %s", rt.cfg.name.c_str(), rt.cfg.interface.c_str(),
+               e.what());
+    unbind_interface(rt);
+  }
+  start_instance(rt);
+}
+
+// Make-before-break: the runtime stays bound (sender, receive slot, VIPs)
+// and resigns; the idle handler releases it when the policy says so.
+void Daemon::retire(std::unique_ptr<InstanceRuntime> owned, Nanos now) {
+  InstanceRuntime& rt = *owned;
+  rt.retiring = true;
+  rt.retire_began = now;
+  rt.retire_deadline =
+      policy::retire_hard_deadline(now, rt.sm->master_down_interval(), std::nullopt);
+  retiring_.push_back(std::move(owned));
+  apply(rt, rt.sm->begin_handover(now), now);
+  XLOG_INFO(
+      "(%s) handing over VRID %u on %s: priority 0 sent, keeping the VIPs until a new master "
+      "is heard (at most %.0f ms)",
+      rt.cfg.name.c_str(), unsigned{rt.cfg.vrid}, rt.cfg.interface.c_str(),
+      static_cast<double>(rt.sm->master_down_interval()) / 1e6);
+}
+
+void Daemon::reap_retiring() {
+  const Nanos now = clock::monotonic_ns();
+  bool released = false;
+  for (std::size_t i = 0; i < retiring_.size();) {
+    InstanceRuntime& rt = *retiring_[i];
+    policy::RetiringView v;
+    v.handing_over = rt.sm && rt.sm->handing_over();
+    const auto& master = rt.sm ? rt.sm->master_ip() : std::nullopt;
+    v.new_master_heard = master && rt.src_ip && *master != *rt.src_ip;
+    v.interface_present = rt.ifindex != 0 && links_->find(rt.ifindex).has_value();
+    v.now = now;
+    v.hard_deadline = rt.retire_deadline;
+    if (auto it = by_id_.find(rt.successor_id); rt.successor_id != 0 && it != by_id_.end()) {
+      const InstanceRuntime& s = *it->second;
+      if (s.sm)
+        v.successor = policy::SuccessorView{
+            s.sm->state(), s.sm->master_ip().has_value() && s.sm->master_priority() > 0};
+    }
+    if (policy::retire_verdict(v) == policy::RetireVerdict::Wait) {
+      ++i;
+      continue;
+    }
+    XLOG_INFO("(%s) VRID %u released after %.3f ms (%s)", rt.cfg.name.c_str(),
+              unsigned{rt.cfg.vrid}, static_cast<double>(now - rt.retire_began) / 1e6,
+              !v.interface_present     ? "interface gone"
+              : now >= v.hard_deadline ? "bound reached"
+              : v.successor && v.successor->state == core::State::Master
+                  ? "the new instance is MASTER"
+              : v.successor && v.successor->master_known ? "the new instance heard a master"
+              : v.new_master_heard                       ? "new master heard"
+                                                         : "nobody took over");
+    release_retired(rt);
+    retiring_.erase(retiring_.begin() + static_cast<std::ptrdiff_t>(i));
+    released = true;
+  }
+  if (released && !stopping_) start_deferred();
+}
+
+void Daemon::release_retired(InstanceRuntime& rt) {
+  rt.retiring = false;
+  stop_instance(rt);
+}
+
+void Daemon::start_deferred() {
+  const std::vector<std::uint64_t> held = retiring_keys();
+  for (auto& rt : instances_) {
+    if (!rt->deferred || policy::defer_start(receive_key_of(rt->cfg), held)) continue;
+    rt->deferred = false;
+    XLOG_INFO("(%s) starting: the VRID was released", rt->cfg.name.c_str());
+    bind_and_start(*rt);
+  }
 }
 
 }  // namespace xvrrp::daemon

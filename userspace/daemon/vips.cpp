@@ -90,16 +90,49 @@ void Daemon::set_vips(InstanceRuntime& rt, bool wanted) {
     install_missing_vips(rt);
     return;
   }
-  for (auto& v : rt.vips) {
+  // An address another runtime still serves (a rebuilt instance's successor, or a
+  // retiring runtime with the same VIP) stays on its device.
+  std::vector<policy::HeldAddress> mine;
+  for (const auto& v : rt.vips) mine.push_back({v.vip.ifindex, v.vip.addr, v.vip.prefix_len});
+  const std::vector<bool> remove = policy::addresses_to_remove(mine, serving_addresses(rt));
+  for (std::size_t i = 0; i < rt.vips.size(); ++i) {
+    auto& v = rt.vips[i];
     v.proxy.reset();
-    if (v.installed && v.vip.ifindex != 0) addresses_->remove(v.vip);
+    if (v.installed && v.vip.ifindex != 0 && remove[i]) addresses_->remove(v.vip);
     v.installed = false;
   }
+}
+
+std::vector<policy::HeldAddress> Daemon::serving_addresses(const InstanceRuntime& except) const {
+  std::vector<policy::HeldAddress> out;
+  for (const auto* list : {&instances_, &retiring_})
+    for (const auto& other : *list) {
+      if (other.get() == &except || !other->want_vips) continue;
+      for (const auto& v : other->vips)
+        if (v.installed) out.push_back({v.vip.ifindex, v.vip.addr, v.vip.prefix_len});
+    }
+  return out;
+}
+
+std::unique_ptr<net::ProxyNdpEntry> Daemon::take_proxy(int ifindex, const IpAddress& addr,
+                                                       const InstanceRuntime& except) {
+  for (auto* list : {&instances_, &retiring_})
+    for (auto& other : *list) {
+      if (other.get() == &except) continue;
+      for (auto& v : other->vips)
+        if (v.proxy && v.proxy->ifindex() == ifindex && v.proxy->address() == addr)
+          return std::move(v.proxy);
+    }
+  return nullptr;
 }
 
 void Daemon::install_missing_vips(InstanceRuntime& rt) {
   if (!rt.want_vips) return;
   for (auto& v : rt.vips) {
+    // The kernel has one proxy entry per address and interface: its object moves here
+    // rather than being created twice and removed by the first owner to go.
+    if (!v.proxy && v.vip.addr.is_v6() && rt.ifindex != 0 && v.vip.ifindex != rt.ifindex)
+      v.proxy = take_proxy(rt.ifindex, v.vip.addr, rt);
     if (v.installed) {
       ensure_proxy_ndp(rt.cfg.name, rt.ifindex, v.installed, v.vip, v.proxy);
       continue;

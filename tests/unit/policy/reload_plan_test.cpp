@@ -156,5 +156,157 @@ TEST(ReloadPlan, KeepLiveRebuildAddRemove) {
   EXPECT_EQ(plan[4].old_index, -1);
 }
 
+// ---- Make-before-break on reload: what retires, when it is released ----
+
+using core::State;
+constexpr State kStates[] = {State::Initialize, State::Backup, State::Master, State::Fault};
+
+TEST(ReloadRetire, OnlyAMasterNotYetHandingOverRetires) {
+  for (State st : kStates)
+    for (bool handing : {false, true}) {
+      const Departure d = departure_for(st, handing);
+      EXPECT_EQ(d == Departure::Retire, st == State::Master && !handing)
+          << core::state_name(st) << " handing_over=" << handing;
+    }
+}
+
+// Every combination of the inputs, checked against properties stated
+// independently of the rule order.
+TEST(ReloadRetire, VerdictOverEveryInputCombination) {
+  std::vector<std::optional<SuccessorView>> successors = {std::nullopt};
+  for (State st : kStates)
+    for (bool known : {false, true}) successors.push_back(SuccessorView{st, known});
+  int waits = 0, releases = 0;
+  for (bool handing : {false, true})
+    for (bool heard : {false, true})
+      for (bool present : {false, true})
+        for (bool late : {false, true})
+          for (const auto& succ : successors) {
+            RetiringView v;
+            v.handing_over = handing;
+            v.new_master_heard = heard;
+            v.interface_present = present;
+            v.now = 1000;
+            v.hard_deadline = late ? 1000 : 1001;
+            v.successor = succ;
+            const RetireVerdict r = retire_verdict(v);
+            const bool successor_serves =
+                succ && (succ->state == State::Master ||
+                         (succ->state == State::Backup && succ->master_known));
+            const bool successor_electing =
+                succ && succ->state == State::Backup && !succ->master_known;
+            SCOPED_TRACE(testing::Message()
+                         << "handing=" << handing << " heard=" << heard << " present=" << present
+                         << " late=" << late
+                         << " successor=" << (succ ? core::state_name(succ->state) : "none")
+                         << (succ && succ->master_known ? "+master" : ""));
+            // Forced: nothing can be sent or heard, or the bound is reached.
+            if (!present || late) {
+              EXPECT_EQ(r, RetireVerdict::Release);
+              continue;
+            }
+            // The VIPs are someone else's now: nothing to wait for.
+            if (successor_serves) {
+              EXPECT_EQ(r, RetireVerdict::Release);
+              continue;
+            }
+            // Make-before-break: the VIPs stay while priority 0 is still being sent.
+            if (handing) {
+              EXPECT_EQ(r, RetireVerdict::Wait);
+              ++waits;
+              continue;
+            }
+            // The handover is over: wait only while the successor's first election
+            // may still take the VIPs and nobody took the old VRID.
+            EXPECT_EQ(r == RetireVerdict::Wait, successor_electing && !heard);
+            (r == RetireVerdict::Wait ? waits : releases)++;
+          }
+  EXPECT_GT(waits, 0);
+  EXPECT_GT(releases, 0);
+}
+
+RetiringView view(bool handing, bool heard, std::optional<SuccessorView> s = std::nullopt) {
+  RetiringView v;
+  v.handing_over = handing;
+  v.new_master_heard = heard;
+  v.now = 10;
+  v.hard_deadline = 100;
+  v.successor = s;
+  return v;
+}
+
+// The integration scenarios, one by one.
+TEST(ReloadRetire, RemovedMasterReleasesWhenThePeerTakesOver) {
+  EXPECT_EQ(retire_verdict(view(true, false)), RetireVerdict::Wait);
+  EXPECT_EQ(retire_verdict(view(false, true)), RetireVerdict::Release);
+  // Nobody took over by the bound: released all the same (no successor).
+  EXPECT_EQ(retire_verdict(view(false, false)), RetireVerdict::Release);
+}
+
+TEST(ReloadRetire, RebuiltMasterWaitsForItsSuccessorWhenNobodyTookTheOldVrid) {
+  const SuccessorView electing{State::Backup, false};
+  EXPECT_EQ(retire_verdict(view(true, false, electing)), RetireVerdict::Wait);
+  EXPECT_EQ(retire_verdict(view(false, false, electing)), RetireVerdict::Wait);
+  // The peer took the old VRID over: its advert ends the wait.
+  EXPECT_EQ(retire_verdict(view(false, true, electing)), RetireVerdict::Release);
+  // The successor becomes MASTER (shares the VIPs) or hears the peer's new master.
+  EXPECT_EQ(retire_verdict(view(true, false, SuccessorView{State::Master, false})),
+            RetireVerdict::Release);
+  EXPECT_EQ(retire_verdict(view(true, false, SuccessorView{State::Backup, true})),
+            RetireVerdict::Release);
+  // A successor in FAULT cannot take the VIPs: no reason to keep them past the handover.
+  EXPECT_EQ(retire_verdict(view(false, false, SuccessorView{State::Fault, false})),
+            RetireVerdict::Release);
+  EXPECT_EQ(retire_verdict(view(true, false, SuccessorView{State::Fault, false})),
+            RetireVerdict::Wait);
+}
+
+TEST(ReloadRetire, HardDeadlineCoversTheLongerElection) {
+  EXPECT_EQ(retire_hard_deadline(1000, 3610, std::nullopt), 1000 + 2 * 3610);
+  EXPECT_EQ(retire_hard_deadline(1000, 3610, 3800), 1000 + 2 * 3800);
+  EXPECT_EQ(retire_hard_deadline(1000, 3800, 3610), 1000 + 2 * 3800);
+}
+
+TEST(ReloadRetire, ANewInstanceWaitsOnlyForItsOwnKey) {
+  EXPECT_FALSE(defer_start(7, {}));
+  EXPECT_FALSE(defer_start(7, {5, 6}));
+  EXPECT_TRUE(defer_start(7, {5, 7}));
+  // Interface missing: nothing is bound, nothing collides.
+  EXPECT_FALSE(defer_start(0, {0}));
+}
+
+TEST(ReloadRetire, SharedAddressesStay) {
+  const HeldAddress a{3, ip("192.0.2.100"), 24};
+  const HeldAddress b{3, ip("192.0.2.101"), 24};
+  const HeldAddress a_other_dev{4, ip("192.0.2.100"), 24};
+  const HeldAddress a_other_len{3, ip("192.0.2.100"), 32};
+  EXPECT_EQ(addresses_to_remove({a, b}, {}), (std::vector<bool>{true, true}));
+  EXPECT_EQ(addresses_to_remove({a, b}, {a}), (std::vector<bool>{false, true}));
+  EXPECT_EQ(addresses_to_remove({a, b}, {b, a}), (std::vector<bool>{false, false}));
+  // The kernel names an address by device, address and prefix length.
+  EXPECT_EQ(addresses_to_remove({a}, {a_other_dev, a_other_len}), (std::vector<bool>{true}));
+  EXPECT_TRUE(addresses_to_remove({}, {a}).empty());
+}
+
+TEST(ReloadRetire, InterfaceInUseByAnyBoundRuntime) {
+  EXPECT_FALSE(interface_in_use(3, {}));
+  EXPECT_FALSE(interface_in_use(3, {0, 4}));
+  EXPECT_TRUE(interface_in_use(3, {4, 3}));
+  EXPECT_FALSE(interface_in_use(0, {0}));
+}
+
+TEST(ReloadRetire, CapacityCountsRetiringRuntimes) {
+  EXPECT_EQ(capacity_problem(2, 2, 0, 0, 2, 2), std::nullopt);
+  EXPECT_EQ(capacity_problem(3, 2, 0, 0, 2, 2).value(),
+            "3 instances with 2 unicast peers (at most 2 and 2)");
+  EXPECT_EQ(capacity_problem(2, 1, 0, 1, 2, 2), std::nullopt);
+  EXPECT_EQ(
+      capacity_problem(2, 1, 1, 1, 2, 2).value(),
+      "2 instances with 1 unicast peers, plus 1 still handing over with 1, (at most 2 and 2)");
+  EXPECT_EQ(
+      capacity_problem(1, 2, 1, 1, 2, 2).value(),
+      "1 instances with 2 unicast peers, plus 1 still handing over with 1, (at most 2 and 2)");
+}
+
 }  // namespace
 }  // namespace xvrrp::policy

@@ -850,6 +850,20 @@ class Parser {
                                         family_name(family) + " like the virtual addresses)");
       }
     }
+    // keepalived 2.2.7 and RFC 5798 §5.1.2.1: IPv6 adverts leave from the link-local
+    // address. A peer listing this host's global address drops them (xvrrpd always checks
+    // the source; keepalived binds its unicast socket to its own source address).
+    const bool global_peer =
+        std::any_of(in.unicast_peers.begin(), in.unicast_peers.end(), [](const UnicastPeer& u) {
+          return !(u.addr.bytes[0] == 0xfe && (u.addr.bytes[1] & 0xc0) == 0x80);
+        });
+    if (family == AF_INET6 && !in.unicast_src_ip && global_peer)
+      warn(in.where, prefix +
+                         "IPv6 unicast_peer with a global address but no unicast_src_ip: adverts "
+                         "leave from the link-local address of " +
+                         in.interface +
+                         " (as keepalived's), which a peer that lists this host's global address "
+                         "does not accept; set unicast_src_ip");
 
     if (!in.preempt && in.initial_master) {
       warn(p.nopreempt_tok->where(),

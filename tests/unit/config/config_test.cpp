@@ -1012,5 +1012,29 @@ TEST(ConfigScripts, KeepalivedLocalcheckSampleParses) {
   EXPECT_TRUE(c.ignored.empty());
 }
 
+// The IPv6 advert source is the link-local address unless unicast_src_ip says otherwise
+// (keepalived 2.2.7 too): global unicast peers without it get a warning naming the fix.
+TEST(ConfigWarnings, Ipv6GlobalPeersWithoutUnicastSrcIp) {
+  const std::string vip = "  virtual_ipaddress {\n 2001:db8::100/64\n }\n";
+  auto warnings_of = [](const std::string& text) { return parse_string(text, "t.conf").warnings; };
+  const auto w = warnings_of(instance(vip + "  unicast_peer {\n 2001:db8::6\n }\n"));
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_NE(w[0].find("t.conf:1: warning: vrrp_instance vi: IPv6 unicast_peer with a global "
+                      "address but no unicast_src_ip: adverts leave from the link-local address "
+                      "of eth0"),
+            std::string::npos)
+      << w[0];
+  EXPECT_TRUE(
+      warnings_of(
+          instance(vip + "  unicast_src_ip 2001:db8::5\n  unicast_peer {\n 2001:db8::6\n }\n"))
+          .empty());
+  EXPECT_TRUE(warnings_of(instance(vip + "  unicast_peer {\n fe80::6\n }\n")).empty());
+  EXPECT_TRUE(warnings_of(instance(vip)).empty());  // multicast
+  // IPv4 has no link-local default: the interface's primary address is the source.
+  EXPECT_TRUE(warnings_of(instance("  virtual_ipaddress {\n 192.0.2.100/24\n }\n"
+                                   "  unicast_peer {\n 192.0.2.6\n }\n"))
+                  .empty());
+}
+
 }  // namespace
 }  // namespace xvrrp::config

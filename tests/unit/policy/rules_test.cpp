@@ -56,5 +56,27 @@ TEST(ChooseSource, Ipv6NonTentativeLinkLocalOnly) {
   EXPECT_EQ(choose_source(addrs, AF_INET6, vips), std::nullopt);
 }
 
+// keepalived 2.2.7 does the same (it records only scope-link IPv6 addresses of the
+// interface as its source, keepalived_netlink.c), and so does RFC 5798 §5.1.2.1: a global
+// address listed first, a global VIP, or global unicast peers never make the source global.
+// Only unicast_src_ip does (refresh_source uses it as given).
+TEST(ChooseSource, Ipv6UnicastToGlobalPeersStillLeavesFromTheLinkLocal) {
+  const std::vector<AddressCandidate> addrs = {
+      {ip("2001:db8::5"), false, false},
+      {ip("2001:db8::100"), false, false},
+      {ip("fe80::5"), false, false},
+  };
+  const std::vector<IpAddress> vips = {ip("2001:db8::100")};
+  EXPECT_EQ(choose_source(addrs, AF_INET6, vips), ip("fe80::5"));
+  // No link-local (yet, or removed): no source rather than a global one.
+  const std::vector<AddressCandidate> globals = {{ip("2001:db8::5"), false, false}};
+  EXPECT_EQ(choose_source(globals, AF_INET6, {}), std::nullopt);
+  // Never an IPv4 address for an IPv6 instance, nor the reverse.
+  const std::vector<AddressCandidate> mixed = {{ip("192.0.2.5"), false, false},
+                                               {ip("fe80::5"), false, false}};
+  EXPECT_EQ(choose_source(mixed, AF_INET6, {}), ip("fe80::5"));
+  EXPECT_EQ(choose_source(mixed, AF_INET, {}), ip("192.0.2.5"));
+}
+
 }  // namespace
 }  // namespace xvrrp::policy

@@ -13,12 +13,14 @@
 #     over to and keeps the VIP until its rebuilt instance hears server-1's new MASTER
 #     (about 3.6 s after the first reload). A broken config and a second reload arrive
 #     while server-2 is still handing over: the first changes nothing, the second keeps it.
-#  C. with server-2 gone, server-1's instance is removed (nobody to hand over to) and
-#     SIGTERM arrives while it is handing over: it exits cleanly within the bound.
+#  D. then both configs change VRRP version 2 -> 3 (the same VRID on the wire): each
+#     rebuilt instance starts once its predecessor has let go; server-1 ends MASTER;
+#  C. then, with server-2 gone, server-1's instance is removed (nobody to hand over to)
+#     and SIGTERM arrives while it is handing over: it exits cleanly within the bound.
 # A and B must each keep the longest gap between probe replies at or under BOUND_MS
 # (default 200; a stop-and-start rebuild leaves the VIP unheld for ~3.3 s in B) and end
 # with the expected host alone holding the VIP; the old VRID's priority 0 adverts must be
-# on the wire. Run time: about 35 s.
+# on the wire; D must keep the same bound. Run time: about 38 s.
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../daemon/common.sh
 source "$here/../daemon/common.sh"
@@ -46,6 +48,8 @@ start_pair() {
   lab_wait_steady 15 || t_fail "$1: no steady state (s1 MASTER, s2 BACKUP)"
   ip netns exec "$(lab_ns sw)" python3 "$here/vrrp_sniff.py" >"$LAB_WORK/wire.txt" 2>&1 &
   LAB_BG_PIDS+=("$!")
+  # The watch is up once it has seen an advert (one a second).
+  r_wait 3 test -s "$LAB_WORK/wire.txt" || t_fail "$1: the wire watch saw no advert: $(head -c 300 "$LAB_WORK/wire.txt")"
   lab_probe_start xvrrp-probe
   sleep 0.5
 }
@@ -70,6 +74,7 @@ zeros_on_wire() {
 logged_after() { # HOST AFTER PATTERN: a log line after epoch AFTER matches PATTERN
   awk -v after="$2" '$1 + 0 > after + 0' "$LAB_WORK/$1.log" | grep -q -- "$3"
 }
+holders_are() { [[ $(lab_vip_holders) == "$1" ]]; }
 released() { logged_after "$1" "$2" "(service-100) VRID 100 released after"; }
 
 # ---- A: the master's instance removed --------------------------------------------------
@@ -109,7 +114,6 @@ lab_daemon_signal s2 HUP
 r_wait 2 reloads_are "3 1" || t_fail "B: the second reload while handing over failed"
 [[ $(lab_vip_holders) == *s2* ]] || t_fail "B: server-2 let go of the VIP during its handover"
 r_wait 8 released s2 "$t2" || t_fail "B: server-2 did not release VRID 100"
-holders_are() { [[ $(lab_vip_holders) == "$1" ]]; }
 r_wait 2 holders_are s1 || t_fail "B: VIP holders '$(lab_vip_holders)' after the handover"
 finish_probe B s1
 b_out=$P_OUT b_lost=$P_LOST b_sent=$P_SENT
@@ -123,6 +127,28 @@ b1=$(zeros_on_wire 192.0.2.5 100 "$t0") b2=$(zeros_on_wire 192.0.2.6 100 "$t2")
 ((b1 >= 1 && b2 >= 1)) || t_fail "B: priority 0 on VRID 100 on the wire: server-1 $b1, server-2 $b2"
 b_held=$(grep -o 'VRID 100 released after [0-9.]* ms' "$LAB_WORK/s2.log" | grep -o '[0-9.]* ms')
 t_ok "B: VRID 100 -> 101 on both: gap $b_out ms, $b_lost of $b_sent probes lost, priority 0 on VRID 100: server-1 $b1, server-2 $b2; server-2 held the VIP $b_held after its reload"
+
+# ---- D: VRRP version 2 -> 3 on both nodes, VRID 101 kept -------------------------
+# The rebuilt instance needs the receive slot its retiring predecessor holds: it starts once
+# that one is released.
+lab_probe_start xvrrp-probe
+sleep 0.5
+sed -i 's/^advert_int 1$/advert_int 1\nversion 3/' "$c1" "$c2"
+t0=$EPOCHREALTIME
+lab_daemon_signal s1 HUP
+sleep 0.3
+t2=$EPOCHREALTIME
+lab_daemon_signal s2 HUP
+r_wait 8 logged_after s2 "$t2" "(service-100) starting: the VRID was released" ||
+  t_fail "D: server-2's rebuilt instance never started"
+logged_after s2 "$t2" "(service-100) starts once the retiring instance" || t_fail "D: server-2 did not wait for the VRID"
+version_state_is() { [[ $(r_field "$1" 'i["version"], i["state"]') == "$2" ]]; }
+r_wait 3 version_state_is s2 "3 BACKUP" || t_fail "D: server-2 is not a VRRPv3 BACKUP"
+r_wait 3 holders_are s1 || t_fail "D: VIP holders '$(lab_vip_holders)'"
+finish_probe D s1
+version_state_is s1 "3 MASTER" || t_fail "D: server-1 is not a VRRPv3 MASTER"
+t_ok "D: version 2 -> 3 on both: gap $P_OUT ms, $P_LOST of $P_SENT probes lost"
+d_out=$P_OUT d_lost=$P_LOST
 
 # ---- C: SIGTERM while handing over -----------------------------------------------------
 lab_daemon_signal s2 TERM
@@ -139,4 +165,4 @@ r_wait 1 logged_after s1 "$t0" "Stopped xvrrpd" || t_fail "C: no clean stop"
 [[ -z $(lab_vip_holders) ]] || t_fail "C: VIP left on '$(lab_vip_holders)' after the stop"
 ip -n "$(lab_ns s1)" link show eth0 | grep -q prog/xdp && t_fail "C: XDP still attached to server-1's eth0"
 lab_topology_down
-t_pass "reload handover: removed master gap $a_out ms ($a_lost lost), VRID change on both gap $b_out ms ($b_lost lost), SIGTERM while handing over clean (bound $bound ms)"
+t_pass "reload handover: removed master gap $a_out ms ($a_lost lost), VRID change on both gap $b_out ms ($b_lost lost), SIGTERM while handing over clean, version change gap $d_out ms ($d_lost lost) (bound $bound ms)"

@@ -131,6 +131,8 @@ std::string render_status_text(const Json& status) {
                   inst.at("interface").as_string().c_str(), inst.at("vrid").as_int(),
                   inst.at("version").as_int());
     out += format("  %-18s %s\n", "state", inst.at("state").as_string().c_str());
+    if (const Json* g = inst_json.find("sync_group"); g != nullptr && !g->is_null())
+      out += format("  %-18s %s\n", "sync group", g->as_string().c_str());
     out += format("  %-18s %" PRId64 "%s\n", "priority", eff,
                   eff == base ? "" : format(" (base %" PRId64 ")", base).c_str());
     const Json& master = inst.at("master");
@@ -192,10 +194,35 @@ std::string render_status_text(const Json& status) {
                       t.at("runs").as_int());
         first = false;
       }
+      // track_file trackers: the value read last and what it does.
+      first = true;
+      for (const Json& t : trackers->items()) {
+        if (str_field(t, "kind") != "file") continue;
+        const int64_t weight = t.at("weight").as_int();
+        std::string effect = t.at("fault").as_bool() ? "FAULT"
+                             : weight != 0 ? format("weight %" PRId64 "%s: %+" PRId64, weight,
+                                                    t.at("reverse").as_bool() ? " reverse" : "",
+                                                    t.at("delta").as_int())
+                                           : "no fault";
+        out += format("  %-18s %s %s, value %" PRId64 ", %s; %s\n", first ? "files" : "",
+                      str_field(t, "name").c_str(), str_field(t, "state").c_str(),
+                      t.at("value").as_int(), effect.c_str(), str_field(t, "path").c_str());
+        first = false;
+      }
     }
     out += format("  %-18s sent %" PRId64 ", received %" PRId64 ", GARPs sent %" PRId64 "\n",
                   "adverts", inst.at("adverts_sent").as_int(), inst.at("adverts_received").as_int(),
                   inst.at("garps_sent").as_int());
+  }
+  if (const Json* groups = status.find("sync_groups"); groups != nullptr) {
+    for (const Json& g : groups->items()) {
+      std::string members;
+      for (const Json& m : g.at("members").items())
+        members += (members.empty() ? "" : ", ") + m.as_string();
+      out += format("\nsync group %s  %s  members %s%s\n", str_field(g, "name").c_str(),
+                    str_field(g, "state").c_str(), members.c_str(),
+                    g.at("tracking_weight").as_bool() ? "  (sync_group_tracking_weight)" : "");
+    }
   }
   return out;
 }
@@ -366,7 +393,8 @@ std::string render_metrics(const std::string& router_id, const Json* status,
     }
     w.family(
         "xvrrp_tracker_state", "gauge",
-        "Tracked object (track_interface, track_script): 1 up/OK, 0 down/KO, -1 no result yet.");
+        "Tracked object (track_interface, track_script, track_file): 1 up/OK, 0 down/KO, -1 no "
+        "result yet.");
     for (const auto& i : instances) {
       const Json* trackers = i.j->find("trackers");
       if (trackers == nullptr) continue;

@@ -60,6 +60,13 @@ size_t max_advertised(std::uint8_t version, int family) {
   return a.addrs.size();
 }
 
+// A track_script / track_file line: the name and the line's own weight.
+struct TrackRef {
+  Token name;
+  std::optional<int> weight;
+  std::optional<bool> reverse;
+};
+
 // Instance plus what is needed to resolve defaults once the whole file
 // (global_defs may come last) has been read.
 struct PendingInstance {
@@ -70,19 +77,34 @@ struct PendingInstance {
   std::optional<bool> check_unicast_src, instant_takeover;
   std::optional<Token> garp_interval_tok, dont_track_primary_tok;
   std::int64_t advert_cs = 100;
-  // track_script lines, resolved against the vrrp_script blocks at the end.
-  struct ScriptRef {
-    Token name;
-    std::optional<int> weight;
-    std::optional<bool> reverse;
-  };
-  std::vector<ScriptRef> script_refs;
+  // track_script / track_file lines, resolved against the vrrp_script and
+  // track_file blocks at the end.
+  std::vector<TrackRef> script_refs;
+  std::vector<TrackRef> file_refs;
   // track_bfd lines and master_bfd, resolved against the bfd_instance blocks at the end.
-  std::vector<ScriptRef> bfd_refs;
+  std::vector<TrackRef> bfd_refs;
   std::optional<Token> master_bfd_tok;
 };
 
-enum class Section : std::uint8_t { kTop, kGlobalDefs, kInstance, kAuthentication, kScript, kBfd };
+// A vrrp_sync_group block until the instances are known.
+struct PendingGroup {
+  SyncGroup group;
+  std::optional<Token> group_tok;
+  std::vector<Token> members;
+  std::vector<TrackRef> script_refs;
+  std::vector<TrackRef> file_refs;
+};
+
+enum class Section : std::uint8_t {
+  kTop,
+  kGlobalDefs,
+  kInstance,
+  kAuthentication,
+  kScript,
+  kBfd,
+  kSyncGroup,
+  kTrackFile
+};
 
 std::string section_name(Section s) {
   switch (s) {
@@ -98,6 +120,10 @@ std::string section_name(Section s) {
       return "vrrp_script";
     case Section::kBfd:
       return "bfd_instance";
+    case Section::kSyncGroup:
+      return "vrrp_sync_group";
+    case Section::kTrackFile:
+      return "track_file";
   }
   return "?";
 }
@@ -113,6 +139,8 @@ struct Ctx {
   BfdInstance* bfd = nullptr;
   // Inside bfd_instance: `vrrp` / `checker` seen.
   bool bfd_vrrp = false, bfd_checker = false;
+  PendingGroup* group = nullptr;
+  TrackFile* file = nullptr;
 };
 
 using Handler = void (*)(Parser&, Ctx&, const Statement&);
@@ -162,8 +190,13 @@ class Parser {
     }
     for (auto& p : pending_) finish(p, global_version_set_);
     cross_checks();
+    resolve_sync_groups();
+    mark_used();
     for (auto& [script, used] : scripts_) {
       if (used) cfg_.scripts.push_back(std::move(script));
+    }
+    for (auto& [file, used] : files_) {
+      if (used) cfg_.track_files.push_back(std::move(file));
     }
   }
 
@@ -232,8 +265,18 @@ class Parser {
     // In the VRRP sections (and for any vrrp_* keyword) an unknown word may be
     // a keepalived keyword of a newer release: refusing it is the only way not
     // to lose what it would have done.
+    if (section == Section::kSyncGroup) {
+      // keepalived before 1.2 listed the members without group { }; it now
+      // warns and drops such a group, losing the sync silently.
+      throw ConfigError(st.where(),
+                        "unknown keyword '" + kw + "' in " + name +
+                            " (expected 'group { INSTANCE ... }' around instance "
+                            "names, or a vrrp_sync_group keyword of keepalived.conf(5); "
+                            "see the README's keyword list)");
+    }
     if (section == Section::kInstance || section == Section::kAuthentication ||
-        section == Section::kScript || section == Section::kBfd || kw.rfind("vrrp_", 0) == 0) {
+        section == Section::kScript || section == Section::kBfd || section == Section::kSyncGroup ||
+        section == Section::kTrackFile || kw.rfind("vrrp_", 0) == 0) {
       throw ConfigError(st.where(), "unknown keyword '" + kw + "' in " + name +
                                         " (expected a keyword of keepalived.conf(5) that xvrrpd "
                                         "implements; see the README's keyword list)");
@@ -524,28 +567,27 @@ class Parser {
 
   // track_bfd { NAME [weight -253..253 [reverse|noreverse]] ... }
   void track_bfd_block(const Token& opener, PendingInstance& p) {
-    tracked_refs(opener, p.bfd_refs, "track_bfd", "bfd_instance", "bfd_instance");
+    track_ref_block(opener, p.bfd_refs, 253);
   }
 
-  // track_script { NAME [weight -253..253 [reverse|noreverse]] ... }
-  void track_script_block(const Token& opener, PendingInstance& p) {
-    tracked_refs(opener, p.script_refs, "track_script", "vrrp_script", "script");
-  }
-
-  void tracked_refs(const Token& opener, std::vector<PendingInstance::ScriptRef>& refs,
-                    const std::string& block_name, const std::string& kind,
-                    const std::string& noun) {
+  // track_script { NAME [weight -253..253 [reverse|noreverse]] ... } and
+  // track_file { NAME [weight -254..254 [reverse|noreverse]] ... }.
+  void track_ref_block(const Token& opener, std::vector<TrackRef>& refs, int max_weight) {
+    const std::string what = opener.text == "track_file"  ? "track_file"
+                             : opener.text == "track_bfd" ? "bfd_instance"
+                                                          : "vrrp_script";
+    const std::string range = std::to_string(-max_weight) + ".." + std::to_string(max_weight);
     const std::string usage =
-        " in " + block_name + " (expected 'NAME [weight -253..253 [reverse|noreverse]]')";
+        " in " + opener.text + " (expected 'NAME [weight " + range + " [reverse|noreverse]]')";
     while (auto st = next_statement(&opener)) {
       const Words& w = st->words;
       if (st->has_block) throw ConfigError(st->where(), "unexpected '{'" + usage);
-      PendingInstance::ScriptRef ref{w[0], std::nullopt, std::nullopt};
+      TrackRef ref{w[0], std::nullopt, std::nullopt};
       if (w.size() > 1) {
         if (w[1].text != "weight" || w.size() < 3 || w.size() > 4) {
           throw ConfigError(w[1].where(), "unexpected '" + w[1].text + "'" + usage);
         }
-        ref.weight = static_cast<int>(integer(w[2], -253, 253, "weight"));
+        ref.weight = static_cast<int>(integer(w[2], -max_weight, max_weight, "weight"));
         if (w.size() == 4) {
           if (w[3].text != "reverse" && w[3].text != "noreverse") {
             throw ConfigError(w[3].where(), "unexpected '" + w[3].text + "'" + usage);
@@ -555,12 +597,70 @@ class Parser {
       }
       for (const auto& other : refs) {
         if (other.name.text == ref.name.text) {
-          throw ConfigError(st->where(), kind + " " + ref.name.text +
-                                             " tracked twice (expected each " + noun + " once)");
+          throw ConfigError(st->where(), what + " " + ref.name.text +
+                                             " tracked twice (expected each " +
+                                             (what == "vrrp_script" ? "script" : what) + " once)");
         }
       }
       refs.push_back(std::move(ref));
     }
+  }
+
+  void vrrp_sync_group(const Statement& head) {
+    PendingGroup g;
+    g.group.name = head.words[1].text;
+    g.group.where = head.where();
+    for (const auto& other : groups_) {
+      if (other.group.name == g.group.name) {
+        throw ConfigError(g.group.where, "duplicate vrrp_sync_group name '" + g.group.name +
+                                             "' (expected unique names; first defined at " +
+                                             other.group.where + ")");
+      }
+    }
+    Ctx c;
+    c.group = &g;
+    block(Section::kSyncGroup, c, &head.keyword());
+    groups_.push_back(std::move(g));
+  }
+
+  // group { INSTANCE ... }: names, any number per line.
+  void group_members(const Token& opener, PendingGroup& g) {
+    if (g.group_tok) {
+      throw ConfigError(opener.where(), "vrrp_sync_group " + g.group.name +
+                                            ": group already given at " + g.group_tok->where() +
+                                            " (expected one group block)");
+    }
+    g.group_tok = opener;
+    while (auto st = next_statement(&opener)) {
+      if (st->has_block) {
+        throw ConfigError(st->where(), "unexpected '{' in group (expected instance names)");
+      }
+      for (const Token& t : st->words) g.members.push_back(t);
+    }
+  }
+
+  void track_file_def(const Statement& head) {
+    TrackFile f;
+    f.name = head.words[1].text;
+    f.where = head.where();
+    if (head.keyword().text == "vrrp_track_file") {
+      warn(head.where(), "vrrp_track_file is deprecated, use track_file (as keepalived)");
+    }
+    for (const auto& [other, used] : files_) {
+      if (other.name == f.name) {
+        throw ConfigError(f.where, "duplicate track_file name '" + f.name +
+                                       "' (expected unique names; first defined at " + other.where +
+                                       ")");
+      }
+    }
+    Ctx c;
+    c.file = &f;
+    block(Section::kTrackFile, c, &head.keyword());
+    if (f.path.empty()) {
+      throw ConfigError(f.where,
+                        "track_file " + f.name + ": missing file (expected 'file \"PATH\"')");
+    }
+    files_.emplace_back(std::move(f), false);
   }
 
   static void default_group_only(const Statement& st, const std::optional<IpAddress>& group) {
@@ -710,30 +810,34 @@ class Parser {
     }
   }
 
-  void track_block(const Token& opener, Instance& in) {
+  // track_interface { IFNAME [weight -253..253 [reverse]] ... }
+  void track_block(const Token& opener, std::vector<TrackedInterface>& tracked) {
+    const std::string usage =
+        " in track_interface (expected 'IFNAME [weight -253..253 [reverse]]')";
     while (auto st = next_statement(&opener)) {
       const Words& w = st->words;
-      if (st->has_block) {
-        throw ConfigError(st->where(),
-                          "unexpected '{' in track_interface (expected 'IFNAME [weight N]')");
-      }
+      if (st->has_block) throw ConfigError(st->where(), "unexpected '{'" + usage);
       TrackedInterface ti;
       ti.name = ifname(w[0], "track_interface name");
-      for (size_t i = 1; i < w.size(); i += 2) {
-        if (w[i].text != "weight" || i + 1 >= w.size()) {
-          throw ConfigError(w[i].where(), "unexpected '" + w[i].text +
-                                              "' in track_interface (expected 'IFNAME [weight "
-                                              "-253..253]')");
+      if (w.size() > 1) {
+        if (w[1].text != "weight" || w.size() < 3 || w.size() > 4) {
+          throw ConfigError(w[1].where(), "unexpected '" + w[1].text + "'" + usage);
         }
-        ti.weight = static_cast<int>(integer(w[i + 1], -253, 253, "weight"));
+        ti.weight = static_cast<int>(integer(w[2], -253, 253, "weight"));
+        if (w.size() == 4) {
+          if (w[3].text != "reverse") {
+            throw ConfigError(w[3].where(), "unexpected '" + w[3].text + "'" + usage);
+          }
+          ti.reverse = true;
+        }
       }
-      for (const auto& other : in.tracked) {
+      for (const auto& other : tracked) {
         if (other.name == ti.name) {
           throw ConfigError(st->where(), "interface " + ti.name +
                                              " tracked twice (expected each interface once)");
         }
       }
-      in.tracked.push_back(ti);
+      tracked.push_back(ti);
     }
   }
 
@@ -878,24 +982,8 @@ class Parser {
     in.instant_takeover = p.instant_takeover.value_or(in.unicast_peers.size() == 1);
     in.garp_interval_ms = family == AF_INET6 ? g.gna_interval_ms : g.garp_interval_ms;
 
-    for (const auto& ref : p.script_refs) {
-      auto it = std::find_if(scripts_.begin(), scripts_.end(),
-                             [&](const auto& s) { return s.first.name == ref.name.text; });
-      if (it == scripts_.end()) {
-        throw ConfigError(ref.name.where(), prefix + "track_script " + ref.name.text +
-                                                ": no such vrrp_script (expected the name of a "
-                                                "vrrp_script block)");
-      }
-      it->second = true;
-      TrackedScript t;
-      t.script = it->first;
-      t.weight = ref.weight.value_or(it->first.weight);
-      // keepalived (alloc_track_script): the script's reverse flag unless the
-      // line says reverse/noreverse.
-      t.weight_reverse = ref.reverse.value_or(it->first.weight_reverse);
-      in.track_scripts.push_back(std::move(t));
-    }
-
+    for (const auto& ref : p.script_refs) in.track_scripts.push_back(tracked_script(ref, prefix));
+    for (const auto& ref : p.file_refs) in.track_files.push_back(tracked_file(ref, prefix));
     for (const auto& ref : p.bfd_refs) {
       const BfdInstance& b = bfd_named(ref.name, prefix + "track_bfd");
       in.track_bfds.push_back(
@@ -918,6 +1006,233 @@ class Parser {
                                             b.neighbor_ip.to_string() +
                                             " is not a unicast_peer; it never is the master");
       }
+    }
+    if (in.priority == 255) owner_file_weights(in);
+  }
+
+  TrackedScript tracked_script(const TrackRef& ref, const std::string& prefix) const {
+    auto it = std::find_if(scripts_.begin(), scripts_.end(),
+                           [&](const auto& s) { return s.first.name == ref.name.text; });
+    if (it == scripts_.end()) {
+      throw ConfigError(ref.name.where(), prefix + "track_script " + ref.name.text +
+                                              ": no such vrrp_script (expected the name of a "
+                                              "vrrp_script block)");
+    }
+    TrackedScript t;
+    t.script = it->first;
+    t.weight = ref.weight.value_or(it->first.weight);
+    // keepalived (alloc_track_script): the script's reverse flag unless the
+    // line says reverse/noreverse.
+    t.weight_reverse = ref.reverse.value_or(it->first.weight_reverse);
+    return t;
+  }
+
+  TrackedFile tracked_file(const TrackRef& ref, const std::string& prefix) const {
+    auto it = std::find_if(files_.begin(), files_.end(),
+                           [&](const auto& f) { return f.first.name == ref.name.text; });
+    if (it == files_.end()) {
+      throw ConfigError(ref.name.where(), prefix + "track_file " + ref.name.text +
+                                              ": no such track_file (expected the name of a "
+                                              "track_file block)");
+    }
+    TrackedFile t;
+    t.file = it->first;
+    t.weight = ref.weight.value_or(it->first.weight);
+    t.weight_reverse = ref.reverse.value_or(it->first.weight_reverse);
+    return t;
+  }
+
+  // keepalived (vrrp_complete_instance): an address owner's track_file with
+  // the default weight 1 becomes unweighted, any other weighted one is dropped.
+  void owner_file_weights(Instance& in) {
+    std::vector<TrackedFile> kept;
+    for (auto& t : in.track_files) {
+      if (t.weight == 1) {
+        warn(in.where, "vrrp_instance " + in.name + ": weight of track_file " + t.file.name +
+                           " ignored: priority 255 (address owner) never changes; it is "
+                           "unweighted (as keepalived; specify weight 0)");
+        t.weight = 0;
+      } else if (t.weight != 0) {
+        warn(in.where, "vrrp_instance " + in.name + ": track_file " + t.file.name +
+                           " with weight " + std::to_string(t.weight) +
+                           " ignored: priority 255 (address owner) never changes (as keepalived)");
+        continue;
+      }
+      kept.push_back(std::move(t));
+    }
+    in.track_files = std::move(kept);
+  }
+
+  // keepalived (vrrp_sync_set_group): unknown members and members of another
+  // group are dropped, a group without members is removed, one member warns.
+  void resolve_sync_groups() {
+    for (auto& pg : groups_) {
+      SyncGroup& g = pg.group;
+      const std::string prefix = "vrrp_sync_group " + g.name + ": ";
+      for (const auto& ref : pg.script_refs) g.track_scripts.push_back(tracked_script(ref, prefix));
+      for (const auto& ref : pg.file_refs) g.track_files.push_back(tracked_file(ref, prefix));
+      std::vector<Instance*> members;
+      for (const Token& t : pg.members) {
+        auto it = std::find_if(cfg_.instances.begin(), cfg_.instances.end(),
+                               [&](const Instance& in) { return in.name == t.text; });
+        if (it == cfg_.instances.end()) {
+          warn(t.where(),
+               prefix + "vrrp_instance " + t.text + " doesn't exist, ignored (as keepalived)");
+          continue;
+        }
+        if (!it->sync_group.empty()) {
+          warn(t.where(), prefix + "vrrp_instance " + t.text + " is already in vrrp_sync_group " +
+                              it->sync_group +
+                              ", ignored here (an instance belongs to one sync group, as "
+                              "keepalived)");
+          continue;
+        }
+        it->sync_group = g.name;
+        g.members.push_back(it->name);
+        members.push_back(&*it);
+      }
+      if (members.empty()) {
+        warn(g.where, prefix +
+                          "no matching vrrp_instance in group, sync group removed (as "
+                          "keepalived)");
+        continue;
+      }
+      if (members.size() == 1) {
+        warn(g.where, prefix + "only 1 vrrp_instance (" + g.members.front() +
+                          "); this probably isn't what you want (kept, as keepalived)");
+      }
+      const bool owner = std::any_of(members.begin(), members.end(),
+                                     [](const Instance* in) { return in->priority == 255; });
+      if (owner) owner_group_weights(g);
+      for (Instance* in : members) apply_group_tracking(*in, g);
+      cfg_.sync_groups.push_back(std::move(g));
+    }
+  }
+
+  // keepalived (sync_group_tracking_init): with an address owner among the
+  // members the group's trackers lose their weights.
+  void owner_group_weights(SyncGroup& g) {
+    const std::string prefix = "vrrp_sync_group " + g.name + ": ";
+    const std::string why = " cleared: a member has priority 255 (as keepalived)";
+    for (auto& t : g.tracked) {
+      if (t.weight != 0) warn(g.where, prefix + "weight of track_interface " + t.name + why);
+      t.weight = 0;
+    }
+    for (auto& t : g.track_scripts) {
+      if (t.weight != 0) warn(g.where, prefix + "weight of track_script " + t.script.name + why);
+      t.weight = 0;
+    }
+    for (auto& t : g.track_files) {
+      if (t.weight != 0) warn(g.where, prefix + "weight of track_file " + t.file.name + why);
+      t.weight = 0;
+    }
+  }
+
+  // keepalived (vrrp_complete_instance, then sync_group_tracking_init). Without
+  // sync_group_tracking_weight a member's own weighted trackers are not kept
+  // as they are: a weighted track_interface becomes unweighted, a weighted
+  // track_script (or track_bfd) is dropped, a track_file with weight 1 (the
+  // default) becomes unweighted and one with another weight is dropped. The group's own
+  // trackers then apply to every member with their weights.
+  void apply_group_tracking(Instance& in, const SyncGroup& g) {
+    const std::string prefix = "vrrp_instance " + in.name + ": ";
+    const std::string why = " due to vrrp_sync_group " + g.name +
+                            " (as keepalived; sync_group_tracking_weight keeps it)";
+    if (!g.tracking_weight) {
+      for (auto& t : in.tracked) {
+        if (t.weight == 0) continue;
+        warn(in.where, prefix + "weight of track_interface " + t.name + " ignored" + why);
+        t.weight = 0;
+      }
+      std::vector<TrackedScript> scripts;
+      for (auto& t : in.track_scripts) {
+        if (t.weight != 0) {
+          warn(in.where, prefix + "weighted track_script " + t.script.name + " ignored" + why);
+          continue;
+        }
+        scripts.push_back(std::move(t));
+      }
+      in.track_scripts = std::move(scripts);
+      std::vector<TrackedFile> files;
+      for (auto& t : in.track_files) {
+        if (t.weight == 1) {
+          warn(in.where,
+               prefix + "weight of track_file " + t.file.name + " ignored, it is unweighted" + why);
+          t.weight = 0;
+        } else if (t.weight != 0) {
+          warn(in.where, prefix + "track_file " + t.file.name + " with weight " +
+                             std::to_string(t.weight) + " ignored" + why);
+          continue;
+        }
+        files.push_back(std::move(t));
+      }
+      in.track_files = std::move(files);
+      std::vector<TrackedBfd> bfds;
+      for (auto& t : in.track_bfds) {
+        if (t.weight != 0) {
+          warn(in.where, prefix + "weighted track_bfd " + t.name + " ignored" + why);
+          continue;
+        }
+        bfds.push_back(std::move(t));
+      }
+      in.track_bfds = std::move(bfds);
+    }
+    // A tracker on both the instance and its group: the group's line wins
+    // unless the instance's is unweighted (keepalived's add_obj_to_track_file).
+    auto both = [&](const std::string& kind, const std::string& name) {
+      warn(in.where, prefix + kind + " " + name + " is configured on the instance and on " +
+                         "vrrp_sync_group " + g.name + "; remove the instance's line");
+    };
+    for (const auto& t : g.tracked) {
+      auto it = std::find_if(in.tracked.begin(), in.tracked.end(),
+                             [&](const TrackedInterface& o) { return o.name == t.name; });
+      if (it == in.tracked.end()) {
+        in.tracked.push_back(t);
+        continue;
+      }
+      both("track_interface", t.name);
+      if (it->weight != 0) *it = t;
+    }
+    for (const auto& t : g.track_scripts) {
+      auto it =
+          std::find_if(in.track_scripts.begin(), in.track_scripts.end(),
+                       [&](const TrackedScript& o) { return o.script.name == t.script.name; });
+      if (it == in.track_scripts.end()) {
+        in.track_scripts.push_back(t);
+        continue;
+      }
+      both("track_script", t.script.name);
+      if (it->weight != 0) *it = t;
+    }
+    for (const auto& t : g.track_files) {
+      auto it = std::find_if(in.track_files.begin(), in.track_files.end(),
+                             [&](const TrackedFile& o) { return o.file.name == t.file.name; });
+      if (it == in.track_files.end()) {
+        in.track_files.push_back(t);
+        continue;
+      }
+      both("track_file", t.file.name);
+      if (it->weight != 0) *it = t;
+    }
+  }
+
+  // Only tracked vrrp_script and track_file blocks run (as keepalived).
+  void mark_used() {
+    for (auto& entry : scripts_) {
+      const std::string& name = entry.first.name;
+      entry.second =
+          std::any_of(cfg_.instances.begin(), cfg_.instances.end(), [&](const Instance& in) {
+            return std::any_of(in.track_scripts.begin(), in.track_scripts.end(),
+                               [&](const TrackedScript& t) { return t.script.name == name; });
+          });
+    }
+    for (auto& entry : files_) {
+      const std::string& name = entry.first.name;
+      entry.second =
+          std::any_of(cfg_.instances.begin(), cfg_.instances.end(), [&](const Instance& in) {
+            return std::any_of(in.track_files.begin(), in.track_files.end(),
+                               [&](const TrackedFile& t) { return t.file.name == name; });
+          });
     }
   }
 
@@ -967,6 +1282,8 @@ class Parser {
   std::optional<Token> router_id_tok_;
   std::vector<std::pair<VrrpScript, bool>> scripts_;  // defined, used by some instance
   bool* have_bfd_neighbor_ = nullptr;                 // inside bfd_instance
+  std::vector<std::pair<TrackFile, bool>> files_;     // defined, used by some instance
+  std::vector<PendingGroup> groups_;
   std::optional<Token> global_garp_interval_tok_;
   bool global_version_set_ = false;
   std::string ignored_where_;
@@ -1012,8 +1329,11 @@ constexpr Section kInst = Section::kInstance;
 constexpr Section kAuth = Section::kAuthentication;
 constexpr Section kScr = Section::kScript;
 constexpr Section kBfd = Section::kBfd;
+constexpr Section kSg = Section::kSyncGroup;
+constexpr Section kTf = Section::kTrackFile;
 
-constexpr std::string_view kTrackers = "only track_interface is implemented";
+constexpr std::string_view kTrackers =
+    "only track_interface, track_script and track_file are implemented";
 constexpr std::string_view kFirewall = "xvrrpd installs no iptables/nftables rules";
 constexpr std::string_view kFifo = "xvrrpd has no notify FIFO; use the notify scripts";
 constexpr std::string_view kVmac = "xvrrpd does not create macvlan/ipvlan interfaces";
@@ -1036,13 +1356,22 @@ const Keyword kKeywords[] = {
     impl(kTop, "vrrp_instance", 1, 1, Block::kRequired,
          [](Parser& p, Ctx&, const Statement& st) { p.vrrp_instance(st); }, "name",
          "vrrp_instance NAME {"),
-    refused(kTop, "vrrp_sync_group", "sync groups are not implemented"),
+    gated(impl(kTop, "vrrp_sync_group", 1, 1, Block::kRequired,
+               [](Parser& p, Ctx&, const Statement& st) { p.vrrp_sync_group(st); }, {},
+               "vrrp_sync_group NAME {"),
+          kDaemonRunsSyncGroups),
     gated(impl(kTop, "vrrp_script", 1, 1, Block::kRequired,
                [](Parser& p, Ctx&, const Statement& st) { p.vrrp_script(st); }, {},
                "vrrp_script NAME {"),
           kDaemonRunsScripts),
-    refused(kTop, "vrrp_track_file", kTrackers),
-    refused(kTop, "track_file", kTrackers),
+    gated(impl(kTop, "track_file", 1, 1, Block::kRequired,
+               [](Parser& p, Ctx&, const Statement& st) { p.track_file_def(st); }, {},
+               "track_file NAME {"),
+          kDaemonTracksFiles),
+    gated(impl(kTop, "vrrp_track_file", 1, 1, Block::kRequired,
+               [](Parser& p, Ctx&, const Statement& st) { p.track_file_def(st); }, {},
+               "vrrp_track_file NAME { (deprecated synonym of track_file)"),
+          kDaemonTracksFiles),
     refused(kTop, "vrrp_track_process", kTrackers),
     gated(impl(kTop, "bfd_instance", 1, 1, Block::kRequired,
                [](Parser& p, Ctx&, const Statement& st) { p.bfd_instance(st); }, {},
@@ -1345,7 +1674,7 @@ const Keyword kKeywords[] = {
          [](Parser& p, Ctx& c, const Statement& st) { p.peer_block(st.keyword(), in(c)); },
          "unicast_peer", "unicast_peer {"),
     impl(kInst, "track_interface", 0, 0, Block::kRequired,
-         [](Parser& p, Ctx& c, const Statement& st) { p.track_block(st.keyword(), in(c)); },
+         [](Parser& p, Ctx& c, const Statement& st) { p.track_block(st.keyword(), in(c).tracked); },
          "track_interface", "track_interface {"),
     impl(kInst, "nopreempt", 0, 0, Block::kNone,
          [](Parser&, Ctx& c, const Statement& st) {
@@ -1459,11 +1788,16 @@ const Keyword kKeywords[] = {
     refused(kInst, "vrf", "VRFs are not implemented"),
     gated(impl(kInst, "track_script", 0, 0, Block::kRequired,
                [](Parser& p, Ctx& c, const Statement& st) {
-                 p.track_script_block(st.keyword(), pi(c));
+                 p.track_ref_block(st.keyword(), pi(c).script_refs, 253);
                },
                "track_scripts", "track_script {"),
           kDaemonRunsScripts),
-    refused(kInst, "track_file", kTrackers),
+    gated(impl(kInst, "track_file", 0, 0, Block::kRequired,
+               [](Parser& p, Ctx& c, const Statement& st) {
+                 p.track_ref_block(st.keyword(), pi(c).file_refs, 254);
+               },
+               "track_files", "track_file {"),
+          kDaemonTracksFiles),
     refused(kInst, "track_process", kTrackers),
     gated(impl(kInst, "track_bfd", 0, 0, Block::kRequired,
                [](Parser& p, Ctx& c, const Statement& st) {
@@ -1621,6 +1955,113 @@ const Keyword kKeywords[] = {
     impl(kBfd, "checker", 0, 0, Block::kNone,
          [](Parser&, Ctx& c, const Statement&) { c.bfd_checker = true; }, {}, "checker"),
     refused(kBfd, "multihop", "multihop BFD (RFC 5883) is not implemented"),
+    // ---- vrrp_sync_group ----
+    impl(kSg, "group", 0, 0, Block::kRequired,
+         [](Parser& p, Ctx& c, const Statement& st) { p.group_members(st.keyword(), *c.group); },
+         "sync_group", "group { INSTANCE ... }"),
+    impl(kSg, "notify_master", 0, kAnyArgs, Block::kOptional,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.group->group.notify_master = Parser::command_line(st);
+         },
+         {}, "notify_master \"SCRIPT ARGS\""),
+    impl(kSg, "notify_backup", 0, kAnyArgs, Block::kOptional,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.group->group.notify_backup = Parser::command_line(st);
+         },
+         {}, "notify_backup \"SCRIPT ARGS\""),
+    impl(kSg, "notify_fault", 0, kAnyArgs, Block::kOptional,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.group->group.notify_fault = Parser::command_line(st);
+         },
+         {}, "notify_fault \"SCRIPT ARGS\""),
+    impl(kSg, "notify_stop", 0, kAnyArgs, Block::kOptional,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.group->group.notify_stop = Parser::command_line(st);
+         },
+         {}, "notify_stop \"SCRIPT ARGS\""),
+    impl(kSg, "notify", 0, kAnyArgs, Block::kOptional,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.group->group.notify = Parser::command_line(st);
+         },
+         {}, "notify \"SCRIPT ARGS\""),
+    impl(kSg, "track_interface", 0, 0, Block::kRequired,
+         [](Parser& p, Ctx& c, const Statement& st) {
+           p.track_block(st.keyword(), c.group->group.tracked);
+         },
+         {}, "track_interface {"),
+    impl(kSg, "track_script", 0, 0, Block::kRequired,
+         [](Parser& p, Ctx& c, const Statement& st) {
+           p.track_ref_block(st.keyword(), c.group->script_refs, 253);
+         },
+         {}, "track_script {"),
+    impl(kSg, "track_file", 0, 0, Block::kRequired,
+         [](Parser& p, Ctx& c, const Statement& st) {
+           p.track_ref_block(st.keyword(), c.group->file_refs, 254);
+         },
+         {}, "track_file {"),
+    impl(kSg, "sync_group_tracking_weight", 0, 0, Block::kNone,
+         [](Parser&, Ctx& c, const Statement&) { c.group->group.tracking_weight = true; }, {},
+         "sync_group_tracking_weight"),
+    // keepalived accepts it with a warning and treats it as sync_group_tracking_weight.
+    impl(kSg, "global_tracking", 0, 0, Block::kNone,
+         [](Parser& p, Ctx& c, const Statement& st) {
+           p.warn(st.where(), "vrrp_sync_group " + c.group->group.name +
+                                  ": global_tracking is obsolete; use track_interface, "
+                                  "track_script and track_file on the sync group (taken as "
+                                  "sync_group_tracking_weight, as keepalived)");
+           c.group->group.tracking_weight = true;
+         },
+         {}, "global_tracking (obsolete: sync_group_tracking_weight)"),
+    refused(kSg, "track_process", kTrackers),
+    refused(kSg, "track_bfd", "BFD is not implemented"),
+    refused(kSg, "notify_deleted", "notify scripts get MASTER, BACKUP, FAULT and STOP only"),
+    refused(kSg, "notify_priority_changes", kFifo),
+    ignored(kSg, "smtp_alert"),
+
+    // ---- track_file ----
+    impl(kTf, "file", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           if (!c.file->path.empty()) {
+             throw ConfigError(st.where(), "track_file " + c.file->name +
+                                               ": file already set (expected one 'file PATH')");
+           }
+           if (arg(st).text.empty()) {
+             throw ConfigError(arg(st).where(), "empty file (expected 'file \"PATH\"')");
+           }
+           c.file->path = arg(st).text;
+         },
+         {}, "file \"PATH\""),
+    impl(kTf, "weight", 1, 2, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.file->weight = static_cast<int>(Parser::integer(arg(st), -254, 254, "weight"));
+           if (st.words.size() == 3) {
+             if (arg(st, 2).text != "reverse") {
+               throw ConfigError(arg(st, 2).where(), "unexpected '" + arg(st, 2).text +
+                                                         "' (expected 'weight -254..254 "
+                                                         "[reverse]')");
+             }
+             c.file->weight_reverse = true;
+           }
+         },
+         {}, "weight -254..254 [reverse]"),
+    impl(kTf, "init_file", 0, 2, Block::kNone,
+         [](Parser& p, Ctx& c, const Statement& st) {
+           TrackFile& f = *c.file;
+           f.init_file = true;
+           for (size_t i = 1; i < st.words.size(); ++i) {
+             const Token& t = st.words[i];
+             if (t.text == "overwrite") {
+               f.init_overwrite = true;
+               continue;
+             }
+             f.init_value = static_cast<int>(Parser::integer(t, INT_MIN, INT_MAX, "init_file value"));
+             if (f.init_value < -254 || f.init_value > 254) {
+               p.warn(t.where(), "track_file " + f.name + ": init_file value " + t.text +
+                                     " is outside the sensible range -254..254 (as keepalived)");
+             }
+           }
+         },
+         {}, "init_file [VALUE] [overwrite]"),
 
     // ---- authentication ----
     impl(kAuth, "auth_type", 1, 1, Block::kNone,
@@ -1684,8 +2125,9 @@ std::vector<KeywordDoc> keyword_table() {
 
 std::string keyword_reference() {
   std::string out;
-  for (Section s : {Section::kTop, Section::kGlobalDefs, Section::kInstance,
-                    Section::kAuthentication, Section::kScript, Section::kBfd}) {
+  for (Section s :
+       {Section::kTop, Section::kGlobalDefs, Section::kInstance, Section::kAuthentication,
+        Section::kScript, Section::kBfd, Section::kSyncGroup, Section::kTrackFile}) {
     std::string implemented, accepted, unwired, ignored_list;
     // Refused keywords grouped by their reason, reasons in table order.
     std::vector<std::pair<std::string_view, std::string>> refused_by_reason;
@@ -1753,6 +2195,16 @@ std::string check_report(const Config& config) {
     out += "  ttl " + std::to_string(b.ttl) + "\n";
     out += "  max_hops " + std::to_string(b.max_hops) + "\n";
     out += "  weight " + std::to_string(b.weight) + (b.weight_reverse ? " reverse" : "") + "\n";
+  }
+  for (const auto& g : config.sync_groups) {
+    out += "vrrp_sync_group " + g.name + " (" + g.where + ")\n  members";
+    for (const auto& m : g.members) out += " " + m;
+    out +=
+        std::string("\n  sync_group_tracking_weight ") + (g.tracking_weight ? "yes" : "no") + "\n";
+  }
+  for (const auto& f : config.track_files) {
+    out += "track_file " + f.name + " (" + f.where + ")\n  file '" + f.path + "' weight " +
+           std::to_string(f.weight) + (f.weight_reverse ? " reverse" : "") + "\n";
   }
   if (!config.ignored.empty()) {
     out += "ignored, not part of VRRP:";

@@ -16,9 +16,9 @@
 // keyword of the VRRP sections is implemented or refused with "FILE:LINE:
 // error: X is not supported by xvrrpd"; keywords of keepalived's other
 // subsystems are skipped with one "ignored, not part of VRRP: ..." warning.
-// An unknown keyword is an error inside vrrp_instance, authentication and
-// vrrp_script and for vrrp_* names, a warning elsewhere. Invalid values throw ConfigError; nothing
-// is partially returned.
+// An unknown keyword is an error inside vrrp_instance, authentication,
+// vrrp_script, vrrp_sync_group and track_file, and for vrrp_* names, a warning elsewhere. Invalid
+// values throw ConfigError; nothing is partially returned.
 #pragma once
 
 #include <array>
@@ -76,13 +76,15 @@ struct UnicastPeer {
   friend bool operator==(const UnicastPeer&, const UnicastPeer&) = default;
 };
 
-/// A track_interface line.
+/// A track_interface line (`IFNAME [weight -253..253 [reverse]]`).
 struct TrackedInterface {
   std::string name;
   /// -253..253. 0: the instance enters FAULT while the interface is down.
   /// Otherwise (keepalived semantics) a positive weight is added to the
   /// priority while the interface is up, a negative one while it is down.
   int weight = 0;
+  /// `reverse`: the direction is reversed (weight 0: FAULT while it is up).
+  bool reverse = false;
   friend bool operator==(const TrackedInterface&, const TrackedInterface&) = default;
 };
 
@@ -175,6 +177,38 @@ struct TrackedBfd {
   friend bool operator==(const TrackedBfd&, const TrackedBfd&) = default;
 };
 
+/// A track_file block (keepalived.conf(5) "Track files"; vrrp_track_file is
+/// its deprecated synonym): a file holding an integer, read whenever it is
+/// written. With weight 0 a non-zero value is a failure; otherwise value x
+/// weight is added to the priority, and a result <= -254 means FAULT.
+struct TrackFile {
+  std::string name;
+  /// "FILE:LINE" of the track_file keyword; not part of equality.
+  std::string where;
+  /// `file PATH` (required).
+  std::string path;
+  /// `weight -254..254 [reverse]`; keepalived's default is 1.
+  int weight = 1;
+  bool weight_reverse = false;
+  /// `init_file [VALUE] [overwrite]`: at start-up xvrrpd writes VALUE (default 0)
+  /// to the file when it does not exist, or always with overwrite.
+  bool init_file = false;
+  int init_value = 0;
+  bool init_overwrite = false;
+
+  /// Compares everything except `where`.
+  friend bool operator==(const TrackFile& a, const TrackFile& b);
+};
+
+/// A track_file line of an instance or sync group: the file, and the weight
+/// it applies (the track_file's own, or the line's `weight N [reverse|noreverse]`).
+struct TrackedFile {
+  TrackFile file;
+  int weight = 1;
+  bool weight_reverse = false;
+  friend bool operator==(const TrackedFile&, const TrackedFile&) = default;
+};
+
 /// One vrrp_instance block, with every default and global value resolved.
 /// Members follow keepalived.conf(5)'s order, not the tightest packing: a
 /// handful exist per daemon.
@@ -239,6 +273,10 @@ struct Instance {  // NOLINT(clang-analyzer-optin.performance.Padding)
   /// As Backup, with that neighbor as the current master, the session going Down is
   /// Master_Down: take over at once (unless adverts from it are still arriving). Empty: none.
   std::string master_bfd;
+  /// track_file lines, in file order; a sync group's lines are appended.
+  std::vector<TrackedFile> track_files;
+  /// The vrrp_sync_group this instance belongs to; empty when none.
+  std::string sync_group;
 
   /// AF_INET or AF_INET6: the family of the advertised VIPs (else of
   /// unicast_src_ip, else of the first peer, else AF_INET).
@@ -287,10 +325,43 @@ inline constexpr bool kDaemonAppliesTrackPrimary = true;  // Instance::track_pri
 inline constexpr bool kDaemonRunsScripts = true;  // Config::scripts, Instance::track_scripts
 /// Config::bfd_instances, Instance::track_bfds, Instance::master_bfd.
 inline constexpr bool kDaemonRunsBfd = false;
+inline constexpr bool kDaemonRunsSyncGroups = true;  // Config::sync_groups, Instance::sync_group
+inline constexpr bool kDaemonTracksFiles = true;     // Config::track_files, Instance::track_files
+
+/// A vrrp_sync_group block (keepalived.conf(5)): its members move together
+/// (one in FAULT puts all in FAULT; one becoming MASTER or BACKUP takes the
+/// others along). Its track_* lines are already copied into every member's
+/// Instance (tracked, track_scripts, track_files); they are kept here for
+/// display. keepalived's outcome for bad input: an unknown member, or one
+/// already in another group, is dropped with a warning; a group left without
+/// members is removed with a warning; a group of one member is kept with a
+/// warning.
+struct SyncGroup {
+  std::string name;
+  /// "FILE:LINE" of the vrrp_sync_group keyword; not part of equality.
+  std::string where;
+  /// Member instance names, in `group { }` order (2 or more, or 1 with a warning).
+  std::vector<std::string> members;
+  /// Group notify scripts (empty if unset); `notify` gets "GROUP" NAME STATE 0.
+  std::string notify_master, notify_backup, notify_fault, notify_stop, notify;
+  /// sync_group_tracking_weight (or the obsolete global_tracking): the members'
+  /// own weighted trackers keep their weights.
+  bool tracking_weight = false;
+  std::vector<TrackedInterface> tracked;
+  std::vector<TrackedScript> track_scripts;
+  std::vector<TrackedFile> track_files;
+
+  /// Compares everything except `where`.
+  friend bool operator==(const SyncGroup& a, const SyncGroup& b);
+};
 
 struct Config {
   Global global;
   std::vector<Instance> instances;
+  /// vrrp_sync_group blocks that kept at least one member, in file order.
+  std::vector<SyncGroup> sync_groups;
+  /// track_file blocks that some instance or group tracks, in file order.
+  std::vector<TrackFile> track_files;
   /// "FILE:LINE: warning: MESSAGE", in file order. Keywords of keepalived's
   /// other subsystems add one "ignored, not part of VRRP: a, b" warning.
   std::vector<std::string> warnings;
@@ -331,7 +402,7 @@ enum class Support {
 /// One row of the keyword table, for documentation and tests.
 struct KeywordDoc {
   /// "top level", "global_defs", "vrrp_instance", "authentication",
-  /// "vrrp_script" or "bfd_instance".
+  /// "vrrp_script", "bfd_instance", "vrrp_sync_group" or "track_file".
   std::string section;
   std::string name;
   Support support;

@@ -69,7 +69,17 @@ std::string render(const UnicastPeer& p) {
   return s;
 }
 std::string render(const TrackedInterface& t) {
-  return t.name + (t.weight != 0 ? " weight " + std::to_string(t.weight) : "");
+  return t.name + (t.weight != 0 || t.reverse ? " weight " + std::to_string(t.weight) : "") +
+         (t.reverse ? " reverse" : "");
+}
+std::string render(const TrackedFile& t) {
+  const TrackFile& f = t.file;
+  std::string out = f.name + " weight " + std::to_string(t.weight) +
+                    (t.weight_reverse ? " reverse" : "") + " (file '" + f.path + "'";
+  if (f.init_file) {
+    out += " init_file " + std::to_string(f.init_value) + (f.init_overwrite ? " overwrite" : "");
+  }
+  return out + ")";
 }
 std::string render(const TrackedScript& t) {
   const VrrpScript& s = t.script;
@@ -163,6 +173,8 @@ const Field<Instance> kInstanceFields[] = {
     XVRRP_FIELD(Instance, instant_takeover, "instant_takeover", Live),
     XVRRP_FIELD(Instance, track_bfds, "track_bfd", Live),
     XVRRP_FIELD(Instance, master_bfd, "master_bfd", Live),
+    XVRRP_FIELD(Instance, track_files, "track_files", Live),
+    XVRRP_FIELD(Instance, sync_group, "sync_group", Live),
 };
 
 // router_id names the control socket and pin directory: restart only.
@@ -224,6 +236,21 @@ bool operator==(const BfdInstance& a, const BfdInstance& b) {
                   a.multiplier, a.passive, a.ttl, a.max_hops, a.weight, a.weight_reverse, a.vrrp) ==
          std::tie(b.name, b.neighbor_ip, b.source_ip, b.min_rx_us, b.min_tx_us, b.idle_tx_us,
                   b.multiplier, b.passive, b.ttl, b.max_hops, b.weight, b.weight_reverse, b.vrrp);
+}
+
+bool operator==(const TrackFile& a, const TrackFile& b) {
+  return std::tie(a.name, a.path, a.weight, a.weight_reverse, a.init_file, a.init_value,
+                  a.init_overwrite) == std::tie(b.name, b.path, b.weight, b.weight_reverse,
+                                                b.init_file, b.init_value, b.init_overwrite);
+}
+
+bool operator==(const SyncGroup& a, const SyncGroup& b) {
+  return std::tie(a.name, a.members, a.notify_master, a.notify_backup, a.notify_fault,
+                  a.notify_stop, a.notify, a.tracking_weight, a.tracked, a.track_scripts,
+                  a.track_files) == std::tie(b.name, b.members, b.notify_master, b.notify_backup,
+                                             b.notify_fault, b.notify_stop, b.notify,
+                                             b.tracking_weight, b.tracked, b.track_scripts,
+                                             b.track_files);
 }
 
 bool operator==(const Instance& a, const Instance& b) {

@@ -72,8 +72,10 @@ Nanos Instance::master_down_interval() const {
 
 void Instance::enter(State next, Actions& actions, const char* reason) {
   if (state_ == next) return;
+  actions.left = state_;
   state_ = next;
   ++transitions_;
+  wants_master_ = false;
   actions.entered = next;
   actions.reason = reason;
   preempt_window_end_ = kNever;
@@ -150,6 +152,10 @@ Actions Instance::on_advert(const ReceivedAdvert& advert, Nanos now) {
     case State::Backup: {
       if (advert.priority == 0) {
         record_master(advert);
+        if (params_.instant_takeover && sync_hold_) {
+          hold_for_group(now, actions, "priority 0 advert received, waiting for the sync group");
+          return actions;
+        }
         if (params_.instant_takeover) {
           become_master(now, actions, "priority 0 advert received, taking over at once");
           return actions;
@@ -166,6 +172,7 @@ Actions Instance::on_advert(const ReceivedAdvert& advert, Nanos now) {
         record_master(advert);
         last_advert_rx_ns_ = base;
         deadline_ = base + master_down_interval();
+        wants_master_ = false;
       } else {
         // The lower-priority master is still recorded, but the down timer keeps running.
         record_master(advert);
@@ -239,6 +246,10 @@ Actions Instance::on_timer(Nanos now) {
       return actions;
     }
     case State::Backup:
+      if (sync_hold_) {
+        hold_for_group(now, actions, "master down timer expired, waiting for the sync group");
+        return actions;
+      }
       become_master(now, actions, "master down timer expired");
       return actions;
     case State::Initialize:
@@ -387,6 +398,29 @@ Actions Instance::begin_handover(Nanos now) {
   next_resign_ = kHandoverResigns > 1 ? now + advert_interval() / 4 : kNever;
   handover_bound_ = now + master_down_interval();
   arm_handover_deadline();
+  return actions;
+}
+
+void Instance::hold_for_group(Nanos now, Actions& actions, const char* reason) {
+  wants_master_ = true;
+  deadline_ = now + master_down_interval();
+  actions.wants_master = true;
+  actions.reason = reason;
+}
+
+Actions Instance::force_master(Nanos now) {
+  Actions actions;
+  if (state_ != State::Backup) return actions;
+  become_master(now, actions, "sync group: every member takes over");
+  return actions;
+}
+
+Actions Instance::force_backup(Nanos now) {
+  Actions actions;
+  if (state_ != State::Master || handing_over()) return actions;
+  actions.remove_vips = true;
+  actions.stop_garp = true;
+  become_backup(now + master_down_interval(), actions, "sync group: a member fell back to BACKUP");
   return actions;
 }
 

@@ -66,11 +66,15 @@ struct Actions {
   bool start_garp = false;  ///< (Re)start this instance's GarpSchedule.
   bool stop_garp = false;
   std::optional<State> entered;  ///< Set when the state changed; log "Entering X STATE".
+  std::optional<State> left;     ///< The state before `entered` (set with it).
+  /// Sync group member only (set_sync_hold): the down timer expired (or an instant takeover
+  /// was due) and the instance stays Backup until its group lets it take over.
+  bool wants_master = false;
   const char* reason = nullptr;  ///< Short static text for the log; nullptr when nothing happened.
 
   [[nodiscard]] bool empty() const {
     return !send_advert && !send_priority_zero && !add_vips && !remove_vips && !start_garp &&
-           !stop_garp && !entered;
+           !stop_garp && !entered && !wants_master;
   }
 };
 
@@ -160,6 +164,24 @@ class Instance {
   /// uses the new one from now on, and a Master reports it as master_ip().
   void set_primary_ip(const IpAddress& ip);
 
+  /// vrrp_sync_group membership (policy/sync_group.hpp). While held, a Backup never becomes
+  /// Master by itself: where it would (down timer expired, priority 0 advert with
+  /// instant_takeover) it stays Backup, wants_master() turns true, the down timer is re-armed
+  /// at now + Master_Down_Interval (keepalived's vrrp_sync_can_goto_master) and the Actions
+  /// say wants_master. An advert accepted as Backup, or any state change, clears the wish.
+  void set_sync_hold(bool held) { sync_hold_ = held; }
+  [[nodiscard]] bool sync_hold() const { return sync_hold_; }
+  [[nodiscard]] bool wants_master() const { return wants_master_; }
+
+  /// The sync group takes over: Backup -> Master now (send advert, add VIPs, start GARP).
+  /// No effect in other states.
+  Actions force_master(Nanos now);
+  /// The sync group falls back: Master -> Backup now, without a priority 0 advert (another
+  /// router is master of a sibling instance), VIPs removed, GARP stopped, down timer at
+  /// now + Master_Down_Interval (keepalived's vrrp_sync_backup). No effect in other states or
+  /// while handing over.
+  Actions force_backup(Nanos now);
+
   /// Shutdown: Master sends priority 0, removes VIPs and stops GARP; every state -> Initialize.
   Actions stop(Nanos now);
 
@@ -219,6 +241,8 @@ class Instance {
   void record_master(const ReceivedAdvert& advert);
   void end_handover(Actions& actions, const char* reason);
   void arm_handover_deadline();
+  /// sync_hold_: stay Backup, wanting Master (see set_sync_hold).
+  void hold_for_group(Nanos now, Actions& actions, const char* reason);
 
   InstanceParams params_;
   State state_ = State::Initialize;
@@ -237,6 +261,8 @@ class Instance {
   Nanos handover_bound_ = kNever;  ///< kNever unless handing over.
   Nanos next_resign_ = kNever;     ///< Next priority 0 repeat; kNever when all were sent.
   int resigns_sent_ = 0;
+  bool sync_hold_ = false;
+  bool wants_master_ = false;
 };
 
 }  // namespace xvrrp::core

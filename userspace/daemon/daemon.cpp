@@ -22,6 +22,8 @@
 #include "core/packet.hpp"
 #include "daemon/check_runtime.hpp"
 #include "daemon/control_server.hpp"
+#include "daemon/file_runtime.hpp"
+#include "daemon/file_watch.hpp"
 #include "daemon/instance_runtime.hpp"
 #include "daemon/status.hpp"
 #include "daemon/system.hpp"
@@ -111,6 +113,7 @@ void Daemon::setup() {
       loop_.timers().schedule(core::kNever, make_cookie(0, std::uint64_t(TimerKind::Scripts)));
   // Before the capability drop: the runners' launchers keep root's privileges.
   setup_checks();
+  setup_track_files();
   maintenance_timer_ =
       loop_.timers().schedule(clock::monotonic_ns() + kMaintenancePeriod,
                               make_cookie(0, std::uint64_t(TimerKind::Maintenance)));
@@ -241,6 +244,7 @@ void Daemon::shutdown() {
       }
     }
   }
+  stop_sync_groups();
   flush_senders();
   rx_->release_all();
   XLOG_INFO("Stopped xvrrpd");
@@ -432,6 +436,12 @@ void Daemon::apply(InstanceRuntime& rt, const core::Actions& a, Nanos now) {
     run_notify(rt, state);
   }
   sync_timers(rt);
+  if (!rt.cfg.sync_group.empty() && (a.entered || a.wants_master)) {
+    if (a.wants_master && a.reason != nullptr) XLOG_INFO("(%s) %s", rt.cfg.name.c_str(), a.reason);
+    if (a.left == core::State::Master && a.entered == core::State::Backup && !settling_)
+      rt.left_master = true;
+    settle_sync_group(rt.cfg.sync_group, now);
+  }
 }
 
 void Daemon::send_advert(InstanceRuntime& rt, std::uint8_t priority) {
@@ -474,13 +484,20 @@ void Daemon::update_tracking(InstanceRuntime& rt, Nanos now) {
     const CheckRuntime* c = find_check(t.script.name);
     inputs.push_back(policy::script_input(t, c ? c->check.state() : core::CheckState::Init));
   }
+  for (const auto& t : rt.cfg.track_files)
+    inputs.push_back(policy::file_input(t, file_tracker(t.file).value));
   // An interface we could not bind to counts as down.
   const bool bound = rt.ifindex != 0 && rt.rx_programmed;
   const policy::TrackingResult r = policy::evaluate_tracking(
       policy::primary_healthy(rt.cfg.track_primary, bound, is_up(rt.cfg.interface)), inputs);
   if (!rt.sm) return;
   if (r.delta != rt.sm->priority_delta()) apply(rt, rt.sm->set_priority_delta(r.delta, now), now);
-  if (r.fault != rt.sm->faulted()) apply(rt, rt.sm->set_fault(r.fault, now), now);
+  rt.own_fault = r.fault;
+  rt.sm->set_sync_hold(!rt.cfg.sync_group.empty());
+  if (!rt.cfg.sync_group.empty())
+    settle_sync_group(rt.cfg.sync_group, now);  // the group decides who faults
+  else if (r.fault != rt.sm->faulted())
+    apply(rt, rt.sm->set_fault(r.fault, now), now);
 }
 
 void Daemon::run_notify(const InstanceRuntime& rt, core::State state) {

@@ -47,6 +47,7 @@ struct ScriptExit;
 namespace xvrrp::daemon {
 
 class ControlServer;
+class FileWatch;
 struct DaemonStatus;
 
 enum class RxMode { Xdp, Socket };
@@ -160,6 +161,21 @@ class Daemon {
   void on_scripts_timer(core::Nanos now);
   void rearm_scripts_timer();
 
+  /// track_file trackers (track_files.cpp): inotify on their directories, the
+  /// file read when written; init_file is written by setup(), before the loop.
+  struct FileTracker;
+  void setup_track_files();
+  /// The tracker of `f`, created (watched and read) on first use.
+  FileTracker& file_tracker(const config::TrackFile& f);
+  [[nodiscard]] const FileTracker* find_file(const std::string& name) const;
+  void on_file_events();
+
+  /// vrrp_sync_group (sync_groups.cpp): policy::decide_sync() applied to the
+  /// members of `group` until nothing changes, then the group's notify scripts.
+  void settle_sync_group(const std::string& group, core::Nanos now);
+  /// Shutdown: the groups' notify_stop and notify ... STOP.
+  void stop_sync_groups();
+
   DaemonStatus snapshot() const;
   std::string handle_command(const std::string& command);
 
@@ -196,6 +212,12 @@ class Daemon {
   std::uint64_t reload_failures_ = 0;
   bool stopping_ = false;
   std::int64_t stop_began_ns_ = 0;
+  std::unique_ptr<FileWatch> file_watch_;
+  std::vector<std::unique_ptr<FileTracker>> files_;
+  /// Each sync group's last state (policy::sync_group_state), by name.
+  std::map<std::string, std::optional<core::State>> group_states_;
+  bool settling_ = false;
+  bool resettle_ = false;
 };
 
 }  // namespace xvrrp::daemon

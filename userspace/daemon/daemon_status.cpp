@@ -8,6 +8,7 @@
 #include "common/clock.hpp"
 #include "daemon/check_runtime.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/file_runtime.hpp"
 #include "daemon/instance_runtime.hpp"
 #include "daemon/status.hpp"
 #include "net/link_monitor.hpp"
@@ -104,6 +105,27 @@ DaemonStatus Daemon::snapshot() const {
       }
       in.trackers.push_back(std::move(ts));
     }
+    for (const auto& t : rt->cfg.track_files) {
+      const FileTracker* f = find_file(t.file.name);
+      const policy::TrackInput fi = policy::file_input(t, f ? f->value : 0);
+      const core::CheckEffect e = policy::effect_of(fi);
+      TrackerStatus ts;
+      ts.name = t.file.name;
+      ts.kind = policy::track_kind_name(policy::TrackKind::File);
+      ts.state = e.fault ? "KO" : "OK";
+      ts.weight = t.weight;
+      ts.reverse = t.weight_reverse;
+      ts.fault = e.fault;
+      ts.delta = e.delta;
+      ts.value = fi.value;
+      ts.path = t.file.path;
+      if (f) {
+        ts.runs = f->reads;
+        ts.last_result_age_s = static_cast<double>(now - f->read_at) / 1e9;
+      }
+      in.trackers.push_back(std::move(ts));
+    }
+    if (!rt->cfg.sync_group.empty()) in.sync_group = rt->cfg.sync_group;
     in.priority_delta = sm.priority_delta();
     in.tracking_fault = sm.faulted();
     in.adverts_sent = rt->adverts_sent;
@@ -111,6 +133,15 @@ DaemonStatus Daemon::snapshot() const {
     in.priority_zero_sent = rt->priority_zero_sent;
     in.garps_sent = rt->garps_sent;
     s.instances.push_back(std::move(in));
+  }
+  for (const auto& g : config_.sync_groups) {
+    SyncGroupStatus gs;
+    gs.name = g.name;
+    gs.members = g.members;
+    gs.tracking_weight = g.tracking_weight;
+    const auto it = group_states_.find(g.name);
+    gs.state = it != group_states_.end() && it->second ? core::state_name(*it->second) : "INIT";
+    s.sync_groups.push_back(std::move(gs));
   }
   return s;
 }

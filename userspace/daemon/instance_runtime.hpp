@@ -47,6 +47,10 @@ struct Daemon::InstanceRuntime {
   std::vector<VipRuntime> vips;
   bool want_vips = false;  // MASTER: every VIP belongs on its device
   bool rx_programmed = false;
+  /// Its own tracking says FAULT (before its sync group holds the others).
+  bool own_fault = false;
+  /// Went MASTER -> BACKUP by itself; its sync group follows (policy/sync_group.hpp).
+  bool left_master = false;
   policy::AdvertCache adverts;
   policy::AdvertSummary last_accepted;
   std::uint64_t adverts_sent = 0, adverts_received = 0, garps_sent = 0, priority_zero_sent = 0;

@@ -77,13 +77,30 @@ std::string render_status_json(const DaemonStatus& s) {
         j.field("runs", t.runs);
         j.field("skipped", t.skipped);
       }
+      if (t.kind == "file") {
+        j.field("value", t.value);
+        j.field("path", t.path);
+      }
       j.end_object();
     }
     j.end_array();
+    j.field("sync_group", in.sync_group);
     j.field("adverts_sent", in.adverts_sent);
     j.field("adverts_received", in.adverts_received);
     j.field("priority_zero_sent", in.priority_zero_sent);
     j.field("garps_sent", in.garps_sent);
+    j.end_object();
+  }
+  j.end_array();
+  j.key("sync_groups").begin_array();
+  for (const SyncGroupStatus& g : s.sync_groups) {
+    j.begin_object();
+    j.field("name", g.name);
+    j.field("state", g.state);
+    j.key("members").begin_array();
+    for (const std::string& m : g.members) j.value(m);
+    j.end_array();
+    j.field("tracking_weight", g.tracking_weight);
     j.end_object();
   }
   j.end_array();

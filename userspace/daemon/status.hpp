@@ -29,8 +29,8 @@ struct TrackedStatus {
 /// has fault (or the instance's own interface is down).
 struct TrackerStatus {
   std::string name;
-  std::string kind;   ///< "interface", "script"
-  std::string state;  ///< interface: "UP", "DOWN"; script: "INIT", "OK", "KO"
+  std::string kind;   ///< "interface", "script", "file"
+  std::string state;  ///< interface: "UP", "DOWN"; script: "INIT", "OK", "KO"; file: "OK", "KO"
   int weight = 0;
   bool reverse = false;
   bool fault = false;  ///< holds the instance in FAULT
@@ -41,6 +41,9 @@ struct TrackerStatus {
   std::optional<int> last_exit_code;  ///< null: killed by a signal or not started
   std::uint64_t runs = 0;
   std::uint64_t skipped = 0;
+  // Files only: the value read last (track_file semantics) and the path.
+  std::int64_t value = 0;
+  std::string path;
 };
 
 struct InstanceStatus {
@@ -60,12 +63,23 @@ struct InstanceStatus {
   std::vector<VipStatus> vips;
   std::vector<TrackedStatus> tracked;
   std::vector<TrackerStatus> trackers;
+  /// Its vrrp_sync_group, null when none.
+  std::optional<std::string> sync_group;
   int priority_delta = 0;  ///< sum of the trackers' delta (before clamping)
   bool tracking_fault = false;
   std::uint64_t adverts_sent = 0;
   std::uint64_t adverts_received = 0;
   std::uint64_t priority_zero_sent = 0;
   std::uint64_t garps_sent = 0;
+};
+
+/// A vrrp_sync_group: its members (in group order) and the group's state
+/// (policy::sync_group_state; "INIT" before its members settled).
+struct SyncGroupStatus {
+  std::string name;
+  std::string state;
+  std::vector<std::string> members;
+  bool tracking_weight = false;
 };
 
 struct DaemonStatus {
@@ -80,6 +94,7 @@ struct DaemonStatus {
   std::uint64_t reloads = 0;
   std::uint64_t reload_failures = 0;
   std::vector<InstanceStatus> instances;
+  std::vector<SyncGroupStatus> sync_groups;
 };
 
 /// One line of JSON, no trailing newline. `vips_present` is true when the

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "policy/tracking.hpp"
 
+#include "policy/track_file.hpp"
+
 namespace xvrrp::policy {
 
 const char* track_kind_name(TrackKind kind) {
@@ -9,11 +11,14 @@ const char* track_kind_name(TrackKind kind) {
       return "interface";
     case TrackKind::Script:
       return "script";
+    case TrackKind::File:
+      return "file";
   }
   return "?";
 }
 
 core::CheckEffect effect_of(const TrackInput& in) {
+  if (in.kind == TrackKind::File) return file_effect(in.value, in.weight, in.reverse);
   const core::CheckState state = !in.known    ? core::CheckState::Init
                                  : in.healthy ? core::CheckState::Ok
                                               : core::CheckState::Ko;
@@ -28,6 +33,17 @@ TrackInput script_input(const config::TrackedScript& t, core::CheckState state) 
   in.reverse = t.weight_reverse;
   in.known = state != core::CheckState::Init;
   in.healthy = state == core::CheckState::Ok;
+  return in;
+}
+
+TrackInput file_input(const config::TrackedFile& t, std::int64_t value) {
+  TrackInput in;
+  in.kind = TrackKind::File;
+  in.name = t.file.name;
+  in.weight = t.weight;
+  in.reverse = t.weight_reverse;
+  in.value = value;
+  in.healthy = !file_effect(value, t.weight, t.weight_reverse).fault;
   return in;
 }
 

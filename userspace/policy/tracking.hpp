@@ -2,10 +2,11 @@
 // The tracking rule: how the health of what an instance tracks becomes a
 // FAULT flag and a priority delta (keepalived's weighted tracking). Pure.
 //
-// Each tracked object (an interface, a vrrp_script check; files, processes or
-// BFD sessions are further kinds of the same input) is one TrackInput:
-// whether it is healthy now (or not known yet), its weight and `reverse`.
-// The rule is core::check_effect() for every kind:
+// Each tracked object (an interface, a vrrp_script check, a track_file;
+// processes or BFD sessions are further kinds of the same input) is one
+// TrackInput: whether it is healthy now (or not known yet), its weight and
+// `reverse`. A file carries its value instead: policy::file_effect() (see
+// policy/track_file.hpp). The rule is core::check_effect() for the others:
 //  - weight 0: the instance is in FAULT while the object is unhealthy
 //    (with reverse: while it is healthy), and while its health is unknown
 //    (a check before its first result).
@@ -17,6 +18,7 @@
 // The core clamps base + delta to 1..254 and never changes an owner (255).
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -26,9 +28,9 @@
 
 namespace xvrrp::policy {
 
-enum class TrackKind { Interface, Script };
+enum class TrackKind { Interface, Script, File };
 
-/// "interface", "script".
+/// "interface", "script", "file".
 const char* track_kind_name(TrackKind kind);
 
 struct TrackInput {
@@ -40,6 +42,8 @@ struct TrackInput {
   /// false while the health is not known yet (a check without init_fail
   /// before its first result); `healthy` is then ignored.
   bool known = true;
+  /// TrackKind::File: the file's value (policy::parse_track_file_value).
+  std::int64_t value = 0;
 };
 
 /// What one input does to the instance now.
@@ -76,6 +80,9 @@ bool reverse_of(const Tracked& t) {
 
 /// The input of a track_script line whose check is in `state`.
 TrackInput script_input(const config::TrackedScript& t, core::CheckState state);
+
+/// The input of a track_file line whose file holds `value`.
+TrackInput file_input(const config::TrackedFile& t, std::int64_t value);
 
 /// The inputs of an instance's track_interface lines, with `is_up(name)`
 /// giving each interface's health.

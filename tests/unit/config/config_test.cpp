@@ -359,11 +359,10 @@ TEST(ConfigPolicy, OtherSubsystemsAreIgnoredWithOneSummaryWarning) {
 // Each VRRP keyword xvrrpd does not implement stops the load at its line.
 TEST(ConfigPolicy, VrrpKeywordsNotImplementedAreRefusedAtTheirLine) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"vrrp_sync_group g {\n group {\n vi\n }\n}\n",
-       "t.conf:1: error: vrrp_sync_group is not supported"},
+      {"vrrp_track_process p {\n process haproxy\n}\n",
+       "t.conf:1: error: vrrp_track_process is not supported"},
       {"static_ipaddress {\n 192.0.2.9/24 dev eth0\n}\n",
        "t.conf:1: error: static_ipaddress is not supported"},
-      {"vrrp_track_file f {\n file /x\n}\n", "t.conf:1: error: vrrp_track_file is not supported"},
       {"bfd_instance b {\n neighbor_ip 192.0.2.1\n}\n",
        "t.conf:1: error: bfd_instance is not supported"},
       {"global_defs {\n vrrp_strict\n}\n", "t.conf:2: error: vrrp_strict is not supported"},
@@ -577,7 +576,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "t.conf:5: error: weight 254 out of range (expected -253..253)"},
         ErrorCase{instance("track_interface {\neth1 reverse\n}\n"),
                   "t.conf:5: error: unexpected 'reverse' in track_interface (expected 'IFNAME "
-                  "[weight -253..253]')"},
+                  "[weight -253..253 [reverse]]')"},
         ErrorCase{instance("preempt_delay 1001\n"),
                   "t.conf:4: error: preempt_delay 1001 out of range (expected seconds 0..1000, at "
                   "most 3 decimals)"},
@@ -833,18 +832,19 @@ INSTANTIATE_TEST_SUITE_P(
                       refused_sample("keepalived.conf.track_interface",
                                      "7: error: static_routes is not supported by xvrrpd"),
                       SampleCase{"keepalived.conf.vrrp.localcheck", "", 9, {}},
+                      // The old syntax (names without group { }): keepalived warns and drops
+                      // the group; xvrrpd refuses it rather than lose the sync.
                       refused_sample("keepalived.conf.vrrp.lvs_syncd",
-                                     "3: error: vrrp_sync_group is not supported by xvrrpd"),
+                                     "4: error: unknown keyword 'VI_2' in vrrp_sync_group "
+                                     "(expected 'group { INSTANCE ... }'"),
                       refused_sample("keepalived.conf.vrrp.routes",
                                      "7: error: static_routes is not supported by xvrrpd"),
                       refused_sample("keepalived.conf.vrrp.rules",
                                      "9: error: static_rules is not supported by xvrrpd"),
-                      refused_sample("keepalived.conf.vrrp.scripts",
-                                     "6: error: vrrp_sync_group is not supported by xvrrpd"),
+                      SampleCase{"keepalived.conf.vrrp.scripts", "", 3, {"smtp_alert"}},
                       refused_sample("keepalived.conf.vrrp.static_ipaddress",
                                      "7: error: static_ipaddress is not supported by xvrrpd"),
-                      refused_sample("keepalived.conf.vrrp.sync",
-                                     "3: error: vrrp_sync_group is not supported by xvrrpd")),
+                      SampleCase{"keepalived.conf.vrrp.sync", "", 9, {}}),
     [](const ::testing::TestParamInfo<SampleCase>& info) {
       std::string name = info.param.file.substr(std::string("keepalived.conf.").size());
       for (auto& ch : name) {

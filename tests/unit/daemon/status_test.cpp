@@ -70,7 +70,34 @@ TEST(StatusJson, RendersEveryField) {
             R"({"name":"chk","kind":"script","state":"KO","weight":-60,"reverse":false,)"
             R"("fault":false,"delta":-60,"last_result":"failed","last_result_age_s":0.250,)"
             R"("last_exit_code":1,"runs":7,"skipped":0}],)"
-            R"("adverts_sent":0,"adverts_received":0,"priority_zero_sent":0,"garps_sent":0}]})");
+            R"("sync_group":null,)"
+            R"("adverts_sent":0,"adverts_received":0,"priority_zero_sent":0,"garps_sent":0}],)"
+            R"("sync_groups":[]})");
+}
+
+TEST(StatusJson, FileTrackersAndSyncGroups) {
+  DaemonStatus s = sample();
+  TrackerStatus f;
+  f.name = "tf";
+  f.kind = "file";
+  f.state = "OK";
+  f.weight = -5;
+  f.delta = -10;
+  f.value = 2;
+  f.path = "/run/tf";
+  s.instances[0].trackers = {f};
+  s.instances[0].sync_group = "g";
+  s.sync_groups.push_back({"g", "MASTER", {"VI_1", "VI_2"}, false});
+  const std::string j = render_status_json(s);
+  EXPECT_NE(j.find(R"({"name":"tf","kind":"file","state":"OK","weight":-5,"reverse":false,)"
+                   R"("fault":false,"delta":-10,"value":2,"path":"/run/tf"}])"),
+            std::string::npos)
+      << j;
+  EXPECT_NE(j.find(R"("sync_group":"g",)"), std::string::npos) << j;
+  EXPECT_NE(j.find(R"("sync_groups":[{"name":"g","state":"MASTER","members":["VI_1","VI_2"],)"
+                   R"("tracking_weight":false}]})"),
+            std::string::npos)
+      << j;
 }
 
 TEST(StatusJson, VipsPresentNeedsEveryVip) {

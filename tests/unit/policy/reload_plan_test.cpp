@@ -76,6 +76,9 @@ const std::vector<Mutation>& mutations() {
          c.track_bfds.push_back(config::TrackedBfd{"b", 0, false});
        }},
       {"master_bfd", ReloadClass::Live, [](auto& c) { c.master_bfd = "b"; }},
+      {"track_files", ReloadClass::Live,
+       [](auto& c) { c.track_files.push_back(config::TrackedFile{}); }},
+      {"sync_group", ReloadClass::Live, [](auto& c) { c.sync_group = "g"; }},
       {"family", ReloadClass::Rebuild,
        [](auto& c) {
          c.vips[0].addr = ip("2001:db8::100");

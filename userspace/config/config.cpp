@@ -2,12 +2,17 @@
 #include "config/config.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <climits>
+#include <cstring>
 #include <map>
 #include <tuple>
 #include <type_traits>
@@ -72,7 +77,7 @@ struct TrackRef {
 struct PendingInstance {
   Instance inst;
   std::optional<Token> interface_tok, vrid_tok, version_tok, advert_tok, state_tok, nopreempt_tok,
-      auth_type_tok, auth_pass_tok;
+      auth_type_tok, auth_pass_tok, auth_hmac_tok;
   std::optional<std::uint32_t> garp_delay_ms, garp_repeat, garp_refresh_ms, garp_refresh_repeat;
   std::optional<bool> check_unicast_src, instant_takeover;
   std::optional<Token> garp_interval_tok, dont_track_primary_tok;
@@ -100,6 +105,7 @@ enum class Section : std::uint8_t {
   kGlobalDefs,
   kInstance,
   kAuthentication,
+  kAuthHmac,
   kScript,
   kBfd,
   kSyncGroup,
@@ -116,6 +122,8 @@ std::string section_name(Section s) {
       return "vrrp_instance";
     case Section::kAuthentication:
       return "authentication";
+    case Section::kAuthHmac:
+      return "auth_hmac";
     case Section::kScript:
       return "vrrp_script";
     case Section::kBfd:
@@ -275,8 +283,9 @@ class Parser {
                             "see the README's keyword list)");
     }
     if (section == Section::kInstance || section == Section::kAuthentication ||
-        section == Section::kScript || section == Section::kBfd || section == Section::kSyncGroup ||
-        section == Section::kTrackFile || kw.rfind("vrrp_", 0) == 0) {
+        section == Section::kAuthHmac || section == Section::kScript || section == Section::kBfd ||
+        section == Section::kSyncGroup || section == Section::kTrackFile ||
+        kw.rfind("vrrp_", 0) == 0) {
       throw ConfigError(st.where(), "unknown keyword '" + kw + "' in " + name +
                                         " (expected a keyword of keepalived.conf(5) that xvrrpd "
                                         "implements; see the README's keyword list)");
@@ -941,6 +950,26 @@ class Parser {
       in.auth_pass.fill(0);
     }
 
+    if (in.auth_hmac) {
+      auto& ah = *in.auth_hmac;
+      const std::string where = p.auth_hmac_tok->where();
+      if (in.auth_type != 0) {
+        // keepalived reports this as a configuration error and drops the
+        // legacy block; refusing keeps the file's meaning unambiguous.
+        throw ConfigError(where, prefix +
+                                     "auth_hmac cannot be combined with authentication (expected "
+                                     "one of them; keepalived drops the authentication block)");
+      }
+      if (const char* problem = core::auth_hmac::settings_problem(ah)) {
+        throw ConfigError(where, prefix + problem +
+                                     " (expected 'key ID hex:...' lines and 'active_key ID' "
+                                     "naming one of them)");
+      }
+      if (ah.anti_replay == core::auth_hmac::AntiReplay::Time && ah.time_window == 0) {
+        ah.time_window = core::auth_hmac::derived_window(in.advert_int_cs);
+      }
+    }
+
     if (in.unicast_src_ip && in.unicast_src_ip->family != family) {
       throw ConfigError(in.where, prefix + "unicast_src_ip " + in.unicast_src_ip->to_string() +
                                       " is " + family_name(in.unicast_src_ip->family) +
@@ -1323,6 +1352,70 @@ std::uint32_t u32(const Token& t, std::int64_t lo, std::int64_t hi, const std::s
   return static_cast<std::uint32_t>(Parser::integer(t, lo, hi, what));
 }
 
+core::auth_hmac::Settings& hmac(Ctx& c) { return *in(c).auth_hmac; }
+
+int hex_digit(char ch) {
+  if (ch >= '0' && ch <= '9') return ch - '0';
+  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+  if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+  return -1;
+}
+
+// keepalived's key value: "hex:" and pairs of hex digits, else the ASCII bytes.
+// The value is never echoed back in an error.
+std::vector<std::uint8_t> decode_key(const std::string& v, const std::string& where) {
+  std::vector<std::uint8_t> out;
+  if (v.rfind("hex:", 0) != 0) return {v.begin(), v.end()};
+  const std::string digits = v.substr(4);
+  if (digits.size() % 2 != 0) {
+    throw ConfigError(where, "auth_hmac key: odd number of hex digits (expected hex:XX...)");
+  }
+  for (size_t i = 0; i < digits.size(); i += 2) {
+    const int hi = hex_digit(digits[i]), lo = hex_digit(digits[i + 1]);
+    if (hi < 0 || lo < 0) {
+      throw ConfigError(where, "auth_hmac key: invalid hex digit (expected hex:XX...)");
+    }
+    out.push_back(static_cast<std::uint8_t>(hi << 4 | lo));
+  }
+  return out;
+}
+
+// "file:PATH": the same value, read from a file only root may read (keepalived
+// reports group or other access as a security error; xvrrpd refuses it).
+std::vector<std::uint8_t> read_key_file(const std::string& path, const std::string& where) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    throw ConfigError(
+        where, "auth_hmac key file '" + path + "' cannot be opened: " + std::strerror(errno));
+  }
+  struct stat st {};
+  std::string text;
+  const bool stat_ok = ::fstat(fd, &st) == 0;
+  if (stat_ok && S_ISREG(st.st_mode) && (st.st_mode & (S_IRWXG | S_IRWXO)) == 0) {
+    char buf[4 + core::auth_hmac::kKeyMaxLen * 2 + 8];
+    ssize_t n = 0;
+    while ((n = ::read(fd, buf, sizeof(buf))) > 0 && text.size() < sizeof(buf)) {
+      text.append(buf, static_cast<size_t>(n));
+    }
+  }
+  ::close(fd);
+  if (!stat_ok || !S_ISREG(st.st_mode)) {
+    throw ConfigError(where, "auth_hmac key file '" + path + "' is not a regular file");
+  }
+  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    throw ConfigError(where, "auth_hmac key file '" + path +
+                                 "' is accessible by group or others (expected mode 0600 or "
+                                 "0400, e.g. chmod 600)");
+  }
+  if (text.size() >= 4 + core::auth_hmac::kKeyMaxLen * 2 + 8) {
+    throw ConfigError(where, "auth_hmac key file '" + path + "' is too large");
+  }
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  auto key = decode_key(text, where);
+  std::fill(text.begin(), text.end(), '\0');
+  return key;
+}
+
 constexpr Section kTop = Section::kTop;
 constexpr Section kGlob = Section::kGlobalDefs;
 constexpr Section kInst = Section::kInstance;
@@ -1331,6 +1424,7 @@ constexpr Section kScr = Section::kScript;
 constexpr Section kBfd = Section::kBfd;
 constexpr Section kSg = Section::kSyncGroup;
 constexpr Section kTf = Section::kTrackFile;
+constexpr Section kHmac = Section::kAuthHmac;
 
 constexpr std::string_view kTrackers =
     "only track_interface, track_script and track_file are implemented";
@@ -1833,7 +1927,17 @@ const Keyword kKeywords[] = {
     refused(kInst, "higher_prio_send_advert", kGarpLower),
     refused(kInst, "owner_ignore_adverts", kTimers),
     refused(kInst, "kernel_rx_buf_size", kBufs),
-    refused(kInst, "auth_hmac", "HMAC authentication is not implemented"),
+    gated(impl(kInst, "auth_hmac", 0, 0, Block::kRequired,
+               [](Parser& p, Ctx& c, const Statement& st) {
+                 // A second block adds to the first, as in keepalived.
+                 if (!in(c).auth_hmac) {
+                   in(c).auth_hmac.emplace();
+                   pi(c).auth_hmac_tok = st.keyword();
+                 }
+                 p.block(Section::kAuthHmac, c, &st.keyword());
+               },
+               "auth_hmac", "auth_hmac {"),
+          false),
     ignored(kInst, "smtp_alert"),
     ignored(kInst, "lvs_sync_daemon_interface"),
     ignored(kInst, "linkbeat_use_polling"),
@@ -2095,6 +2199,64 @@ const Keyword kKeywords[] = {
            pi(c).auth_pass_tok = st.keyword();
          },
          "auth_pass", "auth_pass PASSWORD"),
+
+    // ---- auth_hmac ----
+    impl(kHmac, "key", 2, 2, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           const auto id = u8(arg(st), 1, 255, "auth_hmac key id");
+           const std::string& v = arg(st, 2).text;
+           const std::string where = arg(st, 2).where();
+           auto bytes = v.rfind("file:", 0) == 0 ? read_key_file(v.substr(5), where)
+                                                 : decode_key(v, where);
+           const core::auth_hmac::SecretBytes secret(bytes);
+           std::fill(bytes.begin(), bytes.end(), 0);
+           if (secret.size() < core::auth_hmac::kKeyMinLen ||
+               secret.size() > core::auth_hmac::kKeyMaxLen) {
+             throw ConfigError(where, "auth_hmac key " + std::to_string(id) + " is " +
+                                          std::to_string(secret.size()) +
+                                          " bytes (expected 32..64 bytes)");
+           }
+           auto& keys = hmac(c).keys;
+           if (std::any_of(keys.begin(), keys.end(), [&](const auto& k) { return k.id == id; })) {
+             throw ConfigError(arg(st).where(), "duplicate auth_hmac key id " + std::to_string(id) +
+                                                    " (expected distinct ids)");
+           }
+           keys.push_back({id, secret});
+         },
+         "auth_hmac", "key 1..255 hex:XX...|ASCII|file:PATH"),
+    impl(kHmac, "active_key", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           hmac(c).active_key = u8(arg(st), 1, 255, "auth_hmac active_key");
+         },
+         "auth_hmac", "active_key 1..255"),
+    impl(kHmac, "anti_replay", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           const std::string& v = arg(st).text;
+           if (v == "time") {
+             hmac(c).anti_replay = core::auth_hmac::AntiReplay::Time;
+           } else if (v == "monotonic") {
+             hmac(c).anti_replay = core::auth_hmac::AntiReplay::Monotonic;
+           } else {
+             throw ConfigError(arg(st).where(),
+                               "invalid auth_hmac anti_replay '" + v + "' (expected time or monotonic)");
+           }
+         },
+         "auth_hmac", "anti_replay time|monotonic"),
+    impl(kHmac, "time_window", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           hmac(c).time_window = u32(arg(st), 1, 300, "auth_hmac time_window");
+         },
+         "auth_hmac", "time_window 1..300"),
+    impl(kHmac, "mode", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           const auto m = core::auth_hmac::parse_mode(arg(st).text);
+           if (!m) {
+             throw ConfigError(arg(st).where(), "invalid auth_hmac mode '" + arg(st).text +
+                                                    "' (expected enforce, permissive or receive-only)");
+           }
+           hmac(c).mode = *m;
+         },
+         "auth_hmac", "mode enforce|permissive|receive-only"),
 };
 
 const Keyword* find_keyword(Section section, std::string_view name) {
@@ -2125,9 +2287,9 @@ std::vector<KeywordDoc> keyword_table() {
 
 std::string keyword_reference() {
   std::string out;
-  for (Section s :
-       {Section::kTop, Section::kGlobalDefs, Section::kInstance, Section::kAuthentication,
-        Section::kScript, Section::kBfd, Section::kSyncGroup, Section::kTrackFile}) {
+  for (Section s : {Section::kTop, Section::kGlobalDefs, Section::kInstance,
+                    Section::kAuthentication, Section::kAuthHmac, Section::kScript, Section::kBfd,
+                    Section::kSyncGroup, Section::kTrackFile}) {
     std::string implemented, accepted, unwired, ignored_list;
     // Refused keywords grouped by their reason, reasons in table order.
     std::vector<std::pair<std::string_view, std::string>> refused_by_reason;

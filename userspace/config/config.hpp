@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "common/ip_address.hpp"
+#include "core/auth_hmac.hpp"
 
 namespace xvrrp::config {
 
@@ -231,6 +232,9 @@ struct Instance {  // NOLINT(clang-analyzer-optin.performance.Padding)
   std::uint8_t auth_type = 0;
   /// First 8 bytes of auth_pass, zero padded.
   std::array<std::uint8_t, 8> auth_pass{};
+  /// The auth_hmac block (keepalived >= 2.4), with time_window resolved in time
+  /// mode. Key bytes are never rendered: -t, diffs and status show key ids only.
+  std::optional<core::auth_hmac::Settings> auth_hmac;
   std::optional<IpAddress> unicast_src_ip;
   /// Empty: multicast adverts.
   std::vector<UnicastPeer> unicast_peers;

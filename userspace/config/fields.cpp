@@ -95,6 +95,17 @@ std::string render(const TrackedScript& t) {
 std::string render(const TrackedBfd& t) {
   return t.name + " weight " + std::to_string(t.weight) + (t.weight_reverse ? " reverse" : "");
 }
+// Key ids only: the key bytes never leave the Settings.
+std::string render(const std::optional<core::auth_hmac::Settings>& a) {
+  if (!a) return "(none)";
+  std::string ids;
+  for (const auto& k : a->keys) ids += (ids.empty() ? "" : ",") + std::to_string(k.id);
+  std::string out = "key ids [" + ids + "] active_key " + std::to_string(a->active_key) + " mode " +
+                    core::auth_hmac::mode_name(a->mode) + " anti_replay " +
+                    core::auth_hmac::anti_replay_name(a->anti_replay);
+  if (a->time_window != 0) out += " time_window " + std::to_string(a->time_window);
+  return out;
+}
 template <typename T>
 std::string render(const std::vector<T>& list) {
   std::string s = "[";
@@ -150,6 +161,8 @@ const Field<Instance> kInstanceFields[] = {
     XVRRP_FIELD(Instance, version, "version", Rebuild),
     XVRRP_FIELD(Instance, auth_type, "auth_type", Live),
     XVRRP_FIELD(Instance, auth_pass, "auth_pass", Live),
+    // Live: a key rotation is a reload, and must not restart the instance.
+    XVRRP_FIELD(Instance, auth_hmac, "auth_hmac", Live),
     XVRRP_FIELD(Instance, unicast_src_ip, "unicast_src_ip", Live),
     XVRRP_FIELD(Instance, unicast_peers, "unicast_peer", Live),
     XVRRP_FIELD(Instance, unicast_ttl, "unicast_ttl", Live),

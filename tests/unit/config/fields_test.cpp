@@ -40,6 +40,7 @@ const std::map<std::string, std::pair<Mutation, ReloadClass>>& instance_mutation
       {"version", {[](Instance& i) { i.version = 3; }, ReloadClass::Rebuild}},
       {"auth_type", {[](Instance& i) { i.auth_type = 1; }, ReloadClass::Live}},
       {"auth_pass", {[](Instance& i) { i.auth_pass[0] = 'x'; }, ReloadClass::Live}},
+      {"auth_hmac", {[](Instance& i) { i.auth_hmac.emplace().active_key = 1; }, ReloadClass::Live}},
       {"unicast_src_ip",
        {[](Instance& i) { i.unicast_src_ip = IpAddress::parse("192.0.2.2"); }, ReloadClass::Live}},
       {"unicast_peer",

@@ -31,6 +31,7 @@ const std::vector<Mutation>& mutations() {
       {"version", ReloadClass::Rebuild, [](auto& c) { c.version = 3; }},
       {"auth_type", ReloadClass::Live, [](auto& c) { c.auth_type = 1; }},
       {"auth_pass", ReloadClass::Live, [](auto& c) { c.auth_pass[0] = 'x'; }},
+      {"auth_hmac", ReloadClass::Live, [](auto& c) { c.auth_hmac.emplace().active_key = 1; }},
       {"unicast_src_ip", ReloadClass::Live, [](auto& c) { c.unicast_src_ip = ip("192.0.2.9"); }},
       {"unicast_peer", ReloadClass::Live,
        [](auto& c) {

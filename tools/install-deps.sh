@@ -12,6 +12,7 @@ packages=(
   libgtest-dev googletest
   iproute2 iputils-ping procps psmisc
   keepalived netsniff-ng
+  frr  # bfdd for the BFD interop test
   systemd dpkg-dev groff-base man-db file
   debootstrap systemd-container lintian
 )

@@ -213,6 +213,42 @@ std::string render_status_text(const Json& status) {
     out += format("  %-18s sent %" PRId64 ", received %" PRId64 ", GARPs sent %" PRId64 "\n",
                   "adverts", inst.at("adverts_sent").as_int(), inst.at("adverts_received").as_int(),
                   inst.at("garps_sent").as_int());
+    if (const Json* mb = inst_json.find("master_bfd"); mb != nullptr && !mb->is_null())
+      out += format("  %-18s %s (takeovers %" PRId64 ", contradictions %" PRId64 ")\n",
+                    "master_bfd", mb->as_string().c_str(), inst.at("bfd_takeovers").as_int(),
+                    inst.at("bfd_contradictions").as_int());
+  }
+  // BFD sessions (daemons that report "bfd_sessions").
+  if (const Json* sessions = status.find("bfd_sessions"); sessions != nullptr) {
+    for (const Json& b : sessions->items()) {
+      out += format("\nbfd_instance %s  neighbor %s%s\n", str_field(b, "name").c_str(),
+                    str_field(b, "neighbor").c_str(),
+                    str_field(b, "source").empty()
+                        ? ""
+                        : format("  source %s", str_field(b, "source").c_str()).c_str());
+      out +=
+          format("  %-18s %s (diag %s)%s\n", "state", str_field(b, "state").c_str(),
+                 str_field(b, "local_diag").c_str(), b.at("passive").as_bool() ? ", passive" : "");
+      out += format("  %-18s %s (diag %s)\n", "remote state", str_field(b, "remote_state").c_str(),
+                    str_field(b, "remote_diag").c_str());
+      out += format("  %-18s local %" PRId64 ", remote %" PRId64 "\n", "discriminators",
+                    b.at("local_discriminator").as_int(), b.at("remote_discriminator").as_int());
+      out += format(
+          "  %-18s tx %.3f ms, rx %.3f ms, multiplier %" PRId64 " (remote %" PRId64 ")%s\n",
+          "intervals", static_cast<double>(b.at("tx_interval_us").as_int()) / 1e3,
+          static_cast<double>(b.at("rx_interval_us").as_int()) / 1e3, b.at("detect_mult").as_int(),
+          b.at("remote_detect_mult").as_int(), b.at("polling").as_bool() ? ", polling" : "");
+      out += format("  %-18s %.3f ms\n", "detection time", b.at("detection_time_ms").as_double());
+      const Json& age = b.at("last_packet_age_ms");
+      out +=
+          format("  %-18s %s\n", "last packet",
+                 age.is_null() ? "none received" : format("%.1f ms ago", age.as_double()).c_str());
+      out += format("  %-18s sent %" PRId64 ", received %" PRId64 ", dropped %" PRId64
+                    ", send errors %" PRId64 ", transitions %" PRId64 "\n",
+                    "packets", b.at("packets_sent").as_int(), b.at("packets_received").as_int(),
+                    b.at("drops").as_int(), b.at("send_errors").as_int(),
+                    b.at("transitions").as_int());
+    }
   }
   if (const Json* groups = status.find("sync_groups"); groups != nullptr) {
     for (const Json& g : groups->items()) {
@@ -412,6 +448,41 @@ std::string render_metrics(const std::string& router_id, const Json* status,
     for (const auto& i : instances) {
       if (const Json* d = i.j->find("priority_delta"); d != nullptr)
         w.sample("xvrrp_instance_priority_delta", i.labels, std::to_string(d->as_int()));
+    }
+    if (const Json* sessions = status->find("bfd_sessions"); sessions != nullptr) {
+      struct Metric {
+        const char* name;
+        const char* type;
+        const char* help;
+        const char* key;
+      };
+      const Metric bfd_metrics[] = {
+          {"xvrrp_bfd_packets_sent_total", "counter", "BFD control packets sent.", "packets_sent"},
+          {"xvrrp_bfd_packets_received_total", "counter",
+           "BFD control packets accepted by the session.", "packets_received"},
+          {"xvrrp_bfd_drops_total", "counter",
+           "BFD control packets for the session discarded (GTSM, session checks).", "drops"},
+          {"xvrrp_bfd_transitions_total", "counter", "BFD session state changes.", "transitions"},
+      };
+      w.family("xvrrp_bfd_state", "gauge", "BFD session state: 0 AdminDown, 1 Down, 2 Init, 3 Up.");
+      for (const Json& b : sessions->items()) {
+        const std::string st = str_field(b, "state");
+        const char* v = st == "Up" ? "3" : st == "Init" ? "2" : st == "Down" ? "1" : "0";
+        w.sample("xvrrp_bfd_state", rid + "," + lbl("bfd_instance", str_field(b, "name")), v);
+      }
+      for (const Metric& m : bfd_metrics) {
+        w.family(m.name, m.type, m.help);
+        for (const Json& b : sessions->items())
+          w.sample(m.name, rid + "," + lbl("bfd_instance", str_field(b, "name")),
+                   std::to_string(b.at(m.key).as_int()));
+      }
+      if (const Json* drops = status->find("bfd_drops"); drops != nullptr) {
+        w.family("xvrrp_bfd_unmatched_drops_total", "counter",
+                 "BFD packets no session accepted, by reason (malformed, no_session, gtsm).");
+        for (const auto& [reason, count] : drops->members())
+          w.sample("xvrrp_bfd_unmatched_drops_total", rid + "," + lbl("reason", reason),
+                   std::to_string(count.as_int()));
+      }
     }
     // --rx=socket validates in the daemon; its drops are in the status, not in the maps.
     if (const Json* rejects = status->find("socket_rejects");

@@ -328,7 +328,7 @@ inline constexpr bool kDaemonAppliesGarpInterval = true;  // Instance::garp_inte
 inline constexpr bool kDaemonAppliesTrackPrimary = true;  // Instance::track_primary
 inline constexpr bool kDaemonRunsScripts = true;  // Config::scripts, Instance::track_scripts
 /// Config::bfd_instances, Instance::track_bfds, Instance::master_bfd.
-inline constexpr bool kDaemonRunsBfd = false;
+inline constexpr bool kDaemonRunsBfd = true;
 inline constexpr bool kDaemonRunsSyncGroups = true;  // Config::sync_groups, Instance::sync_group
 inline constexpr bool kDaemonTracksFiles = true;     // Config::track_files, Instance::track_files
 

@@ -221,6 +221,12 @@ Actions Instance::on_advert(const ReceivedAdvert& advert, Nanos now) {
   return actions;
 }
 
+Actions Instance::take_over(Nanos now, const char* reason) {
+  Actions actions;
+  if (state_ == State::Backup) become_master(now, actions, reason);
+  return actions;
+}
+
 Actions Instance::on_timer(Nanos now) {
   Actions actions;
   if (now < deadline_) return actions;

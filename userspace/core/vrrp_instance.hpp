@@ -126,6 +126,11 @@ class Instance {
   /// as in on_advert().
   Actions on_timer(Nanos now);
 
+  /// Backup: Master at once (send advert, add VIPs, start GARP), as when the down timer fires,
+  /// without waiting for it; `reason` goes to the log. The daemon calls it when master_bfd
+  /// shows the master is gone (policy/bfd_takeover.hpp). Other states: nothing.
+  Actions take_over(Nanos now, const char* reason);
+
   /// The BPF last-seen record shows suppressed duplicates of the last advert up to last_rx_ns
   /// (call when the down timer is about to fire). In Backup, if last_rx_ns is newer than the last
   /// advert known and that advert would still be accepted (not priority 0, not a lower-priority

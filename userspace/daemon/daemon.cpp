@@ -20,6 +20,7 @@
 #include "common/log.hpp"
 #include "core/garp_schedule.hpp"
 #include "core/packet.hpp"
+#include "daemon/bfd_runtime.hpp"
 #include "daemon/check_runtime.hpp"
 #include "daemon/control_server.hpp"
 #include "daemon/file_runtime.hpp"
@@ -57,6 +58,7 @@ Daemon::~Daemon() {
   // Instances first: stopping them may still need the senders and addresses.
   instances_.clear();
   retiring_.clear();
+  bfd_.reset();
   control_.reset();
   rx_.reset();
 }
@@ -122,7 +124,11 @@ void Daemon::setup() {
   rx_ = options_.rx == RxMode::Xdp ? make_xdp_rx_path(loop_, router_id, on_advert)
                                    : make_socket_rx_path(loop_, on_advert);
 
-  loop_.timers().reserve(2 * config_.instances.size() + 8);
+  bfd_ = std::make_unique<BfdRuntime>(
+      loop_, config_.bfd_instances,
+      [this](const BfdChange& change, Nanos now) { on_bfd_change(change, now); });
+
+  loop_.timers().reserve(2 * config_.instances.size() + config_.bfd_instances.size() + 8);
   for (const auto& cfg : config_.instances) instances_.push_back(make_runtime(cfg));
 
   // A killed predecessor may have left our VIPs behind.
@@ -144,6 +150,7 @@ void Daemon::setup() {
   enable_realtime();
   if (options_.drop_capabilities) drop_privileges();
 
+  bfd_->start(clock::monotonic_ns());
   for (auto& rt : instances_) start_instance(*rt);
   XLOG_INFO("Started xvrrpd: router_id %s, %zu instance(s), receive path %s", router_id.c_str(),
             instances_.size(), rx_->describe().c_str());
@@ -234,6 +241,7 @@ int Daemon::run() {
 void Daemon::shutdown() {
   if (!stopping_) notify_stopping();
   stopping_ = true;
+  if (bfd_) bfd_->admin_down_all(clock::monotonic_ns());
   for (auto* list : {&instances_, &retiring_}) {
     for (auto& rt : *list) {
       rt->retiring = false;
@@ -287,6 +295,8 @@ void Daemon::begin_stop() {
   stopping_ = true;
   stop_began_ns_ = clock::monotonic_ns();
   notify_stopping();
+  // AdminDown (diag 7): the neighbors' sessions go Down without seeing a failure.
+  if (bfd_) bfd_->admin_down_all(stop_began_ns_);
   for (auto& rt : instances_) {
     if (!rt->sm) continue;
     apply(*rt, rt->sm->begin_handover(stop_began_ns_), stop_began_ns_);
@@ -486,6 +496,8 @@ void Daemon::update_tracking(InstanceRuntime& rt, Nanos now) {
   }
   for (const auto& t : rt.cfg.track_files)
     inputs.push_back(policy::file_input(t, file_tracker(t.file).value));
+  for (const auto& t : rt.cfg.track_bfds)
+    inputs.push_back(policy::bfd_input(t, bfd_ && bfd_->up(t.name)));
   // An interface we could not bind to counts as down.
   const bool bound = rt.ifindex != 0 && rt.rx_programmed;
   const policy::TrackingResult r = policy::evaluate_tracking(

@@ -49,6 +49,8 @@ namespace xvrrp::daemon {
 class ControlServer;
 class FileWatch;
 struct DaemonStatus;
+class BfdRuntime;
+struct BfdChange;
 
 enum class RxMode { Xdp, Socket };
 
@@ -129,6 +131,8 @@ class Daemon {
   void on_link(const net::LinkState& link);
   void on_address(int ifindex, const IpAddress& addr, std::uint8_t prefix_len, bool added);
   void flush_senders();
+  /// A BFD session changed state (bfd_daemon.cpp): track_bfd and master_bfd.
+  void on_bfd_change(const BfdChange& change, core::Nanos now);
 
   void apply(InstanceRuntime& rt, const core::Actions& actions, core::Nanos now);
   void sync_timers(InstanceRuntime& rt);
@@ -190,6 +194,7 @@ class Daemon {
   std::unique_ptr<RxPath> rx_;
   std::unique_ptr<notify::ScriptRunner> scripts_;
   std::unique_ptr<ControlServer> control_;
+  std::unique_ptr<BfdRuntime> bfd_;
   /// By name, in Config::scripts order.
   std::vector<std::unique_ptr<CheckRuntime>> checks_;
   std::map<std::string, std::unique_ptr<notify::ScriptRunner>> check_runners_;

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "common/clock.hpp"
+#include "daemon/bfd_runtime.hpp"
 #include "daemon/check_runtime.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/file_runtime.hpp"
@@ -132,6 +133,22 @@ DaemonStatus Daemon::snapshot() const {
     in.adverts_received = rt->adverts_received;
     in.priority_zero_sent = rt->priority_zero_sent;
     in.garps_sent = rt->garps_sent;
+    in.master_bfd = rt->cfg.master_bfd;
+    in.bfd_takeovers = rt->bfd_takeovers;
+    in.bfd_contradictions = rt->bfd_contradictions;
+    for (const auto& t : rt->cfg.track_bfds) {
+      const policy::TrackInput input = policy::bfd_input(t, bfd_ && bfd_->up(t.name));
+      const core::CheckEffect e = policy::effect_of(input);
+      TrackerStatus ts;
+      ts.name = t.name;
+      ts.kind = policy::track_kind_name(input.kind);
+      ts.state = input.healthy ? "UP" : "DOWN";
+      ts.weight = t.weight;
+      ts.reverse = t.weight_reverse;
+      ts.fault = e.fault;
+      ts.delta = e.delta;
+      in.trackers.push_back(std::move(ts));
+    }
     s.instances.push_back(std::move(in));
   }
   for (const auto& g : config_.sync_groups) {
@@ -142,6 +159,10 @@ DaemonStatus Daemon::snapshot() const {
     const auto it = group_states_.find(g.name);
     gs.state = it != group_states_.end() && it->second ? core::state_name(*it->second) : "INIT";
     s.sync_groups.push_back(std::move(gs));
+  }
+  if (bfd_) {
+    s.bfd_sessions = bfd_->status(now);
+    s.bfd_drops = bfd_->counters();
   }
   return s;
 }

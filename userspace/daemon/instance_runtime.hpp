@@ -54,6 +54,8 @@ struct Daemon::InstanceRuntime {
   policy::AdvertCache adverts;
   policy::AdvertSummary last_accepted;
   std::uint64_t adverts_sent = 0, adverts_received = 0, garps_sent = 0, priority_zero_sent = 0;
+  /// master_bfd: takeovers done, and Downs refused because adverts still arrived.
+  std::uint64_t bfd_takeovers = 0, bfd_contradictions = 0;
   policy::RateLimit reclaim{core::kNanosPerSecond};
   policy::RateLimit no_source_log{10 * core::kNanosPerSecond};
   // Reload make-before-break (policy/reload_plan.hpp). A retiring runtime lives in

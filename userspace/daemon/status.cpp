@@ -89,6 +89,11 @@ std::string render_status_json(const DaemonStatus& s) {
     j.field("adverts_received", in.adverts_received);
     j.field("priority_zero_sent", in.priority_zero_sent);
     j.field("garps_sent", in.garps_sent);
+    if (!in.master_bfd.empty()) {
+      j.field("master_bfd", in.master_bfd);
+      j.field("bfd_takeovers", in.bfd_takeovers);
+      j.field("bfd_contradictions", in.bfd_contradictions);
+    }
     j.end_object();
   }
   j.end_array();
@@ -104,6 +109,39 @@ std::string render_status_json(const DaemonStatus& s) {
     j.end_object();
   }
   j.end_array();
+  j.key("bfd_sessions").begin_array();
+  for (const BfdSessionStatus& b : s.bfd_sessions) {
+    j.begin_object();
+    j.field("name", b.name);
+    j.field("neighbor", b.neighbor);
+    j.field("source", b.source);
+    j.field("state", b.state);
+    j.field("remote_state", b.remote_state);
+    j.field("local_diag", b.local_diag);
+    j.field("remote_diag", b.remote_diag);
+    j.field("local_discriminator", b.local_discriminator);
+    j.field("remote_discriminator", b.remote_discriminator);
+    j.field("tx_interval_us", b.tx_interval_us);
+    j.field("rx_interval_us", b.rx_interval_us);
+    j.field("detect_mult", b.detect_mult);
+    j.field("remote_detect_mult", b.remote_detect_mult);
+    j.field("detection_time_ms", b.detection_time_ms);
+    j.field("last_packet_age_ms", b.last_packet_age_ms);
+    j.field("polling", b.polling);
+    j.field("passive", b.passive);
+    j.field("packets_sent", b.packets_sent);
+    j.field("packets_received", b.packets_received);
+    j.field("drops", b.drops);
+    j.field("send_errors", b.send_errors);
+    j.field("transitions", b.transitions);
+    j.end_object();
+  }
+  j.end_array();
+  j.key("bfd_drops").begin_object();
+  j.field("malformed", s.bfd_drops.malformed);
+  j.field("no_session", s.bfd_drops.no_session);
+  j.field("gtsm", s.bfd_drops.gtsm);
+  j.end_object();
   j.end_object();
   return j.str();
 }

@@ -29,8 +29,8 @@ struct TrackedStatus {
 /// has fault (or the instance's own interface is down).
 struct TrackerStatus {
   std::string name;
-  std::string kind;   ///< "interface", "script", "file"
-  std::string state;  ///< interface: "UP", "DOWN"; script: "INIT", "OK", "KO"; file: "OK", "KO"
+  std::string kind;   ///< "interface", "script", "file", "bfd"
+  std::string state;  ///< interface, bfd: "UP", "DOWN"; script: "INIT", "OK", "KO"; file: "OK", "KO"
   int weight = 0;
   bool reverse = false;
   bool fault = false;  ///< holds the instance in FAULT
@@ -44,6 +44,39 @@ struct TrackerStatus {
   // Files only: the value read last (track_file semantics) and the path.
   std::int64_t value = 0;
   std::string path;
+};
+
+/// Per-session numbers for `status`, `counters` and `metrics`.
+struct BfdSessionStatus {
+  std::string name;
+  std::string neighbor;
+  std::string source;  ///< "" when the kernel picks it
+  std::string state;   ///< core::bfd::state_name()
+  std::string remote_state;
+  std::string local_diag;  ///< core::bfd::diag_name()
+  std::string remote_diag;
+  std::uint32_t local_discriminator = 0;
+  std::uint32_t remote_discriminator = 0;
+  std::uint32_t tx_interval_us = 0;  ///< negotiated, before jitter
+  std::uint32_t rx_interval_us = 0;  ///< the remote's transmit interval as we expect it
+  std::uint32_t detect_mult = 0;     ///< ours
+  std::uint32_t remote_detect_mult = 0;
+  double detection_time_ms = 0;
+  std::optional<double> last_packet_age_ms;
+  bool polling = false;
+  bool passive = false;
+  std::uint64_t packets_sent = 0;
+  std::uint64_t packets_received = 0;
+  std::uint64_t drops = 0;  ///< packets for this session discarded (GTSM, session checks)
+  std::uint64_t send_errors = 0;
+  std::uint64_t transitions = 0;
+};
+
+/// Drops no session can be blamed for.
+struct BfdCounters {
+  std::uint64_t malformed = 0;   ///< failed decode() (RFC 5880 §6.8.6 packet checks)
+  std::uint64_t no_session = 0;  ///< no session for the discriminator or source
+  std::uint64_t gtsm = 0;        ///< TTL / hop limit below ttl - max_hops
 };
 
 struct InstanceStatus {
@@ -71,6 +104,9 @@ struct InstanceStatus {
   std::uint64_t adverts_received = 0;
   std::uint64_t priority_zero_sent = 0;
   std::uint64_t garps_sent = 0;
+  std::string master_bfd;  ///< "" without master_bfd
+  std::uint64_t bfd_takeovers = 0;
+  std::uint64_t bfd_contradictions = 0;
 };
 
 /// A vrrp_sync_group: its members (in group order) and the group's state
@@ -95,6 +131,8 @@ struct DaemonStatus {
   std::uint64_t reload_failures = 0;
   std::vector<InstanceStatus> instances;
   std::vector<SyncGroupStatus> sync_groups;
+  std::vector<BfdSessionStatus> bfd_sessions;
+  BfdCounters bfd_drops;
 };
 
 /// One line of JSON, no trailing newline. `vips_present` is true when the

@@ -13,6 +13,8 @@ const char* track_kind_name(TrackKind kind) {
       return "script";
     case TrackKind::File:
       return "file";
+    case TrackKind::Bfd:
+      return "bfd";
   }
   return "?";
 }
@@ -44,6 +46,16 @@ TrackInput file_input(const config::TrackedFile& t, std::int64_t value) {
   in.reverse = t.weight_reverse;
   in.value = value;
   in.healthy = !file_effect(value, t.weight, t.weight_reverse).fault;
+  return in;
+}
+
+TrackInput bfd_input(const config::TrackedBfd& t, bool up) {
+  TrackInput in;
+  in.kind = TrackKind::Bfd;
+  in.name = t.name;
+  in.weight = t.weight;
+  in.reverse = t.weight_reverse;
+  in.healthy = up;
   return in;
 }
 

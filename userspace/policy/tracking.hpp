@@ -28,9 +28,9 @@
 
 namespace xvrrp::policy {
 
-enum class TrackKind { Interface, Script, File };
+enum class TrackKind { Interface, Script, File, Bfd };
 
-/// "interface", "script", "file".
+/// "interface", "script", "file", "bfd".
 const char* track_kind_name(TrackKind kind);
 
 struct TrackInput {
@@ -83,6 +83,10 @@ TrackInput script_input(const config::TrackedScript& t, core::CheckState state);
 
 /// The input of a track_file line whose file holds `value`.
 TrackInput file_input(const config::TrackedFile& t, std::int64_t value);
+
+/// The input of a track_bfd line whose session is Up (`up`) or not. A session is always known
+/// (keepalived starts every tracked session as down).
+TrackInput bfd_input(const config::TrackedBfd& t, bool up);
 
 /// The inputs of an instance's track_interface lines, with `is_up(name)`
 /// giving each interface's health.

@@ -72,7 +72,8 @@ TEST(StatusJson, RendersEveryField) {
             R"("last_exit_code":1,"runs":7,"skipped":0}],)"
             R"("sync_group":null,)"
             R"("adverts_sent":0,"adverts_received":0,"priority_zero_sent":0,"garps_sent":0}],)"
-            R"("sync_groups":[]})");
+            R"("sync_groups":[],)"
+            R"("bfd_sessions":[],"bfd_drops":{"malformed":0,"no_session":0,"gtsm":0}})");
 }
 
 TEST(StatusJson, FileTrackersAndSyncGroups) {
@@ -95,7 +96,49 @@ TEST(StatusJson, FileTrackersAndSyncGroups) {
       << j;
   EXPECT_NE(j.find(R"("sync_group":"g",)"), std::string::npos) << j;
   EXPECT_NE(j.find(R"("sync_groups":[{"name":"g","state":"MASTER","members":["VI_1","VI_2"],)"
-                   R"("tracking_weight":false}]})"),
+                   R"("tracking_weight":false}],)"),
+            std::string::npos)
+      << j;
+}
+
+TEST(StatusJson, BfdSessionsAndMasterBfd) {
+  DaemonStatus s = sample();
+  s.instances[0].master_bfd = "peer";
+  s.instances[0].bfd_takeovers = 1;
+  s.instances[0].bfd_contradictions = 2;
+  BfdSessionStatus b;
+  b.name = "peer";
+  b.neighbor = "192.0.2.2";
+  b.state = "Up";
+  b.remote_state = "Up";
+  b.local_diag = "No Diagnostic";
+  b.remote_diag = "No Diagnostic";
+  b.local_discriminator = 7;
+  b.remote_discriminator = 9;
+  b.tx_interval_us = 10000;
+  b.rx_interval_us = 10000;
+  b.detect_mult = 3;
+  b.remote_detect_mult = 3;
+  b.detection_time_ms = 30;
+  b.last_packet_age_ms = 4.5;
+  b.packets_sent = 100;
+  b.packets_received = 99;
+  b.drops = 1;
+  b.transitions = 2;
+  s.bfd_sessions.push_back(b);
+  s.bfd_drops.gtsm = 3;
+  const std::string j = render_status_json(s);
+  EXPECT_NE(j.find(R"("master_bfd":"peer","bfd_takeovers":1,"bfd_contradictions":2})"),
+            std::string::npos)
+      << j;
+  EXPECT_NE(j.find(R"("bfd_sessions":[{"name":"peer","neighbor":"192.0.2.2","source":"",)"
+                   R"("state":"Up","remote_state":"Up","local_diag":"No Diagnostic",)"
+                   R"("remote_diag":"No Diagnostic","local_discriminator":7,)"
+                   R"("remote_discriminator":9,"tx_interval_us":10000,"rx_interval_us":10000,)"
+                   R"("detect_mult":3,"remote_detect_mult":3,"detection_time_ms":30.000,)"
+                   R"("last_packet_age_ms":4.500,"polling":false,"passive":false,)"
+                   R"("packets_sent":100,"packets_received":99,"drops":1,"send_errors":0,)"
+                   R"("transitions":2}],"bfd_drops":{"malformed":0,"no_session":0,"gtsm":3}})"),
             std::string::npos)
       << j;
 }

@@ -126,7 +126,11 @@ void Session::enter(State next, Diag diag, Actions& a, const char* reason) {
   ++transitions_;
   a.entered = next;
   a.reason = reason;
-  if (next != State::Up) end_poll();
+  if (next != State::Up) {
+    end_poll();
+    if (remote_tx_pending_us_ != 0) remote_desired_tx_us_ = remote_tx_pending_us_;
+    remote_tx_pending_us_ = 0;
+  }
   update_local_intervals();
 }
 
@@ -159,7 +163,25 @@ Actions Session::on_packet(const ControlPacket& p, Nanos rx_ns, Nanos now) {
   remote_diag_ = p.diag;
   remote_demand_ = p.demand;
   remote_min_rx_us_ = p.required_min_rx_us;
-  remote_desired_tx_us_ = p.desired_min_tx_us;
+  // A remote that lowers its DesiredMinTx while Up may keep sending at the old rate until its
+  // Poll Sequence ends (§6.8.3; FRR's bfdd does so): the detection time follows the lower
+  // value once its Poll arrives (this packet's Final answers it), or once its packets already
+  // come faster than the old interval allows (keepalived changes its rate without a Poll).
+  // Finals answer us at once whatever the remote's rate: only the other packets tell it.
+  const bool faster =
+      !p.final && last_unprompted_rx_ns_ &&
+      rx_ns - *last_unprompted_rx_ns_ < Nanos{remote_desired_tx_us_} * kNanosPerMicro * 3 / 4;
+  if (!p.final) last_unprompted_rx_ns_ = rx_ns;
+  if (state_ != State::Up || p.desired_min_tx_us >= remote_desired_tx_us_) {
+    remote_desired_tx_us_ = p.desired_min_tx_us;
+    remote_tx_pending_us_ = 0;
+  } else {
+    remote_tx_pending_us_ = p.desired_min_tx_us;
+  }
+  if ((p.poll || faster) && remote_tx_pending_us_ != 0) {
+    remote_desired_tx_us_ = remote_tx_pending_us_;
+    remote_tx_pending_us_ = 0;
+  }
   remote_detect_mult_ = p.detect_mult;
   last_rx_ns_ = rx_ns;
   if (p.final && polling_) end_poll();

@@ -116,7 +116,8 @@ class Session {
   /// The negotiated transmit interval before jitter: max(DesiredMinTx in use, RemoteMinRx).
   [[nodiscard]] std::uint32_t tx_interval_us() const;
   /// The interval the remote sends at as we expect it: max(RequiredMinRx in use,
-  /// RemoteDesiredMinTx).
+  /// RemoteDesiredMinTx). A lower RemoteDesiredMinTx received while Up counts only from the
+  /// remote's next Poll (its rate changes when its Poll Sequence ends, §6.8.3).
   [[nodiscard]] std::uint32_t rx_interval_us() const;
   /// Detection time, ns: remote Detect Mult x rx_interval_us() (§6.8.4); 0 before any packet.
   [[nodiscard]] Nanos detection_time() const;
@@ -155,6 +156,8 @@ class Session {
   std::uint8_t remote_detect_mult_ = 0;
   std::uint32_t remote_min_rx_us_ = 1;  // §6.8.1 initial value
   std::uint32_t remote_desired_tx_us_ = 0;
+  std::uint32_t remote_tx_pending_us_ = 0;      // a lower RemoteDesiredMinTx awaiting its Poll
+  std::optional<Nanos> last_unprompted_rx_ns_;  // last packet without F
   bool remote_demand_ = false;
   std::uint32_t adv_tx_us_ = 0;     // advertised DesiredMinTx
   std::uint32_t adv_rx_us_ = 0;     // advertised RequiredMinRx

@@ -19,6 +19,7 @@ t_use_probe 1
 lab_run_scenario power-loss 1 || t_fail "power-loss: $LAB_R_NOTE (VIP on $LAB_R_MASTER; $LAB_RESULT)"
 [[ $LAB_R_MASTER == server-2 ]] || t_fail "power-loss: VIP on $LAB_R_MASTER, expected server-2"
 t_assert_le_ms "power-loss outage with master_bfd" "$LAB_R_OUTAGE_MS" "$bound"
+# shellcheck disable=SC2012 # run tags are plain words
 kept=$(ls -td "$LAB_KEEP_LOGS"/*/ 2>/dev/null | head -n 1)
 grep -q 'master_bfd peer: session to the master 192.0.2.5 went Down' "$kept/s2.log" ||
   t_fail "server-2 did not take over through master_bfd"

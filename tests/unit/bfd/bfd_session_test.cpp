@@ -122,9 +122,41 @@ TEST(BfdSession, ThreeWayBringUp) {
   EXPECT_EQ(a.remote_state(), State::Up);
   EXPECT_EQ(a.remote_discriminator(), 22U);
   EXPECT_EQ(a.tx_interval_us(), 10000U);
+  EXPECT_EQ(a.detection_time(), 3 * 1000 * kMs)
+      << "b's lower min_tx counts from b's Poll: b sends at 1 s until its Poll Sequence ends";
+  const Actions bp = b.on_timer(b.next_tx_ns());
+  ASSERT_TRUE(bp.send);
+  EXPECT_TRUE(bp.send->poll);
+  const Actions af = a.on_packet(*bp.send, b.next_tx_ns(), b.next_tx_ns());
+  ASSERT_TRUE(af.send);
+  EXPECT_TRUE(af.send->final);
   EXPECT_EQ(a.detection_time(), 30 * kMs);
   EXPECT_EQ(a.transitions(), 1U);
   EXPECT_EQ(b.transitions(), 2U);
+}
+
+TEST(BfdSession, ALowerRemoteTxWithoutPollCountsOnceItsPacketsComeFaster) {
+  Session a(params(1), fixed(0));
+  a.start(0);
+  ControlPacket p;
+  p.state = State::Down;
+  p.detect_mult = 3;
+  p.my_discriminator = 9;
+  p.desired_min_tx_us = 1000000;
+  p.required_min_rx_us = 10000;
+  Nanos t = kMs;
+  ASSERT_EQ(a.on_packet(p, t, t).entered, State::Init);
+  p.state = State::Up;
+  p.your_discriminator = 1;
+  t += 900 * kMs;
+  ASSERT_EQ(a.on_packet(p, t, t).entered, State::Up);
+  p.desired_min_tx_us = 10000;  // lowered, no Poll
+  t += 800 * kMs;
+  a.on_packet(p, t, t);
+  EXPECT_EQ(a.detection_time(), 3 * 1000 * kMs) << "still one packet per second";
+  t += 10 * kMs;
+  a.on_packet(p, t, t);
+  EXPECT_EQ(a.detection_time(), 30 * kMs) << "10 ms apart: the remote sends faster now";
 }
 
 TEST(BfdSession, InitToUpOnInit) {

@@ -29,8 +29,10 @@ struct TrackedStatus {
 /// has fault (or the instance's own interface is down).
 struct TrackerStatus {
   std::string name;
-  std::string kind;   ///< "interface", "script", "file", "bfd"
-  std::string state;  ///< interface, bfd: "UP", "DOWN"; script: "INIT", "OK", "KO"; file: "OK", "KO"
+  /// "interface", "script", "file", "bfd".
+  std::string kind;
+  /// interface, bfd: "UP", "DOWN"; script: "INIT", "OK", "KO"; file: "OK", "KO".
+  std::string state;
   int weight = 0;
   bool reverse = false;
   bool fault = false;  ///< holds the instance in FAULT

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "parse_text.hpp"
 
 namespace xvrrp::config {
 namespace {
@@ -27,16 +28,9 @@ std::string instance(const std::string& hmac_body, const std::string& extra = ""
          "  auth_hmac {\n" + hmac_body + "  }\n  virtual_ipaddress {\n    192.0.2.100/32\n  }\n}\n";
 }
 
-Config parse(const std::string& text) { return parse_string(text, "t.conf", opts()); }
+Config parse(const std::string& text) { return test::parse_text(text, opts()); }
 
-std::string error_of(const std::string& text) {
-  try {
-    parse(text);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(const std::string& text) { return test::parse_error(text, opts()); }
 
 class TempDir {
  public:

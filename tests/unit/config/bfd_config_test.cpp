@@ -6,23 +6,17 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "parse_text.hpp"
 
 namespace xvrrp::config {
 namespace {
 
 Config parse(const std::string& text) {
-  ParseOptions o;
-  o.accept_unapplied = !kDaemonRunsBfd;
-  return parse_string(text, "t.conf", o);
+  return test::parse_text(text, test::options(!kDaemonRunsBfd));
 }
 
 std::string error_of(const std::string& text) {
-  try {
-    parse(text);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
+  return test::parse_error(text, test::options(!kDaemonRunsBfd));
 }
 
 // Line 1: "bfd_instance b {", the body, then "}".

@@ -11,6 +11,8 @@
 #include <fstream>
 #include <string>
 
+#include "parse_text.hpp"
+
 namespace xvrrp::config {
 namespace {
 
@@ -22,14 +24,7 @@ std::string pass_of(const Instance& in) {
 }
 
 // The error text for `text` parsed as "t.conf", or "" when it parses.
-std::string error_of(const std::string& text) {
-  try {
-    parse_string(text, "t.conf");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(const std::string& text) { return test::parse_error(text); }
 
 bool has_warning(const Config& c, const std::string& needle) {
   for (const auto& w : c.warnings) {
@@ -865,18 +860,11 @@ TEST(ConfigSamples, EverySampleFileIsChecked) {
 // ---- vrrp_script / track_script ----
 
 Config parse_unapplied(const std::string& text) {
-  ParseOptions o;
-  o.accept_unapplied = true;
-  return parse_string(text, "t.conf", o);
+  return test::parse_text(text, test::options(true));
 }
 
 std::string unapplied_error_of(const std::string& text) {
-  try {
-    parse_unapplied(text);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
+  return test::parse_error(text, test::options(true));
 }
 
 const std::string kScriptChk =

@@ -10,23 +10,15 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "parse_text.hpp"
 
 namespace xvrrp::config {
 namespace {
 
-Config parse(const std::string& text) {
-  ParseOptions o;
-  o.accept_unapplied = true;
-  return parse_string(text, "t.conf", o);
-}
+Config parse(const std::string& text) { return test::parse_text(text, test::options(true)); }
 
 std::string error_of(const std::string& text) {
-  try {
-    parse(text);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
+  return test::parse_error(text, test::options(true));
 }
 
 std::string inst(const std::string& name, int vrid, const std::string& extra = "") {

@@ -497,7 +497,7 @@ int xvrrp_xdp(struct xdp_md *ctx)
 	{
 		struct xvrrp_peer_key pk = {.vrid = key};
 		struct xvrrp_advert_event *ev;
-		struct xvrrp_last_seen *ls;
+		struct xvrrp_last_seen *ls = NULL;
 
 		if (c)
 			c->accepted++;
@@ -525,8 +525,17 @@ int xvrrp_xdp(struct xdp_md *ctx)
 		 * identical advert after it would be suppressed and the
 		 * daemon would never learn of it. */
 		ev = bpf_ringbuf_reserve(&XVRRP_MAP_EVENTS, sizeof(*ev), 0);
-		if (!ev)
+		if (!ev) {
+			/* The same master is still alive, though its change waits
+			 * for room: the stamp moves, the content stays, so the
+			 * backup's timer is refreshed and the change reported by
+			 * the next advert that finds room. */
+			if ((cfg->flags & XVRRP_CFG_SUPPRESS_DUPS) && priority != 0 && ls &&
+			    ls->src[0] == f.src[0] && ls->src[1] == f.src[1] &&
+			    ls->src[2] == f.src[2] && ls->src[3] == f.src[3])
+				ls->ts_ns = f.ts_ns;
 			return reject(c, XVRRP_REJECT_RINGBUF_FULL);
+		}
 		ev->ts_ns = f.ts_ns;
 		ev->ifindex = f.ifindex;
 		ev->family = f.family;

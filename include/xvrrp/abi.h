@@ -114,8 +114,9 @@
  *      -> INTERVAL_MISMATCH. v3 never checks the interval.
  *   m. Accepted (timestamped since rule e): counted, jitter recorded; with XVRRP_CFG_SUPPRESS_DUPS
  * an advert equal to xvrrp_last_seen is only folded into it, otherwise an xvrrp_advert_event is
- * reported (RINGBUF_FULL when there is no room). xvrrp_last_seen changes only together with a
- * reserved record, so a change that found the ring full is reported by the next advert.
+ * reported (RINGBUF_FULL when there is no room). xvrrp_last_seen's content changes only together
+ * with a reserved record, so a change that found the ring full is reported by the next advert;
+ * such an advert from the recorded source only moves ts_ns (its master is alive).
  */
 
 /* ---- Reject reasons: index into xvrrp_counters.rejected[] ------------------ */

@@ -338,6 +338,10 @@ void Daemon::on_advert_event(const xvrrp_advert_event& ev) {
   const Nanos now = clock::monotonic_ns();
   const bool was_master = rt->sm->state() == core::State::Master;
   apply(*rt, rt->sm->on_advert(advert, now), now);
+  // A master keeps no last-seen record of a peer: the peer's next advert, identical or
+  // not, must reach the state machine (the priorities it is compared with may change, by
+  // a reload or tracking, and a suppressed higher-priority advert would leave two masters).
+  if (rt->sm->state() == core::State::Master && rt->rx_programmed) rx_->forget_last_seen(rt->key);
   if (policy::reclaim_after_lower_advert(was_master, rt->sm->state(), advert.priority,
                                          rt->sm->effective_priority()) &&
       rt->reclaim.allow(now)) {
@@ -369,6 +373,9 @@ void Daemon::on_timer(std::uint64_t cookie, Nanos now) {
     return;
   }
   if (rt.sm->state() == core::State::Backup && rx_->suppresses_duplicates()) {
+    // Reports still in the ring are newer than the records they changed: a record
+    // that no longer matches the last accepted advert refreshes nothing until then.
+    rx_->drain_pending();
     // Identical adverts were folded into the last-seen record without
     // waking us; the deadline counts from the newest of them. A sweep taken
     // after this deadline already holds every advert that arrived before it.

@@ -141,6 +141,16 @@ class XdpRxPath final : public RxPath {
     return filter_.last_seen(key);
   }
   void forget_last_seen(const xvrrp_vrid_key& key) override { filter_.forget_last_seen(key); }
+  void drain_pending() override {
+    if (draining_) return;  // never from inside its own handler
+    draining_ = true;
+    try {
+      filter_.consume([this](const xvrrp_advert_event& ev) { handler_(ev); });
+    } catch (const std::exception& e) {
+      XLOG_WARN("ring buffer: %s", e.what());
+    }
+    draining_ = false;
+  }
   bool all_last_seen(LastSeenList& out) override { return filter_.all_last_seen(out); }
   std::uint64_t lost_reports() const override {
     std::uint64_t sum = 0;
@@ -156,6 +166,7 @@ class XdpRxPath final : public RxPath {
   AdvertHandler handler_;
   Memberships groups_;
   std::map<std::uint64_t, xvrrp_vrid_key> keys_;
+  bool draining_ = false;
 };
 
 class SocketRxPath final : public RxPath {

@@ -74,6 +74,9 @@ class RxPath {
     return std::nullopt;
   }
   virtual void forget_last_seen(const xvrrp_vrid_key&) {}
+  /// Hands every report still queued (XDP: the ring buffer) to the handler now, from
+  /// inside another handler (a backup's expiring timer). Never throws.
+  virtual void drain_pending() {}
   /// Every last-seen record; false when none can be read.
   virtual bool all_last_seen(LastSeenList& out) {
     out.clear();

@@ -178,11 +178,27 @@ void Daemon::reload() {
   std::vector<std::unique_ptr<InstanceRuntime>> retiring;
   std::vector<Start> to_start;
   std::size_t live = 0, rebuilt = 0, added = 0, removed = 0;
-  for (const policy::ReloadItem& item : plan) {
-    const config::Instance* cfg = item.new_index >= 0 ? &next.instances[item.new_index] : nullptr;
+  for (const policy::ReloadItem& item : plan)
     if (item.op != Op::Keep)
       XLOG_INFO("(%s) %s%s%s", item.name.c_str(), policy::op_name(item.op),
                 item.changes.empty() ? "" : ": ", policy::describe_changes(item.changes).c_str());
+  // Live updates first, while instances_ is whole: an update reads the other
+  // runtimes (shared addresses, proxy entries, sync groups, tracking).
+  for (const policy::ReloadItem& item : plan) {
+    if (item.op != Op::LiveUpdate) continue;
+    InstanceRuntime& rt = *instances_[item.old_index];
+    if (rt.deferred) continue;
+    try {
+      live_update(rt, next.instances[item.new_index]);
+      ++live;
+    } catch (const std::exception& e) {
+      ++reload_failures_;
+      XLOG_ERROR("(%s) live update failed, keeping its previous settings: %s", item.name.c_str(),
+                 e.what());
+    }
+  }
+  for (const policy::ReloadItem& item : plan) {
+    const config::Instance* cfg = item.new_index >= 0 ? &next.instances[item.new_index] : nullptr;
     std::unique_ptr<InstanceRuntime> none;
     auto& rt = item.old_index >= 0 ? instances_[item.old_index] : none;
     switch (item.op) {
@@ -193,16 +209,6 @@ void Daemon::reload() {
           stopped.push_back(std::move(rt));
           to_start.push_back({cfg, nullptr});
           break;
-        }
-        if (item.op == Op::LiveUpdate) {
-          try {
-            live_update(*rt, *cfg);
-            ++live;
-          } catch (const std::exception& e) {
-            ++reload_failures_;
-            XLOG_ERROR("(%s) live update failed, keeping its previous settings: %s",
-                       item.name.c_str(), e.what());
-          }
         }
         kept.push_back(std::move(rt));
         break;

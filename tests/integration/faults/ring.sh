@@ -8,7 +8,8 @@
 # still end with every instance following priority 150 (none lost to the ring), with no
 # transition; then trkB (-100) drops server-2 to 50 and server-1 must take every instance over
 # (a change lost to the ring would leave it a BACKUP of a lower master for good).
-# Then: no fd leak, no spinning, and a stop that leaves no VIP, XDP program or pin.
+# Then a reload that live-updates all of them at once, no fd leak, no spinning, and a stop
+# that leaves no VIP, XDP program or pin.
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=common.sh
 source "$here/common.sh"
@@ -102,6 +103,15 @@ vips() { ip -n "$(lab_ns "$1")" -4 -o addr show dev dummy0 | grep -c ' inet .*/3
 t_compare "VIPs on s1" "$(vips s1)" == "$n"
 t_compare "VIPs on s2" "$(vips s2)" == 0
 t_compare "the ring overflowed (resyncs logged by s1)" "$(($(lost) - lost0))" -ge 1
+# A reload that live-updates every instance at once (priority 100 -> 101 on the MASTER of
+# all): applied in one pass, nothing moves.
+t2=$(sum_transitions s1)
+sed -i 's/^priority 100$/priority 101/' "$LAB_WORK/s1.conf"
+lab_daemon_signal s1 HUP
+reloaded() { grep -q "Reload done: $n instance(s): $n live-updated" "$LAB_WORK/s1.log"; }
+t_check_within 10 "s1 live-updates all $n instances on SIGHUP" reloaded
+t_check_within 5 "s1 still MASTER of all $n after the reload" all s1 MASTER
+t_compare "s1: no transition across the reload" "$(sum_transitions s1)" == "$t2"
 f_no_leak "after the changes"
 f_no_spin "after the changes" 2
 pid=$(f_pid)

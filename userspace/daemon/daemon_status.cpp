@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <string>
+#include <utility>
 
 #include "common/clock.hpp"
 #include "daemon/bfd_runtime.hpp"
@@ -18,6 +20,25 @@
 namespace xvrrp::daemon {
 
 using core::Nanos;
+
+namespace {
+
+// What every tracker shows, from the input the tracking rule reads; `state`
+// is the tracker's own word for its health.
+TrackerStatus tracker_status(const policy::TrackInput& t, std::string state) {
+  const core::CheckEffect e = policy::effect_of(t);
+  TrackerStatus ts;
+  ts.name = t.name;
+  ts.kind = policy::track_kind_name(t.kind);
+  ts.state = std::move(state);
+  ts.weight = t.weight;
+  ts.reverse = t.reverse;
+  ts.fault = e.fault;
+  ts.delta = e.delta;
+  return ts;
+}
+
+}  // namespace
 
 DaemonStatus Daemon::snapshot() const {
   const Nanos now = clock::monotonic_ns();
@@ -71,30 +92,13 @@ DaemonStatus Daemon::snapshot() const {
       const auto link = links_->find(name);
       return link && link->up();
     };
-    for (const policy::TrackInput& t : policy::interface_inputs(rt->cfg, is_up)) {
-      const core::CheckEffect e = policy::effect_of(t);
-      TrackerStatus ts;
-      ts.name = t.name;
-      ts.kind = policy::track_kind_name(t.kind);
-      ts.state = t.healthy ? "UP" : "DOWN";
-      ts.weight = t.weight;
-      ts.reverse = t.reverse;
-      ts.fault = e.fault;
-      ts.delta = e.delta;
-      in.trackers.push_back(std::move(ts));
-    }
+    for (const policy::TrackInput& t : policy::interface_inputs(rt->cfg, is_up))
+      in.trackers.push_back(tracker_status(t, t.healthy ? "UP" : "DOWN"));
     for (const auto& t : rt->cfg.track_scripts) {
       const CheckRuntime* c = find_check(t.script.name);
       const core::CheckState state = c ? c->check.state() : core::CheckState::Init;
-      const core::CheckEffect e = policy::effect_of(policy::script_input(t, state));
-      TrackerStatus ts;
-      ts.name = t.script.name;
-      ts.kind = policy::track_kind_name(policy::TrackKind::Script);
-      ts.state = core::check_state_name(state);
-      ts.weight = t.weight;
-      ts.reverse = t.weight_reverse;
-      ts.fault = e.fault;
-      ts.delta = e.delta;
+      TrackerStatus ts =
+          tracker_status(policy::script_input(t, state), core::check_state_name(state));
       if (c && c->check.last_outcome() != core::RunOutcome::None) {
         ts.last_result = core::run_outcome_name(c->check.last_outcome());
         ts.last_result_age_s = static_cast<double>(now - c->check.last_outcome_at()) / 1e9;
@@ -109,15 +113,7 @@ DaemonStatus Daemon::snapshot() const {
     for (const auto& t : rt->cfg.track_files) {
       const FileTracker* f = find_file(t.file.name);
       const policy::TrackInput fi = policy::file_input(t, f ? f->value : 0);
-      const core::CheckEffect e = policy::effect_of(fi);
-      TrackerStatus ts;
-      ts.name = t.file.name;
-      ts.kind = policy::track_kind_name(policy::TrackKind::File);
-      ts.state = e.fault ? "KO" : "OK";
-      ts.weight = t.weight;
-      ts.reverse = t.weight_reverse;
-      ts.fault = e.fault;
-      ts.delta = e.delta;
+      TrackerStatus ts = tracker_status(fi, policy::effect_of(fi).fault ? "KO" : "OK");
       ts.value = fi.value;
       ts.path = t.file.path;
       if (f) {
@@ -138,16 +134,7 @@ DaemonStatus Daemon::snapshot() const {
     in.bfd_contradictions = rt->bfd_contradictions;
     for (const auto& t : rt->cfg.track_bfds) {
       const policy::TrackInput input = policy::bfd_input(t, bfd_ && bfd_->up(t.name));
-      const core::CheckEffect e = policy::effect_of(input);
-      TrackerStatus ts;
-      ts.name = t.name;
-      ts.kind = policy::track_kind_name(input.kind);
-      ts.state = input.healthy ? "UP" : "DOWN";
-      ts.weight = t.weight;
-      ts.reverse = t.weight_reverse;
-      ts.fault = e.fault;
-      ts.delta = e.delta;
-      in.trackers.push_back(std::move(ts));
+      in.trackers.push_back(tracker_status(input, input.healthy ? "UP" : "DOWN"));
     }
     s.instances.push_back(std::move(in));
   }

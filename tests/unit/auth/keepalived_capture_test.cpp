@@ -15,18 +15,13 @@
 
 #include "core/auth_hmac.hpp"
 #include "core/packet.hpp"
+#include "hex.hpp"
 
 namespace xvrrp::core::auth_hmac {
 namespace {
 
-using Bytes = std::vector<std::uint8_t>;
-
-Bytes unhex(const std::string& s) {
-  Bytes out;
-  for (std::size_t i = 0; i + 1 < s.size(); i += 2)
-    out.push_back(static_cast<std::uint8_t>(std::stoul(s.substr(i, 2), nullptr, 16)));
-  return out;
-}
+using test::Bytes;
+using test::unhex;
 
 struct Capture {
   std::map<int, std::vector<Key>> keys;  // by VRID

@@ -396,6 +396,11 @@ void Daemon::on_maintenance(Nanos now) {
   if (lost > lost_reports_seen_) {
     XLOG_WARN("%llu advert report(s) lost to a full ring buffer: resynchronising",
               static_cast<unsigned long long>(lost - lost_reports_seen_));
+    // The records hold the only proof that the masters whose reports were lost are
+    // alive (the program moved their stamps): a backup whose own deadline is stale
+    // would take over at its next timer if the records went before it read them.
+    rx_->drain_pending();
+    sweep_last_seen();
     for (auto& rt : instances_)
       if (rt->rx_programmed) rx_->forget_last_seen(rt->key);
   }

@@ -12,7 +12,7 @@ packages=(
   libgtest-dev googletest
   iproute2 iputils-ping procps psmisc
   keepalived netsniff-ng
-  frr  # bfdd for the BFD interop test
+  frr  # bfdd, zebra and vrrpd for the BFD and VRRP interop tests
   systemd dpkg-dev groff-base man-db file
   debootstrap systemd-container lintian
 )

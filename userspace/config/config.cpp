@@ -79,7 +79,10 @@ struct PendingInstance {
   std::optional<Token> interface_tok, vrid_tok, version_tok, advert_tok, state_tok, nopreempt_tok,
       auth_type_tok, auth_pass_tok, auth_hmac_tok;
   std::optional<std::uint32_t> garp_delay_ms, garp_repeat, garp_refresh_ms, garp_refresh_repeat;
-  std::optional<bool> check_unicast_src, instant_takeover;
+  std::optional<bool> check_unicast_src, instant_takeover, lower_prio_no_advert,
+      higher_prio_send_advert;
+  std::optional<std::uint8_t> down_timer_adverts;
+  std::optional<std::uint32_t> garp_lower_prio_repeat, garp_lower_prio_delay_ms;
   std::optional<Token> garp_interval_tok, dont_track_primary_tok;
   std::int64_t advert_cs = 100;
   // track_script / track_file lines, resolved against the vrrp_script and
@@ -196,6 +199,8 @@ class Parser {
       for (const auto& k : cfg_.ignored) list += (list.empty() ? "" : ", ") + k;
       cfg_.warnings.push_back(ignored_where_ + ": warning: ignored, not part of VRRP: " + list);
     }
+    cfg_.global.garp_lower_prio_repeat =
+        global_lower_prio_repeat_.value_or(cfg_.global.garp_master_repeat);
     for (auto& p : pending_) finish(p, global_version_set_);
     cross_checks();
     resolve_sync_groups();
@@ -1009,6 +1014,11 @@ class Parser {
     in.garp_master_refresh_repeat = p.garp_refresh_repeat.value_or(g.garp_master_refresh_repeat);
     in.check_unicast_src = p.check_unicast_src.value_or(g.check_unicast_src);
     in.instant_takeover = p.instant_takeover.value_or(in.unicast_peers.size() == 1);
+    in.down_timer_adverts = p.down_timer_adverts.value_or(g.down_timer_adverts);
+    in.lower_prio_no_advert = p.lower_prio_no_advert.value_or(g.lower_prio_no_advert);
+    in.higher_prio_send_advert = p.higher_prio_send_advert.value_or(g.higher_prio_send_advert);
+    in.garp_lower_prio_repeat = p.garp_lower_prio_repeat.value_or(g.garp_lower_prio_repeat);
+    in.garp_lower_prio_delay_ms = p.garp_lower_prio_delay_ms.value_or(g.garp_lower_prio_delay_ms);
     in.garp_interval_ms = family == AF_INET6 ? g.gna_interval_ms : g.garp_interval_ms;
 
     for (const auto& ref : p.script_refs) in.track_scripts.push_back(tracked_script(ref, prefix));
@@ -1315,6 +1325,7 @@ class Parser {
   std::vector<PendingGroup> groups_;
   std::optional<Token> global_garp_interval_tok_;
   bool global_version_set_ = false;
+  std::optional<std::uint32_t> global_lower_prio_repeat_;
   std::string ignored_where_;
   std::vector<PendingInstance> pending_;
 };
@@ -1353,6 +1364,21 @@ std::uint32_t u32(const Token& t, std::int64_t lo, std::int64_t hi, const std::s
 }
 
 core::auth_hmac::Settings& hmac(Ctx& c) { return *in(c).auth_hmac; }
+
+// keepalived's [<BOOL>]: true, on, yes / false, off, no; no argument is true.
+bool keepalived_bool(const Statement& st) {
+  if (st.words.size() < 2) return true;
+  const std::string& v = arg(st).text;
+  if (v == "true" || v == "on" || v == "yes") return true;
+  if (v == "false" || v == "off" || v == "no") return false;
+  throw ConfigError(arg(st).where(), "invalid " + st.keyword().text + " '" + v +
+                                         "' (expected true, false, on, off, yes or no)");
+}
+
+// garp_lower_prio_delay: keepalived takes whole seconds only.
+std::uint32_t whole_seconds_ms(const Statement& st) {
+  return u32(arg(st), 0, 86400, st.keyword().text + " (whole seconds)") * 1000U;
+}
 
 int hex_digit(char ch) {
   if (ch >= '0' && ch <= '9') return ch - '0';
@@ -1437,7 +1463,7 @@ constexpr std::string_view kSched =
     "use xvrrpd's --realtime-priority option; process tuning keywords are not applied";
 constexpr std::string_view kBufs = "xvrrpd sizes its netlink and socket buffers itself";
 constexpr std::string_view kGarpLower =
-    "xvrrpd's reaction to lower-priority adverts is fixed (re-announce the VIPs)";
+    "no notification is run on a lower-priority advert; notify_master runs on entering MASTER";
 constexpr std::string_view kTimers = "xvrrpd's timers follow RFC 5798 only";
 
 const Keyword kKeywords[] = {
@@ -1507,6 +1533,36 @@ const Keyword kKeywords[] = {
                Parser::seconds_ms(arg(st), 86400, st.keyword().text);
          },
          "global.vrrp_garp_master_delay_ms", "vrrp_garp_master_delay SECONDS"),
+    impl(kGlob, "vrrp_down_timer_adverts", 1, 1, Block::kNone,
+         [](Parser& p, Ctx&, const Statement& st) {
+           p.cfg_.global.down_timer_adverts = u8(arg(st), 1, 100, st.keyword().text);
+         },
+         "global.vrrp_down_timer_adverts", "vrrp_down_timer_adverts 1..100"),
+    impl(kGlob, "vrrp_lower_prio_no_advert", 0, 1, Block::kNone,
+         [](Parser& p, Ctx&, const Statement& st) {
+           p.cfg_.global.lower_prio_no_advert = keepalived_bool(st);
+         },
+         "global.vrrp_lower_prio_no_advert", "vrrp_lower_prio_no_advert [BOOL]"),
+    impl(kGlob, "vrrp_higher_prio_send_advert", 0, 1, Block::kNone,
+         [](Parser& p, Ctx&, const Statement& st) {
+           p.cfg_.global.higher_prio_send_advert = keepalived_bool(st);
+         },
+         "global.vrrp_higher_prio_send_advert", "vrrp_higher_prio_send_advert [BOOL]"),
+    impl(kGlob, "vrrp_garp_lower_prio_repeat", 1, 1, Block::kNone,
+         [](Parser& p, Ctx&, const Statement& st) {
+           p.global_lower_prio_repeat_ = u32(arg(st), 0, 10000, st.keyword().text);
+         },
+         "global.vrrp_garp_lower_prio_repeat", "vrrp_garp_lower_prio_repeat COUNT"),
+    impl(kGlob, "vrrp_garp_lower_prio_delay", 1, 1, Block::kNone,
+         [](Parser& p, Ctx&, const Statement& st) {
+           p.cfg_.global.garp_lower_prio_delay_ms = whole_seconds_ms(st);
+         },
+         "global.vrrp_garp_lower_prio_delay_ms", "vrrp_garp_lower_prio_delay SECONDS"),
+    impl(kGlob, "vrrp_startup_delay", 1, 1, Block::kNone,
+         [](Parser& p, Ctx&, const Statement& st) {
+           p.cfg_.global.startup_delay_ms = Parser::seconds_ms(arg(st), 3600, st.keyword().text);
+         },
+         "global.vrrp_startup_delay_ms", "vrrp_startup_delay SECONDS"),
     impl(kGlob, "vrrp_garp_master_repeat", 1, 1, Block::kNone,
          [](Parser& p, Ctx&, const Statement& st) {
            p.cfg_.global.garp_master_repeat = u32(arg(st), 0, 10000, st.keyword().text);
@@ -1564,14 +1620,9 @@ const Keyword kKeywords[] = {
          "global.enable_script_security", "enable_script_security"),
     refused(kGlob, "set_supplementary_groups", "notify scripts run as root"),
     refused(kGlob, "vrrp_strict", "strict mode is not implemented"),
-    refused(kGlob, "vrrp_garp_lower_prio_delay", kGarpLower),
-    refused(kGlob, "vrrp_garp_lower_prio_repeat", kGarpLower),
-    refused(kGlob, "vrrp_down_timer_adverts", kTimers),
     refused(kGlob, "vrrp_min_garp", "the GARP schedule is set by the vrrp_garp_master_* keywords"),
     refused(kGlob, "vrrp_garp_extra_if", kVmac),
     refused(kGlob, "vrrp_vmac_garp_intvl", kVmac),
-    refused(kGlob, "vrrp_lower_prio_no_advert", kGarpLower),
-    refused(kGlob, "vrrp_higher_prio_send_advert", kGarpLower),
     refused(kGlob, "vrrp_iptables", kFirewall),
     refused(kGlob, "vrrp_ipsets", kFirewall),
     refused(kGlob, "nftables", kFirewall),
@@ -1601,7 +1652,6 @@ const Keyword kKeywords[] = {
     refused(kGlob, "process_monitor_rcv_bufs_force", kTrackers),
     refused(kGlob, "vrrp_rx_bufs_policy", kBufs),
     refused(kGlob, "vrrp_rx_bufs_multiplier", kBufs),
-    refused(kGlob, "vrrp_startup_delay", kTimers),
     refused(kGlob, "vrrp_delay_after_boot", kTimers),
     refused(kGlob, "log_unknown_vrids", "adverts for unknown VRIDs are counted, see xvrrpctl"),
     refused(kGlob, "vrrp_owner_ignore_adverts", kTimers),
@@ -1795,6 +1845,31 @@ const Keyword kKeywords[] = {
            pi(c).garp_delay_ms = Parser::seconds_ms(arg(st), 86400, st.keyword().text);
          },
          "garp_master_delay_ms", "garp_master_delay SECONDS"),
+    impl(kInst, "down_timer_adverts", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           pi(c).down_timer_adverts = u8(arg(st), 1, 100, st.keyword().text);
+         },
+         "down_timer_adverts", "down_timer_adverts 1..100"),
+    impl(kInst, "lower_prio_no_advert", 0, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           pi(c).lower_prio_no_advert = keepalived_bool(st);
+         },
+         "lower_prio_no_advert", "lower_prio_no_advert [BOOL]"),
+    impl(kInst, "higher_prio_send_advert", 0, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           pi(c).higher_prio_send_advert = keepalived_bool(st);
+         },
+         "higher_prio_send_advert", "higher_prio_send_advert [BOOL]"),
+    impl(kInst, "garp_lower_prio_repeat", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           pi(c).garp_lower_prio_repeat = u32(arg(st), 0, 10000, st.keyword().text);
+         },
+         "garp_lower_prio_repeat", "garp_lower_prio_repeat COUNT"),
+    impl(kInst, "garp_lower_prio_delay", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           pi(c).garp_lower_prio_delay_ms = whole_seconds_ms(st);
+         },
+         "garp_lower_prio_delay_ms", "garp_lower_prio_delay SECONDS"),
     impl(kInst, "garp_master_repeat", 1, 1, Block::kNone,
          [](Parser&, Ctx& c, const Statement& st) {
            pi(c).garp_repeat = u32(arg(st), 0, 10000, st.keyword().text);
@@ -1916,15 +1991,10 @@ const Keyword kKeywords[] = {
     refused(kInst, "notify_deleted", "notify scripts get MASTER, BACKUP, FAULT and STOP only"),
     refused(kInst, "notify_master_rx_lower_pri", kGarpLower),
     refused(kInst, "notify_priority_changes", kFifo),
-    refused(kInst, "garp_lower_prio_delay", kGarpLower),
-    refused(kInst, "garp_lower_prio_repeat", kGarpLower),
-    refused(kInst, "down_timer_adverts", kTimers),
     refused(kInst, "timer_expired_backup", kTimers),
     refused(kInst, "thread_timer_expired", kTimers),
     refused(kInst, "garp_extra_if", kVmac),
     refused(kInst, "vmac_garp_intvl", kVmac),
-    refused(kInst, "lower_prio_no_advert", kGarpLower),
-    refused(kInst, "higher_prio_send_advert", kGarpLower),
     refused(kInst, "owner_ignore_adverts", kTimers),
     refused(kInst, "kernel_rx_buf_size", kBufs),
     gated(impl(kInst, "auth_hmac", 0, 0, Block::kRequired,

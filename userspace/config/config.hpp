@@ -281,6 +281,19 @@ struct Instance {  // NOLINT(clang-analyzer-optin.performance.Padding)
   std::vector<TrackedFile> track_files;
   /// The vrrp_sync_group this instance belongs to; empty when none.
   std::string sync_group;
+  /// down_timer_adverts (else vrrp_down_timer_adverts), 1..100: adverts missed before the
+  /// master is down. 3 is RFC 5798's value.
+  std::uint8_t down_timer_adverts = 3;
+  /// lower_prio_no_advert / higher_prio_send_advert (else the vrrp_ globals): see
+  /// core::InstanceParams.
+  bool lower_prio_no_advert = false;
+  bool higher_prio_send_advert = false;
+  /// As MASTER hearing a lower priority advert: garp_lower_prio_repeat gratuitous ARPs / NAs
+  /// at once (else vrrp_garp_lower_prio_repeat, whose default is vrrp_garp_master_repeat;
+  /// 0 = none) and as many again garp_lower_prio_delay later (whole seconds in ms; 0 = no
+  /// second burst).
+  std::uint32_t garp_lower_prio_repeat = 5;
+  std::uint32_t garp_lower_prio_delay_ms = 0;
 
   /// AF_INET or AF_INET6: the family of the advertised VIPs (else of
   /// unicast_src_ip, else of the first peer, else AF_INET).
@@ -317,6 +330,17 @@ struct Global {
   std::string script_group;
   /// enable_script_security: refuse scripts writable by non-root users.
   bool script_security = false;
+  /// Defaults of the instance keywords of the same names without the vrrp_ prefix.
+  std::uint8_t down_timer_adverts = 3;
+  bool lower_prio_no_advert = false;
+  bool higher_prio_send_advert = false;
+  /// Resolved: vrrp_garp_lower_prio_repeat, else vrrp_garp_master_repeat.
+  std::uint32_t garp_lower_prio_repeat = 5;
+  std::uint32_t garp_lower_prio_delay_ms = 0;
+  /// vrrp_startup_delay in milliseconds (0..3600 s): after the daemon starts (not on a
+  /// reload), every instance stays BACKUP and ignores adverts this long; its down timer
+  /// counts from the end of the delay.
+  std::uint32_t startup_delay_ms = 0;
   friend bool operator==(const Global&, const Global&) = default;
 };
 

@@ -188,6 +188,11 @@ const Field<Instance> kInstanceFields[] = {
     XVRRP_FIELD(Instance, master_bfd, "master_bfd", Live),
     XVRRP_FIELD(Instance, track_files, "track_files", Live),
     XVRRP_FIELD(Instance, sync_group, "sync_group", Live),
+    XVRRP_FIELD(Instance, down_timer_adverts, "down_timer_adverts", Live),
+    XVRRP_FIELD(Instance, lower_prio_no_advert, "lower_prio_no_advert", Live),
+    XVRRP_FIELD(Instance, higher_prio_send_advert, "higher_prio_send_advert", Live),
+    XVRRP_FIELD(Instance, garp_lower_prio_repeat, "garp_lower_prio_repeat", Live),
+    XVRRP_FIELD(Instance, garp_lower_prio_delay_ms, "garp_lower_prio_delay_ms", Live),
 };
 
 // router_id names the control socket and pin directory: restart only.
@@ -206,6 +211,13 @@ const Field<Global> kGlobalFields[] = {
     XVRRP_FIELD(Global, script_user, "script_user", Rebuild),
     XVRRP_FIELD(Global, script_group, "script_group", Rebuild),
     XVRRP_FIELD(Global, script_security, "enable_script_security", Rebuild),
+    XVRRP_FIELD(Global, down_timer_adverts, "vrrp_down_timer_adverts", Live),
+    XVRRP_FIELD(Global, lower_prio_no_advert, "vrrp_lower_prio_no_advert", Live),
+    XVRRP_FIELD(Global, higher_prio_send_advert, "vrrp_higher_prio_send_advert", Live),
+    XVRRP_FIELD(Global, garp_lower_prio_repeat, "vrrp_garp_lower_prio_repeat", Live),
+    XVRRP_FIELD(Global, garp_lower_prio_delay_ms, "vrrp_garp_lower_prio_delay_ms", Live),
+    // Counts from the daemon's start: a reload cannot start it again.
+    XVRRP_FIELD(Global, startup_delay_ms, "vrrp_startup_delay_ms", Live),
 };
 
 #undef XVRRP_FIELD

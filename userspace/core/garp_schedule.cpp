@@ -22,6 +22,16 @@ void GarpSchedule::start(Nanos now) {
   next_in_burst_ = now;
   second_burst_at_ = params_.delay > 0 && params_.repeat > 0 ? now + params_.delay : kNever;
   refresh_at_ = params_.refresh > 0 && params_.refresh_repeat > 0 ? now + params_.refresh : kNever;
+  lower_burst_at_ = kNever;
+  lower_repeat_ = 0;
+}
+
+void GarpSchedule::reannounce(Nanos now, int repeat, Nanos delay) {
+  if (!active_ || repeat <= 0) return;
+  if (pending_ == 0) next_in_burst_ = now;
+  pending_ += repeat;
+  lower_repeat_ = repeat;
+  lower_burst_at_ = delay > 0 ? now + delay : kNever;
 }
 
 void GarpSchedule::stop() {
@@ -30,12 +40,14 @@ void GarpSchedule::stop() {
   next_in_burst_ = kNever;
   second_burst_at_ = kNever;
   refresh_at_ = kNever;
+  lower_burst_at_ = kNever;
+  lower_repeat_ = 0;
 }
 
 Nanos GarpSchedule::next_deadline() const {
   if (!active_) return kNever;
   const Nanos burst = pending_ > 0 ? next_in_burst_ : kNever;
-  return std::min({burst, second_burst_at_, refresh_at_});
+  return std::min({burst, second_burst_at_, refresh_at_, lower_burst_at_});
 }
 
 int GarpSchedule::due(Nanos now) {
@@ -49,6 +61,10 @@ int GarpSchedule::due(Nanos now) {
   if (now >= second_burst_at_) {
     add_burst(params_.repeat, second_burst_at_);
     second_burst_at_ = kNever;
+  }
+  if (now >= lower_burst_at_) {
+    add_burst(lower_repeat_, lower_burst_at_);
+    lower_burst_at_ = kNever;
   }
   if (now >= refresh_at_) {
     add_burst(params_.refresh_repeat, refresh_at_);

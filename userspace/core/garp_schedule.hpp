@@ -34,6 +34,12 @@ class GarpSchedule {
   void stop();
   [[nodiscard]] bool active() const { return active_; }
 
+  /// A Master heard a lower priority advert (keepalived garp_lower_prio_repeat and
+  /// garp_lower_prio_delay): `repeat` more GARPs from `now`, paced like any burst, and when
+  /// `delay` > 0 as many again at now + delay (a later call moves that burst). No effect
+  /// unless active(); negative values count as 0.
+  void reannounce(Nanos now, int repeat, Nanos delay);
+
   /// Earliest time due() will return > 0; kNever when nothing is scheduled.
   [[nodiscard]] Nanos next_deadline() const;
   /// How many GARP rounds to send now (0 when early); advances the schedule.
@@ -48,6 +54,8 @@ class GarpSchedule {
   Nanos next_in_burst_ = kNever;  // when the next pending GARP may go (interval pacing)
   Nanos second_burst_at_ = kNever;
   Nanos refresh_at_ = kNever;
+  Nanos lower_burst_at_ = kNever;  // reannounce()'s delayed burst
+  int lower_repeat_ = 0;
 };
 
 }  // namespace xvrrp::core

@@ -10,7 +10,6 @@ namespace xvrrp::core {
 
 namespace {
 
-constexpr int kDownTimerAdverts = 3;  // RFC 3768/5798: 3 x interval + skew
 constexpr std::uint8_t kOwnerPriority = 255;
 constexpr std::uint16_t kV3MaxAdvertIntCs = 4095;   // 12-bit field
 constexpr std::uint16_t kV2MaxAdvertIntCs = 25500;  // 8-bit field in seconds
@@ -57,6 +56,8 @@ void Instance::validate(const InstanceParams& p) {
                    " cs");
   }
   if (p.preempt_delay < 0) invalid(p, "preempt_delay must be >= 0");
+  if (p.down_timer_adverts < 1 || p.down_timer_adverts > 100)
+    invalid(p, "down_timer_adverts must be 1..100, got " + std::to_string(p.down_timer_adverts));
 }
 
 Nanos Instance::skew_time() const {
@@ -67,7 +68,8 @@ Nanos Instance::skew_time() const {
 
 Nanos Instance::master_down_interval() const {
   // v2 drops adverts whose interval differs from ours, so Master_Adver_Interval stays ours.
-  return kDownTimerAdverts * Nanos{master_adver_int_cs_} * kNanosPerCentisecond + skew_time();
+  return Nanos{params_.down_timer_adverts} * Nanos{master_adver_int_cs_} * kNanosPerCentisecond +
+         skew_time();
 }
 
 void Instance::enter(State next, Actions& actions, const char* reason) {
@@ -123,17 +125,22 @@ Instance::Verdict Instance::backup_verdict(std::uint8_t priority, Nanos rx_ns, b
   return rx_ns < preempt_window_end_ ? Verdict::Accept : Verdict::Ignore;
 }
 
-Actions Instance::start(Nanos now) {
+Actions Instance::start(Nanos now, Nanos hold_until) {
   Actions actions;
   if (state_ != State::Initialize) return actions;
+  const bool held = hold_until > now;
   if (faulted_) {
     enter(State::Fault, actions, "tracked interface down at startup");
     deadline_ = kNever;
-  } else if (params_.base_priority == kOwnerPriority) {
+  } else if (params_.base_priority == kOwnerPriority && !held) {
     become_master(now, actions, "address owner (priority 255)");
   } else {
     master_adver_int_cs_ = params_.advert_int_cs;
-    become_backup(now + master_down_interval(), actions, "startup");
+    const Nanos from = held ? hold_until : now;
+    if (params_.base_priority == kOwnerPriority)
+      become_backup(from, actions, "startup delay: the owner takes over when it ends");
+    else
+      become_backup(from + master_down_interval(), actions, held ? "startup delay" : "startup");
   }
   return actions;
 }
@@ -201,6 +208,7 @@ Actions Instance::on_advert(const ReceivedAdvert& advert, Nanos now) {
           advert.priority > effective_priority_ ||
           (advert.priority == effective_priority_ && params_.primary_ip < advert.src);
       if (higher) {
+        actions.send_advert = params_.higher_prio_send_advert;
         record_master(advert);
         learn_interval(advert.advert_int_cs);
         actions.remove_vips = true;
@@ -209,6 +217,7 @@ Actions Instance::on_advert(const ReceivedAdvert& advert, Nanos now) {
                       "higher priority advert received");
         return actions;
       }
+      if (params_.lower_prio_no_advert) return actions;
       // At most one answer per interval: the regular adverts answer the rest.
       if (last_forced_advert_ != kNever && now - last_forced_advert_ < advert_interval())
         return actions;

@@ -42,6 +42,17 @@ struct InstanceParams {
   /// only decides which of several backups wins; the daemon sets this when there is one
   /// possible successor (one unicast peer) or the configuration asks for it.
   bool instant_takeover = false;
+  /// keepalived `down_timer_adverts`, 1..100: adverts a Backup may miss before the master is
+  /// down (Master_Down_Interval = this x Master_Adver_Interval + Skew_Time). 3 is the RFC's
+  /// value; any other is a deviation every router of the VRID must share.
+  int down_timer_adverts = 3;
+  /// keepalived `lower_prio_no_advert`: a Master that hears a lower priority advert does not
+  /// answer it with an advert of its own (RFC behaviour; the default answers at once).
+  bool lower_prio_no_advert = false;
+  /// keepalived `higher_prio_send_advert`: a Master that hears a higher priority advert sends
+  /// one advert of its own before it becomes Backup, so that the winner re-announces its VIPs
+  /// (garp_lower_prio_repeat) after two masters overlapped.
+  bool higher_prio_send_advert = false;
 };
 
 /// Planned stop (begin_handover): priority 0 is sent this many times in all.
@@ -86,8 +97,11 @@ class Instance {
   /// Initialize -> Master at once when base priority is 255 (owner), else Backup with
   /// Master_Down_Timer = now + Master_Down_Interval (keepalived: `state MASTER` is only a hint and
   /// does not skip the wait). If set_fault(true) was called before, -> Fault instead.
+  /// `hold_until` (keepalived `vrrp_startup_delay`): when later than `now`, every instance,
+  /// the owner too, starts as Backup with its down timer counting from `hold_until` (the
+  /// owner's at `hold_until` itself); the caller drops adverts until then.
   /// No effect unless in Initialize.
-  Actions start(Nanos now);
+  Actions start(Nanos now, Nanos hold_until = 0);
 
   /// An advert for our VRID. The master-down timer counts from advert.rx_ns, never from `now`.
   /// Backup:
@@ -226,7 +240,7 @@ class Instance {
   /// v2: (256 - prio) / 256 s. v3: (256 - prio) x Master_Adver_Interval / 256 (ns precision).
   /// prio = effective_priority().
   [[nodiscard]] Nanos skew_time() const;
-  /// 3 x Master_Adver_Interval (v2: Advertisement_Interval) + skew_time().
+  /// down_timer_adverts (3) x Master_Adver_Interval (v2: Advertisement_Interval) + skew_time().
   [[nodiscard]] Nanos master_down_interval() const;
   [[nodiscard]] Nanos advert_interval() const {
     return Nanos{params_.advert_int_cs} * kNanosPerCentisecond;

@@ -151,6 +151,15 @@ void Daemon::setup() {
   if (options_.drop_capabilities) drop_privileges();
 
   bfd_->start(clock::monotonic_ns());
+  if (config_.global.startup_delay_ms > 0) {
+    startup_until_ =
+        clock::monotonic_ns() + static_cast<Nanos>(config_.global.startup_delay_ms) * 1'000'000;
+    // The maintenance tick that ends the delay forgets the last-seen records folded
+    // while adverts were dropped, so the next advert of every master is reported.
+    loop_.timers().reschedule(maintenance_timer_, startup_until_);
+    XLOG_INFO("Delaying startup for %.3f seconds (vrrp_startup_delay)",
+              static_cast<double>(config_.global.startup_delay_ms) / 1e3);
+  }
   for (auto& rt : instances_) start_instance(*rt);
   XLOG_INFO("Started xvrrpd: router_id %s, %zu instance(s), receive path %s", router_id.c_str(),
             instances_.size(), rx_->describe().c_str());
@@ -201,7 +210,7 @@ void Daemon::start_instance(InstanceRuntime& rt) {
   rt.sm = std::make_unique<core::Instance>(p);
   const Nanos now = clock::monotonic_ns();
   update_tracking(rt, now);
-  apply(rt, rt.sm->start(now), now);
+  apply(rt, rt.sm->start(now, startup_until_), now);
 }
 
 // Leaves nothing of the instance behind, whatever state it was in: VIPs,
@@ -333,6 +342,7 @@ void Daemon::on_advert_event(const xvrrp_advert_event& ev) {
   advert.priority = ev.priority;
   advert.advert_int_cs = ev.advert_int_cs;
   advert.rx_ns = static_cast<Nanos>(ev.ts_ns);
+  if (advert.rx_ns < startup_until_) return;
   ++rt->adverts_received;
   rt->last_accepted = {advert.src, ev.priority, ev.advert_int_cs, ev.naddrs, ev.addr_hash};
   const Nanos now = clock::monotonic_ns();
@@ -347,7 +357,10 @@ void Daemon::on_advert_event(const xvrrp_advert_event& ev) {
       rt->reclaim.allow(now)) {
     XLOG_INFO("(%s) lower priority advert from %s: re-announcing the VIPs", rt->cfg.name.c_str(),
               advert.src.to_string().c_str());
-    send_garps(*rt, std::max(1, static_cast<int>(rt->cfg.garp_master_repeat)));
+    rt->garp.reannounce(now, static_cast<int>(rt->cfg.garp_lower_prio_repeat),
+                        static_cast<Nanos>(rt->cfg.garp_lower_prio_delay_ms) * 1'000'000);
+    send_garps(*rt, rt->garp.due(now));
+    sync_timers(*rt);
   }
 }
 
@@ -392,6 +405,12 @@ void Daemon::on_timer(std::uint64_t cookie, Nanos now) {
 // last-seen record without ever being reported: flush them all so the next
 // advert of every VRID is reported again.
 void Daemon::on_maintenance(Nanos now) {
+  if (startup_until_ != 0 && now >= startup_until_) {
+    startup_until_ = 0;
+    XLOG_INFO("Startup delay over");
+    for (auto& rt : instances_)
+      if (rt->rx_programmed) rx_->forget_last_seen(rt->key);
+  }
   const std::uint64_t lost = rx_->lost_reports();
   if (lost > lost_reports_seen_) {
     XLOG_WARN("%llu advert report(s) lost to a full ring buffer: resynchronising",

@@ -213,6 +213,8 @@ class Daemon {
   std::int64_t last_seen_sweep_ns_ = 0;
   RxPath::LastSeenList last_seen_buf_;
   std::uint64_t lost_reports_seen_ = 0;
+  /// vrrp_startup_delay: adverts received before this are dropped; 0 once it is over.
+  core::Nanos startup_until_ = 0;
   std::uint64_t reloads_ = 0;
   std::uint64_t reload_failures_ = 0;
   bool stopping_ = false;

@@ -34,6 +34,9 @@ InstancePlan plan_instance(const config::Instance& cfg) {
   p.preempt = cfg.preempt;
   p.preempt_delay = cfg.preempt_delay_ns;
   p.instant_takeover = cfg.instant_takeover;
+  p.down_timer_adverts = cfg.down_timer_adverts;
+  p.lower_prio_no_advert = cfg.lower_prio_no_advert;
+  p.higher_prio_send_advert = cfg.higher_prio_send_advert;
 
   plan.garp.repeat = static_cast<int>(cfg.garp_master_repeat);
   plan.garp.delay = static_cast<core::Nanos>(cfg.garp_master_delay_ms) * 1'000'000;

@@ -91,6 +91,42 @@ TEST(GarpSchedule, StopAndRestart) {
   EXPECT_EQ(garp.next_deadline(), 27 * kSec);
 }
 
+TEST(GarpSchedule, ReannounceSendsNowAndAgainAfterTheDelay) {
+  GarpSchedule garp(GarpParams{.repeat = 5, .interval = 0, .delay = 0});
+  garp.reannounce(0, 3, kSec);  // not Master: nothing
+  EXPECT_EQ(garp.next_deadline(), kNever);
+  garp.start(0);
+  EXPECT_EQ(garp.due(0), 5);
+  garp.reannounce(20 * kSec, 2, 10 * kSec);
+  EXPECT_EQ(garp.next_deadline(), 20 * kSec);
+  EXPECT_EQ(garp.due(20 * kSec), 2);
+  EXPECT_EQ(garp.next_deadline(), 30 * kSec);
+  EXPECT_EQ(garp.due(30 * kSec - 1), 0);
+  EXPECT_EQ(garp.due(30 * kSec), 2);
+  EXPECT_EQ(garp.next_deadline(), kNever);
+  // No delay: one burst only; zero repeats: nothing at all.
+  garp.reannounce(40 * kSec, 4, 0);
+  EXPECT_EQ(garp.due(40 * kSec), 4);
+  EXPECT_EQ(garp.next_deadline(), kNever);
+  garp.reannounce(50 * kSec, 0, 10 * kSec);
+  EXPECT_EQ(garp.next_deadline(), kNever);
+}
+
+TEST(GarpSchedule, ReannounceIsPacedAndForgottenOnStop) {
+  GarpSchedule garp(GarpParams{.repeat = 1, .interval = 100 * kMs, .delay = 0});
+  garp.start(0);
+  EXPECT_EQ(garp.due(0), 1);
+  garp.reannounce(kSec, 3, 5 * kSec);
+  EXPECT_EQ(garp.due(kSec), 1);
+  EXPECT_EQ(garp.next_deadline(), kSec + 100 * kMs);
+  EXPECT_EQ(garp.due(kSec + 200 * kMs), 2);
+  garp.stop();
+  EXPECT_EQ(garp.next_deadline(), kNever);
+  garp.start(2 * kSec);
+  EXPECT_EQ(garp.due(2 * kSec), 1);
+  EXPECT_EQ(garp.due(6 * kSec), 0);  // the delayed burst went with the stop
+}
+
 TEST(GarpSchedule, RejectsNegativeValues) {
   EXPECT_THROW(GarpSchedule(GarpParams{.repeat = -1}), std::invalid_argument);
   EXPECT_THROW(GarpSchedule(GarpParams{.interval = -1}), std::invalid_argument);

@@ -185,6 +185,37 @@ TEST(Startup, DownTimerExpiryTakesOver) {
   EXPECT_EQ(inst.transitions(), 2u);
 }
 
+TEST(Startup, StartupDelayHoldsEveryoneAsBackup) {
+  Instance inst(params(2, 150, 100));
+  const Actions a = inst.start(kSec, 6 * kSec);
+  EXPECT_EQ(a.entered, State::Backup);
+  EXPECT_STREQ(a.reason, "startup delay");
+  EXPECT_EQ(inst.next_deadline(), 6 * kSec + inst.master_down_interval());
+  EXPECT_TRUE(inst.on_timer(6 * kSec + inst.master_down_interval() - 1).empty());
+  EXPECT_EQ(inst.on_timer(6 * kSec + inst.master_down_interval()).entered, State::Master);
+}
+
+TEST(Startup, StartupDelayHoldsTheOwnerUntilItEnds) {
+  Instance inst(params(2, 255, 100));
+  const Actions a = inst.start(kSec, 6 * kSec);
+  EXPECT_EQ(a.entered, State::Backup);
+  EXPECT_FALSE(a.add_vips);
+  EXPECT_FALSE(a.send_advert);
+  EXPECT_EQ(inst.next_deadline(), 6 * kSec);
+  EXPECT_TRUE(inst.on_timer(6 * kSec - 1).empty());
+  const Actions b = inst.on_timer(6 * kSec);
+  EXPECT_EQ(b.entered, State::Master);
+  EXPECT_TRUE(b.add_vips);
+}
+
+TEST(Startup, StartupDelayInThePastChangesNothing) {
+  Instance held(params(2, 255, 100));
+  EXPECT_EQ(held.start(7 * kSec, 7 * kSec).entered, State::Master);
+  Instance backup(params(2, 150, 100));
+  backup.start(7 * kSec, 3 * kSec);
+  EXPECT_EQ(backup.next_deadline(), 7 * kSec + backup.master_down_interval());
+}
+
 TEST(Startup, AdvertsIgnoredBeforeStart) {
   Instance inst(params(2, 100, 100));
   EXPECT_TRUE(inst.on_advert(advert("192.0.2.20", 200, 100, 0), 0).empty());
@@ -431,6 +462,51 @@ TEST(Master, LowerPriorityAnswersAreRateLimitedToOnePerInterval) {
   for (Nanos t = t0 + kMs; t < t0 + kSec; t += 100 * kMs)
     EXPECT_FALSE(inst.on_advert(advert("192.0.2.20", 100, 100, t), t).send_advert) << t;
   EXPECT_TRUE(inst.on_advert(advert("192.0.2.20", 100, 100, t0 + kSec), t0 + kSec).send_advert);
+}
+
+TEST(Master, LowerPrioNoAdvertLeavesTheAnswerToTheRegularAdverts) {
+  InstanceParams p = params(2, 150, 100);
+  p.lower_prio_no_advert = true;
+  Instance inst = started_master(p);
+  const Nanos deadline = inst.next_deadline();
+  const Actions a = inst.on_advert(advert("192.0.2.20", 100, 100, deadline - 10), deadline - 10);
+  EXPECT_TRUE(a.empty());
+  EXPECT_EQ(inst.state(), State::Master);
+  EXPECT_EQ(inst.next_deadline(), deadline);
+  // A priority 0 advert is still answered (keepalived answers it whatever the option).
+  EXPECT_TRUE(inst.on_advert(advert("192.0.2.20", 0, 100, deadline - 5), deadline - 5).send_advert);
+}
+
+TEST(Master, HigherPrioSendAdvertAnswersBeforeYielding) {
+  for (const bool option : {false, true}) {
+    InstanceParams p = params(3, 100, 100);
+    p.higher_prio_send_advert = option;
+    Instance inst = started_master(p);
+    const Nanos t = inst.next_deadline() - 10;
+    const Actions a = inst.on_advert(advert("192.0.2.20", 200, 100, t), t);
+    EXPECT_EQ(a.entered, State::Backup) << option;
+    EXPECT_TRUE(a.remove_vips) << option;
+    EXPECT_EQ(a.send_advert, option);
+  }
+}
+
+TEST(Formulas, DownTimerAdvertsScalesTheIntervalNotTheSkew) {
+  for (const int n : {1, 3, 7, 100}) {
+    InstanceParams p = params(3, 100, 10);  // 100 ms
+    p.down_timer_adverts = n;
+    Instance inst(p);
+    inst.start(0);
+    EXPECT_EQ(inst.master_down_interval(), n * 100 * kMs + inst.skew_time()) << n;
+    EXPECT_EQ(inst.next_deadline(), inst.master_down_interval()) << n;
+    const Actions a = inst.on_advert(advert("192.0.2.20", 200, 10, 5 * kSec), 5 * kSec);
+    EXPECT_TRUE(a.empty());
+    EXPECT_EQ(inst.next_deadline(), 5 * kSec + n * 100 * kMs + inst.skew_time()) << n;
+  }
+  for (const int bad : {0, 101, -1}) {
+    InstanceParams p = params(3, 100, 10);
+    p.down_timer_adverts = bad;
+    EXPECT_THROW(Instance{p}, std::invalid_argument) << bad;
+  }
 }
 
 // RFC 5798 §6.4.3: an owner hearing another priority-255 advert compares primary

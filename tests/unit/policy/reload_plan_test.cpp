@@ -80,6 +80,14 @@ const std::vector<Mutation>& mutations() {
       {"track_files", ReloadClass::Live,
        [](auto& c) { c.track_files.push_back(config::TrackedFile{}); }},
       {"sync_group", ReloadClass::Live, [](auto& c) { c.sync_group = "g"; }},
+      {"down_timer_adverts", ReloadClass::Live, [](auto& c) { c.down_timer_adverts = 5; }},
+      {"lower_prio_no_advert", ReloadClass::Live,
+       [](auto& c) { c.lower_prio_no_advert = !c.lower_prio_no_advert; }},
+      {"higher_prio_send_advert", ReloadClass::Live,
+       [](auto& c) { c.higher_prio_send_advert = !c.higher_prio_send_advert; }},
+      {"garp_lower_prio_repeat", ReloadClass::Live, [](auto& c) { c.garp_lower_prio_repeat = 1; }},
+      {"garp_lower_prio_delay_ms", ReloadClass::Live,
+       [](auto& c) { c.garp_lower_prio_delay_ms = 1000; }},
       {"family", ReloadClass::Rebuild,
        [](auto& c) {
          c.vips[0].addr = ip("2001:db8::100");

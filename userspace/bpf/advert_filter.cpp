@@ -4,6 +4,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
+#include <net/if.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -21,8 +22,10 @@
 #include "bpf/bpf_map.hpp"
 #include "bpf/bpffs.hpp"
 #include "bpf/skeleton.hpp"
+#include "bpf/xdp_hook.hpp"
 #include "common/clock.hpp"
 #include "common/log.hpp"
+#include "policy/xdp_claim.hpp"
 #include "xvrrp_xdp.skel.h"
 
 namespace xvrrp::bpf {
@@ -226,27 +229,35 @@ std::uint32_t xdp_flags(xdp_attach_mode mode) {
   return mode == XDP_MODE_NATIVE ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE;
 }
 
-// A daemon that was SIGKILLed (or crashed) leaves its single-program XDP
-// attachment behind; it would keep swallowing adverts nobody reads. Replace it.
-void remove_stale_program(int ifindex) {
+// Takes the hook of `ifindex` in every mode, or throws: a dead daemon's filter (SIGKILL,
+// crash) would keep passing adverts to a ring nobody reads, so it goes; a live daemon's,
+// or any other program, stays (policy/xdp_claim.hpp).
+void claim_hook(int ifindex) {
   for (xdp_attach_mode mode : {XDP_MODE_NATIVE, XDP_MODE_SKB}) {
-    __u32 prog_id = 0;
-    if (bpf_xdp_query_id(ifindex, static_cast<int>(xdp_flags(mode)), &prog_id) != 0 || prog_id == 0)
-      continue;
-    const int fd = bpf_prog_get_fd_by_id(prog_id);
-    if (fd < 0) continue;
-    bpf_prog_info info{};
-    __u32 len = sizeof info;
-    if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
-        std::strncmp(info.name, kProgName, sizeof info.name) == 0) {
-      LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = fd);
-      if (bpf_xdp_detach(ifindex, xdp_flags(mode), &opts) == 0)
+    const policy::XdpOccupant o = xdp_hook_occupant(ifindex, xdp_flags(mode));
+    switch (policy::decide_xdp_claim(o)) {
+      case policy::XdpClaim::Attach:
+        break;
+      case policy::XdpClaim::ReplaceStale: {
+        const int rc = xdp_hook_detach(ifindex, xdp_flags(mode), o.prog_id);
+        if (rc != 0)
+          throw std::runtime_error("cannot remove the stale XDP advert filter (program id " +
+                                   std::to_string(o.prog_id) + ") of xvrrpd pid " +
+                                   std::to_string(o.owner_pid) + " from ifindex " +
+                                   std::to_string(ifindex) + ": " + std::strerror(-rc));
         XLOG_WARN(
-            "removed a stale xvrrp XDP program (id %u) from ifindex %d, left by a daemon "
-            "that did not exit cleanly",
-            prog_id, ifindex);
+            "removed a stale xvrrp XDP program (id %u) from ifindex %d, left by xvrrpd pid %u "
+            "that is no longer running",
+            o.prog_id, ifindex, o.owner_pid);
+        break;
+      }
+      case policy::XdpClaim::RefuseLive:
+      case policy::XdpClaim::RefuseForeign: {
+        char name[IF_NAMESIZE] = {};
+        const bool named = ::if_indextoname(static_cast<unsigned>(ifindex), name) != nullptr;
+        throw std::runtime_error(policy::xdp_claim_refusal(o, ifindex, named ? name : ""));
+      }
     }
-    ::close(fd);
   }
 }
 
@@ -255,7 +266,7 @@ void remove_stale_program(int ifindex) {
 void AdvertFilter::attach(int ifindex, XdpMode requested) {
   Impl& d = *impl_;
   if (d.attached.count(ifindex) != 0) return;
-  remove_stale_program(ifindex);
+  claim_hook(ifindex);
 
   std::vector<xdp_attach_mode> modes;
   if (requested != XdpMode::Skb) modes.push_back(XDP_MODE_NATIVE);
@@ -290,6 +301,15 @@ void AdvertFilter::attach(int ifindex, XdpMode requested) {
       a->info.dispatcher = !xdp_multiprog__is_legacy(mp);
       xdp_multiprog__close(mp);
     }
+    // The program never reads xvrrp_meta, so the kernel would not list it among the
+    // program's maps; bound, it tells a later daemon whose program this is even when
+    // this daemon's pins are out of its sight (a bpffs of another mount namespace).
+    if (bpf_prog_bind_map(xdp_program__fd(raw), bpf_map__fd(a->skel->maps.xvrrp_meta), nullptr) !=
+        0)
+      XLOG_WARN(
+          "cannot bind %s to the XDP program on ifindex %d (%s): another daemon will not "
+          "tell whether its owner runs",
+          XVRRP_MAP_NAME_STR(XVRRP_MAP_META), ifindex, std::strerror(errno));
     a->prog_pin = d.pin_dir + "/" XVRRP_PIN_PROG_NAME "_" + std::to_string(ifindex);
     if (bpf_obj_pin(xdp_program__fd(raw), a->prog_pin.c_str()) != 0) {
       XLOG_WARN("cannot pin XDP program at %s: %s", a->prog_pin.c_str(), std::strerror(errno));

@@ -8,13 +8,17 @@
 //    id are removed; a live one makes it throw), and creates every map, pinned by
 //    name there, from a skeleton whose program is NOT loaded. Maps therefore
 //    exist, and set_instance() writes them, before anything is attached.
-//  - attach(ifindex) opens a second copy of the embedded object with the same
+//  - attach(ifindex) first takes the interface's XDP hook (policy/xdp_claim.hpp):
+//    a dead daemon's filter there is removed; a live daemon's, or any other
+//    program, makes it throw. It then opens a second copy of the embedded object with the same
 //    pin root and hands it to libxdp (xdp_program__create({.obj, .prog_name}) +
 //    xdp_program__attach), which loads it; libbpf reuses the pinned maps, so
 //    that program sees the configuration written earlier. Native mode first,
 //    SKB mode as fallback; libxdp's multi-program dispatcher when the kernel
 //    allows it, its legacy single-program attach otherwise. Both are logged.
-//    The attached program is pinned as XVRRP_PIN_PROG_NAME "_<ifindex>".
+//    The attached program is pinned as XVRRP_PIN_PROG_NAME "_<ifindex>", and
+//    xvrrp_meta is bound to it (BPF_PROG_BIND_MAP) so that its owner can be read
+//    from the program alone.
 //  - The destructor detaches every interface, unpins all maps and removes the
 //    pin directory.
 //

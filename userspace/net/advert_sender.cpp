@@ -51,6 +51,33 @@ UniqueFd open_raw(int family, const std::string& ifname, int ifindex) {
   return fd;
 }
 
+// Writes the source of one datagram as a control message into `ctrl`; returns its length.
+size_t put_pktinfo(uint8_t* ctrl, const IpAddress& src, int ifindex) {
+  msghdr mh{};
+  mh.msg_control = ctrl;
+  mh.msg_controllen =
+      src.is_v4() ? CMSG_SPACE(sizeof(in_pktinfo)) : CMSG_SPACE(sizeof(in6_pktinfo));
+  cmsghdr* c = CMSG_FIRSTHDR(&mh);
+  if (src.is_v4()) {
+    in_pktinfo pi{};
+    pi.ipi_ifindex = ifindex;
+    std::memcpy(&pi.ipi_spec_dst, src.bytes.data(), 4);
+    c->cmsg_level = IPPROTO_IP;
+    c->cmsg_type = IP_PKTINFO;
+    c->cmsg_len = CMSG_LEN(sizeof pi);
+    std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
+  } else {
+    in6_pktinfo pi{};
+    pi.ipi6_ifindex = static_cast<unsigned>(ifindex);
+    std::memcpy(&pi.ipi6_addr, src.bytes.data(), 16);
+    c->cmsg_level = IPPROTO_IPV6;
+    c->cmsg_type = IPV6_PKTINFO;
+    c->cmsg_len = CMSG_LEN(sizeof pi);
+    std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
+  }
+  return mh.msg_controllen;
+}
+
 }  // namespace
 
 AdvertSender::AdvertSender(int ifindex, const std::string& ifname, size_t capacity)
@@ -113,6 +140,7 @@ bool AdvertSender::queue(const IpAddress& src, const IpAddress& dst,
     sin6->sin6_scope_id = static_cast<uint32_t>(ifindex_);  // ff02::12 / fe80:: need a scope
     slot.dst_len = sizeof(sockaddr_in6);
   }
+  slot.ctrl_len = put_pktinfo(slot.ctrl, src, ifindex_);
   ++count_;
   return true;
 }
@@ -137,6 +165,8 @@ int AdvertSender::flush_family(int family, int fd) {
     msgs_[n].msg_hdr.msg_namelen = s.dst_len;
     msgs_[n].msg_hdr.msg_iov = &iovs_[n];
     msgs_[n].msg_hdr.msg_iovlen = 1;
+    msgs_[n].msg_hdr.msg_control = s.ctrl;
+    msgs_[n].msg_hdr.msg_controllen = s.ctrl_len;
     ++n;
   }
   unsigned done = 0;
@@ -147,6 +177,15 @@ int AdvertSender::flush_family(int family, int fd) {
     int r = ::sendmmsg(fd, msgs_.data() + done, n - done, MSG_DONTWAIT);
     if (r < 0) {
       if (errno == EINTR) continue;
+      msghdr& failed = msgs_[done].msg_hdr;
+      if (errno == EINVAL && failed.msg_controllen != 0) {
+        // An IPv6 source that is not (yet) ours, e.g. a unicast_src_ip being configured:
+        // send it as before, with the kernel choosing the route's source.
+        failed.msg_control = nullptr;
+        failed.msg_controllen = 0;
+        ++unpinned_;
+        continue;
+      }
       ++dropped_;
       const auto* dst = msgs_[done].msg_hdr.msg_name;
       char text[INET6_ADDRSTRLEN] = "?";

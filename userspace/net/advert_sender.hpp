@@ -8,6 +8,15 @@
 // Both sockets are SO_BINDTODEVICE'd to the VRRP interface, with IP_MULTICAST_IF set to it and
 // multicast loopback off. IPPROTO_RAW sockets are never handed incoming packets by the kernel.
 //
+// Source: every datagram carries its source in an IP_PKTINFO / IPV6_PKTINFO control message
+// (ipi_spec_dst / ipi6_addr, plus the ifindex), the same address as in the header we build.
+// The header alone does not stop the kernel's route lookup from choosing a source: for IPv6
+// without a fixed source it runs RFC 6724 source selection over every address of the host
+// (VIPs on other devices included) for each packet, which made the cost of an advert grow
+// with the number of VIPs. With the source given, the kernel only checks it is ours (one hash
+// lookup). An IPv6 source the kernel refuses (not, or not yet, an address of the interface:
+// EINVAL) is sent again without the control message, as before, and counted in unpinned().
+//
 // Batching: queue() copies a message into a preallocated ring of `capacity` slots (no
 // allocation per advert); flush() sends everything queued with one sendmmsg(2) call per
 // address family, so every instance sharing the interface leaves in one syscall. If the ring
@@ -52,6 +61,9 @@ class AdvertSender {
   [[nodiscard]] size_t queued() const { return count_; }
   [[nodiscard]] uint64_t sent() const { return sent_; }
   [[nodiscard]] uint64_t dropped() const { return dropped_; }
+  /// Datagrams whose source the kernel refused in the control message and that were sent
+  /// without it (the kernel chose the route's source; the header keeps ours).
+  [[nodiscard]] uint64_t unpinned() const { return unpinned_; }
   [[nodiscard]] int ifindex() const { return ifindex_; }
 
  private:
@@ -61,6 +73,9 @@ class AdvertSender {
     int family = AF_UNSPEC;
     sockaddr_storage dst{};
     socklen_t dst_len = 0;
+    // The source as an IP_PKTINFO / IPV6_PKTINFO control message (room for the larger).
+    alignas(cmsghdr) uint8_t ctrl[CMSG_SPACE(sizeof(in6_pktinfo))]{};
+    size_t ctrl_len = 0;
   };
   int flush_family(int family, int fd);
   bool open_v6();
@@ -76,6 +91,7 @@ class AdvertSender {
   std::vector<struct iovec> iovs_;
   uint64_t sent_ = 0;
   uint64_t dropped_ = 0;
+  uint64_t unpinned_ = 0;
   uint64_t last_log_ns_ = 0;
   uint64_t suppressed_logs_ = 0;
 };

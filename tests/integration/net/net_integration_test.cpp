@@ -376,6 +376,7 @@ TEST_F(NetFixture, AdvertSenderBatchReachesRawReceiver) {
   EXPECT_EQ(sender.flush(), 1);
   EXPECT_EQ(sender.sent(), 3u);
   EXPECT_EQ(sender.dropped(), 0u);
+  EXPECT_EQ(sender.unpinned(), 0u) << "IP_PKTINFO refused for our own source";
   EXPECT_FALSE(sender.queue(ip("192.0.2.1"), ip("fe80::1"), msg, 255)) << "family mismatch";
   EXPECT_FALSE(sender.queue(ip("192.0.2.1"), ip("192.0.2.2"),
                             std::vector<uint8_t>(AdvertSender::kMaxMessage + 1), 255));
@@ -530,9 +531,12 @@ TEST_F(NetFixture, AdvertSenderOpensIpv6SocketOnFirstIpv6Advert) {
   EXPECT_EQ(sender.queued(), 1u);
 }
 
-// The IPv6 advert leaves with the source and hop limit we put in its header:
-// the kernel does no source selection (IPPROTO_RAW implies IPV6_HDRINCL), so
-// a second link-local, or a preferred global address, never replaces it.
+// The IPv6 advert leaves with the source and hop limit we put in its header,
+// and the same source goes to the kernel in IPV6_PKTINFO, so a second
+// link-local, or a preferred global address, never replaces it and the kernel
+// runs no source selection: a source that is ours is taken as given
+// (unpinned() stays 0). One that is not an address of the interface is
+// refused in the control message and still leaves, with its header intact.
 TEST_F(NetFixture, AdvertSenderIpv6SourceIsTheOneGiven) {
   for (const char* a : {"fe80::a1/64", "fe80::a2/64", "2001:db8::a1/64"})
     run("ip -n " + ns_a_ + " addr add " + a + " dev va nodad");
@@ -550,10 +554,14 @@ TEST_F(NetFixture, AdvertSenderIpv6SourceIsTheOneGiven) {
   ASSERT_TRUE(sender.queue(ip("fe80::a2"), ip("ff02::12"), msg, 255));
   ASSERT_TRUE(sender.queue(ip("fe80::a2"), ip("2001:db8::b"), msg, 64));
   ASSERT_EQ(sender.flush(), 2);
+  EXPECT_EQ(sender.unpinned(), 0u) << "the kernel refused a source that is ours";
+  ASSERT_TRUE(sender.queue(ip("fe80::dead"), ip("ff02::12"), msg, 255));
+  ASSERT_EQ(sender.flush(), 1);
+  EXPECT_EQ(sender.unpinned(), 1u) << "a source that is not ours went out pinned";
 
   std::vector<std::pair<std::string, int>> got;
   auto deadline = Clock::now() + std::chrono::seconds(3);
-  while (got.size() < 2 && Clock::now() < deadline) {
+  while (got.size() < 3 && Clock::now() < deadline) {
     if (!wait_readable(rx.get(), 100)) continue;
     std::array<uint8_t, 256> buf{};
     sockaddr_in6 from{};
@@ -575,9 +583,10 @@ TEST_F(NetFixture, AdvertSenderIpv6SourceIsTheOneGiven) {
     inet_ntop(AF_INET6, &from.sin6_addr, text, sizeof text);
     got.emplace_back(text, hops);
   }
-  ASSERT_EQ(got.size(), 2u);
+  ASSERT_EQ(got.size(), 3u);
   EXPECT_EQ(got[0], std::make_pair(std::string("fe80::a2"), 255));
   EXPECT_EQ(got[1], std::make_pair(std::string("fe80::a2"), 64));
+  EXPECT_EQ(got[2], std::make_pair(std::string("fe80::dead"), 255));
 }
 
 TEST(GarpFrames, UnsolicitedNaIsWellFormed) {

@@ -3,13 +3,14 @@
 #
 # CI-sized runs of tools/stress/xvrrp-scale and xvrrp-flood that
 # assert what must hold on any machine, however loaded: no false transitions
-# and the VIP never on the backup. Usage: stress.sh scale|flood-xdp|flood-socket
+# and the VIP never on the backup.
+# Usage: stress.sh scale|scale-links|flood-xdp|flood-socket
 # Exit: 0 pass, 1 fail, 77 skip (no root, or xvrrpd not built).
 set -uo pipefail
 
 TEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOOLS=$TEST_DIR/../../../tools/stress
-kind=${1:?usage: stress.sh scale|flood-xdp|flood-socket}
+kind=${1:?usage: stress.sh scale|scale-links|flood-xdp|flood-socket}
 
 # shellcheck source=../lib/harness.sh
 source "$TEST_DIR/../lib/harness.sh"
@@ -34,22 +35,31 @@ t_at_exit "rm -rf '$out'"
 logs=$out/logs
 
 case $kind in
-  scale)
+  scale | scale-links)
     # Generous settling: start-up on a loaded 2-CPU machine can take a while.
-    bash "$TOOLS/xvrrp-scale" --impl xvrrpd --instances 255 --advert-int 0.01 --duration 15 \
-      --settle-timeout 120 --prefix "xst$$" --json "$out/r.json" --keep-logs "$logs" ||
+    if [[ $kind == scale ]]; then
+      args=(--instances 255 --duration 15 --settle-timeout 120)
+    else
+      # Two links: IPv4 on eth0, IPv6 on eth1 with global unicast peers and
+      # sources, so every IPv6 advert names its source among 50 /128 VIPs.
+      args=(--links 2 --family both --peer6 global --instances 50 --duration 5 --settle-timeout 20)
+    fi
+    bash "$TOOLS/xvrrp-scale" --impl xvrrpd --advert-int 0.01 "${args[@]}" \
+      --prefix "xst$$" --json "$out/r.json" --keep-logs "$logs" ||
       fail "xvrrp-scale did not complete"
     r=$(jq -c '.runs[0]' "$out/r.json") || fail "no JSON from xvrrp-scale"
     echo "result: $r" >&2
+    n=$(jq .total_instances <<<"$r")
+    what="$n instances ($(jq -r '"\(.links) link(s), family \(.family)"' <<<"$r"))"
     dump() { cat "$logs"/*/s?.window-transitions.log 2>/dev/null | head -40 >&2; }
     [[ $(jq .settled <<<"$r") == true ]] ||
-      fail "255 instances never settled (every one MASTER on server-1, BACKUP on server-2)"
+      fail "$what never settled (every one MASTER on server-1, BACKUP on server-2)"
     [[ $(jq .daemons_alive <<<"$r") == true ]] || fail "a daemon exited during the window"
     mt=$(jq .master.transitions <<<"$r") bt=$(jq .backup.transitions <<<"$r")
     ((mt == 0 && bt == 0)) || { dump; fail "transitions after settling: master $mt, backup $bt"; }
-    [[ $(jq .master.vips <<<"$r") == 255 && $(jq .backup.vips <<<"$r") == 0 ]] ||
-      fail "VIPs at the end: server-1 $(jq .master.vips <<<"$r"), server-2 $(jq .backup.vips <<<"$r") (want 255/0)"
-    t_pass "255 x 10 ms for 15 s, 0 transitions (master $(jq .master.cpu_pct <<<"$r") % CPU, backup $(jq .backup.cpu_pct <<<"$r") % CPU)"
+    [[ $(jq .master.vips <<<"$r") == "$n" && $(jq .backup.vips <<<"$r") == 0 ]] ||
+      fail "VIPs at the end: server-1 $(jq .master.vips <<<"$r"), server-2 $(jq .backup.vips <<<"$r") (want $n/0)"
+    t_pass "$what x 10 ms for $(jq .seconds <<<"$r") s, 0 transitions (master $(jq .master.cpu_pct <<<"$r") % CPU, backup $(jq .backup.cpu_pct <<<"$r") % CPU)"
     ;;
   flood-xdp | flood-socket)
     rx=${kind#flood-}
@@ -68,5 +78,5 @@ case $kind in
       fail "the master did not hold the VIP throughout: $(jq -c .vip_samples <<<"$r")"
     t_pass "flood ($rx) at $(jq .offered_pps <<<"$r") pps offered, 0 transitions, VIP on server-1 only"
     ;;
-  *) fail "unknown test '$kind' (scale, flood-xdp, flood-socket)" ;;
+  *) fail "unknown test '$kind' (scale, scale-links, flood-xdp, flood-socket)" ;;
 esac

@@ -789,6 +789,23 @@ class Parser {
                                      "' (expected global, site, link, host, nowhere or 0..255)");
   }
 
+  // virtual_routes / virtual_rules: one spec per line (config/route_spec.hpp); an error
+  // names the offending word's file and line.
+  template <typename Spec, typename Parse>
+  void spec_block(const Token& opener, std::vector<Spec>& out, Parse parse) {
+    while (auto st = next_statement(&opener)) {
+      if (st->has_block) throw ConfigError(st->where(), "unexpected '{' in " + opener.text);
+      std::vector<std::string> words;
+      for (const auto& t : st->words) words.push_back(t.text);
+      try {
+        out.push_back(parse(words));
+      } catch (const RouteSpecError& e) {
+        const std::size_t i = std::min(e.word(), st->words.size() - 1);
+        throw ConfigError(st->words[i].where(), opener.text + ": " + e.what());
+      }
+    }
+  }
+
   void peer_block(const Token& opener, Instance& in) {
     while (auto st = next_statement(&opener)) {
       const Words& w = st->words;
@@ -1985,8 +2002,20 @@ const Keyword kKeywords[] = {
     refused(kInst, "track_src_ip", "tracking the source address is not implemented"),
     refused(kInst, "no_virtual_ipaddress", "not implemented; an instance without addresses gets a warning"),
     refused(kInst, "promote_secondaries", "xvrrpd does not set the interface's promote_secondaries"),
-    refused(kInst, "virtual_routes", kRoutes),
-    refused(kInst, "virtual_rules", kRoutes),
+    gated(impl(kInst, "virtual_routes", 0, 0, Block::kRequired,
+               [](Parser& p, Ctx& c, const Statement& st) {
+                 p.spec_block(st.keyword(), in(c).virtual_routes,
+                              [](const std::vector<std::string>& w) { return parse_route(w); });
+               },
+               "virtual_routes", "virtual_routes {"),
+          kDaemonAppliesRoutes),
+    gated(impl(kInst, "virtual_rules", 0, 0, Block::kRequired,
+               [](Parser& p, Ctx& c, const Statement& st) {
+                 p.spec_block(st.keyword(), in(c).virtual_rules,
+                              [](const std::vector<std::string>& w) { return parse_rule(w); });
+               },
+               "virtual_rules", "virtual_rules {"),
+          kDaemonAppliesRoutes),
     refused(kInst, "debug", "use xvrrpd's --log-level"),
     refused(kInst, "notify_deleted", "notify scripts get MASTER, BACKUP, FAULT and STOP only"),
     refused(kInst, "notify_master_rx_lower_pri", kGarpLower),

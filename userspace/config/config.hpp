@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "common/ip_address.hpp"
+#include "config/route_spec.hpp"
 #include "core/auth_hmac.hpp"
 
 namespace xvrrp::config {
@@ -294,6 +295,10 @@ struct Instance {  // NOLINT(clang-analyzer-optin.performance.Padding)
   /// second burst).
   std::uint32_t garp_lower_prio_repeat = 5;
   std::uint32_t garp_lower_prio_delay_ms = 0;
+  /// virtual_routes / virtual_rules lines (config/route_spec.hpp), in file order: added on
+  /// entering MASTER (after the VIPs), removed on leaving it (before them).
+  std::vector<RouteSpec> virtual_routes;
+  std::vector<RuleSpec> virtual_rules;
 
   /// AF_INET or AF_INET6: the family of the advertised VIPs (else of
   /// unicast_src_ip, else of the first peer, else AF_INET).
@@ -355,6 +360,8 @@ inline constexpr bool kDaemonRunsScripts = true;  // Config::scripts, Instance::
 inline constexpr bool kDaemonRunsBfd = true;
 inline constexpr bool kDaemonRunsSyncGroups = true;  // Config::sync_groups, Instance::sync_group
 inline constexpr bool kDaemonTracksFiles = true;     // Config::track_files, Instance::track_files
+/// Instance::virtual_routes, Instance::virtual_rules.
+inline constexpr bool kDaemonAppliesRoutes = false;
 
 /// A vrrp_sync_group block (keepalived.conf(5)): its members move together
 /// (one in FAULT puts all in FAULT; one becoming MASTER or BACKUP takes the

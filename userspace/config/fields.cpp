@@ -53,6 +53,8 @@ std::string render(const std::array<std::uint8_t, 8>& pass) {
   }
   return "(none)";
 }
+std::string render(const RouteSpec& r) { return "'" + to_string(r) + "'"; }
+std::string render(const RuleSpec& r) { return "'" + to_string(r) + "'"; }
 std::string render(const Vip& v) {
   std::string s = v.addr.to_string() + "/" + std::to_string(v.prefix_len);
   if (v.broadcast) s += " brd " + v.broadcast->to_string();
@@ -193,6 +195,8 @@ const Field<Instance> kInstanceFields[] = {
     XVRRP_FIELD(Instance, higher_prio_send_advert, "higher_prio_send_advert", Live),
     XVRRP_FIELD(Instance, garp_lower_prio_repeat, "garp_lower_prio_repeat", Live),
     XVRRP_FIELD(Instance, garp_lower_prio_delay_ms, "garp_lower_prio_delay_ms", Live),
+    XVRRP_FIELD(Instance, virtual_routes, "virtual_routes", Live),
+    XVRRP_FIELD(Instance, virtual_rules, "virtual_rules", Live),
 };
 
 // router_id names the control socket and pin directory: restart only.

@@ -94,6 +94,16 @@ const std::map<std::string, std::pair<Mutation, ReloadClass>>& instance_mutation
        {[](Instance& i) { i.garp_lower_prio_repeat = 1; }, ReloadClass::Live}},
       {"garp_lower_prio_delay_ms",
        {[](Instance& i) { i.garp_lower_prio_delay_ms = 1000; }, ReloadClass::Live}},
+      {"virtual_routes",
+       {[](Instance& i) {
+          i.virtual_routes.push_back(parse_route({"198.51.100.0/24", "dev", "eth0"}));
+        },
+        ReloadClass::Live}},
+      {"virtual_rules",
+       {[](Instance& i) {
+          i.virtual_rules.push_back(parse_rule({"from", "all", "table", "7"}));
+        },
+        ReloadClass::Live}},
   };
   return m;
 }

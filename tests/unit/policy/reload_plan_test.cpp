@@ -88,6 +88,14 @@ const std::vector<Mutation>& mutations() {
       {"garp_lower_prio_repeat", ReloadClass::Live, [](auto& c) { c.garp_lower_prio_repeat = 1; }},
       {"garp_lower_prio_delay_ms", ReloadClass::Live,
        [](auto& c) { c.garp_lower_prio_delay_ms = 1000; }},
+      {"virtual_routes", ReloadClass::Live,
+       [](auto& c) {
+         c.virtual_routes.push_back(config::parse_route({"198.51.100.0/24", "dev", "eth0"}));
+       }},
+      {"virtual_rules", ReloadClass::Live,
+       [](auto& c) {
+         c.virtual_rules.push_back(config::parse_rule({"from", "all", "table", "7"}));
+       }},
       {"family", ReloadClass::Rebuild,
        [](auto& c) {
          c.vips[0].addr = ip("2001:db8::100");

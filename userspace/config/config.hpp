@@ -361,7 +361,7 @@ inline constexpr bool kDaemonRunsBfd = true;
 inline constexpr bool kDaemonRunsSyncGroups = true;  // Config::sync_groups, Instance::sync_group
 inline constexpr bool kDaemonTracksFiles = true;     // Config::track_files, Instance::track_files
 /// Instance::virtual_routes, Instance::virtual_rules.
-inline constexpr bool kDaemonAppliesRoutes = false;
+inline constexpr bool kDaemonAppliesRoutes = true;
 
 /// A vrrp_sync_group block (keepalived.conf(5)): its members move together
 /// (one in FAULT puts all in FAULT; one becoming MASTER or BACKUP takes the

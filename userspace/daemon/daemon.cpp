@@ -105,6 +105,7 @@ void Daemon::setup() {
       });
   loop_.add_fd(links_->fd(), EPOLLIN, [this](std::uint32_t) { links_->on_readable(); });
   addresses_ = std::make_unique<net::AddressManager>();
+  routes_ = std::make_unique<net::RouteManager>();
   garp_ = std::make_unique<net::GarpSender>();
   notify::ScriptSettings script_settings;
   script_settings.user = config_.global.script_user;

@@ -29,6 +29,7 @@
 #include "daemon/event_loop.hpp"
 #include "daemon/rx_path.hpp"
 #include "net/address_manager.hpp"
+#include "net/route_manager.hpp"
 #include "policy/reload_plan.hpp"
 #include "xvrrp/abi.h"
 
@@ -140,6 +141,8 @@ class Daemon {
   void send_garps(InstanceRuntime& rt, int count);
   void set_vips(InstanceRuntime& rt, bool wanted);
   void install_missing_vips(InstanceRuntime& rt);
+  /// virtual_routes / virtual_rules follow want_vips (routes.cpp).
+  void sync_routes(InstanceRuntime& rt);
   void update_tracking(InstanceRuntime& rt, core::Nanos now);
   void run_notify(const InstanceRuntime& rt, core::State state);
   void refresh_source(InstanceRuntime& rt);
@@ -190,6 +193,7 @@ class Daemon {
   UniqueFd signal_fd_;
   std::unique_ptr<net::LinkMonitor> links_;
   std::unique_ptr<net::AddressManager> addresses_;
+  std::unique_ptr<net::RouteManager> routes_;
   std::unique_ptr<net::GarpSender> garp_;
   std::unique_ptr<RxPath> rx_;
   std::unique_ptr<notify::ScriptRunner> scripts_;

@@ -84,6 +84,16 @@ DaemonStatus Daemon::snapshot() const {
       in.vips.push_back(
           {v.vip.addr.to_string() + "/" + std::to_string(v.vip.prefix_len), v.cfg.dev, present});
     }
+    for (const auto& r : rt->cfg.virtual_routes) {
+      bool on = false;
+      for (const auto& [spec, ifindex] : rt->routes_installed) on |= spec == r;
+      in.routes.emplace_back(config::to_string(r), on);
+    }
+    for (const auto& r : rt->cfg.virtual_rules) {
+      bool on = false;
+      for (const auto& spec : rt->rules_installed) on |= spec == r;
+      in.rules.emplace_back(config::to_string(r), on);
+    }
     for (const auto& t : rt->cfg.tracked) {
       const auto link = links_->find(t.name);
       in.tracked.push_back({t.name, link && link->up(), t.weight});

@@ -46,6 +46,10 @@ struct Daemon::InstanceRuntime {
   std::optional<IpAddress> src_ip;
   std::vector<VipRuntime> vips;
   bool want_vips = false;  // MASTER: every VIP belongs on its device
+  // virtual_routes / virtual_rules added by us (with the ifindex of their dev), in the
+  // order added: removed in reverse, and on a reload those no longer configured.
+  std::vector<std::pair<config::RouteSpec, int>> routes_installed;
+  std::vector<config::RuleSpec> rules_installed;
   bool rx_programmed = false;
   /// Its own tracking says FAULT (before its sync group holds the others).
   bool own_fault = false;

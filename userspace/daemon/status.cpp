@@ -49,6 +49,16 @@ std::string render_status_json(const DaemonStatus& s) {
     }
     j.end_array();
     j.field("vips_present", all_present);
+    for (const auto* list : {&in.routes, &in.rules}) {
+      j.key(list == &in.routes ? "virtual_routes" : "virtual_rules").begin_array();
+      for (const auto& [text, installed] : *list) {
+        j.begin_object();
+        j.field(list == &in.routes ? "route" : "rule", text);
+        j.field("installed", installed);
+        j.end_object();
+      }
+      j.end_array();
+    }
     j.key("tracked").begin_array();
     for (const TrackedStatus& t : in.tracked) {
       j.begin_object();

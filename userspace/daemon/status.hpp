@@ -96,6 +96,9 @@ struct InstanceStatus {
   unsigned master_adver_int_ms = 0;
   std::uint64_t transitions = 0;
   std::vector<VipStatus> vips;
+  /// virtual_routes / virtual_rules as `ip route` / `ip rule` text, and whether added now.
+  std::vector<std::pair<std::string, bool>> routes;
+  std::vector<std::pair<std::string, bool>> rules;
   std::vector<TrackedStatus> tracked;
   std::vector<TrackerStatus> trackers;
   /// Its vrrp_sync_group, null when none.

@@ -90,6 +90,7 @@ void Daemon::set_vips(InstanceRuntime& rt, bool wanted) {
     install_missing_vips(rt);
     return;
   }
+  sync_routes(rt);
   // An address another runtime still serves (a rebuilt instance's successor, or a
   // retiring runtime with the same VIP) stays on its device.
   std::vector<policy::HeldAddress> mine;
@@ -145,6 +146,7 @@ void Daemon::install_missing_vips(InstanceRuntime& rt) {
     v.installed = addresses_->add(v.vip);
     ensure_proxy_ndp(rt.cfg.name, rt.ifindex, v.installed, v.vip, v.proxy);
   }
+  sync_routes(rt);
 }
 
 void Daemon::on_address(int ifindex, const IpAddress& addr, std::uint8_t prefix_len, bool added) {

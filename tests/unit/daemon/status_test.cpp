@@ -30,6 +30,8 @@ DaemonStatus sample() {
   in.master_adver_int_ms = 1000;
   in.transitions = 2;
   in.vips = {{"198.51.100.1/32", "dummy0", true}};
+  in.routes = {{"203.0.113.0/24 via 192.0.2.1 table 100", true}};
+  in.rules = {{"from 198.51.100.1/32 table 100", false}};
   in.tracked = {{"eth1", false, -10}};
   in.priority_delta = -70;
   TrackerStatus eth1;
@@ -54,26 +56,30 @@ DaemonStatus sample() {
 }
 
 TEST(StatusJson, RendersEveryField) {
-  EXPECT_EQ(render_status_json(sample()),
-            R"({"router_id":"server-1","pid":42,"abi_version":1,"rx":"xdp",)"
-            R"("rx_detail":"xdp 2:native/dispatcher","uptime_s":1.500,)"
-            R"("socket_rejects":{"too_short":0,"bad_ttl":3},"reloads":0,"reload_failures":0,)"
-            R"("instances":[{"name":"VI_1","interface":"eth0","vrid":100,"version":2,)"
-            R"("state":"MASTER","base_priority":100,"effective_priority":100,)"
-            R"("master":"192.0.2.1","master_priority":100,"last_advert_age_ms":null,)"
-            R"("advert_int_ms":1000,"master_adver_int_ms":1000,"transitions":2,)"
-            R"("vips":[{"addr":"198.51.100.1/32","dev":"dummy0","present":true}],)"
-            R"("vips_present":true,"tracked":[{"name":"eth1","up":false,"weight":-10}],)"
-            R"("priority_delta":-70,"tracking_fault":false,"trackers":[)"
-            R"({"name":"eth1","kind":"interface","state":"DOWN","weight":-10,"reverse":false,)"
-            R"("fault":false,"delta":-10},)"
-            R"({"name":"chk","kind":"script","state":"KO","weight":-60,"reverse":false,)"
-            R"("fault":false,"delta":-60,"last_result":"failed","last_result_age_s":0.250,)"
-            R"("last_exit_code":1,"runs":7,"skipped":0}],)"
-            R"("sync_group":null,)"
-            R"("adverts_sent":0,"adverts_received":0,"priority_zero_sent":0,"garps_sent":0}],)"
-            R"("sync_groups":[],)"
-            R"("bfd_sessions":[],"bfd_drops":{"malformed":0,"no_session":0,"gtsm":0}})");
+  EXPECT_EQ(
+      render_status_json(sample()),
+      R"({"router_id":"server-1","pid":42,"abi_version":1,"rx":"xdp",)"
+      R"("rx_detail":"xdp 2:native/dispatcher","uptime_s":1.500,)"
+      R"("socket_rejects":{"too_short":0,"bad_ttl":3},"reloads":0,"reload_failures":0,)"
+      R"("instances":[{"name":"VI_1","interface":"eth0","vrid":100,"version":2,)"
+      R"("state":"MASTER","base_priority":100,"effective_priority":100,)"
+      R"("master":"192.0.2.1","master_priority":100,"last_advert_age_ms":null,)"
+      R"("advert_int_ms":1000,"master_adver_int_ms":1000,"transitions":2,)"
+      R"("vips":[{"addr":"198.51.100.1/32","dev":"dummy0","present":true}],)"
+      R"("vips_present":true,)"
+      R"("virtual_routes":[{"route":"203.0.113.0/24 via 192.0.2.1 table 100","installed":true}],)"
+      R"("virtual_rules":[{"rule":"from 198.51.100.1/32 table 100","installed":false}],)"
+      R"("tracked":[{"name":"eth1","up":false,"weight":-10}],)"
+      R"("priority_delta":-70,"tracking_fault":false,"trackers":[)"
+      R"({"name":"eth1","kind":"interface","state":"DOWN","weight":-10,"reverse":false,)"
+      R"("fault":false,"delta":-10},)"
+      R"({"name":"chk","kind":"script","state":"KO","weight":-60,"reverse":false,)"
+      R"("fault":false,"delta":-60,"last_result":"failed","last_result_age_s":0.250,)"
+      R"("last_exit_code":1,"runs":7,"skipped":0}],)"
+      R"("sync_group":null,)"
+      R"("adverts_sent":0,"adverts_received":0,"priority_zero_sent":0,"garps_sent":0}],)"
+      R"("sync_groups":[],)"
+      R"("bfd_sessions":[],"bfd_drops":{"malformed":0,"no_session":0,"gtsm":0}})");
 }
 
 TEST(StatusJson, FileTrackersAndSyncGroups) {

@@ -89,6 +89,7 @@ struct PendingInstance {
   // track_file blocks at the end.
   std::vector<TrackRef> script_refs;
   std::vector<TrackRef> file_refs;
+  std::vector<TrackRef> process_refs;
   // track_bfd lines and master_bfd, resolved against the bfd_instance blocks at the end.
   std::vector<TrackRef> bfd_refs;
   std::optional<Token> master_bfd_tok;
@@ -112,7 +113,8 @@ enum class Section : std::uint8_t {
   kScript,
   kBfd,
   kSyncGroup,
-  kTrackFile
+  kTrackFile,
+  kTrackProcess
 };
 
 std::string section_name(Section s) {
@@ -135,6 +137,8 @@ std::string section_name(Section s) {
       return "vrrp_sync_group";
     case Section::kTrackFile:
       return "track_file";
+    case Section::kTrackProcess:
+      return "vrrp_track_process";
   }
   return "?";
 }
@@ -152,6 +156,7 @@ struct Ctx {
   bool bfd_vrrp = false, bfd_checker = false;
   PendingGroup* group = nullptr;
   TrackFile* file = nullptr;
+  TrackProcess* process = nullptr;
 };
 
 using Handler = void (*)(Parser&, Ctx&, const Statement&);
@@ -210,6 +215,9 @@ class Parser {
     }
     for (auto& [file, used] : files_) {
       if (used) cfg_.track_files.push_back(std::move(file));
+    }
+    for (auto& [process, used] : processes_) {
+      if (used) cfg_.track_processes.push_back(std::move(process));
     }
   }
 
@@ -290,7 +298,7 @@ class Parser {
     if (section == Section::kInstance || section == Section::kAuthentication ||
         section == Section::kAuthHmac || section == Section::kScript || section == Section::kBfd ||
         section == Section::kSyncGroup || section == Section::kTrackFile ||
-        kw.rfind("vrrp_", 0) == 0) {
+        section == Section::kTrackProcess || kw.rfind("vrrp_", 0) == 0) {
       throw ConfigError(st.where(), "unknown keyword '" + kw + "' in " + name +
                                         " (expected a keyword of keepalived.conf(5) that xvrrpd "
                                         "implements; see the README's keyword list)");
@@ -587,9 +595,10 @@ class Parser {
   // track_script { NAME [weight -253..253 [reverse|noreverse]] ... } and
   // track_file { NAME [weight -254..254 [reverse|noreverse]] ... }.
   void track_ref_block(const Token& opener, std::vector<TrackRef>& refs, int max_weight) {
-    const std::string what = opener.text == "track_file"  ? "track_file"
-                             : opener.text == "track_bfd" ? "bfd_instance"
-                                                          : "vrrp_script";
+    const std::string what = opener.text == "track_file"      ? "track_file"
+                             : opener.text == "track_bfd"     ? "bfd_instance"
+                             : opener.text == "track_process" ? "vrrp_track_process"
+                                                              : "vrrp_script";
     const std::string range = std::to_string(-max_weight) + ".." + std::to_string(max_weight);
     const std::string usage =
         " in " + opener.text + " (expected 'NAME [weight " + range + " [reverse|noreverse]]')";
@@ -675,6 +684,42 @@ class Parser {
                         "track_file " + f.name + ": missing file (expected 'file \"PATH\"')");
     }
     files_.emplace_back(std::move(f), false);
+  }
+
+  void track_process_def(const Statement& head) {
+    TrackProcess t;
+    t.name = head.words[1].text;
+    t.where = head.where();
+    for (const auto& [other, used] : processes_) {
+      if (other.name == t.name) {
+        throw ConfigError(t.where, "duplicate vrrp_track_process name '" + t.name +
+                                       "' (expected unique names; first defined at " + other.where +
+                                       ")");
+      }
+    }
+    Ctx c;
+    c.process = &t;
+    block(Section::kTrackProcess, c, &head.keyword());
+    if (t.process.empty()) {
+      throw ConfigError(t.where, "vrrp_track_process " + t.name +
+                                     ": missing process (expected 'process NAME [PARAM ...]')");
+    }
+    processes_.emplace_back(std::move(t), false);
+  }
+
+  TrackedProcess tracked_process(const TrackRef& ref, const std::string& prefix) const {
+    auto it = std::find_if(processes_.begin(), processes_.end(),
+                           [&](const auto& f) { return f.first.name == ref.name.text; });
+    if (it == processes_.end()) {
+      throw ConfigError(ref.name.where(), prefix + "track_process " + ref.name.text +
+                                              ": no such vrrp_track_process (expected the name "
+                                              "of a vrrp_track_process block)");
+    }
+    TrackedProcess t;
+    t.process = it->first;
+    t.weight = ref.weight.value_or(it->first.weight);
+    t.weight_reverse = ref.reverse.value_or(it->first.weight_reverse);
+    return t;
   }
 
   static void default_group_only(const Statement& st, const std::optional<IpAddress>& group) {
@@ -1040,6 +1085,8 @@ class Parser {
 
     for (const auto& ref : p.script_refs) in.track_scripts.push_back(tracked_script(ref, prefix));
     for (const auto& ref : p.file_refs) in.track_files.push_back(tracked_file(ref, prefix));
+    for (const auto& ref : p.process_refs)
+      in.track_processes.push_back(tracked_process(ref, prefix));
     for (const auto& ref : p.bfd_refs) {
       const BfdInstance& b = bfd_named(ref.name, prefix + "track_bfd");
       in.track_bfds.push_back(
@@ -1290,6 +1337,14 @@ class Parser {
                                [&](const TrackedFile& t) { return t.file.name == name; });
           });
     }
+    for (auto& entry : processes_) {
+      const std::string& name = entry.first.name;
+      entry.second =
+          std::any_of(cfg_.instances.begin(), cfg_.instances.end(), [&](const Instance& in) {
+            return std::any_of(in.track_processes.begin(), in.track_processes.end(),
+                               [&](const TrackedProcess& t) { return t.process.name == name; });
+          });
+    }
   }
 
   const BfdInstance& bfd_named(const Token& name, const std::string& what) {
@@ -1336,9 +1391,10 @@ class Parser {
   std::string default_router_id_;
   bool accept_unapplied_ = false;
   std::optional<Token> router_id_tok_;
-  std::vector<std::pair<VrrpScript, bool>> scripts_;  // defined, used by some instance
-  bool* have_bfd_neighbor_ = nullptr;                 // inside bfd_instance
-  std::vector<std::pair<TrackFile, bool>> files_;     // defined, used by some instance
+  std::vector<std::pair<VrrpScript, bool>> scripts_;      // defined, used by some instance
+  bool* have_bfd_neighbor_ = nullptr;                     // inside bfd_instance
+  std::vector<std::pair<TrackFile, bool>> files_;         // defined, used by some instance
+  std::vector<std::pair<TrackProcess, bool>> processes_;  // defined, used by some instance
   std::vector<PendingGroup> groups_;
   std::optional<Token> global_garp_interval_tok_;
   bool global_version_set_ = false;
@@ -1467,10 +1523,12 @@ constexpr Section kScr = Section::kScript;
 constexpr Section kBfd = Section::kBfd;
 constexpr Section kSg = Section::kSyncGroup;
 constexpr Section kTf = Section::kTrackFile;
+constexpr Section kTp = Section::kTrackProcess;
 constexpr Section kHmac = Section::kAuthHmac;
 
 constexpr std::string_view kTrackers =
-    "only track_interface, track_script and track_file are implemented";
+    "only track_interface, track_script, track_file, track_process and track_bfd are "
+    "implemented";
 constexpr std::string_view kFirewall = "xvrrpd installs no iptables/nftables rules";
 constexpr std::string_view kFifo = "xvrrpd has no notify FIFO; use the notify scripts";
 constexpr std::string_view kVmac = "xvrrpd does not create macvlan/ipvlan interfaces";
@@ -1509,7 +1567,9 @@ const Keyword kKeywords[] = {
                [](Parser& p, Ctx&, const Statement& st) { p.track_file_def(st); }, {},
                "vrrp_track_file NAME { (deprecated synonym of track_file)"),
           kDaemonTracksFiles),
-    refused(kTop, "vrrp_track_process", kTrackers),
+    impl(kTop, "vrrp_track_process", 1, 1, Block::kRequired,
+         [](Parser& p, Ctx&, const Statement& st) { p.track_process_def(st); }, {},
+         "vrrp_track_process NAME {"),
     gated(impl(kTop, "bfd_instance", 1, 1, Block::kRequired,
                [](Parser& p, Ctx&, const Statement& st) { p.bfd_instance(st); }, {},
                "bfd_instance NAME {"),
@@ -1665,8 +1725,8 @@ const Keyword kKeywords[] = {
     refused(kGlob, "vrrp_netlink_cmd_rcv_bufs_force", kBufs),
     refused(kGlob, "vrrp_netlink_monitor_rcv_bufs", kBufs),
     refused(kGlob, "vrrp_netlink_monitor_rcv_bufs_force", kBufs),
-    refused(kGlob, "process_monitor_rcv_bufs", kTrackers),
-    refused(kGlob, "process_monitor_rcv_bufs_force", kTrackers),
+    refused(kGlob, "process_monitor_rcv_bufs", kBufs),
+    refused(kGlob, "process_monitor_rcv_bufs_force", kBufs),
     refused(kGlob, "vrrp_rx_bufs_policy", kBufs),
     refused(kGlob, "vrrp_rx_bufs_multiplier", kBufs),
     refused(kGlob, "vrrp_delay_after_boot", kTimers),
@@ -1984,7 +2044,11 @@ const Keyword kKeywords[] = {
                },
                "track_files", "track_file {"),
           kDaemonTracksFiles),
-    refused(kInst, "track_process", kTrackers),
+    impl(kInst, "track_process", 0, 0, Block::kRequired,
+         [](Parser& p, Ctx& c, const Statement& st) {
+           p.track_ref_block(st.keyword(), pi(c).process_refs, 254);
+         },
+         "track_process", "track_process {"),
     gated(impl(kInst, "track_bfd", 0, 0, Block::kRequired,
                [](Parser& p, Ctx& c, const Statement& st) {
                  p.track_bfd_block(st.keyword(), pi(c));
@@ -2215,11 +2279,107 @@ const Keyword kKeywords[] = {
            c.group->group.tracking_weight = true;
          },
          {}, "global_tracking (obsolete: sync_group_tracking_weight)"),
-    refused(kSg, "track_process", kTrackers),
+    refused(kSg, "track_process",
+            "a sync group's track_process is not implemented: list it in each member instance"),
     refused(kSg, "track_bfd", "BFD is not implemented"),
     refused(kSg, "notify_deleted", "notify scripts get MASTER, BACKUP, FAULT and STOP only"),
     refused(kSg, "notify_priority_changes", kFifo),
     ignored(kSg, "smtp_alert"),
+
+    // ---- vrrp_track_process ----
+    impl(kTp, "process", 1, kAnyArgs, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           TrackProcess& t = *c.process;
+           if (!t.process.empty()) {
+             throw ConfigError(st.where(), "vrrp_track_process " + t.name +
+                                               ": process already set (expected one 'process')");
+           }
+           if (arg(st).text.empty()) {
+             throw ConfigError(arg(st).where(), "empty process (expected 'process NAME')");
+           }
+           t.process = arg(st).text;
+           for (size_t i = 2; i < st.words.size(); ++i) t.params.push_back(st.words[i].text);
+           // keepalived: parameters mean the command line, matched exactly unless param_match
+           // says otherwise.
+           if (!t.params.empty()) {
+             if (t.param_match == TrackProcess::ParamMatch::kNone)
+               t.param_match = TrackProcess::ParamMatch::kExact;
+             t.full_command = true;
+           }
+         },
+         {}, "process NAME [PARAM ...]"),
+    impl(kTp, "param_match", 0, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           TrackProcess& t = *c.process;
+           const std::string v = st.words.size() > 1 ? arg(st).text : "exact";
+           if (v == "exact") {
+             t.param_match = TrackProcess::ParamMatch::kExact;
+           } else if (v == "partial") {
+             t.param_match = TrackProcess::ParamMatch::kPartial;
+           } else if (v == "initial") {
+             t.param_match = TrackProcess::ParamMatch::kInitial;
+           } else {
+             throw ConfigError(arg(st).where(), "invalid param_match '" + v +
+                                                    "' (expected partial or initial, or nothing)");
+           }
+           t.full_command = true;
+         },
+         {}, "param_match [partial|initial]"),
+    impl(kTp, "weight", 1, 2, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.process->weight = static_cast<int>(Parser::integer(arg(st), -254, 254, "weight"));
+           if (st.words.size() == 3) {
+             if (arg(st, 2).text != "reverse") {
+               throw ConfigError(arg(st, 2).where(), "unexpected '" + arg(st, 2).text +
+                                                         "' (expected 'weight -254..254 "
+                                                         "[reverse]')");
+             }
+             c.process->weight_reverse = true;
+           }
+         },
+         {}, "weight -254..254 [reverse]"),
+    impl(kTp, "quorum", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           const auto q = static_cast<std::uint32_t>(Parser::integer(arg(st), 1, 65535, "quorum"));
+           if (q > c.process->quorum_max) {
+             throw ConfigError(arg(st).where(), "quorum " + arg(st).text + " is above quorum_max " +
+                                                    std::to_string(c.process->quorum_max));
+           }
+           c.process->quorum = q;
+         },
+         {}, "quorum 1..65535"),
+    impl(kTp, "quorum_max", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           TrackProcess& t = *c.process;
+           const auto q = static_cast<std::uint32_t>(Parser::integer(arg(st), 0, 65535, "quorum_max"));
+           // keepalived: quorum_max 0 (none may run) is allowed while quorum is unset.
+           if ((q != 0 || t.quorum > 1) && q < t.quorum) {
+             throw ConfigError(arg(st).where(), "quorum_max " + arg(st).text +
+                                                    " is below quorum " + std::to_string(t.quorum));
+           }
+           t.quorum_max = q;
+           t.quorum = q == 0 ? 0 : std::max<std::uint32_t>(t.quorum, 1);
+         },
+         {}, "quorum_max 0..65535"),
+    impl(kTp, "fork_delay", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.process->fork_delay_ms = Parser::seconds_ms(arg(st), 3600, "fork_delay");
+         },
+         {}, "fork_delay SECONDS"),
+    impl(kTp, "terminate_delay", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.process->terminate_delay_ms = Parser::seconds_ms(arg(st), 3600, "terminate_delay");
+         },
+         {}, "terminate_delay SECONDS"),
+    impl(kTp, "delay", 1, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.process->fork_delay_ms = c.process->terminate_delay_ms =
+               Parser::seconds_ms(arg(st), 3600, "delay");
+         },
+         {}, "delay SECONDS"),
+    impl(kTp, "full_command", 0, 0, Block::kNone,
+         [](Parser&, Ctx& c, const Statement&) { c.process->full_command = true; }, {},
+         "full_command"),
 
     // ---- track_file ----
     impl(kTf, "file", 1, 1, Block::kNone,

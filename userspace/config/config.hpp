@@ -211,6 +211,44 @@ struct TrackedFile {
   friend bool operator==(const TrackedFile&, const TrackedFile&) = default;
 };
 
+/// A vrrp_track_process block (keepalived.conf(5)): enough processes matching `process`
+/// must run. Without parameters and full_command a process matches when its name
+/// (/proc/PID/comm, at most 15 bytes) equals `process`; with either, its command line's
+/// first word must equal `process` and its further words `params` (param_match: exact, all
+/// of them; partial, the first params.size(); initial, the same but the last one may be
+/// longer). Matching is exact, never a pattern.
+struct TrackProcess {
+  enum class ParamMatch : std::uint8_t { kNone, kExact, kPartial, kInitial };
+  std::string name;
+  /// "FILE:LINE" of the vrrp_track_process keyword; not part of equality.
+  std::string where;
+  std::string process;
+  std::vector<std::string> params;
+  ParamMatch param_match = ParamMatch::kNone;
+  bool full_command = false;
+  /// `weight -254..254 [reverse]`; keepalived's default is 0 (FAULT without quorum).
+  int weight = 0;
+  bool weight_reverse = false;
+  /// Up while quorum <= running <= quorum_max (quorum_max 0: up while none runs).
+  std::uint32_t quorum = 1;
+  std::uint32_t quorum_max = UINT32_MAX;
+  /// fork_delay / terminate_delay (`delay` sets both), in milliseconds, 0..3600 s.
+  std::uint32_t fork_delay_ms = 0;
+  std::uint32_t terminate_delay_ms = 0;
+
+  /// Compares everything except `where`.
+  friend bool operator==(const TrackProcess& a, const TrackProcess& b);
+};
+
+/// A track_process line of an instance: the process tracker and the weight it applies (the
+/// block's own, or the line's `weight N [reverse|noreverse]`).
+struct TrackedProcess {
+  TrackProcess process;
+  int weight = 0;
+  bool weight_reverse = false;
+  friend bool operator==(const TrackedProcess&, const TrackedProcess&) = default;
+};
+
 /// One vrrp_instance block, with every default and global value resolved.
 /// Members follow keepalived.conf(5)'s order, not the tightest packing: a
 /// handful exist per daemon.
@@ -299,6 +337,8 @@ struct Instance {  // NOLINT(clang-analyzer-optin.performance.Padding)
   /// entering MASTER (after the VIPs), removed on leaving it (before them).
   std::vector<RouteSpec> virtual_routes;
   std::vector<RuleSpec> virtual_rules;
+  /// track_process lines, in file order.
+  std::vector<TrackedProcess> track_processes;
 
   /// AF_INET or AF_INET6: the family of the advertised VIPs (else of
   /// unicast_src_ip, else of the first peer, else AF_INET).
@@ -397,6 +437,8 @@ struct Config {
   std::vector<SyncGroup> sync_groups;
   /// track_file blocks that some instance or group tracks, in file order.
   std::vector<TrackFile> track_files;
+  /// vrrp_track_process blocks that some instance tracks, in file order.
+  std::vector<TrackProcess> track_processes;
   /// "FILE:LINE: warning: MESSAGE", in file order. Keywords of keepalived's
   /// other subsystems add one "ignored, not part of VRRP: a, b" warning.
   std::vector<std::string> warnings;

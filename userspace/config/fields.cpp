@@ -74,6 +74,19 @@ std::string render(const TrackedInterface& t) {
   return t.name + (t.weight != 0 || t.reverse ? " weight " + std::to_string(t.weight) : "") +
          (t.reverse ? " reverse" : "");
 }
+std::string render(const TrackedProcess& t) {
+  const TrackProcess& p = t.process;
+  std::string out = p.name + " weight " + std::to_string(t.weight) +
+                    (t.weight_reverse ? " reverse" : "") + " (process '" + p.process + "'";
+  for (const auto& a : p.params) out += " '" + a + "'";
+  out += " quorum " + std::to_string(p.quorum);
+  if (p.quorum_max != UINT32_MAX) out += ".." + std::to_string(p.quorum_max);
+  if (p.full_command) out += " full_command";
+  if (p.fork_delay_ms != 0) out += " fork_delay " + std::to_string(p.fork_delay_ms) + " ms";
+  if (p.terminate_delay_ms != 0)
+    out += " terminate_delay " + std::to_string(p.terminate_delay_ms) + " ms";
+  return out + ")";
+}
 std::string render(const TrackedFile& t) {
   const TrackFile& f = t.file;
   std::string out = f.name + " weight " + std::to_string(t.weight) +
@@ -189,6 +202,7 @@ const Field<Instance> kInstanceFields[] = {
     XVRRP_FIELD(Instance, track_bfds, "track_bfd", Live),
     XVRRP_FIELD(Instance, master_bfd, "master_bfd", Live),
     XVRRP_FIELD(Instance, track_files, "track_files", Live),
+    XVRRP_FIELD(Instance, track_processes, "track_process", Live),
     XVRRP_FIELD(Instance, sync_group, "sync_group", Live),
     XVRRP_FIELD(Instance, down_timer_adverts, "down_timer_adverts", Live),
     XVRRP_FIELD(Instance, lower_prio_no_advert, "lower_prio_no_advert", Live),
@@ -271,6 +285,14 @@ bool operator==(const TrackFile& a, const TrackFile& b) {
   return std::tie(a.name, a.path, a.weight, a.weight_reverse, a.init_file, a.init_value,
                   a.init_overwrite) == std::tie(b.name, b.path, b.weight, b.weight_reverse,
                                                 b.init_file, b.init_value, b.init_overwrite);
+}
+
+bool operator==(const TrackProcess& a, const TrackProcess& b) {
+  return std::tie(a.name, a.process, a.params, a.param_match, a.full_command, a.weight,
+                  a.weight_reverse, a.quorum, a.quorum_max, a.fork_delay_ms,
+                  a.terminate_delay_ms) ==
+         std::tie(b.name, b.process, b.params, b.param_match, b.full_command, b.weight,
+                  b.weight_reverse, b.quorum, b.quorum_max, b.fork_delay_ms, b.terminate_delay_ms);
 }
 
 bool operator==(const SyncGroup& a, const SyncGroup& b) {

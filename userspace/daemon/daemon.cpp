@@ -26,6 +26,8 @@
 #include "daemon/file_runtime.hpp"
 #include "daemon/file_watch.hpp"
 #include "daemon/instance_runtime.hpp"
+#include "daemon/process_runtime.hpp"
+#include "daemon/process_watch.hpp"
 #include "daemon/status.hpp"
 #include "daemon/system.hpp"
 #include "net/advert_sender.hpp"
@@ -44,10 +46,12 @@ using core::Nanos;
 
 namespace {
 
-constexpr std::uint64_t kKindBits = 2;
+// Room for every TimerKind (daemon.hpp); a kind that does not fit would alias another.
+constexpr std::uint64_t kKindBits = 3;
 constexpr Nanos kMaintenancePeriod = core::kNanosPerSecond;
 
 std::uint64_t make_cookie(std::uint64_t id, std::uint64_t kind) { return (id << kKindBits) | kind; }
+static_assert(std::uint64_t(4) < (1U << kKindBits), "TimerKind::Processes must fit in kKindBits");
 
 }  // namespace
 
@@ -117,6 +121,9 @@ void Daemon::setup() {
   // Before the capability drop: the runners' launchers keep root's privileges.
   setup_checks();
   setup_track_files();
+  processes_timer_ =
+      loop_.timers().schedule(core::kNever, make_cookie(0, std::uint64_t(TimerKind::Processes)));
+  setup_track_processes();
   maintenance_timer_ =
       loop_.timers().schedule(clock::monotonic_ns() + kMaintenancePeriod,
                               make_cookie(0, std::uint64_t(TimerKind::Maintenance)));
@@ -378,6 +385,10 @@ void Daemon::on_timer(std::uint64_t cookie, Nanos now) {
     on_maintenance(now);
     return;
   }
+  if (kind == TimerKind::Processes) {
+    on_processes_timer(now);
+    return;
+  }
   auto it = by_id_.find(cookie >> kKindBits);
   if (it == by_id_.end() || !it->second->sm) return;
   InstanceRuntime& rt = *it->second;
@@ -528,6 +539,10 @@ void Daemon::update_tracking(InstanceRuntime& rt, Nanos now) {
   }
   for (const auto& t : rt.cfg.track_files)
     inputs.push_back(policy::file_input(t, file_tracker(t.file).value));
+  for (const auto& t : rt.cfg.track_processes) {
+    const ProcessTracker* p = find_process(t.process.name);
+    inputs.push_back(policy::process_input(t, p != nullptr && p->quorum.up()));
+  }
   for (const auto& t : rt.cfg.track_bfds)
     inputs.push_back(policy::bfd_input(t, bfd_ && bfd_->up(t.name)));
   // An interface we could not bind to counts as down.

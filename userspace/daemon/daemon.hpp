@@ -14,6 +14,8 @@
 // BPF last-seen record when duplicates were suppressed.
 #pragma once
 
+#include <sys/types.h>
+
 #include <array>
 #include <cstdint>
 #include <map>
@@ -49,6 +51,7 @@ namespace xvrrp::daemon {
 
 class ControlServer;
 class FileWatch;
+class ProcessWatch;
 struct DaemonStatus;
 class BfdRuntime;
 struct BfdChange;
@@ -85,7 +88,13 @@ class Daemon {
  private:
   struct InstanceRuntime;
   struct CheckRuntime;
-  enum class TimerKind : std::uint64_t { StateMachine = 0, Garp = 1, Scripts = 2, Maintenance = 3 };
+  enum class TimerKind : std::uint64_t {
+    StateMachine = 0,
+    Garp = 1,
+    Scripts = 2,
+    Maintenance = 3,
+    Processes = 4
+  };
 
   void setup();
   void enable_realtime();
@@ -177,6 +186,23 @@ class Daemon {
   [[nodiscard]] const FileTracker* find_file(const std::string& name) const;
   void on_file_events();
 
+  /// vrrp_track_process trackers (track_processes.cpp): a /proc scan before the instances
+  /// start, then the proc connector's events (or a scan a second without it) and a pidfd per
+  /// counted process for its exit.
+  struct ProcessTracker;
+  void setup_track_processes();
+  [[nodiscard]] const ProcessTracker* find_process(const std::string& name) const;
+  void watch_process_exit(pid_t pid);
+  void unwatch_process_if_unused(pid_t pid);
+  /// An exec, a new name, or a process to look at again: does it match now?
+  void check_process(pid_t pid, core::Nanos now);
+  void on_process_fork(pid_t parent, pid_t child, core::Nanos now);
+  void on_process_exit(pid_t pid, core::Nanos now);
+  void scan_processes(core::Nanos now);
+  void on_processes_timer(core::Nanos now);
+  void rearm_processes_timer();
+  void processes_changed(const std::vector<ProcessTracker*>& changed, core::Nanos now);
+
   /// vrrp_sync_group (sync_groups.cpp): policy::decide_sync() applied to the
   /// members of `group` until nothing changes, then the group's notify scripts.
   void settle_sync_group(const std::string& group, core::Nanos now);
@@ -225,6 +251,10 @@ class Daemon {
   std::int64_t stop_began_ns_ = 0;
   std::unique_ptr<FileWatch> file_watch_;
   std::vector<std::unique_ptr<FileTracker>> files_;
+  std::unique_ptr<ProcessWatch> process_watch_;
+  std::vector<std::unique_ptr<ProcessTracker>> processes_;
+  core::TimerId processes_timer_ = 0;
+  core::Nanos next_process_scan_ = core::kNever;
   /// Each sync group's last state (policy::sync_group_state), by name.
   std::map<std::string, std::optional<core::State>> group_states_;
   bool settling_ = false;

@@ -13,6 +13,7 @@
 #include "daemon/daemon.hpp"
 #include "daemon/file_runtime.hpp"
 #include "daemon/instance_runtime.hpp"
+#include "daemon/process_runtime.hpp"
 #include "daemon/status.hpp"
 #include "net/link_monitor.hpp"
 #include "policy/tracking.hpp"
@@ -129,6 +130,17 @@ DaemonStatus Daemon::snapshot() const {
       if (f) {
         ts.runs = f->reads;
         ts.last_result_age_s = static_cast<double>(now - f->read_at) / 1e9;
+      }
+      in.trackers.push_back(std::move(ts));
+    }
+    for (const auto& t : rt->cfg.track_processes) {
+      const ProcessTracker* p = find_process(t.process.name);
+      const bool up = p != nullptr && p->quorum.up();
+      TrackerStatus ts = tracker_status(policy::process_input(t, up), up ? "UP" : "DOWN");
+      if (p) {
+        ts.value = static_cast<std::int64_t>(p->quorum.count());
+        if (p->changed_at != 0)
+          ts.last_result_age_s = static_cast<double>(now - p->changed_at) / 1e9;
       }
       in.trackers.push_back(std::move(ts));
     }

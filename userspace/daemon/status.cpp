@@ -91,6 +91,10 @@ std::string render_status_json(const DaemonStatus& s) {
         j.field("value", t.value);
         j.field("path", t.path);
       }
+      if (t.kind == "process") {
+        j.field("running", t.value);
+        j.field("last_change_age_s", t.last_result_age_s);
+      }
       j.end_object();
     }
     j.end_array();

@@ -29,9 +29,10 @@ struct TrackedStatus {
 /// has fault (or the instance's own interface is down).
 struct TrackerStatus {
   std::string name;
-  /// "interface", "script", "file", "bfd".
+  /// "interface", "script", "file", "bfd", "process".
   std::string kind;
-  /// interface, bfd: "UP", "DOWN"; script: "INIT", "OK", "KO"; file: "OK", "KO".
+  /// interface, bfd, process (quorum): "UP", "DOWN"; script: "INIT", "OK", "KO"; file: "OK",
+  /// "KO".
   std::string state;
   int weight = 0;
   bool reverse = false;
@@ -43,7 +44,8 @@ struct TrackerStatus {
   std::optional<int> last_exit_code;  ///< null: killed by a signal or not started
   std::uint64_t runs = 0;
   std::uint64_t skipped = 0;
-  // Files only: the value read last (track_file semantics) and the path.
+  // Files only: the value read last (track_file semantics) and the path. Processes: the
+  // number running (value) and the age of the last quorum change (last_result_age_s).
   std::int64_t value = 0;
   std::string path;
 };

@@ -15,6 +15,8 @@ const char* track_kind_name(TrackKind kind) {
       return "file";
     case TrackKind::Bfd:
       return "bfd";
+    case TrackKind::Process:
+      return "process";
   }
   return "?";
 }
@@ -56,6 +58,16 @@ TrackInput bfd_input(const config::TrackedBfd& t, bool up) {
   in.weight = t.weight;
   in.reverse = t.weight_reverse;
   in.healthy = up;
+  return in;
+}
+
+TrackInput process_input(const config::TrackedProcess& t, bool quorum) {
+  TrackInput in;
+  in.kind = TrackKind::Process;
+  in.name = t.process.name;
+  in.weight = t.weight;
+  in.reverse = t.weight_reverse;
+  in.healthy = quorum;
   return in;
 }
 

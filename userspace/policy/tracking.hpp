@@ -28,9 +28,9 @@
 
 namespace xvrrp::policy {
 
-enum class TrackKind { Interface, Script, File, Bfd };
+enum class TrackKind { Interface, Script, File, Bfd, Process };
 
-/// "interface", "script", "file", "bfd".
+/// "interface", "script", "file", "bfd", "process".
 const char* track_kind_name(TrackKind kind);
 
 struct TrackInput {
@@ -88,6 +88,9 @@ TrackInput file_input(const config::TrackedFile& t, std::int64_t value);
 /// (keepalived starts every tracked session as down).
 TrackInput bfd_input(const config::TrackedBfd& t, bool up);
 
+/// The input of a track_process line whose tracker has its quorum (`quorum`) or not. The
+/// count is always known: the daemon scans /proc before the instances start.
+TrackInput process_input(const config::TrackedProcess& t, bool quorum);
 /// The inputs of an instance's track_interface lines, with `is_up(name)`
 /// giving each interface's health.
 template <class IsUp>

@@ -354,8 +354,9 @@ TEST(ConfigPolicy, OtherSubsystemsAreIgnoredWithOneSummaryWarning) {
 // Each VRRP keyword xvrrpd does not implement stops the load at its line.
 TEST(ConfigPolicy, VrrpKeywordsNotImplementedAreRefusedAtTheirLine) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"vrrp_track_process p {\n process haproxy\n}\n",
-       "t.conf:1: error: vrrp_track_process is not supported"},
+      {"vrrp_track_process p {\n process haproxy\n}\nvrrp_sync_group g {\n track_process {\n  p\n "
+       "}\n}\n",
+       "t.conf:5: error: track_process is not supported"},
       {"static_ipaddress {\n 192.0.2.9/24 dev eth0\n}\n",
        "t.conf:1: error: static_ipaddress is not supported"},
       {"bfd_instance b {\n neighbor_ip 192.0.2.1\n multihop\n}\n",

@@ -84,6 +84,8 @@ const std::map<std::string, std::pair<Mutation, ReloadClass>>& instance_mutation
       {"track_files",
        {[](Instance& i) { i.track_files.push_back(TrackedFile{}); }, ReloadClass::Live}},
       {"sync_group", {[](Instance& i) { i.sync_group = "g"; }, ReloadClass::Live}},
+      {"track_process",
+       {[](Instance& i) { i.track_processes.push_back(TrackedProcess{}); }, ReloadClass::Live}},
       {"down_timer_adverts", {[](Instance& i) { i.down_timer_adverts = 5; }, ReloadClass::Live}},
       {"lower_prio_no_advert",
        {[](Instance& i) { i.lower_prio_no_advert = !i.lower_prio_no_advert; }, ReloadClass::Live}},

@@ -160,8 +160,8 @@ TEST(ConfigSyncGroup, BadInputNamesItsLine) {
        "t.conf:16: error: vrrp_sync_group g: track_file nope: no such track_file (expected the "
        "name of a track_file block)"},
       {kTwo + "vrrp_sync_group g {\n track_process {\n p\n }\n}\n",
-       "t.conf:12: error: track_process is not supported by xvrrpd (only track_interface, "
-       "track_script and track_file are implemented)"},
+       "t.conf:12: error: track_process is not supported by xvrrpd (a sync group's "
+       "track_process is not implemented: list it in each member instance)"},
       {kTwo + "vrrp_sync_group g {\n notify_priority_changes\n}\n",
        "t.conf:12: error: notify_priority_changes is not supported by xvrrpd (xvrrpd has no "
        "notify FIFO; use the notify scripts)"},

@@ -80,6 +80,8 @@ const std::vector<Mutation>& mutations() {
       {"track_files", ReloadClass::Live,
        [](auto& c) { c.track_files.push_back(config::TrackedFile{}); }},
       {"sync_group", ReloadClass::Live, [](auto& c) { c.sync_group = "g"; }},
+      {"track_process", ReloadClass::Live,
+       [](auto& c) { c.track_processes.push_back(config::TrackedProcess{}); }},
       {"down_timer_adverts", ReloadClass::Live, [](auto& c) { c.down_timer_adverts = 5; }},
       {"lower_prio_no_advert", ReloadClass::Live,
        [](auto& c) { c.lower_prio_no_advert = !c.lower_prio_no_advert; }},

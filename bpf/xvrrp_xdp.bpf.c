@@ -84,9 +84,13 @@ struct {
 
 /* Per-CPU copy of the VRRP message: lets the checksum/hash loop index a map
  * value with a bounded index instead of a variable-offset packet pointer.
+ * The message follows a record header, so that an XVRRP_EVT_PAYLOAD record
+ * (event, payload header, payload) leaves with one bpf_ringbuf_output().
  * Not pinned: private to each loaded program.
  */
 struct scratch {
+	struct xvrrp_advert_event ev;
+	struct xvrrp_payload_hdr ph;
 	__u32 words[XVRRP_MAX_VRRP_LEN / 4];
 };
 
@@ -347,9 +351,9 @@ int xvrrp_xdp(struct xdp_md *ctx)
 	struct scratch *s;
 	__u32 zero = 0;
 	struct xvrrp_counters *c;
-	__u32 msg_len, addr_words;
+	__u32 msg_len, addr_words, csum_len;
 	int rc;
-	__u32 expected, addr_len, hash;
+	__u32 expected, addr_len, hash, trailer = 0;
 	__u8 version, type, vrid, priority, naddrs, csum_flags = 0;
 	__u16 advert_int_cs;
 	__u64 sum = 0;
@@ -404,8 +408,12 @@ int xvrrp_xdp(struct xdp_md *ctx)
 
 	addr_len = naddrs * (f.family == XVRRP_AF_INET6 ? 16 : 4);
 	expected = VRRP_HDR_LEN + addr_len + (version == 2 ? VRRP_V2_AUTH_LEN : 0);
-	if (msg_len != expected)
-		return reject(c, XVRRP_REJECT_LENGTH_MISMATCH);
+	if (msg_len != expected) {
+		if (!(cfg->flags & XVRRP_CFG_AUTH_HMAC) ||
+		    msg_len != expected + XVRRP_HMAC_TRAILER_LEN)
+			return reject(c, XVRRP_REJECT_LENGTH_MISMATCH);
+		trailer = XVRRP_HMAC_TRAILER_LEN;
+	}
 
 	if (cfg->flags & XVRRP_CFG_UNICAST) {
 		if (f.ttl < cfg->min_ttl || f.ttl > cfg->max_ttl)
@@ -417,7 +425,9 @@ int xvrrp_xdp(struct xdp_md *ctx)
 	}
 
 	addr_words = addr_len / 4;
-	sum = msg_sum(s, msg_len);
+	/* A trailer is in the IPv6 checksum only (keepalived's coverage). */
+	csum_len = trailer && f.family == XVRRP_AF_INET ? expected : msg_len;
+	sum = msg_sum(s, csum_len);
 
 	if (version == 2) {
 		if (csum_fold(sum) != 0xffff)
@@ -430,7 +440,7 @@ int xvrrp_xdp(struct xdp_md *ctx)
 			 * VRRP length. RFC 9568 dropped it; accept both. */
 			pseudo += f.src[0];
 			pseudo += f.dst[0];
-			pseudo += bpf_htonl((XVRRP_IPPROTO << 16) | msg_len);
+			pseudo += bpf_htonl((XVRRP_IPPROTO << 16) | csum_len);
 			if (csum_fold(pseudo) == 0xffff)
 				csum_flags |= XVRRP_EVT_V3_PSEUDO_CSUM;
 			else if (csum_fold(sum) != 0xffff)
@@ -492,6 +502,22 @@ int xvrrp_xdp(struct xdp_md *ctx)
 		advert_int_cs = bpf_ntohs(((__u16 *)s->words)[2]) & 0x0fff;
 	}
 
+	if (cfg->flags & XVRRP_CFG_AUTH_HMAC) {
+		/* What needs no key: the trailer's fixed fields, and its
+		 * presence when required. The MAC is the daemon's. */
+		if (trailer) {
+			/* ext_type, key id, reserved: the trailer's first word.
+			 * expected is a multiple of 4 below XVRRP_MAX_VRRP_LEN; the
+			 * mask is for the verifier. */
+			__u32 w = s->words[(expected >> 2) & (XVRRP_MAX_VRRP_LEN / 4 - 1)];
+
+			if ((bpf_ntohl(w) & 0xff00ffff) != 0x01000000)
+				return reject(c, XVRRP_REJECT_AUTH_MISMATCH);
+		} else if (cfg->flags & XVRRP_CFG_HMAC_REQUIRED) {
+			return reject(c, XVRRP_REJECT_AUTH_MISMATCH);
+		}
+	}
+
 	/* Accepted. */
 	hash = addr_hash(s, addr_words);
 	{
@@ -504,6 +530,38 @@ int xvrrp_xdp(struct xdp_md *ctx)
 
 		__builtin_memcpy(pk.addr, f.src, sizeof(pk.addr));
 		record_jitter(&pk, f.ts_ns);
+
+		if (cfg->flags & XVRRP_CFG_AUTH_HMAC) {
+			/* Unverified: reported whole, never folded into
+			 * last_seen nor moving its stamp. */
+			__u32 size = sizeof(s->ev) + sizeof(s->ph) + msg_len;
+
+			s->ev.ts_ns = f.ts_ns;
+			s->ev.ifindex = f.ifindex;
+			s->ev.family = f.family;
+			s->ev.version = version;
+			s->ev.vrid = vrid;
+			s->ev.priority = priority;
+			__builtin_memcpy(s->ev.src, f.src, sizeof(s->ev.src));
+			s->ev.advert_int_cs = advert_int_cs;
+			s->ev.naddrs = naddrs;
+			s->ev.flags = csum_flags | XVRRP_EVT_PAYLOAD;
+			s->ev.addr_hash = hash;
+			s->ev.ttl = f.ttl;
+			__builtin_memset(s->ev.pad, 0, sizeof(s->ev.pad));
+#pragma unroll
+			for (int k = 0; k < XVRRP_EVENT_ADDR_WORDS; k++)
+				s->ev.addrs[k] =
+					(__u32)k < addr_words ? s->words[VRRP_HDR_LEN / 4 + k] : 0;
+			s->ph.len = (__u16)msg_len;
+			s->ph.msg_len = (__u16)expected;
+			__builtin_memset(s->ph.pad, 0, sizeof(s->ph.pad));
+			if (size > sizeof(*s))
+				return XDP_DROP;
+			if (bpf_ringbuf_output(&XVRRP_MAP_EVENTS, s, size, 0))
+				return reject(c, XVRRP_REJECT_RINGBUF_FULL);
+			return XDP_DROP;
+		}
 
 		if (cfg->flags & XVRRP_CFG_SUPPRESS_DUPS) {
 			ls = bpf_map_lookup_elem(&XVRRP_MAP_LAST_SEEN, &key);

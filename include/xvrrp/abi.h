@@ -17,7 +17,7 @@
 
 #include <linux/types.h>
 
-#define XVRRP_ABI_VERSION 4
+#define XVRRP_ABI_VERSION 5
 
 #ifdef __cplusplus
 #define XVRRP_STRUCT_SIZE(type, size) static_assert(sizeof(type) == (size), "ABI size of " #type)
@@ -58,7 +58,8 @@
 #define XVRRP_EVENTS_BYTES (64 * 1024) /* ring buffer size, power of two: ~540 records */
 #define XVRRP_EVENT_ADDR_WORDS 16      /* first 64 bytes of the address list */
 #define XVRRP_AUTH_PASS_LEN 8	       /* RFC 3768 §5.3.11: 8 octets */
-#define XVRRP_MAX_VRRP_LEN 1024	       /* longest VRRP message parsed (bytes) */
+#define XVRRP_MAX_VRRP_LEN 1024	       /* longest VRRP message parsed (bytes), trailer included */
+#define XVRRP_HMAC_TRAILER_LEN 28      /* auth_hmac trailer after the message */
 #define XVRRP_JITTER_BUCKETS 32	       /* log2(µs) buckets */
 #define XVRRP_COUNTER_ENTRIES (XVRRP_MAX_INSTANCES + 256) /* xvrrp_counters keys */
 
@@ -97,6 +98,9 @@
  *   f. message < 8 bytes -> TOO_SHORT; > XVRRP_MAX_VRRP_LEN -> LENGTH_MISMATCH.
  *   g. version != cfg.version -> BAD_VERSION; type != 1 -> BAD_TYPE.
  *   h. length != 8 + naddrs * (4 | 16) + (v2 ? 8 : 0) -> LENGTH_MISMATCH.
+ *      XVRRP_CFG_AUTH_HMAC: that length plus XVRRP_HMAC_TRAILER_LEN is an
+ *      auth_hmac trailer (keepalived >= 2.4); the "message" of the rules below
+ *      is what precedes it.
  *   i. TTL / hop limit: XVRRP_CFG_UNICAST: in the instance's [min_ttl,
  *      max_ttl] (the hull of its peers' ranges); else (multicast) 255.
  *      Otherwise BAD_TTL. Per-peer ranges are checked in rule k.
@@ -107,16 +111,25 @@
  *   j. checksum. v2: over the message. v3 IPv4: with the pseudo-header (sets
  *      XVRRP_EVT_V3_PSEUDO_CSUM) or, failing that, without (RFC 9568). v3
  *      IPv6: with the pseudo-header only (sets the flag). Else BAD_CHECKSUM.
+ *      With a trailer, IPv4 checksums cover the message only and IPv6 the
+ *      whole payload, trailer included (what keepalived sends).
  *   k. XVRRP_CFG_CHECK_PEER: {key, source} not in xvrrp_peers -> UNKNOWN_PEER;
  *      TTL / hop limit outside that peer's [min_ttl, max_ttl] -> BAD_TTL.
  *   l. v2: auth type != cfg, or (PASS) the 8 auth octets != cfg.auth_pass
  *      (constant time) -> AUTH_MISMATCH; interval s * 100 != cfg.advert_int_cs
  *      -> INTERVAL_MISMATCH. v3 never checks the interval.
+ *      XVRRP_CFG_AUTH_HMAC, v2 and v3: a trailer whose ext_type is not 1 or
+ *      whose reserved field is not zero, or no trailer while
+ *      XVRRP_CFG_HMAC_REQUIRED -> AUTH_MISMATCH. The MAC, the key id and the
+ *      sequence need the key: the daemon checks them, before its state machine.
  *   m. Accepted (timestamped since rule e): counted, jitter recorded; with XVRRP_CFG_SUPPRESS_DUPS
  * an advert equal to xvrrp_last_seen is only folded into it, otherwise an xvrrp_advert_event is
  * reported (RINGBUF_FULL when there is no room). xvrrp_last_seen's content changes only together
  * with a reserved record, so a change that found the ring full is reported by the next advert;
  * such an advert from the recorded source only moves ts_ns (its master is alive).
+ * XVRRP_CFG_AUTH_HMAC instead reports every accepted advert, with its payload
+ * (XVRRP_EVT_PAYLOAD), and never reads or writes xvrrp_last_seen: nothing the
+ * daemon has not verified may stand for a live master.
  */
 
 /* ---- Reject reasons: index into xvrrp_counters.rejected[] ------------------ */
@@ -127,7 +140,7 @@
 #define XVRRP_REJECT_BAD_CHECKSUM 4	 /* VRRP checksum (v3: both variants) */
 #define XVRRP_REJECT_UNKNOWN_VRID 5	 /* no xvrrp_vrid_config entry (passed, rule d) */
 #define XVRRP_REJECT_UNKNOWN_PEER 6	 /* source not in xvrrp_peers */
-#define XVRRP_REJECT_AUTH_MISMATCH 7	 /* v2 auth type or password */
+#define XVRRP_REJECT_AUTH_MISMATCH 7	 /* v2 auth type or password; HMAC trailer */
 #define XVRRP_REJECT_INTERVAL_MISMATCH 8 /* v2 adver_int != local */
 #define XVRRP_REJECT_LENGTH_MISMATCH 9	 /* IP/VRRP lengths inconsistent */
 #define XVRRP_REJECT_RINGBUF_FULL 10	 /* valid (also in .accepted), no room to report */
@@ -148,6 +161,8 @@ XVRRP_STRUCT_SIZE(struct xvrrp_vrid_key, 8);
 #define XVRRP_CFG_CHECK_PEER (1u << 0)	  /* accept only sources in xvrrp_peers */
 #define XVRRP_CFG_UNICAST (1u << 1)	  /* unicast: TTL must be in [min,max] */
 #define XVRRP_CFG_SUPPRESS_DUPS (1u << 2) /* refresh last_seen, skip ring */
+#define XVRRP_CFG_AUTH_HMAC (1u << 3)	  /* trailer allowed; report all, with payload */
+#define XVRRP_CFG_HMAC_REQUIRED (1u << 4) /* with AUTH_HMAC: no trailer -> AUTH_MISMATCH */
 
 struct xvrrp_vrid_config {
 	__u8 version;	/* 2 or 3 */
@@ -184,8 +199,13 @@ XVRRP_STRUCT_SIZE(struct xvrrp_peer_value, 8);
 /* ---- xvrrp_events: RINGBUF of xvrrp_advert_event ---------------------------
  * One record per accepted advert (or, with XVRRP_CFG_SUPPRESS_DUPS, per
  * accepted advert that differs from xvrrp_last_seen, and every priority 0).
+ * A record with XVRRP_EVT_PAYLOAD (XVRRP_CFG_AUTH_HMAC instances) is followed
+ * by an xvrrp_payload_hdr and payload_hdr.len bytes: the IP payload up to the
+ * IP length (VRRP message and trailer, checksum as received). Its size is
+ * exactly sizeof(event) + sizeof(payload_hdr) + len.
  */
 #define XVRRP_EVT_V3_PSEUDO_CSUM (1u << 0) /* v3 checksum included pseudo-header */
+#define XVRRP_EVT_PAYLOAD (1u << 1)	   /* an xvrrp_payload_hdr and the payload follow */
 
 /* addr_hash: FNV-1a over the address list taken as 32-bit words loaded from
  * packet memory (host-endian loads of the network-order bytes):
@@ -212,6 +232,13 @@ struct xvrrp_advert_event {
 	__be32 addrs[XVRRP_EVENT_ADDR_WORDS]; /* first 64 bytes of the list */
 };
 XVRRP_STRUCT_SIZE(struct xvrrp_advert_event, 112);
+
+struct xvrrp_payload_hdr {
+	__u16 len;     /* payload bytes that follow, <= XVRRP_MAX_VRRP_LEN */
+	__u16 msg_len; /* of which the VRRP message (the rest is the trailer) */
+	__u8 pad[4];
+};
+XVRRP_STRUCT_SIZE(struct xvrrp_payload_hdr, 8);
 
 /* ---- xvrrp_counters: LRU_PERCPU_HASH, key xvrrp_vrid_key, value xvrrp_counters
  * One entry per {ingress ifindex, VRID, family} of a configured instance,

@@ -56,7 +56,8 @@ struct RunResult {
   std::uint32_t action = 0;
   std::vector<std::uint8_t> out;
   std::vector<xvrrp_advert_event> events;
-  AllCounters delta;  // after - before, per slot
+  std::vector<std::vector<std::uint8_t>> payloads;  // one per event (empty without one)
+  AllCounters delta;                                // after - before, per slot
   std::uint64_t t_before = 0, t_after = 0;
 };
 
@@ -130,7 +131,11 @@ class XdpProgTest : public ::testing::Test {
       r.action = opts.retval;
       r.out.resize(opts.data_size_out);
     }
-    if (drain) filter_->consume([&](const xvrrp_advert_event& ev) { r.events.push_back(ev); });
+    if (drain)
+      filter_->consume([&](const xvrrp_advert_event& ev, std::span<const std::uint8_t> payload) {
+        r.events.push_back(ev);
+        r.payloads.emplace_back(payload.begin(), payload.end());
+      });
     AllCounters after = snapshot();
     r.delta.resize(kSlots);
     for (std::uint32_t s = 0; s < kSlots; ++s) {
@@ -199,7 +204,11 @@ class XdpProgTest : public ::testing::Test {
       case Verdict::Kind::Accepted:
         EXPECT_EQ(r.action, XDP_DROP) << what;
         EXPECT_EQ(r.delta[slot_of(v.counter_key)].accepted, 1u) << what << ": C++ accepts";
-        if (r.events.size() == 1) expect_same_event(r.events[0], v.event, what);
+        if (r.events.size() == 1) {
+          expect_same_event(r.events[0], v.event, what);
+          EXPECT_EQ(r.payloads[0], std::vector<std::uint8_t>(v.payload.begin(), v.payload.end()))
+              << what << ": the record's payload is what the socket path verifies";
+        }
         break;
     }
   }
@@ -335,6 +344,13 @@ TEST_P(XdpCaseTest, ProgramReachesTheRowsVerdict) {
     EXPECT_EQ(ev.flags, c.event->flags);
     EXPECT_EQ(ev.ttl, c.event->ttl);
     EXPECT_EQ(ev.advert_int_cs, c.event->advert_int_cs);
+    EXPECT_EQ(r.payloads[0].size(), c.event->payload_len);
+    if (c.event->payload_len != 0) {
+      const std::size_t ip_hdr = ev.family == XVRRP_AF_INET6 ? 40 : 20;
+      EXPECT_TRUE(std::equal(r.payloads[0].begin(), r.payloads[0].end(),
+                             c.frame.begin() + static_cast<std::ptrdiff_t>(14 + ip_hdr)))
+          << "the payload is the frame's, byte for byte";
+    }
     EXPECT_EQ(ev.ifindex, kLoIfindex);
     EXPECT_GE(ev.ts_ns, r.t_before);
     EXPECT_LE(ev.ts_ns, r.t_after);

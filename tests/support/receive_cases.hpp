@@ -45,6 +45,9 @@ struct CaseEvent {
   std::uint8_t flags = 0;
   std::uint8_t ttl = 0;
   std::uint16_t advert_int_cs = 0;
+  /// XVRRP_EVT_PAYLOAD: the payload's length and the message's in it.
+  std::uint16_t payload_len = 0;
+  std::uint16_t msg_len = 0;
 };
 
 struct ReceiveCase {
@@ -61,7 +64,9 @@ inline void PrintTo(const ReceiveCase& c, std::ostream* os) { *os << c.name; }
 
 /// VRID 100 v2 unicast from 192.0.2.5 (the article's seed instance); VRID 101
 /// the same with per-peer TTL ranges (192.0.2.8: 64..64, 192.0.2.5: 255..255);
-/// VRID 50 v3 IPv4 multicast; VRID 60 v3 IPv6 multicast.
+/// VRID 50 v3 IPv4 multicast; VRID 60 v3 IPv6 multicast. auth_hmac: VRID 70 v3
+/// IPv4 multicast (enforce: trailer required), VRID 71 v3 IPv6 multicast
+/// (permissive), VRID 72 v2 IPv4 unicast from 192.0.2.5 (enforce).
 inline std::vector<CaseInstance> case_instances() {
   using packet::make_peer_key;
   using packet::make_vrid_key;
@@ -85,6 +90,20 @@ inline std::vector<CaseInstance> case_instances() {
   v3.advert_int_cs = 10;
   out.push_back({make_vrid_key(kCaseIfindex, 50, AF_INET), v3, {}});
   out.push_back({make_vrid_key(kCaseIfindex, 60, AF_INET6), v3, {}});
+
+  xvrrp_vrid_config hmac = v3;
+  hmac.flags = XVRRP_CFG_AUTH_HMAC | XVRRP_CFG_HMAC_REQUIRED;
+  out.push_back({make_vrid_key(kCaseIfindex, 70, AF_INET), hmac, {}});
+  hmac.flags = XVRRP_CFG_AUTH_HMAC;
+  out.push_back({make_vrid_key(kCaseIfindex, 71, AF_INET6), hmac, {}});
+  CaseInstance hmac2;
+  hmac2.key = make_vrid_key(kCaseIfindex, 72, AF_INET);
+  hmac2.cfg = seed_vrid_config();
+  hmac2.cfg.auth_type = XVRRP_AUTH_NONE;
+  std::memset(hmac2.cfg.auth_pass, 0, sizeof hmac2.cfg.auth_pass);
+  hmac2.cfg.flags |= XVRRP_CFG_AUTH_HMAC | XVRRP_CFG_HMAC_REQUIRED;
+  hmac2.peers = {{make_peer_key(hmac2.key, ip("192.0.2.5")), packet::kAnyTtlPeer}};
+  out.push_back(hmac2);
   return out;
 }
 
@@ -138,6 +157,29 @@ inline void fix_v2_checksum(Bytes& f, std::size_t msg_off, std::size_t msg_len) 
   f[msg_off + 6] = f[msg_off + 7] = 0;
   put_be16(f, msg_off + 6,
            packet::internet_checksum(std::span<const std::uint8_t>(f.data() + msg_off, msg_len)));
+}
+
+// An auth_hmac trailer (ext_type 1, key id 1, a sequence, a MAC the program
+// cannot check) after `msg`, from src to dst; the IPv6 checksum covers it.
+inline Bytes with_trailer(Bytes msg, const IpAddress& src, const IpAddress& dst,
+                          std::uint8_t ext_type = 1, std::uint8_t reserved_lo = 0,
+                          std::size_t trailer_len = XVRRP_HMAC_TRAILER_LEN) {
+  const std::size_t off = msg.size();
+  msg.resize(off + trailer_len, 0xa5);
+  if (trailer_len >= 4) {
+    msg[off] = ext_type;
+    msg[off + 1] = 1;
+    msg[off + 2] = 0;
+    msg[off + 3] = reserved_lo;
+  }
+  if (src.is_v6()) {
+    msg[6] = msg[7] = 0;
+    put_be16(msg, 6,
+             packet::internet_checksum(
+                 msg, packet::pseudo_header_sum(src, dst, XVRRP_IPPROTO,
+                                                static_cast<std::uint32_t>(msg.size()))));
+  }
+  return msg;
 }
 
 inline xvrrp_vrid_key key(std::uint8_t vrid, int family) {
@@ -361,6 +403,77 @@ inline std::vector<ReceiveCase> receive_cases() {
     a = seed_advert();
     a.advert_int_cs = 200;
     c.push_back(rejected("interval_2s", v2_frame(a), XVRRP_REJECT_INTERVAL_MISMATCH, 100));
+  }
+
+  // ---- auth_hmac (rules h, j, l, m): what the program checks without the key ----
+  {
+    const Advert a4 = v3(70, {ip("198.51.100.1")});
+    const Bytes m4 = packet::encode(a4, ip("198.51.100.10"), ip("224.0.0.18"));
+    CaseEvent ev = v3_ev;
+    ev.flags |= XVRRP_EVT_PAYLOAD;
+    ev.msg_len = static_cast<std::uint16_t>(m4.size());
+    ev.payload_len = static_cast<std::uint16_t>(m4.size() + XVRRP_HMAC_TRAILER_LEN);
+    auto f4 = [&](Bytes msg) {
+      return packet::build_frame({}, ip("198.51.100.10"), ip("224.0.0.18"), XVRRP_IPPROTO, msg);
+    };
+    const IpAddress s4 = ip("198.51.100.10"), d4 = ip("224.0.0.18");
+    c.push_back(accepted("hmac_v3_ipv4_trailer", f4(with_trailer(m4, s4, d4)), 70, AF_INET, ev));
+    c.push_back(rejected("hmac_enforce_without_trailer", f4(m4), XVRRP_REJECT_AUTH_MISMATCH, 70));
+    c.push_back(rejected("hmac_unknown_scheme", f4(with_trailer(m4, s4, d4, 2)),
+                         XVRRP_REJECT_AUTH_MISMATCH, 70));
+    c.push_back(rejected("hmac_reserved_not_zero", f4(with_trailer(m4, s4, d4, 1, 1)),
+                         XVRRP_REJECT_AUTH_MISMATCH, 70));
+    c.push_back(rejected("hmac_trailer_short", f4(with_trailer(m4, s4, d4, 1, 0, 24)),
+                         XVRRP_REJECT_LENGTH_MISMATCH, 70));
+    Bytes covered = with_trailer(m4, s4, d4);
+    put_be16(covered, 6, 0);
+    put_be16(covered, 6,
+             packet::internet_checksum(
+                 covered, packet::pseudo_header_sum(s4, d4, XVRRP_IPPROTO,
+                                                    static_cast<std::uint32_t>(covered.size()))));
+    c.push_back(
+        rejected("hmac_ipv4_checksum_over_trailer", f4(covered), XVRRP_REJECT_BAD_CHECKSUM, 70));
+    // An instance without auth_hmac takes no trailer.
+    const Bytes m50 = packet::encode(v3(50, {ip("198.51.100.1")}), s4, d4);
+    c.push_back(rejected("trailer_without_auth_hmac", f4(with_trailer(m50, s4, d4)),
+                         XVRRP_REJECT_LENGTH_MISMATCH, 50));
+  }
+  {
+    const IpAddress s6 = ip("fe80::10"), d6 = ip("ff02::12");
+    const Bytes m6 = packet::encode(v3(71, {ip("2001:db8::1")}), s6, d6);
+    CaseEvent ev = v3_ev;
+    ev.flags |= XVRRP_EVT_PAYLOAD;
+    ev.msg_len = static_cast<std::uint16_t>(m6.size());
+    ev.payload_len = static_cast<std::uint16_t>(m6.size() + XVRRP_HMAC_TRAILER_LEN);
+    auto f6 = [&](Bytes msg) { return packet::build_frame({}, s6, d6, XVRRP_IPPROTO, msg); };
+    c.push_back(accepted("hmac_v3_ipv6_trailer", f6(with_trailer(m6, s6, d6)), 71, AF_INET6, ev));
+    // Permissive: an unsigned advert is handed over too, for the daemon to decide.
+    ev.payload_len = ev.msg_len;
+    c.push_back(accepted("hmac_permissive_unsigned", f6(m6), 71, AF_INET6, ev));
+    // The checksum of a sender that left the trailer out of it.
+    Bytes uncovered = m6;
+    uncovered.resize(m6.size() + XVRRP_HMAC_TRAILER_LEN, 0xa5);
+    uncovered[m6.size()] = 1;
+    uncovered[m6.size() + 1] = 1;
+    uncovered[m6.size() + 2] = uncovered[m6.size() + 3] = 0;
+    c.push_back(rejected("hmac_ipv6_checksum_without_trailer", f6(uncovered),
+                         XVRRP_REJECT_BAD_CHECKSUM, 71, AF_INET6));
+  }
+  {
+    Advert a = seed_advert();
+    a.vrid = 72;
+    a.auth_type = XVRRP_AUTH_NONE;
+    a.auth_data = {};
+    const Bytes m2 = packet::encode(a, ip("192.0.2.5"), ip("192.0.2.6"));
+    CaseEvent ev = seed_ev;
+    ev.flags = XVRRP_EVT_PAYLOAD;
+    ev.msg_len = static_cast<std::uint16_t>(m2.size());
+    ev.payload_len = static_cast<std::uint16_t>(m2.size() + XVRRP_HMAC_TRAILER_LEN);
+    c.push_back(
+        accepted("hmac_v2_unicast_trailer",
+                 packet::build_frame(macs(), ip("192.0.2.5"), ip("192.0.2.6"), XVRRP_IPPROTO,
+                                     with_trailer(m2, ip("192.0.2.5"), ip("192.0.2.6"))),
+                 72, AF_INET, ev));
   }
 
   // ---- Not ours: passed, counted in the not-ours entry (rules c-d) ----

@@ -134,6 +134,7 @@ struct Case {
   const char* name = "";
   std::vector<std::uint8_t> frame;
   std::uint32_t action = XDP_PASS;
+  int repeat = 0;                           // 0: --repeat
   std::vector<double> xvrrp, empty, ktime;  // per run
 };
 
@@ -152,6 +153,12 @@ void bench_prog_run(const Options& o) {
   filter.set_instance(make_vrid_key(1, 60, AF_INET6), v3, std::vector<xvrrp_peer_key>{});
   v3.flags = XVRRP_CFG_SUPPRESS_DUPS;
   filter.set_instance(make_vrid_key(1, 61, AF_INET6), v3, std::vector<xvrrp_peer_key>{});
+  xvrrp_vrid_config hmac{};
+  hmac.version = 3;
+  hmac.advert_int_cs = 10;
+  hmac.min_ttl = hmac.max_ttl = 255;
+  hmac.flags = XVRRP_CFG_AUTH_HMAC | XVRRP_CFG_HMAC_REQUIRED;
+  filter.set_instance(make_vrid_key(1, 70, AF_INET), hmac, std::vector<xvrrp_peer_key>{});
   const int fd = filter.test_run_prog_fd();
   const xvrrp::UniqueFd empty = load_raw("xvrrp_empty", {kMovR0Pass, kExit});
   const xvrrp::UniqueFd ktime = load_raw("xvrrp_ktime", {kCallKtime, kMovR0Pass, kExit});
@@ -203,18 +210,39 @@ void bench_prog_run(const Options& o) {
   add("rejected v2 advert, bad TTL (early)", build_advert_frame(ttl64, seed_advert(), s4, d4),
       XDP_DROP);
   add("rejected v2 advert, wrong password (late)", build_advert_frame(fo, wrong, s4, d4), XDP_DROP);
+  // auth_hmac: every advert is reported whole (the MAC is checked in userspace).
+  Advert h4;
+  h4.version = 3;
+  h4.vrid = 70;
+  h4.priority = 150;
+  h4.advert_int_cs = 10;
+  h4.addrs = {ip("192.0.2.100")};
+  const auto m4 = ip("224.0.0.18");
+  std::vector<std::uint8_t> signed4 = xvrrp::packet::encode(h4, s4, m4);
+  add("rejected v3 advert, auth_hmac trailer missing", build_frame(fo, s4, m4, 112, signed4),
+      XDP_DROP);
+  signed4.resize(signed4.size() + XVRRP_HMAC_TRAILER_LEN, 0x5a);
+  signed4[signed4.size() - XVRRP_HMAC_TRAILER_LEN] = 1;  // ext_type
+  signed4[signed4.size() - XVRRP_HMAC_TRAILER_LEN + 2] = 0;
+  signed4[signed4.size() - XVRRP_HMAC_TRAILER_LEN + 3] = 0;
+  add("accepted v3 advert with auth_hmac trailer, reported whole",
+      build_frame(fo, s4, m4, 112, signed4), XDP_DROP);
+  // Its 176-byte records: fewer per run, so that the ring never fills.
+  cases.back().repeat = std::min(o.repeat, 300);
 
   // Runs interleave the three programs, so load changes hit all of them alike.
   for (int run = 0; run < o.runs; ++run) {
     for (auto& c : cases) {
       c.empty.push_back(test_run_ns(empty.get(), c.frame, o.repeat, XDP_PASS));
       c.ktime.push_back(test_run_ns(ktime.get(), c.frame, o.repeat, XDP_PASS));
-      c.xvrrp.push_back(test_run_ns(fd, c.frame, o.repeat, c.action));
+      c.xvrrp.push_back(test_run_ns(fd, c.frame, c.repeat != 0 ? c.repeat : o.repeat, c.action));
       filter.consume([](const xvrrp_advert_event&) {});  // keep the ring from filling
     }
   }
   xvrrp_counters full = filter.counters(100);
-  if (full.rejected[XVRRP_REJECT_RINGBUF_FULL] != 0) {
+  const xvrrp_counters full_hmac = filter.counters(70);
+  if (full.rejected[XVRRP_REJECT_RINGBUF_FULL] + full_hmac.rejected[XVRRP_REJECT_RINGBUF_FULL] !=
+      0) {
     std::fprintf(stderr, "ring buffer filled during the run: lower --repeat\n");
   }
 

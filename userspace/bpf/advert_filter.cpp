@@ -366,6 +366,10 @@ std::size_t AdvertFilter::consume(const RingBuffer::Callback& cb) {
   return impl_->ring->consume(cb);
 }
 
+std::size_t AdvertFilter::consume(const RingBuffer::RecordCallback& cb) {
+  return impl_->ring->consume(cb);
+}
+
 std::optional<xvrrp_last_seen> AdvertFilter::last_seen(const xvrrp_vrid_key& key) const {
   return impl_->last_seen->lookup(key);
 }

@@ -92,6 +92,8 @@ class AdvertFilter {
   /// Non-blocking drain: calls cb(const xvrrp_advert_event&) per record.
   /// Returns the number of records delivered.
   std::size_t consume(const RingBuffer::Callback& cb);
+  /// Same, with the payload of XVRRP_EVT_PAYLOAD records (valid during the call).
+  std::size_t consume(const RingBuffer::RecordCallback& cb);
 
   /// xvrrp_last_seen entry of an instance (kept only with XVRRP_CFG_SUPPRESS_DUPS).
   [[nodiscard]] std::optional<xvrrp_last_seen> last_seen(const xvrrp_vrid_key& key) const;

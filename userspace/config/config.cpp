@@ -2090,17 +2090,16 @@ const Keyword kKeywords[] = {
     refused(kInst, "vmac_garp_intvl", kVmac),
     refused(kInst, "owner_ignore_adverts", kTimers),
     refused(kInst, "kernel_rx_buf_size", kBufs),
-    gated(impl(kInst, "auth_hmac", 0, 0, Block::kRequired,
-               [](Parser& p, Ctx& c, const Statement& st) {
-                 // A second block adds to the first, as in keepalived.
-                 if (!in(c).auth_hmac) {
-                   in(c).auth_hmac.emplace();
-                   pi(c).auth_hmac_tok = st.keyword();
-                 }
-                 p.block(Section::kAuthHmac, c, &st.keyword());
-               },
-               "auth_hmac", "auth_hmac {"),
-          false),
+    impl(kInst, "auth_hmac", 0, 0, Block::kRequired,
+         [](Parser& p, Ctx& c, const Statement& st) {
+           // A second block adds to the first, as in keepalived.
+           if (!in(c).auth_hmac) {
+             in(c).auth_hmac.emplace();
+             pi(c).auth_hmac_tok = st.keyword();
+           }
+           p.block(Section::kAuthHmac, c, &st.keyword());
+         },
+         "auth_hmac", "auth_hmac {"),
     ignored(kInst, "smtp_alert"),
     ignored(kInst, "lvs_sync_daemon_interface"),
     ignored(kInst, "linkbeat_use_polling"),

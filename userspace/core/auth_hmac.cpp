@@ -409,6 +409,13 @@ Verification Authenticator::verify(std::span<const std::uint8_t> payload, std::s
   return v;
 }
 
+void Authenticator::adopt_state(const Authenticator& previous) {
+  unicast_ = previous.unicast_;
+  mcast_ = previous.mcast_;
+  lru_clock_ = previous.lru_clock_;
+  send_seq_ = previous.send_seq_;
+}
+
 void Authenticator::reset_replay() {
   unicast_.clear();
   mcast_ = {};

@@ -211,6 +211,10 @@ class Authenticator {
 
   /// Forgets every sender's replay state.
   void reset_replay();
+  /// Takes over `previous`'s replay marks and send sequence (a reload that
+  /// rebuilt the instance, a key rotation): a capture accepted before it stays
+  /// a replay after it, and our sequence keeps growing.
+  void adopt_state(const Authenticator& previous);
 
  private:
   struct Replay {

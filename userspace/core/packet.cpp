@@ -365,8 +365,12 @@ Verdict validate_vrrp(std::span<const std::uint8_t> l3, std::uint8_t family, std
 
   const std::size_t alen = v6 ? 16 : 4;
   const std::size_t list_len = naddrs * alen;
-  if (msg.size() != kVrrpHeaderLen + list_len + (version == 2 ? kVrrpV2AuthLen : 0)) {
-    return rejected(key, XVRRP_REJECT_LENGTH_MISMATCH);
+  const std::size_t expected = kVrrpHeaderLen + list_len + (version == 2 ? kVrrpV2AuthLen : 0);
+  std::size_t trailer = 0;
+  if (msg.size() != expected) {
+    if (!(cfg->flags & XVRRP_CFG_AUTH_HMAC) || msg.size() != expected + XVRRP_HMAC_TRAILER_LEN)
+      return rejected(key, XVRRP_REJECT_LENGTH_MISMATCH);
+    trailer = XVRRP_HMAC_TRAILER_LEN;
   }
 
   const std::uint8_t ttl = v6 ? l3[7] : l3[8];
@@ -385,14 +389,16 @@ Verdict validate_vrrp(std::span<const std::uint8_t> l3, std::uint8_t family, std
     return rejected(key, XVRRP_REJECT_BAD_DEST);
 
   std::uint8_t evt_flags = 0;
+  // A trailer is in the IPv6 checksum only (keepalived's coverage).
+  const std::span<const std::uint8_t> summed = v6 ? msg : msg.first(expected);
   if (version == 2) {
-    if (!checksum_ok(msg, 0)) return rejected(key, XVRRP_REJECT_BAD_CHECKSUM);
+    if (!checksum_ok(summed, 0)) return rejected(key, XVRRP_REJECT_BAD_CHECKSUM);
   } else {
     const std::uint32_t pseudo =
-        pseudo_header_sum(src, dst, XVRRP_IPPROTO, static_cast<std::uint32_t>(msg.size()));
-    if (checksum_ok(msg, pseudo)) {
+        pseudo_header_sum(src, dst, XVRRP_IPPROTO, static_cast<std::uint32_t>(summed.size()));
+    if (checksum_ok(summed, pseudo)) {
       evt_flags |= XVRRP_EVT_V3_PSEUDO_CSUM;
-    } else if (v6 || !checksum_ok(msg, 0)) {
+    } else if (v6 || !checksum_ok(summed, 0)) {
       return rejected(key, XVRRP_REJECT_BAD_CHECKSUM);
     }
   }
@@ -404,6 +410,8 @@ Verdict validate_vrrp(std::span<const std::uint8_t> l3, std::uint8_t family, std
   }
 
   std::uint16_t advert_int_cs;
+  std::span<const std::uint8_t> v_payload;
+  std::size_t v_msg_len = 0;
   if (version == 2) {
     if (msg[4] != cfg->auth_type) return rejected(key, XVRRP_REJECT_AUTH_MISMATCH);
     if (msg[4] == XVRRP_AUTH_PASS) {
@@ -421,9 +429,23 @@ Verdict validate_vrrp(std::span<const std::uint8_t> l3, std::uint8_t family, std
     advert_int_cs = get_be16(msg.data() + 4) & 0x0fff;
   }
 
+  if (cfg->flags & XVRRP_CFG_AUTH_HMAC) {
+    if (trailer != 0) {
+      const std::uint8_t* t = msg.data() + expected;
+      if (t[0] != 1 || t[2] != 0 || t[3] != 0) return rejected(key, XVRRP_REJECT_AUTH_MISMATCH);
+    } else if (cfg->flags & XVRRP_CFG_HMAC_REQUIRED) {
+      return rejected(key, XVRRP_REJECT_AUTH_MISMATCH);
+    }
+    evt_flags |= XVRRP_EVT_PAYLOAD;
+    v_payload = msg;
+    v_msg_len = expected;
+  }
+
   Verdict v;
   v.kind = Verdict::Kind::Accepted;
   v.counter_key = key;
+  v.payload = v_payload;
+  v.msg_len = v_msg_len;
   xvrrp_advert_event& ev = v.event;
   ev.ts_ns = ts_ns;
   ev.ifindex = ifindex;

@@ -213,6 +213,11 @@ struct Verdict {
   /// NotOurs; all zero when NotVrrp.
   xvrrp_vrid_key counter_key{};
   xvrrp_advert_event event{};  // filled only when Accepted
+  /// Accepted with XVRRP_CFG_AUTH_HMAC (event.flags has XVRRP_EVT_PAYLOAD): the
+  /// IP payload up to the IP length, inside the validated buffer, and the VRRP
+  /// message's length in it (the rest is the trailer). Else empty and 0.
+  std::span<const std::uint8_t> payload;
+  std::size_t msg_len = 0;
 };
 
 /// Validates an Ethernet frame (no FCS) received on `ifindex` at `ts_ns`

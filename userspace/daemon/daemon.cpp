@@ -74,6 +74,7 @@ std::unique_ptr<Daemon::InstanceRuntime> Daemon::make_runtime(const config::Inst
   rt->plan = policy::plan_instance(cfg);
   rt->garp = core::GarpSchedule(rt->plan.garp);
   rt->adverts.set_content(cfg, rt->plan);
+  set_hmac(*rt);
   rt->sm_timer = loop_.timers().schedule(
       core::kNever, make_cookie(rt->id, std::uint64_t(TimerKind::StateMachine)));
   rt->garp_timer =
@@ -128,7 +129,9 @@ void Daemon::setup() {
       loop_.timers().schedule(clock::monotonic_ns() + kMaintenancePeriod,
                               make_cookie(0, std::uint64_t(TimerKind::Maintenance)));
 
-  auto on_advert = [this](const xvrrp_advert_event& ev) { on_advert_event(ev); };
+  auto on_advert = [this](const xvrrp_advert_event& ev, std::span<const std::uint8_t> payload) {
+    on_advert_event(ev, payload);
+  };
   rx_ = options_.rx == RxMode::Xdp ? make_xdp_rx_path(loop_, router_id, on_advert)
                                    : make_socket_rx_path(loop_, on_advert);
 
@@ -340,13 +343,14 @@ Daemon::InstanceRuntime* Daemon::find_by_key(const xvrrp_vrid_key& key) {
   return it == by_key_.end() || !it->second->sm ? nullptr : it->second;
 }
 
-void Daemon::on_advert_event(const xvrrp_advert_event& ev) {
+void Daemon::on_advert_event(const xvrrp_advert_event& ev, std::span<const std::uint8_t> payload) {
   InstanceRuntime* rt = find_by_key(key_of(ev));
   if (rt == nullptr) return;
   core::ReceivedAdvert advert;
   advert.src = source_of(ev);
   // Our own multicast adverts looped back carry our source: not a peer.
   if (rt->src_ip && advert.src == *rt->src_ip) return;
+  if (rt->hmac && !admit_hmac(*rt, ev, payload)) return;
   advert.priority = ev.priority;
   advert.advert_int_cs = ev.advert_int_cs;
   advert.rx_ns = static_cast<Nanos>(ev.ts_ns);
@@ -510,11 +514,12 @@ void Daemon::send_advert(InstanceRuntime& rt, std::uint8_t priority) {
   }
   const auto& dsts = rt.plan.destinations;
   for (std::size_t i = 0; i < dsts.size(); ++i) {
-    const auto msg = rt.adverts.get(i, *rt.src_ip, dsts[i], priority);
+    auto msg = rt.adverts.get(i, *rt.src_ip, dsts[i], priority);
     if (msg.empty()) {
       XLOG_ERROR("(%s) cannot encode advert: %s", rt.cfg.name.c_str(), rt.adverts.problem());
       return;
     }
+    if (rt.hmac && (msg = signed_advert(rt, msg, dsts[i])).empty()) return;
     sender->second->queue(*rt.src_ip, dsts[i], msg, rt.plan.send_ttl);
   }
   ++(priority == 0 ? rt.priority_zero_sent : rt.adverts_sent);

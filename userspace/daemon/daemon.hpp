@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -135,7 +136,17 @@ class Daemon {
                                                  const InstanceRuntime& except);
 
   void on_signal();
-  void on_advert_event(const xvrrp_advert_event& event);
+  void on_advert_event(const xvrrp_advert_event& event, std::span<const std::uint8_t> payload);
+  /// auth_hmac (hmac.cpp): (re)builds rt.hmac from rt.cfg, keeping the replay
+  /// state and send sequence of the one it replaces.
+  void set_hmac(InstanceRuntime& rt);
+  /// Whether the state machine may see this advert of an auth_hmac instance.
+  bool admit_hmac(InstanceRuntime& rt, const xvrrp_advert_event& ev,
+                  std::span<const std::uint8_t> payload);
+  /// `msg` with its trailer (hmac_buf_), or `msg` itself without auth_hmac.
+  std::span<const std::uint8_t> signed_advert(InstanceRuntime& rt,
+                                              std::span<const std::uint8_t> msg,
+                                              const IpAddress& dst);
   void on_timer(std::uint64_t cookie, core::Nanos now);
   void on_maintenance(core::Nanos now);
   void on_link(const net::LinkState& link);
@@ -245,6 +256,7 @@ class Daemon {
   std::uint64_t lost_reports_seen_ = 0;
   /// vrrp_startup_delay: adverts received before this are dropped; 0 once it is over.
   core::Nanos startup_until_ = 0;
+  std::vector<std::uint8_t> hmac_buf_;  // signed_advert(): sized once
   std::uint64_t reloads_ = 0;
   std::uint64_t reload_failures_ = 0;
   bool stopping_ = false;

@@ -154,6 +154,19 @@ DaemonStatus Daemon::snapshot() const {
     in.master_bfd = rt->cfg.master_bfd;
     in.bfd_takeovers = rt->bfd_takeovers;
     in.bfd_contradictions = rt->bfd_contradictions;
+    if (rt->hmac) {
+      const auto& hs = rt->hmac->settings();
+      HmacStatus h;
+      h.mode = core::auth_hmac::mode_name(hs.mode);
+      h.active_key = hs.active_key;
+      for (const auto& k : hs.keys) h.key_ids.push_back(k.id);
+      h.time_window_s = rt->hmac->time_window();
+      for (std::size_t r = 0; r < core::auth_hmac::kResultCount; ++r)
+        h.results.emplace_back(
+            core::auth_hmac::result_name(static_cast<core::auth_hmac::Result>(r)),
+            rt->hmac_counts[r]);
+      in.auth_hmac = std::move(h);
+    }
     for (const auto& t : rt->cfg.track_bfds) {
       const policy::TrackInput input = policy::bfd_input(t, bfd_ && bfd_->up(t.name));
       in.trackers.push_back(tracker_status(input, input.healthy ? "UP" : "DOWN"));

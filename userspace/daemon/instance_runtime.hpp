@@ -18,6 +18,7 @@
 #include "net/advert_sender.hpp"
 #include "net/proxy_ndp.hpp"
 #include "policy/advert_cache.hpp"
+#include "policy/hmac_advert.hpp"
 #include "policy/instance_plan.hpp"
 #include "policy/rules.hpp"
 
@@ -56,6 +57,10 @@ struct Daemon::InstanceRuntime {
   /// Went MASTER -> BACKUP by itself; its sync group follows (policy/sync_group.hpp).
   bool left_master = false;
   policy::AdvertCache adverts;
+  /// auth_hmac (hmac.cpp): signs what it sends, verifies what it receives.
+  std::unique_ptr<core::auth_hmac::Authenticator> hmac;
+  policy::HmacCounts hmac_counts{};
+  policy::RateLimit hmac_log{10 * core::kNanosPerSecond};
   policy::AdvertSummary last_accepted;
   std::uint64_t adverts_sent = 0, adverts_received = 0, garps_sent = 0, priority_zero_sent = 0;
   /// master_bfd: takeovers done, and Downs refused because adverts still arrived.

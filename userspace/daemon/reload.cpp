@@ -93,6 +93,7 @@ void Daemon::live_update(InstanceRuntime& rt, const config::Instance& cfg) {
                             old_plan.garp.interval != rt.plan.garp.interval;
   rt.cfg = cfg;
   rt.adverts.set_content(cfg, rt.plan);
+  set_hmac(rt);
   resolve_vips(rt);
   install_missing_vips(rt);
   if (garp_changed) {

@@ -86,7 +86,9 @@ class XdpRxPath final : public RxPath {
   XdpRxPath(EventLoop& loop, const std::string& router_id, AdvertHandler handler)
       : loop_(loop), filter_(router_id), handler_(std::move(handler)) {
     loop_.add_fd(filter_.ring_fd(), EPOLLIN, [this](std::uint32_t) {
-      filter_.consume([this](const xvrrp_advert_event& ev) { handler_(ev); });
+      filter_.consume([this](const xvrrp_advert_event& ev, std::span<const std::uint8_t> payload) {
+        handler_(ev, payload);
+      });
     });
   }
   ~XdpRxPath() override {
@@ -97,7 +99,8 @@ class XdpRxPath final : public RxPath {
   void set_instance(const xvrrp_vrid_key& key, const xvrrp_vrid_config& cfg,
                     const std::vector<PeerEntry>& peers) override {
     xvrrp_vrid_config c = cfg;
-    c.flags |= XVRRP_CFG_SUPPRESS_DUPS;
+    // auth_hmac: every advert is reported, to be verified (abi.h, rule m).
+    if ((cfg.flags & XVRRP_CFG_AUTH_HMAC) == 0) c.flags |= XVRRP_CFG_SUPPRESS_DUPS;
     groups_.set(key, (cfg.flags & XVRRP_CFG_UNICAST) == 0);
     filter_.set_instance(key, c, entries_of(peers));
     keys_[pack_vrid_key(key)] = key;
@@ -145,7 +148,9 @@ class XdpRxPath final : public RxPath {
     if (draining_) return;  // never from inside its own handler
     draining_ = true;
     try {
-      filter_.consume([this](const xvrrp_advert_event& ev) { handler_(ev); });
+      filter_.consume([this](const xvrrp_advert_event& ev, std::span<const std::uint8_t> payload) {
+        handler_(ev, payload);
+      });
     } catch (const std::exception& e) {
       XLOG_WARN("ring buffer: %s", e.what());
     }
@@ -234,7 +239,7 @@ class SocketRxPath final : public RxPath {
           const packet::Verdict v =
               packet::validate_ip(ip, static_cast<std::uint32_t>(rx_ifindex), rx_ns, tables_);
           if (v.kind == packet::Verdict::Kind::Accepted) {
-            handler_(v.event);
+            handler_(v.event, v.payload);
           } else if (v.kind == packet::Verdict::Kind::Rejected && v.reason >= 0 &&
                      v.reason < XVRRP_REJECT_MAX) {
             ++rejects_[v.reason];

@@ -3,7 +3,9 @@
 // interface, so the daemon holds no receive-mode branch:
 //  - XDP (make_xdp_rx_path): bpf::AdvertFilter; the program validates in the
 //    kernel, reports through the ring buffer and folds identical adverts into
-//    the last-seen record (XVRRP_CFG_SUPPRESS_DUPS);
+//    the last-seen record (XVRRP_CFG_SUPPRESS_DUPS), except for auth_hmac
+//    instances (XVRRP_CFG_AUTH_HMAC), whose every advert is reported with its
+//    payload for the daemon to verify;
 //  - socket (make_socket_rx_path): one net::RawReceiver per interface,
 //    validated in userspace by packet::validate_ip against packet::MapTables
 //    (the same rules as the BPF program); no duplicate suppression.
@@ -42,7 +44,10 @@ struct PeerEntry {
 
 class RxPath {
  public:
-  using AdvertHandler = std::function<void(const xvrrp_advert_event&)>;
+  /// The payload: the IP payload of an XVRRP_CFG_AUTH_HMAC instance's advert
+  /// (XVRRP_EVT_PAYLOAD), valid during the call; empty for the others.
+  using AdvertHandler =
+      std::function<void(const xvrrp_advert_event&, std::span<const std::uint8_t> payload)>;
   using LastSeenList = std::vector<std::pair<xvrrp_vrid_key, xvrrp_last_seen>>;
 
   virtual ~RxPath() = default;

@@ -108,6 +108,20 @@ std::string render_status_json(const DaemonStatus& s) {
       j.field("bfd_takeovers", in.bfd_takeovers);
       j.field("bfd_contradictions", in.bfd_contradictions);
     }
+    if (in.auth_hmac) {
+      const HmacStatus& h = *in.auth_hmac;
+      j.key("auth_hmac").begin_object();
+      j.field("mode", h.mode);
+      j.field("active_key", h.active_key);
+      j.key("key_ids").begin_array();
+      for (unsigned id : h.key_ids) j.value(id);
+      j.end_array();
+      j.field("time_window_s", h.time_window_s);
+      j.key("results").begin_object();
+      for (const auto& [name, count] : h.results) j.field(name, count);
+      j.end_object();
+      j.end_object();
+    }
     j.end_object();
   }
   j.end_array();

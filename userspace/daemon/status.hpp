@@ -83,6 +83,16 @@ struct BfdCounters {
   std::uint64_t gtsm = 0;        ///< TTL / hop limit below ttl - max_hops
 };
 
+/// An instance's auth_hmac: its settings without key material, and every
+/// received advert's verification result (core::auth_hmac::result_name()).
+struct HmacStatus {
+  std::string mode;  ///< core::auth_hmac::mode_name()
+  unsigned active_key = 0;
+  std::vector<unsigned> key_ids;
+  unsigned time_window_s = 0;
+  std::vector<std::pair<std::string, std::uint64_t>> results;
+};
+
 struct InstanceStatus {
   std::string name;
   std::string interface;
@@ -114,6 +124,7 @@ struct InstanceStatus {
   std::string master_bfd;  ///< "" without master_bfd
   std::uint64_t bfd_takeovers = 0;
   std::uint64_t bfd_contradictions = 0;
+  std::optional<HmacStatus> auth_hmac;  ///< null without an auth_hmac block
 };
 
 /// A vrrp_sync_group: its members (in group order) and the group's state

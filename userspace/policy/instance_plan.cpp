@@ -56,6 +56,10 @@ InstancePlan plan_instance(const config::Instance& cfg) {
     plan.peers.push_back(PeerPlan{peer.addr, peer.min_ttl, peer.max_ttl});
   if (!plan.peers.empty()) vc.flags |= XVRRP_CFG_UNICAST | XVRRP_CFG_CHECK_PEER;
   fill_ttl_range(plan.peers, vc);
+  if (cfg.auth_hmac) {
+    vc.flags |= XVRRP_CFG_AUTH_HMAC;
+    if (cfg.auth_hmac->mode == core::auth_hmac::Mode::Enforce) vc.flags |= XVRRP_CFG_HMAC_REQUIRED;
+  }
 
   if (plan.peers.empty()) {
     plan.destinations.push_back(plan.family == AF_INET6 ? packet::vrrp_multicast_v6()

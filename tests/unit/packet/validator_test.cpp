@@ -309,6 +309,8 @@ TEST_P(ReceiveCaseTest, ValidatorReachesTheRowsVerdict) {
     EXPECT_EQ(v.event.advert_int_cs, c.event->advert_int_cs);
     EXPECT_EQ(v.event.ts_ns, kTs);
     EXPECT_EQ(v.event.ifindex, test_support::kCaseIfindex);
+    EXPECT_EQ(v.payload.size(), c.event->payload_len);
+    EXPECT_EQ(v.msg_len, c.event->msg_len);
   }
   // The socket path sees the same packet without Ethernet: same verdict.
   const std::uint16_t type = static_cast<std::uint16_t>((c.frame[12] << 8) | c.frame[13]);

@@ -51,11 +51,19 @@
 #define XVRRP_STRINGIFY(x) XVRRP_STRINGIFY_(x)
 #define XVRRP_MAP_NAME_STR(m) XVRRP_STRINGIFY(m)
 
-/* ---- Limits ---------------------------------------------------------------- */
-#define XVRRP_MAX_INSTANCES 1024 /* entries of vrid_config / last_seen */
-#define XVRRP_MAX_PEERS 4096	 /* configured unicast peers, all VRIDs */
+/* ---- Limits ----------------------------------------------------------------
+ * The map sizes below are the BPF object's compiled-in max_entries, the least
+ * the daemon creates: it sizes the maps from its configuration before loading
+ * the program (policy/map_sizes.hpp: twice the configured instances and peers,
+ * a ring of two records per instance) and refuses to start beyond the
+ * *_LIMIT values.
+ */
+#define XVRRP_MAX_INSTANCES 1024 /* least entries of vrid_config / last_seen */
+#define XVRRP_MAX_PEERS 4096	 /* least entries of peers: unicast peers, all VRIDs */
 #define XVRRP_MAX_JITTER_PEERS 4096
-#define XVRRP_EVENTS_BYTES (64 * 1024) /* ring buffer size, power of two: ~540 records */
+#define XVRRP_EVENTS_BYTES (64 * 1024) /* least ring buffer size, power of two: ~540 records */
+#define XVRRP_INSTANCES_LIMIT 16384    /* most VRRP instances one daemon runs */
+#define XVRRP_PEERS_LIMIT 65536	       /* most unicast peers one daemon has, all instances */
 #define XVRRP_EVENT_ADDR_WORDS 16      /* first 64 bytes of the address list */
 #define XVRRP_AUTH_PASS_LEN 8	       /* RFC 3768 §5.3.11: 8 octets */
 #define XVRRP_MAX_VRRP_LEN 1024	       /* longest VRRP message parsed (bytes), trailer included */

@@ -83,6 +83,7 @@ struct AdvertFilter::Impl {
 
   std::string router_id;
   std::string pin_dir;
+  policy::MapSizes sizes;
   bool own_pin_dir = false;          // created by this filter, so removed by it
   BpfSkeleton<xvrrp_xdp> maps_skel;  // maps only; its program is never loaded
   BpfSkeleton<xvrrp_xdp> test_skel;  // loaded lazily for BPF_PROG_TEST_RUN
@@ -95,9 +96,25 @@ struct AdvertFilter::Impl {
   std::unique_ptr<RingBuffer> ring;
   std::map<int, std::unique_ptr<Attachment>> attached;
 
+  // Every copy gets the same sizes: libbpf reuses a pinned map only when its
+  // max_entries match the object's.
   BpfSkeleton<xvrrp_xdp> open_skeleton() const {
     LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = pin_dir.c_str());
-    return BpfSkeleton<xvrrp_xdp>::open(&opts);
+    auto skel = BpfSkeleton<xvrrp_xdp>::open(&opts);
+    auto& m = skel->maps;
+    const std::pair<bpf_map*, std::uint32_t> wanted[] = {
+        {m.xvrrp_vrid_config, sizes.instances}, {m.xvrrp_last_seen, sizes.instances},
+        {m.xvrrp_counters, sizes.counters},     {m.xvrrp_peers, sizes.peers},
+        {m.xvrrp_jitter, sizes.jitter_peers},   {m.xvrrp_events, sizes.ring_bytes}};
+    for (const auto& [map, entries] : wanted) {
+      const int rc = bpf_map__set_max_entries(map, entries);
+      if (rc != 0) {
+        throw std::system_error(
+            -rc, std::generic_category(),
+            std::string("max_entries ") + std::to_string(entries) + " of " + bpf_map__name(map));
+      }
+    }
+    return skel;
   }
 
   void claim_pin_dir() {
@@ -129,7 +146,8 @@ struct AdvertFilter::Impl {
   }
 };
 
-AdvertFilter::AdvertFilter(std::string router_id) : impl_(std::make_unique<Impl>()) {
+AdvertFilter::AdvertFilter(std::string router_id, const policy::MapSizes& sizes)
+    : impl_(std::make_unique<Impl>()) {
   if (router_id.empty() || router_id.find('/') != std::string::npos || router_id == "." ||
       router_id == "..") {
     throw std::invalid_argument("AdvertFilter: router_id '" + router_id +
@@ -143,6 +161,7 @@ AdvertFilter::AdvertFilter(std::string router_id) : impl_(std::make_unique<Impl>
   }
   Impl& d = *impl_;
   d.router_id = std::move(router_id);
+  d.sizes = sizes;
   d.pin_dir = std::string(XVRRP_BPFFS_ROOT) + "/" + d.router_id;
   try {
     ensure_bpffs();
@@ -447,6 +466,8 @@ std::optional<xvrrp_jitter> AdvertFilter::jitter(const xvrrp_peer_key& peer) con
 }
 
 std::string AdvertFilter::pin_dir() const { return impl_->pin_dir; }
+
+const policy::MapSizes& AdvertFilter::sizes() const { return impl_->sizes; }
 
 int AdvertFilter::test_run_prog_fd() {
   Impl& d = *impl_;

@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "bpf/ring_buffer.hpp"
+#include "policy/map_sizes.hpp"
 #include "xvrrp/abi.h"
 
 struct xvrrp_xdp;
@@ -60,8 +61,11 @@ struct XdpAttachInfo {
 class AdvertFilter {
  public:
   /// router_id: keepalived's global_defs router_id; becomes the pin directory
-  /// name, so it must be a single path component without '/'.
-  explicit AdvertFilter(std::string router_id);
+  /// name, so it must be a single path component without '/'. `sizes` gives
+  /// every map's max_entries (policy::size_maps), set before the maps are
+  /// created; every later copy of the object (attach, test run) uses the same.
+  explicit AdvertFilter(std::string router_id,
+                        const policy::MapSizes& sizes = policy::default_map_sizes());
   AdvertFilter(const AdvertFilter&) = delete;
   AdvertFilter& operator=(const AdvertFilter&) = delete;
   ~AdvertFilter();
@@ -119,6 +123,8 @@ class AdvertFilter {
 
   /// XVRRP_BPFFS_ROOT/<router_id>
   [[nodiscard]] std::string pin_dir() const;
+  /// The maps' sizes as created.
+  [[nodiscard]] const policy::MapSizes& sizes() const;
 
   /// fd of a loaded, unattached copy of the program sharing this filter's
   /// maps, for BPF_PROG_TEST_RUN (tests, benchmark). Loaded on first call.

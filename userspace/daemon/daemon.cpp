@@ -13,6 +13,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <system_error>
+#include <variant>
 
 #include "common/abi_convert.hpp"
 #include "common/clock.hpp"
@@ -129,10 +130,16 @@ void Daemon::setup() {
       loop_.timers().schedule(clock::monotonic_ns() + kMaintenancePeriod,
                               make_cookie(0, std::uint64_t(TimerKind::Maintenance)));
 
+  auto sizes = policy::size_maps(config_.instances);
+  if (const auto* problem = std::get_if<std::string>(&sizes)) throw std::runtime_error(*problem);
+  map_sizes_ = std::get<policy::MapSizes>(sizes);
+  if (options_.ring_bytes != 0) map_sizes_.ring_bytes = options_.ring_bytes;
+  if (auto problem = policy::ring_burst_problem(map_sizes_, config_.instances.size()))
+    XLOG_WARN("%s", problem->c_str());
   auto on_advert = [this](const xvrrp_advert_event& ev, std::span<const std::uint8_t> payload) {
     on_advert_event(ev, payload);
   };
-  rx_ = options_.rx == RxMode::Xdp ? make_xdp_rx_path(loop_, router_id, on_advert)
+  rx_ = options_.rx == RxMode::Xdp ? make_xdp_rx_path(loop_, router_id, on_advert, map_sizes_)
                                    : make_socket_rx_path(loop_, on_advert);
 
   bfd_ = std::make_unique<BfdRuntime>(

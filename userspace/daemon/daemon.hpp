@@ -33,6 +33,7 @@
 #include "daemon/rx_path.hpp"
 #include "net/address_manager.hpp"
 #include "net/route_manager.hpp"
+#include "policy/map_sizes.hpp"
 #include "policy/reload_plan.hpp"
 #include "xvrrp/abi.h"
 
@@ -71,6 +72,9 @@ struct Options {
   int realtime_priority = 0;
   /// Overrides /run/xvrrp/<router_id>.ctl (tests).
   std::string control_path;
+  /// Advert ring buffer size in bytes (a power of two >= 4096); 0 = from the
+  /// configuration (policy::size_maps).
+  std::uint32_t ring_bytes = 0;
 };
 
 class Daemon {
@@ -233,6 +237,8 @@ class Daemon {
   std::unique_ptr<net::RouteManager> routes_;
   std::unique_ptr<net::GarpSender> garp_;
   std::unique_ptr<RxPath> rx_;
+  // The receive tables' sizes, from the configuration at start (they cannot grow).
+  policy::MapSizes map_sizes_ = policy::default_map_sizes();
   std::unique_ptr<notify::ScriptRunner> scripts_;
   std::unique_ptr<ControlServer> control_;
   std::unique_ptr<BfdRuntime> bfd_;

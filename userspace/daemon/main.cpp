@@ -9,6 +9,7 @@
 #include <cstring>
 #include <exception>
 #include <string>
+#include <variant>
 
 #include "common/log.hpp"
 #include "config/config.hpp"
@@ -41,6 +42,8 @@ void usage(FILE* out) {
       "      --realtime-priority N  SCHED_FIFO priority (default 20 with sub-second adverts; 0 = "
       "off)\n"
       "      --control PATH    control socket (default /run/xvrrp/ROUTER_ID.ctl)\n"
+      "      --ring-bytes N    advert ring buffer size, a power of two >= 4096 (default: two\n"
+      "                        records per configured instance, at least 64 KiB)\n"
       "  -h, --help            this text\n");
 }
 
@@ -51,7 +54,7 @@ int main(int argc, char** argv) {
   using xvrrp::daemon::RxMode;
   Options options;
   bool check_only = false;
-  enum { kRx = 1000, kLogLevel, kNoTimestamps, kKeepCaps, kControl, kRealtime };
+  enum { kRx = 1000, kLogLevel, kNoTimestamps, kKeepCaps, kControl, kRealtime, kRingBytes };
   const option long_options[] = {
       {"use-file", required_argument, nullptr, 'f'},
       {"config-test", no_argument, nullptr, 't'},
@@ -62,6 +65,7 @@ int main(int argc, char** argv) {
       {"keep-capabilities", no_argument, nullptr, kKeepCaps},
       {"control", required_argument, nullptr, kControl},
       {"realtime-priority", required_argument, nullptr, kRealtime},
+      {"ring-bytes", required_argument, nullptr, kRingBytes},
       {nullptr, 0, nullptr, 0},
   };
   if (getenv("NOTIFY_SOCKET") != nullptr) xvrrp::log::set_timestamps(false);
@@ -126,6 +130,17 @@ int main(int argc, char** argv) {
         options.realtime_priority = prio == 0 ? -1 : static_cast<int>(prio);
         break;
       }
+      case kRingBytes: {
+        char* end = nullptr;
+        const unsigned long long n = strtoull(optarg, &end, 10);
+        if (end == optarg || *end != '\0' || n < 4096 || n > (1ull << 30) || (n & (n - 1)) != 0) {
+          fprintf(stderr, "xvrrpd: --ring-bytes: '%s' is not a power of two in 4096..2^30\n",
+                  optarg);
+          return 2;
+        }
+        options.ring_bytes = static_cast<std::uint32_t>(n);
+        break;
+      }
       default:
         usage(stderr);
         return 2;
@@ -149,6 +164,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   for (const auto& warning : config.warnings) report(xvrrp::log::Level::Warning, warning);
+  if (const auto sizes = xvrrp::policy::size_maps(config.instances);
+      const auto* problem = std::get_if<std::string>(&sizes)) {
+    report(xvrrp::log::Level::Error, options.config_path + ": " + *problem);
+    return 1;
+  }
   if (check_only) {
     printf("%s: configuration OK (router_id %s, %zu vrrp_instance(s))\n%s",
            options.config_path.c_str(), config.global.router_id.c_str(), config.instances.size(),

@@ -31,10 +31,13 @@ bool Daemon::bind_reload_resources(const std::vector<config::Instance>& next,
   for (const config::Instance& cfg : next) peers += cfg.unicast_peers.size();
   if (auto problem =
           policy::capacity_problem(next.size(), peers, retiring_instances, retiring_peers,
-                                   XVRRP_MAX_INSTANCES, XVRRP_MAX_PEERS)) {
-    error = *problem;
+                                   map_sizes_.instances, map_sizes_.peers)) {
+    error = *problem + ": the receive tables were sized at start; restart xvrrpd to grow them";
     return false;
   }
+  if (auto problem = policy::ring_burst_problem(map_sizes_, next.size()))
+    XLOG_WARN("%s; it was sized at start: restart xvrrpd to size it for this configuration",
+              problem->c_str());
   std::vector<int> opened;
   try {
     for (const config::Instance& cfg : next) {

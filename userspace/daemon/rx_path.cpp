@@ -83,8 +83,9 @@ const std::uint64_t kNoRejects[XVRRP_REJECT_MAX] = {};
 
 class XdpRxPath final : public RxPath {
  public:
-  XdpRxPath(EventLoop& loop, const std::string& router_id, AdvertHandler handler)
-      : loop_(loop), filter_(router_id), handler_(std::move(handler)) {
+  XdpRxPath(EventLoop& loop, const std::string& router_id, AdvertHandler handler,
+            const policy::MapSizes& sizes)
+      : loop_(loop), filter_(router_id, sizes), handler_(std::move(handler)) {
     loop_.add_fd(filter_.ring_fd(), EPOLLIN, [this](std::uint32_t) {
       filter_.consume([this](const xvrrp_advert_event& ev, std::span<const std::uint8_t> payload) {
         handler_(ev, payload);
@@ -262,8 +263,9 @@ class SocketRxPath final : public RxPath {
 }  // namespace
 
 std::unique_ptr<RxPath> make_xdp_rx_path(EventLoop& loop, const std::string& router_id,
-                                         RxPath::AdvertHandler handler) {
-  return std::make_unique<XdpRxPath>(loop, router_id, std::move(handler));
+                                         RxPath::AdvertHandler handler,
+                                         const policy::MapSizes& sizes) {
+  return std::make_unique<XdpRxPath>(loop, router_id, std::move(handler), sizes);
 }
 
 std::unique_ptr<RxPath> make_socket_rx_path(EventLoop& loop, RxPath::AdvertHandler handler) {

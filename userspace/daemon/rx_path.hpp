@@ -29,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "policy/map_sizes.hpp"
 #include "xvrrp/abi.h"
 
 namespace xvrrp::daemon {
@@ -97,9 +98,11 @@ class RxPath {
   [[nodiscard]] virtual std::span<const std::uint64_t> userspace_rejects() const = 0;
 };
 
-/// Throws when the BPF object cannot be loaded or the pins claimed.
+/// Throws when the BPF object cannot be loaded or the pins claimed. `sizes`:
+/// the BPF maps' max_entries (policy::size_maps of the configuration).
 std::unique_ptr<RxPath> make_xdp_rx_path(EventLoop& loop, const std::string& router_id,
-                                         RxPath::AdvertHandler handler);
+                                         RxPath::AdvertHandler handler,
+                                         const policy::MapSizes& sizes);
 std::unique_ptr<RxPath> make_socket_rx_path(EventLoop& loop, RxPath::AdvertHandler handler);
 
 }  // namespace xvrrp::daemon

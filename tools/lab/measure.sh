@@ -230,6 +230,20 @@ lab_run_scenario() {
         kill -KILL $pids
         t0=$(lab_link_event_time eth0 "$t0") || t0=$EPOCHREALTIME
         ;;
+      crash-restart)
+        # The daemon dies without resigning (SIGKILL) and comes back after
+        # LAB_RESTART_DELAY_S (default 1 s, systemd's RestartSec): the master must be
+        # server-1 again, ideally without the backup ever taking over.
+        local pids
+        pids=$(lab_daemon_pids s1)
+        t0=$EPOCHREALTIME
+        # shellcheck disable=SC2086
+        kill -KILL $pids
+        lab_daemon_wait_exit s1 5 || note=slow-exit
+        sleep "${LAB_RESTART_DELAY_S:-1}"
+        lab_daemon_start s1 "$impl1" "$LAB_WORK/server-1.conf"
+        expect=s1
+        ;;
       eth0-down | dummy0-down)
         t0=$EPOCHREALTIME
         ip -n "$(lab_ns s1)" link set "${sc%-down}" down

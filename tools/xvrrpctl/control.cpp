@@ -134,6 +134,11 @@ std::string resolve_router_id(const Paths& paths, const std::optional<std::strin
 }
 
 std::string request_status(const Paths& paths, const std::string& router_id, int timeout_ms) {
+  return request(paths, router_id, "status", timeout_ms);
+}
+
+std::string request(const Paths& paths, const std::string& router_id, const std::string& command,
+                    int timeout_ms) {
   const std::string path = paths.run_dir + "/" + router_id + ".ctl";
   std::error_code ec;
   if (!fs::exists(path, ec)) {
@@ -158,10 +163,10 @@ std::string request_status(const Paths& paths, const std::string& router_id, int
       throw CtlError("permission denied on " + path + " (run xvrrpctl as root)");
     throw CtlError("cannot connect to " + path + ": " + std::strerror(err));
   }
-  static constexpr char kRequest[] = "status\n";
+  const std::string line = command + "\n";
   size_t sent = 0;
-  while (sent < sizeof kRequest - 1) {
-    ssize_t n = ::send(fd.get(), kRequest + sent, sizeof kRequest - 1 - sent, MSG_NOSIGNAL);
+  while (sent < line.size()) {
+    ssize_t n = ::send(fd.get(), line.data() + sent, line.size() - sent, MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR) continue;
       throw CtlError("cannot send the request to " + path + ": " + std::strerror(errno));

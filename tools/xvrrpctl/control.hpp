@@ -59,6 +59,9 @@ std::string locate_pin_root(const Paths& paths, const std::string& router_id);
 /// socket (naming the running ids), a refused connection (stale socket), a timeout, or an
 /// empty reply.
 std::string request_status(const Paths& paths, const std::string& router_id, int timeout_ms = 5000);
+/// Sends one command line (without its '\n') and returns the reply, as request_status.
+std::string request(const Paths& paths, const std::string& router_id, const std::string& command,
+                    int timeout_ms = 5000);
 
 std::string join(const std::vector<std::string>& parts, const char* sep);
 

@@ -12,6 +12,7 @@
 #include "bpf/bpffs.hpp"
 #include "control.hpp"
 #include "json.hpp"
+#include "operate.hpp"
 #include "pinned_maps.hpp"
 #include "render.hpp"
 
@@ -25,6 +26,12 @@ constexpr char kUsage[] =
     "  status [--json]    state of every vrrp_instance, from the daemon's control socket\n"
     "  counters [--json]  XDP advert counters and inter-arrival histograms, from the pinned maps\n"
     "  metrics            both, in Prometheus text format (node_exporter textfile collector)\n"
+    "  handover INSTANCE|--all [--wait MS]\n"
+    "                     make-before-break handover of a MASTER to its peer; waits (default\n"
+    "                     10000 ms) until the peer took over and prints the measured gap\n"
+    "  maintenance on|off [--wait MS]\n"
+    "                     sticky: no instance becomes MASTER until off (survives reload and\n"
+    "                     restart); on hands every MASTER over first\n"
     "ROUTER_ID defaults to the daemon of this network namespace (RUN_DIR/*.ctl), else the\n"
     "only one found (RUN_DIR/*.ctl, PIN_ROOT/*/). Pins in the daemon's private bpffs are\n"
     "read through /proc/PID/root.\n"
@@ -64,6 +71,8 @@ int main(int argc, char** argv) {
   std::string command;
   bool json = false;
   bool pin_root_given = false;
+  std::vector<std::string> operands;
+  int wait_ms = 10000;
   std::vector<std::string> args(argv + 1, argv + argc);
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -91,17 +100,33 @@ int main(int argc, char** argv) {
       pin_root_given = true;
     } else if (a == "--json") {
       json = true;
+    } else if (a == "--wait") {
+      auto v = value("--wait");
+      if (!v || v->empty() || v->find_first_not_of("0123456789") != std::string::npos ||
+          v->size() > 7)
+        return usage_error("--wait needs a number of milliseconds");
+      wait_ms = std::stoi(*v);
+    } else if (a == "--all" && command == "handover") {
+      operands.push_back(a);
     } else if (!a.empty() && a[0] == '-') {
       return usage_error("unknown option " + a);
     } else if (command.empty()) {
       command = a;
+    } else if (command == "handover" || command == "maintenance") {
+      operands.push_back(a);
     } else {
       return usage_error("unexpected argument " + a);
     }
   }
   if (command.empty()) return usage_error("no command given");
-  if (command != "status" && command != "counters" && command != "metrics")
+  if (command != "status" && command != "counters" && command != "metrics" &&
+      command != "handover" && command != "maintenance")
     return usage_error("unknown command " + command);
+  if (command == "handover" && operands.size() != 1)
+    return usage_error("handover needs one INSTANCE or --all");
+  if (command == "maintenance" &&
+      (operands.size() != 1 || (operands[0] != "on" && operands[0] != "off")))
+    return usage_error("maintenance needs on or off");
   if (command == "metrics" && json)
     return usage_error("metrics has no --json (it is Prometheus text)");
 
@@ -110,6 +135,9 @@ int main(int argc, char** argv) {
     // The daemon's bpffs may be private to its mount namespace (`ip netns exec`, a unit's
     // private mounts): reach it through /proc/PID/root. An explicit --pin-root is kept.
     if (!pin_root_given) paths.pin_root = locate_pin_root(paths, id);
+    if (command == "handover") return run_handover(paths, id, operands[0], json, wait_ms);
+    if (command == "maintenance")
+      return run_maintenance(paths, id, operands[0] == "on", json, wait_ms);
     if (command == "status") {
       Json status = parse_status(request_status(paths, id), id);
       if (json) {

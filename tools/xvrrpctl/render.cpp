@@ -149,6 +149,20 @@ std::string render_status_text(const Json& status) {
     out += format("  %-18s %" PRId64 " ms (master's: %" PRId64 " ms)\n", "advert interval",
                   inst.at("advert_int_ms").as_int(), inst.at("master_adver_int_ms").as_int());
     out += format("  %-18s %" PRId64 "\n", "transitions", inst.at("transitions").as_int());
+    // Fields of newer daemons: absent from an older one's reply.
+    if (const Json* m = inst_json.find("maintenance"); m != nullptr && m->as_bool())
+      out += format("  %-18s %s\n", "maintenance", "on (never becomes MASTER)");
+    if (const Json* h = inst_json.find("preempt_held"); h != nullptr && h->as_bool())
+      out += format("  %-18s %s\n", "preemption", "held after a handover (until a reload)");
+    if (const Json* st = inst_json.find("start"); st != nullptr && st->as_string() != "clean")
+      out += format("  %-18s %s\n", "start-up", st->as_string().c_str());
+    if (const Json* h = inst_json.find("last_handover"); h != nullptr && !h->is_null()) {
+      const Json& gap = h->at("gap_ms");
+      out +=
+          format("  %-18s %s%s, %.0f s ago\n", "last handover", h->at("result").as_string().c_str(),
+                 gap.is_null() ? "" : format(" (gap %.3f ms)", gap.as_double()).c_str(),
+                 h->at("age_ms").as_double() / 1e3);
+    }
     out += format("  %-18s %s\n", "VIPs", inst.at("vips_present").as_bool() ? "present" : "absent");
     for (const Json& vip : inst.at("vips").items()) {
       out +=
@@ -403,6 +417,12 @@ std::string render_metrics(const std::string& router_id, const Json* status,
           int_field("base_priority"));
     gauge("xvrrp_instance_transitions_total", "counter", "State transitions since start.",
           int_field("transitions"));
+    gauge("xvrrp_instance_maintenance", "gauge",
+          "1 while in maintenance (xvrrpctl maintenance on: never becomes MASTER).",
+          [](const Json& j) {
+            const Json* m = j.find("maintenance");
+            return m == nullptr ? std::string() : std::string(m->as_bool() ? "1" : "0");
+          });
     gauge("xvrrp_instance_last_advert_age_seconds", "gauge",
           "Age of the last advert received from the master (absent if none).", [](const Json& j) {
             const Json& age = j.at("last_advert_age_ms");

@@ -95,6 +95,7 @@ struct AdvertFilter::Impl {
   std::unique_ptr<BpfMap<__u32, xvrrp_meta>> meta;
   std::unique_ptr<RingBuffer> ring;
   std::map<int, std::unique_ptr<Attachment>> attached;
+  std::vector<std::pair<xvrrp_vrid_key, xvrrp_last_seen>> inherited_last_seen;
 
   // Every copy gets the same sizes: libbpf reuses a pinned map only when its
   // max_entries match the object's.
@@ -117,6 +118,26 @@ struct AdvertFilter::Impl {
     return skel;
   }
 
+  // The program stayed attached while no daemon ran and kept recording adverts: the
+  // successor's crash resume asks whether a peer advertised meanwhile.
+  void read_inherited_last_seen() {
+    const std::string pin = pin_dir + "/" XVRRP_MAP_NAME_STR(XVRRP_MAP_LAST_SEEN);
+    const int fd = bpf_obj_get(pin.c_str());
+    if (fd < 0) return;
+    xvrrp_vrid_key key{};
+    xvrrp_vrid_key next{};
+    const void* prev = nullptr;
+    while (inherited_last_seen.size() < XVRRP_MAX_INSTANCES &&
+           bpf_map_get_next_key(fd, prev, &next) == 0) {
+      xvrrp_last_seen value{};
+      if (bpf_map_lookup_elem(fd, &next, &value) == 0)
+        inherited_last_seen.emplace_back(next, value);
+      key = next;
+      prev = &key;
+    }
+    ::close(fd);
+  }
+
   void claim_pin_dir() {
     if (::mkdir(XVRRP_BPFFS_ROOT, 0700) != 0 && errno != EEXIST) {
       throw std::system_error(errno, std::generic_category(), "mkdir " XVRRP_BPFFS_ROOT);
@@ -136,6 +157,7 @@ struct AdvertFilter::Impl {
                                    " already in use)");
         }
       }
+      read_inherited_last_seen();
       XLOG_INFO("removing stale BPF pins in %s", pin_dir.c_str());
       remove_pin_dir(pin_dir);
     }
@@ -387,6 +409,11 @@ std::size_t AdvertFilter::consume(const RingBuffer::Callback& cb) {
 
 std::size_t AdvertFilter::consume(const RingBuffer::RecordCallback& cb) {
   return impl_->ring->consume(cb);
+}
+
+const std::vector<std::pair<xvrrp_vrid_key, xvrrp_last_seen>>& AdvertFilter::inherited_last_seen()
+    const {
+  return impl_->inherited_last_seen;
 }
 
 std::optional<xvrrp_last_seen> AdvertFilter::last_seen(const xvrrp_vrid_key& key) const {

@@ -101,6 +101,11 @@ class AdvertFilter {
 
   /// xvrrp_last_seen entry of an instance (kept only with XVRRP_CFG_SUPPRESS_DUPS).
   [[nodiscard]] std::optional<xvrrp_last_seen> last_seen(const xvrrp_vrid_key& key) const;
+  /// The xvrrp_last_seen entries of the dead daemon whose pins the constructor removed, read
+  /// just before: the program stays attached without a daemon and keeps recording (crash
+  /// resume, policy/resume.hpp). Empty when there were no pins.
+  [[nodiscard]] const std::vector<std::pair<xvrrp_vrid_key, xvrrp_last_seen>>& inherited_last_seen()
+      const;
   /// Deletes it so the next advert is reported again (on every state change).
   void forget_last_seen(const xvrrp_vrid_key& key);
   /// Every xvrrp_last_seen entry, read with BPF_MAP_LOOKUP_BATCH (a few

@@ -82,10 +82,12 @@ void Instance::enter(State next, Actions& actions, const char* reason) {
   actions.reason = reason;
   preempt_window_end_ = kNever;
   handover_bound_ = next_resign_ = kNever;
+  handover_stays_ = false;
 }
 
 void Instance::become_master(Nanos now, Actions& actions, const char* reason) {
   enter(State::Master, actions, reason);
+  preempt_hold_ = false;
   master_adver_int_cs_ = params_.advert_int_cs;  // RFC 5798 §6.4.1: back to our own interval
   master_ip_ = params_.primary_ip;
   master_priority_ = effective_priority_;
@@ -113,7 +115,7 @@ void Instance::learn_interval(std::uint16_t advert_int_cs) {
 }
 
 Instance::Verdict Instance::backup_verdict(std::uint8_t priority, Nanos rx_ns, bool open_window) {
-  if (!params_.preempt || priority >= effective_priority_) {
+  if (!params_.preempt || preempt_hold_ || maintenance_ || priority >= effective_priority_) {
     if (open_window) preempt_window_end_ = kNever;
     return Verdict::Accept;
   }
@@ -132,7 +134,7 @@ Actions Instance::start(Nanos now, Nanos hold_until) {
   if (faulted_) {
     enter(State::Fault, actions, "tracked interface down at startup");
     deadline_ = kNever;
-  } else if (params_.base_priority == kOwnerPriority && !held) {
+  } else if (params_.base_priority == kOwnerPriority && !held && !maintenance_) {
     become_master(now, actions, "address owner (priority 255)");
   } else {
     master_adver_int_cs_ = params_.advert_int_cs;
@@ -142,6 +144,13 @@ Actions Instance::start(Nanos now, Nanos hold_until) {
     else
       become_backup(from + master_down_interval(), actions, held ? "startup delay" : "startup");
   }
+  return actions;
+}
+
+Actions Instance::resume_master(Nanos now) {
+  if (state_ != State::Initialize || faulted_ || maintenance_) return start(now);
+  Actions actions;
+  become_master(now, actions, "resumed: MASTER before the restart, the record checked");
   return actions;
 }
 
@@ -159,6 +168,10 @@ Actions Instance::on_advert(const ReceivedAdvert& advert, Nanos now) {
     case State::Backup: {
       if (advert.priority == 0) {
         record_master(advert);
+        if (maintenance_) {
+          actions.reason = "priority 0 advert received, in maintenance: not taking over";
+          return actions;
+        }
         if (params_.instant_takeover && sync_hold_) {
           hold_for_group(now, actions, "priority 0 advert received, waiting for the sync group");
           return actions;
@@ -192,6 +205,7 @@ Actions Instance::on_advert(const ReceivedAdvert& advert, Nanos now) {
       if (handing_over()) {
         if (advert.priority != 0) {
           record_master(advert);
+          if (handover_stays_) learn_interval(advert.advert_int_cs);
           end_handover(actions, "new master heard, handover complete");
         }
         return actions;
@@ -232,7 +246,7 @@ Actions Instance::on_advert(const ReceivedAdvert& advert, Nanos now) {
 
 Actions Instance::take_over(Nanos now, const char* reason) {
   Actions actions;
-  if (state_ == State::Backup) become_master(now, actions, reason);
+  if (state_ == State::Backup && !maintenance_) become_master(now, actions, reason);
   return actions;
 }
 
@@ -242,6 +256,16 @@ Actions Instance::on_timer(Nanos now) {
   switch (state_) {
     case State::Master: {
       if (handing_over()) {
+        if (now >= handover_bound_ && handover_stays_) {
+          // Nobody took over: the VIPs were never released, so serving on is seamless.
+          handover_bound_ = next_resign_ = kNever;
+          handover_stays_ = false;
+          actions.send_advert = true;
+          actions.start_garp = true;
+          actions.reason = "no new master heard within the handover bound: staying MASTER";
+          deadline_ = now + advert_interval();
+          return actions;
+        }
         if (now >= handover_bound_) {
           end_handover(actions, "no new master heard within the handover bound");
           return actions;
@@ -261,6 +285,11 @@ Actions Instance::on_timer(Nanos now) {
       return actions;
     }
     case State::Backup:
+      if (maintenance_) {
+        deadline_ = now + master_down_interval();
+        actions.reason = "master down timer expired, in maintenance: not taking over";
+        return actions;
+      }
       if (sync_hold_) {
         hold_for_group(now, actions, "master down timer expired, waiting for the sync group");
         return actions;
@@ -302,7 +331,7 @@ Actions Instance::set_fault(bool faulted, Nanos now) {
     deadline_ = kNever;
     return actions;
   }
-  if (params_.base_priority == kOwnerPriority) {
+  if (params_.base_priority == kOwnerPriority && !maintenance_) {
     become_master(now, actions, "fault cleared, address owner");
   } else {
     master_adver_int_cs_ = params_.advert_int_cs;
@@ -350,6 +379,7 @@ Actions Instance::reconfigure(const InstanceParams& params, Nanos now) {
   set_primary_ip(params.primary_ip);
   recompute_priority();
   if (preempt_changed) preempt_window_end_ = kNever;
+  preempt_hold_ = false;  // a reload ends the hold after an on-demand handover
 
   switch (state_) {
     case State::Master:
@@ -366,7 +396,7 @@ Actions Instance::reconfigure(const InstanceParams& params, Nanos now) {
       }
       break;
     case State::Backup:
-      if (params_.base_priority == kOwnerPriority) {
+      if (params_.base_priority == kOwnerPriority && !maintenance_) {
         become_master(now, actions, "address owner (priority 255) after reload");
         break;
       }
@@ -409,6 +439,7 @@ Actions Instance::begin_handover(Nanos now) {
   if (handing_over()) return actions;
   actions.send_priority_zero = true;
   actions.reason = "stopping: priority 0 sent, keeping the VIPs until the new master is heard";
+  handover_stays_ = false;
   resigns_sent_ = 1;
   next_resign_ = kHandoverResigns > 1 ? now + advert_interval() / 4 : kNever;
   handover_bound_ = now + master_down_interval();
@@ -425,7 +456,7 @@ void Instance::hold_for_group(Nanos now, Actions& actions, const char* reason) {
 
 Actions Instance::force_master(Nanos now) {
   Actions actions;
-  if (state_ != State::Backup) return actions;
+  if (state_ != State::Backup || maintenance_) return actions;
   become_master(now, actions, "sync group: every member takes over");
   return actions;
 }
@@ -444,8 +475,36 @@ void Instance::arm_handover_deadline() { deadline_ = std::min(next_resign_, hand
 void Instance::end_handover(Actions& actions, const char* reason) {
   actions.remove_vips = true;
   actions.stop_garp = true;
+  if (handover_stays_) {
+    handover_stays_ = false;
+    become_backup(last_advert_rx_ns_.value_or(0) + master_down_interval(), actions, reason);
+    preempt_hold_ = !maintenance_;
+    return;
+  }
   enter(State::Initialize, actions, reason);
   deadline_ = kNever;
+}
+
+Actions Instance::hand_over(Nanos now) {
+  Actions actions;
+  if (state_ != State::Master || handing_over()) return actions;
+  actions = begin_handover(now);
+  actions.reason = "handing over: priority 0 sent, keeping the VIPs until the new master is heard";
+  handover_stays_ = true;
+  handover_began_ = now;
+  return actions;
+}
+
+Actions Instance::set_maintenance(bool on, Nanos now) {
+  Actions actions;
+  if (on == maintenance_) return actions;
+  maintenance_ = on;
+  if (!on) {
+    preempt_hold_ = false;
+    return actions;
+  }
+  if (state_ == State::Master && !handing_over()) return hand_over(now);
+  return actions;
 }
 
 }  // namespace xvrrp::core

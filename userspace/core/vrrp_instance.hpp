@@ -103,6 +103,13 @@ class Instance {
   /// No effect unless in Initialize.
   Actions start(Nanos now, Nanos hold_until = 0);
 
+  /// Crash resume (policy/resume.hpp): Initialize -> Master at once, as a predecessor process
+  /// left it: an advert now (the peer's down timer has been running since the predecessor's
+  /// last one), add_vips (they are already there; a missing one is added), GARP started (the
+  /// clients still point here; the burst only repeats it). No priority 0 is involved. When
+  /// set_fault(true) was called before, or not in Initialize: as start().
+  Actions resume_master(Nanos now);
+
   /// An advert for our VRID. The master-down timer counts from advert.rx_ns, never from `now`.
   /// Backup:
   ///   priority 0            -> instant_takeover: Master at once. Otherwise down timer =
@@ -212,8 +219,36 @@ class Instance {
   /// needs at worst. Leaving Master any other way (Fault) ends it too.
   /// Other states: as stop(). Calling it again while handing over does nothing.
   Actions begin_handover(Nanos now);
-  /// True from begin_handover() on a Master until the handover ended.
+  /// True from begin_handover() or hand_over() on a Master until the handover ended.
   [[nodiscard]] bool handing_over() const { return handover_bound_ != kNever; }
+
+  /// On-demand handover (`xvrrpctl handover`), make-before-break like begin_handover(), but
+  /// the instance stays:
+  ///  - at the first non-zero priority advert it becomes Backup (remove VIPs, stop GARP, down
+  ///    timer from that advert) and holds preemption (preempt_held()): every advert is accepted
+  ///    as with nopreempt, so it does not take the role back from the master it just handed it
+  ///    to. The hold ends at the next reload (reconfigure), when it becomes Master by itself
+  ///    (the new master stops or resigns), or with set_maintenance(false). A restart starts
+  ///    without it.
+  ///  - when the bound expires with no new master, the handover is abandoned: it stays Master,
+  ///    advertises at once and restarts GARP (nobody else serves the VIPs).
+  /// Not Master, or already handing over: returns empty Actions.
+  Actions hand_over(Nanos now);
+  /// True after hand_over() ended in Backup, until a reload or the instance's own takeover.
+  [[nodiscard]] bool preempt_held() const { return preempt_hold_; }
+  /// hand_over() began at; kNever before the first.
+  [[nodiscard]] Nanos handover_began() const { return handover_began_; }
+
+  /// Maintenance (`xvrrpctl maintenance on|off`), sticky until turned off: the instance
+  /// behaves as priority 0, it never becomes Master. On: a Master hands over (hand_over());
+  /// if no new master appears it stays Master (never worse than before) and says so through
+  /// state(). As Backup every advert is accepted (as with nopreempt), and the down timer, a
+  /// priority 0 advert, take_over(), force_master(), an owner's start or reload, and a fault
+  /// clearing all leave it Backup (the down timer is re-armed a Master_Down_Interval on).
+  /// Off: normal rules apply again from the next advert or timer (a higher base priority
+  /// preempts through the down timer, as on any start). Before start(): only the flag.
+  Actions set_maintenance(bool on, Nanos now);
+  [[nodiscard]] bool maintenance() const { return maintenance_; }
 
   // Observers.
   [[nodiscard]] const InstanceParams& params() const { return params_; }
@@ -282,6 +317,10 @@ class Instance {
   int resigns_sent_ = 0;
   bool sync_hold_ = false;
   bool wants_master_ = false;
+  bool handover_stays_ = false;  ///< The handover in progress is hand_over()'s.
+  bool preempt_hold_ = false;
+  bool maintenance_ = false;
+  Nanos handover_began_ = kNever;
 };
 
 }  // namespace xvrrp::core

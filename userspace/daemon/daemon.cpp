@@ -29,6 +29,7 @@
 #include "daemon/instance_runtime.hpp"
 #include "daemon/process_runtime.hpp"
 #include "daemon/process_watch.hpp"
+#include "daemon/resume_file.hpp"
 #include "daemon/status.hpp"
 #include "daemon/system.hpp"
 #include "net/advert_sender.hpp"
@@ -81,6 +82,7 @@ std::unique_ptr<Daemon::InstanceRuntime> Daemon::make_runtime(const config::Inst
   rt->garp_timer =
       loop_.timers().schedule(core::kNever, make_cookie(rt->id, std::uint64_t(TimerKind::Garp)));
   by_id_[rt->id] = rt.get();
+  acquire_resume_slot(*rt);
   return rt;
 }
 
@@ -103,6 +105,8 @@ void Daemon::setup() {
   control_ = std::make_unique<ControlServer>(
       loop_, options_.control_path.empty() ? control_socket_path(router_id) : options_.control_path,
       [this](const std::string& command) { return handle_command(command); });
+  open_resume_file();
+  load_maintenance();
 
   links_ = std::make_unique<net::LinkMonitor>(
       [this](const net::LinkState& link) { on_link(link); },
@@ -149,14 +153,10 @@ void Daemon::setup() {
   loop_.timers().reserve(2 * config_.instances.size() + config_.bfd_instances.size() + 8);
   for (const auto& cfg : config_.instances) instances_.push_back(make_runtime(cfg));
 
-  // A killed predecessor may have left our VIPs behind.
-  std::vector<net::Vip> stale;
-  for (auto& rt : instances_) {
-    bind_interface(*rt);
-    for (const auto& v : rt->vips)
-      if (v.vip.ifindex != 0) stale.push_back(v.vip);
-  }
-  addresses_->remove_stale(stale);
+  // A killed predecessor may have left our VIPs behind: removed as stale, kept until a
+  // master is heard, or still served by a resumed MASTER (policy/resume.hpp).
+  for (auto& rt : instances_) bind_interface(*rt);
+  addresses_->remove_stale(decide_resume_all());
 
   loop_.set_timer_handler([this](std::uint64_t cookie, Nanos now) { on_timer(cookie, now); });
   loop_.set_idle_handler([this] {
@@ -227,8 +227,11 @@ void Daemon::start_instance(InstanceRuntime& rt) {
   if (rt.src_ip) p.primary_ip = *rt.src_ip;
   rt.sm = std::make_unique<core::Instance>(p);
   const Nanos now = clock::monotonic_ns();
+  rt.sm->set_maintenance(maintenance_, now);
   update_tracking(rt, now);
-  apply(rt, rt.sm->start(now, startup_until_), now);
+  const bool resume = rt.resume_action == policy::ResumeAction::Resume;
+  rt.resume_action = policy::ResumeAction::Clean;  // a later start is a fresh one
+  apply(rt, resume ? rt.sm->resume_master(now) : rt.sm->start(now, startup_until_), now);
 }
 
 // Leaves nothing of the instance behind, whatever state it was in: VIPs,
@@ -247,6 +250,7 @@ void Daemon::stop_instance(InstanceRuntime& rt) {
     scripts_->run(rt.cfg.notify,
                   notify::notify_args(rt.cfg.name, "STOP", rt.sm->effective_priority()));
   by_id_.erase(rt.id);
+  release_resume_slot(rt);
   unbind_interface(rt);
   rt.sm.reset();
 }
@@ -282,6 +286,7 @@ void Daemon::shutdown() {
   stop_sync_groups();
   flush_senders();
   rx_->release_all();
+  if (resume_) resume_->remove();  // a clean stop resigned: nothing to resume
   XLOG_INFO("Stopped xvrrpd");
 }
 
@@ -367,6 +372,7 @@ void Daemon::on_advert_event(const xvrrp_advert_event& ev, std::span<const std::
   const Nanos now = clock::monotonic_ns();
   const bool was_master = rt->sm->state() == core::State::Master;
   apply(*rt, rt->sm->on_advert(advert, now), now);
+  master_heard(*rt, advert.priority);
   // A master keeps no last-seen record of a peer: the peer's next advert, identical or
   // not, must reach the state machine (the priorities it is compared with may change, by
   // a reload or tracking, and a suppressed higher-priority advert would leave two masters).
@@ -499,6 +505,8 @@ void Daemon::apply(InstanceRuntime& rt, const core::Actions& a, Nanos now) {
     if (rt.rx_programmed) rx_->forget_last_seen(rt.key);
     run_notify(rt, state);
   }
+  record_resume(rt, a, now);
+  note_handover(rt);
   sync_timers(rt);
   if (!rt.cfg.sync_group.empty() && (a.entered || a.wants_master)) {
     if (a.wants_master && a.reason != nullptr) XLOG_INFO("(%s) %s", rt.cfg.name.c_str(), a.reason);
@@ -585,7 +593,11 @@ void Daemon::run_notify(const InstanceRuntime& rt, core::State state) {
 
 std::string Daemon::handle_command(const std::string& command) {
   if (command == "status") return render_status_json(snapshot()) + "\n";
-  return "{\"error\":" + json_quoted("unknown command '" + command + "'; expected: status") + "}\n";
+  if (auto reply = operator_command(command)) return *reply;
+  return "{\"error\":" +
+         json_quoted("unknown command '" + command +
+                     "'; expected: status, handover INSTANCE|--all, maintenance on|off") +
+         "}\n";
 }
 
 }  // namespace xvrrp::daemon

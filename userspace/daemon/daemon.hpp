@@ -54,6 +54,7 @@ namespace xvrrp::daemon {
 class ControlServer;
 class FileWatch;
 class ProcessWatch;
+class ResumeFile;
 struct DaemonStatus;
 class BfdRuntime;
 struct BfdChange;
@@ -75,7 +76,15 @@ struct Options {
   /// Advert ring buffer size in bytes (a power of two >= 4096); 0 = from the
   /// configuration (policy::size_maps).
   std::uint32_t ring_bytes = 0;
+  /// Where ROUTER_ID.maintenance lives (maintenance_file_path()).
+  std::string state_dir;
 };
+
+/// The maintenance flag file: STATE_DIR/ROUTER_ID.maintenance; without --state-dir, the
+/// control socket's directory when --control is given (tests), else $STATE_DIRECTORY
+/// (systemd's StateDirectory=), else /var/lib/xvrrp.
+std::string maintenance_file_path(const std::string& router_id, const std::string& state_dir,
+                                  const std::string& control_path);
 
 class Daemon {
  public:
@@ -138,6 +147,29 @@ class Daemon {
   /// one owner); nullptr when there is none.
   std::unique_ptr<net::ProxyNdpEntry> take_proxy(int ifindex, const IpAddress& addr,
                                                  const InstanceRuntime& except);
+
+  /// Crash resume (resume.cpp, policy/resume.hpp).
+  void open_resume_file();
+  void acquire_resume_slot(InstanceRuntime& rt);
+  void release_resume_slot(InstanceRuntime& rt);
+  /// Start-up: each instance's verdict on what a killed predecessor left; returns the VIPs
+  /// to remove as stale (the Clean ones).
+  std::vector<net::Vip> decide_resume_all();
+  /// After every apply(): the record of the runtime, and the VIPs kept from the predecessor.
+  void record_resume(InstanceRuntime& rt, const core::Actions& a, core::Nanos now);
+  /// An advert with `priority` was accepted: VIPs kept from the predecessor go when a master
+  /// is heard.
+  void master_heard(InstanceRuntime& rt, std::uint8_t priority);
+
+  /// Operator commands (operator.cpp): `handover INSTANCE|--all`, `maintenance on|off`;
+  /// nullopt for any other command.
+  std::optional<std::string> operator_command(const std::string& command);
+  std::string command_handover(const std::string& target);
+  std::string command_maintenance(bool on);
+  void load_maintenance();
+  bool persist_maintenance(bool on, std::string& error);
+  /// After every apply(): a pending handover that ended gets its outcome.
+  void note_handover(InstanceRuntime& rt);
 
   void on_signal();
   void on_advert_event(const xvrrp_advert_event& event, std::span<const std::uint8_t> payload);
@@ -242,6 +274,7 @@ class Daemon {
   std::unique_ptr<notify::ScriptRunner> scripts_;
   std::unique_ptr<ControlServer> control_;
   std::unique_ptr<BfdRuntime> bfd_;
+  std::unique_ptr<ResumeFile> resume_;  ///< nullptr when it could not be opened
   /// By name, in Config::scripts order.
   std::vector<std::unique_ptr<CheckRuntime>> checks_;
   std::map<std::string, std::unique_ptr<notify::ScriptRunner>> check_runners_;
@@ -277,6 +310,9 @@ class Daemon {
   std::map<std::string, std::optional<core::State>> group_states_;
   bool settling_ = false;
   bool resettle_ = false;
+  bool maintenance_ = false;
+  std::string maintenance_path_;
+  std::uint64_t handover_seq_ = 0;
 };
 
 }  // namespace xvrrp::daemon

@@ -54,6 +54,7 @@ DaemonStatus Daemon::snapshot() const {
   s.socket_rejects.assign(rejects.begin(), rejects.end());
   s.reloads = reloads_;
   s.reload_failures = reload_failures_;
+  s.maintenance = maintenance_;
   for (const auto& rt : instances_) {
     if (!rt->sm) continue;
     const core::Instance& sm = *rt->sm;
@@ -166,6 +167,15 @@ DaemonStatus Daemon::snapshot() const {
             core::auth_hmac::result_name(static_cast<core::auth_hmac::Result>(r)),
             rt->hmac_counts[r]);
       in.auth_hmac = std::move(h);
+    }
+    in.maintenance = sm.maintenance();
+    in.preempt_held = sm.preempt_held();
+    in.start = rt->start_verdict;
+    in.keeps_found_vips = rt->keeps_found_vips;
+    if (rt->handover) {
+      const HandoverRecord& h = *rt->handover;
+      in.last_handover = HandoverStatus{h.id, h.result, static_cast<double>(now - h.began_ns) / 1e6,
+                                        h.gap_ms, h.new_master};
     }
     for (const auto& t : rt->cfg.track_bfds) {
       const policy::TrackInput input = policy::bfd_input(t, bfd_ && bfd_->up(t.name));

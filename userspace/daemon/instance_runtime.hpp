@@ -7,6 +7,7 @@
 #include <array>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "config/config.hpp"
@@ -20,11 +21,23 @@
 #include "policy/advert_cache.hpp"
 #include "policy/hmac_advert.hpp"
 #include "policy/instance_plan.hpp"
+#include "policy/resume.hpp"
 #include "policy/rules.hpp"
 
 namespace xvrrp::daemon {
 
 static_assert(policy::AdvertCache::kMaxMessage == net::AdvertSender::kMaxMessage);
+
+/// The last on-demand handover of an instance (`xvrrpctl handover`, maintenance on).
+struct HandoverRecord {
+  std::uint64_t id = 0;  ///< Daemon-wide sequence number, returned by the command.
+  core::Nanos began_ns = 0;
+  /// "pending", "done" (Backup, a new master heard), "abandoned" (the bound expired, still
+  /// MASTER), "interrupted" (left MASTER another way: fault, stop).
+  std::string result;
+  std::optional<double> gap_ms;  ///< priority 0 sent -> the new master's advert received
+  std::optional<std::string> new_master;
+};
 
 struct Daemon::InstanceRuntime {
   struct VipRuntime {
@@ -75,6 +88,13 @@ struct Daemon::InstanceRuntime {
   core::Nanos retire_began = 0;
   core::Nanos retire_deadline = core::kNever;
   std::uint64_t successor_id = 0;  // the Rebuild's new runtime (by_id_), 0 for a Remove
+  // Crash resume (policy/resume.hpp): its record in Daemon::resume_, the start-up verdict, and
+  // whether VIPs a killed predecessor left stay until a master is heard.
+  std::uint32_t resume_slot = UINT32_MAX;
+  policy::ResumeAction resume_action = policy::ResumeAction::Clean;
+  bool keeps_found_vips = false;
+  const char* start_verdict = "clean";  // policy::resume_action_name() at start-up
+  std::optional<HandoverRecord> handover;
 };
 
 }  // namespace xvrrp::daemon

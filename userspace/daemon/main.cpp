@@ -44,6 +44,8 @@ void usage(FILE* out) {
       "      --control PATH    control socket (default /run/xvrrp/ROUTER_ID.ctl)\n"
       "      --ring-bytes N    advert ring buffer size, a power of two >= 4096 (default: two\n"
       "                        records per configured instance, at least 64 KiB)\n"
+      "      --state-dir DIR   where ROUTER_ID.maintenance persists (default $STATE_DIRECTORY,\n"
+      "                        else /var/lib/xvrrp; with --control, that socket's directory)\n"
       "  -h, --help            this text\n");
 }
 
@@ -54,7 +56,16 @@ int main(int argc, char** argv) {
   using xvrrp::daemon::RxMode;
   Options options;
   bool check_only = false;
-  enum { kRx = 1000, kLogLevel, kNoTimestamps, kKeepCaps, kControl, kRealtime, kRingBytes };
+  enum {
+    kRx = 1000,
+    kLogLevel,
+    kNoTimestamps,
+    kKeepCaps,
+    kControl,
+    kRealtime,
+    kRingBytes,
+    kStateDir
+  };
   const option long_options[] = {
       {"use-file", required_argument, nullptr, 'f'},
       {"config-test", no_argument, nullptr, 't'},
@@ -64,6 +75,7 @@ int main(int argc, char** argv) {
       {"no-timestamps", no_argument, nullptr, kNoTimestamps},
       {"keep-capabilities", no_argument, nullptr, kKeepCaps},
       {"control", required_argument, nullptr, kControl},
+      {"state-dir", required_argument, nullptr, kStateDir},
       {"realtime-priority", required_argument, nullptr, kRealtime},
       {"ring-bytes", required_argument, nullptr, kRingBytes},
       {nullptr, 0, nullptr, 0},
@@ -116,6 +128,9 @@ int main(int argc, char** argv) {
         break;
       case kKeepCaps:
         options.drop_capabilities = false;
+        break;
+      case kStateDir:
+        options.state_dir = optarg;
         break;
       case kControl:
         options.control_path = optarg;

@@ -106,6 +106,9 @@ class XdpRxPath final : public RxPath {
     filter_.set_instance(key, c, entries_of(peers));
     keys_[pack_vrid_key(key)] = key;
   }
+  [[nodiscard]] LastSeenList inherited_last_seen() const override {
+    return filter_.inherited_last_seen();
+  }
   void remove_instance(const xvrrp_vrid_key& key) override {
     try {
       filter_.remove_instance(key);

@@ -80,6 +80,9 @@ class RxPath {
     return std::nullopt;
   }
   virtual void forget_last_seen(const xvrrp_vrid_key&) {}
+  /// XDP: the last-seen records a dead predecessor's program kept writing
+  /// (bpf::AdvertFilter::inherited_last_seen); empty otherwise.
+  [[nodiscard]] virtual LastSeenList inherited_last_seen() const { return {}; }
   /// Hands every report still queued (XDP: the ring buffer) to the handler now, from
   /// inside another handler (a backup's expiring timer). Never throws.
   virtual void drain_pending() {}

@@ -21,6 +21,7 @@ std::string render_status_json(const DaemonStatus& s) {
   j.end_object();
   j.field("reloads", s.reloads);
   j.field("reload_failures", s.reload_failures);
+  j.field("maintenance", s.maintenance);
   j.key("instances").begin_array();
   for (const InstanceStatus& in : s.instances) {
     j.begin_object();
@@ -121,6 +122,22 @@ std::string render_status_json(const DaemonStatus& s) {
       for (const auto& [name, count] : h.results) j.field(name, count);
       j.end_object();
       j.end_object();
+    }
+    j.field("maintenance", in.maintenance);
+    j.field("preempt_held", in.preempt_held);
+    j.field("start", in.start);
+    j.field("keeps_found_vips", in.keeps_found_vips);
+    if (in.last_handover) {
+      const HandoverStatus& h = *in.last_handover;
+      j.key("last_handover").begin_object();
+      j.field("id", h.id);
+      j.field("result", h.result);
+      j.field("age_ms", h.age_ms);
+      j.field("gap_ms", h.gap_ms);
+      j.field("new_master", h.new_master);
+      j.end_object();
+    } else {
+      j.field("last_handover", std::optional<std::string>{});
     }
     j.end_object();
   }

@@ -93,6 +93,15 @@ struct HmacStatus {
   std::vector<std::pair<std::string, std::uint64_t>> results;
 };
 
+/// The last on-demand handover (xvrrpctl handover, maintenance on).
+struct HandoverStatus {
+  std::uint64_t id = 0;
+  std::string result;            ///< "pending", "done", "abandoned", "interrupted"
+  double age_ms = 0;             ///< since it began
+  std::optional<double> gap_ms;  ///< priority 0 sent -> the new master's advert received
+  std::optional<std::string> new_master;
+};
+
 struct InstanceStatus {
   std::string name;
   std::string interface;
@@ -125,6 +134,12 @@ struct InstanceStatus {
   std::uint64_t bfd_takeovers = 0;
   std::uint64_t bfd_contradictions = 0;
   std::optional<HmacStatus> auth_hmac;  ///< null without an auth_hmac block
+  bool maintenance = false;
+  bool preempt_held = false;  ///< after an on-demand handover (core::Instance::preempt_held)
+  /// Crash resume verdict at start-up (policy::resume_action_name), "clean" when none applied.
+  std::string start = "clean";
+  bool keeps_found_vips = false;  ///< VIPs a killed predecessor left, kept until a master is heard
+  std::optional<HandoverStatus> last_handover;
 };
 
 /// A vrrp_sync_group: its members (in group order) and the group's state
@@ -147,6 +162,7 @@ struct DaemonStatus {
   std::vector<std::uint64_t> socket_rejects;
   std::uint64_t reloads = 0;
   std::uint64_t reload_failures = 0;
+  bool maintenance = false;  ///< xvrrpctl maintenance on (persisted)
   std::vector<InstanceStatus> instances;
   std::vector<SyncGroupStatus> sync_groups;
   std::vector<BfdSessionStatus> bfd_sessions;

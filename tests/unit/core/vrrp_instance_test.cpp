@@ -1030,6 +1030,190 @@ TEST(Backup, RepeatedPriorityZeroDoesNotPostponeTakeover) {
   EXPECT_EQ(inst.on_timer(deadline).entered, State::Master);
 }
 
+// ---- Crash resume ----
+
+TEST(Resume, StartsAsMasterWithAnAdvertAndNoResignation) {
+  Instance inst(params(3, 100, 100));
+  const Nanos t0 = 5 * kSec;
+  const Actions a = inst.resume_master(t0);
+  EXPECT_EQ(a.left, State::Initialize);
+  EXPECT_EQ(a.entered, State::Master);
+  EXPECT_TRUE(a.send_advert);
+  EXPECT_TRUE(a.add_vips);
+  EXPECT_FALSE(a.send_priority_zero);
+  EXPECT_FALSE(a.remove_vips);
+  EXPECT_EQ(inst.next_deadline(), t0 + inst.advert_interval());
+  EXPECT_EQ(inst.master_ip(), ip("192.0.2.10"));
+  // A master like any other: a higher priority advert sends it to Backup.
+  EXPECT_EQ(inst.on_advert(advert("192.0.2.20", 200, 100, t0 + kMs), t0 + kMs).entered,
+            State::Backup);
+}
+
+TEST(Resume, FaultedOrStartedInstanceStartsNormally) {
+  Instance faulted(params(2, 100, 100));
+  faulted.set_fault(true, 0);
+  EXPECT_EQ(faulted.resume_master(kSec).entered, State::Fault);
+
+  Instance running = started_backup(params(2, 100, 100));
+  const Nanos deadline = running.next_deadline();
+  EXPECT_TRUE(running.resume_master(kSec).empty());
+  EXPECT_EQ(running.state(), State::Backup);
+  EXPECT_EQ(running.next_deadline(), deadline);
+
+  Instance plain(params(2, 100, 100));
+  EXPECT_EQ(plain.resume_master(kSec).entered, State::Master);
+}
+
+// ---- On-demand handover and maintenance ----
+
+TEST(HandOver, BecomesBackupAtTheNewMasterAndHoldsPreemption) {
+  Instance inst = started_master(params(2, 100, 100));
+  const Nanos t0 = 30 * kSec;
+  const Actions a = inst.hand_over(t0);
+  EXPECT_TRUE(a.send_priority_zero);
+  EXPECT_FALSE(a.remove_vips);
+  EXPECT_TRUE(inst.handing_over());
+  EXPECT_EQ(inst.handover_began(), t0);
+  EXPECT_TRUE(inst.hand_over(t0 + kMs).empty());
+  // The successor has a lower priority: still the new master.
+  const Nanos rx = t0 + 3 * kMs;
+  const Actions b = inst.on_advert(advert("192.0.2.20", 50, 100, rx), rx);
+  EXPECT_EQ(b.left, State::Master);
+  EXPECT_EQ(b.entered, State::Backup);
+  EXPECT_TRUE(b.remove_vips);
+  EXPECT_TRUE(b.stop_garp);
+  EXPECT_FALSE(b.send_advert);
+  EXPECT_TRUE(inst.preempt_held());
+  EXPECT_EQ(inst.next_deadline(), rx + inst.master_down_interval());
+  // Its adverts are accepted despite the lower priority: no preemption back.
+  for (int i = 1; i <= 10; ++i) {
+    const Nanos t = rx + i * kSec;
+    EXPECT_TRUE(inst.on_advert(advert("192.0.2.20", 50, 100, t), t).empty());
+    EXPECT_EQ(inst.next_deadline(), t + inst.master_down_interval());
+  }
+  // A reload ends the hold: the next lower-priority advert is ignored (preemption).
+  inst.reconfigure(params(2, 100, 100), rx + 11 * kSec);
+  EXPECT_FALSE(inst.preempt_held());
+  const Nanos last = rx + 10 * kSec;
+  inst.on_advert(advert("192.0.2.20", 50, 100, rx + 12 * kSec), rx + 12 * kSec);
+  EXPECT_EQ(inst.next_deadline(), last + inst.master_down_interval());
+}
+
+TEST(HandOver, HoldEndsWhenTheNewMasterGoes) {
+  Instance inst = started_master(params(2, 100, 100));
+  inst.hand_over(30 * kSec);
+  inst.on_advert(advert("192.0.2.20", 50, 100, 30 * kSec + kMs), 30 * kSec + kMs);
+  ASSERT_TRUE(inst.preempt_held());
+  // The new master resigns in turn: taken back (after Skew_Time, no instant takeover here).
+  const Nanos rx = 40 * kSec;
+  inst.on_advert(advert("192.0.2.20", 0, 100, rx), rx);
+  EXPECT_EQ(inst.on_timer(inst.next_deadline()).entered, State::Master);
+  EXPECT_FALSE(inst.preempt_held());
+}
+
+TEST(HandOver, NobodyTakesOverSoItStaysMaster) {
+  Instance inst = started_master(params(3, 100, 10));
+  const Nanos t0 = 30 * kSec;
+  inst.hand_over(t0);
+  const Nanos bound = t0 + inst.master_down_interval();
+  Actions last;
+  int zeros = 1;
+  for (Nanos t = inst.next_deadline(); t <= bound; t = inst.next_deadline()) {
+    last = inst.on_timer(t);
+    EXPECT_FALSE(last.remove_vips);
+    EXPECT_FALSE(last.entered.has_value());
+    if (last.send_priority_zero) ++zeros;
+    if (!inst.handing_over()) break;
+  }
+  EXPECT_EQ(zeros, kHandoverResigns);
+  EXPECT_FALSE(inst.handing_over());
+  EXPECT_EQ(inst.state(), State::Master);
+  EXPECT_TRUE(last.send_advert);
+  EXPECT_TRUE(last.start_garp);
+  EXPECT_EQ(inst.next_deadline(), bound + inst.advert_interval());
+  // Regular adverts again.
+  EXPECT_TRUE(inst.on_timer(inst.next_deadline()).send_advert);
+}
+
+TEST(HandOver, OnlyAMasterHandsOver) {
+  Instance backup = started_backup(params(2, 100, 100));
+  EXPECT_TRUE(backup.hand_over(kSec).empty());
+  EXPECT_EQ(backup.state(), State::Backup);
+  Instance fresh(params(2, 100, 100));
+  EXPECT_TRUE(fresh.hand_over(kSec).empty());
+  EXPECT_EQ(fresh.state(), State::Initialize);
+}
+
+TEST(HandOver, StopDuringItEndsInInitialize) {
+  Instance inst = started_master(params(2, 100, 100));
+  inst.hand_over(30 * kSec);
+  const Actions a = inst.stop(30 * kSec + kMs);
+  EXPECT_EQ(a.entered, State::Initialize);
+  EXPECT_TRUE(a.remove_vips);
+}
+
+TEST(Maintenance, MasterHandsOverAndNeverTakesBack) {
+  InstanceParams p = params(2, 100, 100);
+  p.instant_takeover = true;
+  Instance inst = started_master(p);
+  const Nanos t0 = 30 * kSec;
+  const Actions a = inst.set_maintenance(true, t0);
+  EXPECT_TRUE(a.send_priority_zero);
+  EXPECT_TRUE(inst.maintenance());
+  EXPECT_EQ(inst.on_advert(advert("192.0.2.20", 50, 100, t0 + kMs), t0 + kMs).entered,
+            State::Backup);
+  EXPECT_FALSE(inst.preempt_held());  // maintenance itself holds
+  // Priority 0 from the new master, its down timer, take_over, force_master: all stay Backup.
+  const Nanos t1 = t0 + 5 * kSec;
+  EXPECT_FALSE(inst.on_advert(advert("192.0.2.20", 0, 100, t1), t1).entered.has_value());
+  for (int i = 0; i < 3; ++i) {
+    const Nanos t = inst.next_deadline();
+    EXPECT_FALSE(inst.on_timer(t).entered.has_value());
+    EXPECT_EQ(inst.next_deadline(), t + inst.master_down_interval());
+  }
+  EXPECT_TRUE(inst.take_over(t1 + 20 * kSec, "bfd").empty());
+  EXPECT_TRUE(inst.force_master(t1 + 20 * kSec).empty());
+  EXPECT_EQ(inst.state(), State::Backup);
+  // Off: the down timer takes over again.
+  inst.set_maintenance(false, t1 + 21 * kSec);
+  EXPECT_EQ(inst.on_timer(inst.next_deadline()).entered, State::Master);
+}
+
+TEST(Maintenance, BackupAcceptsLowerPriorityMastersUntilOff) {
+  Instance inst = started_backup(params(2, 100, 100));
+  inst.set_maintenance(true, kSec);
+  const Nanos rx = 2 * kSec;
+  inst.on_advert(advert("192.0.2.20", 50, 100, rx), rx);
+  EXPECT_EQ(inst.next_deadline(), rx + inst.master_down_interval());
+  inst.set_maintenance(false, 3 * kSec);
+  inst.on_advert(advert("192.0.2.20", 50, 100, 3 * kSec), 3 * kSec);
+  EXPECT_EQ(inst.next_deadline(), rx + inst.master_down_interval());  // ignored: preempting
+}
+
+TEST(Maintenance, OwnerAndResumeStartAsBackup) {
+  Instance owner(params(2, 255, 100));
+  owner.set_maintenance(true, 0);
+  EXPECT_EQ(owner.start(0).entered, State::Backup);
+  Instance resumed(params(2, 100, 100));
+  resumed.set_maintenance(true, 0);
+  EXPECT_EQ(resumed.resume_master(0).entered, State::Backup);
+  Instance faulted(params(2, 255, 100));
+  faulted.set_fault(true, 0);
+  faulted.start(0);
+  faulted.set_maintenance(true, kSec);
+  EXPECT_EQ(faulted.set_fault(false, 2 * kSec).entered, State::Backup);
+  EXPECT_TRUE(faulted.reconfigure(params(2, 255, 100), 3 * kSec).empty());
+  EXPECT_EQ(faulted.state(), State::Backup);
+}
+
+TEST(Maintenance, NoSuccessorLeavesItMaster) {
+  Instance inst = started_master(params(2, 100, 100));
+  inst.set_maintenance(true, 30 * kSec);
+  while (inst.handing_over()) inst.on_timer(inst.next_deadline());
+  EXPECT_EQ(inst.state(), State::Master);
+  EXPECT_TRUE(inst.maintenance());
+}
+
 // ---- Planned stop: make-before-break ----
 
 TEST(Handover, MasterKeepsVipsAndResignsThreeTimes) {

@@ -61,6 +61,7 @@ TEST(StatusJson, RendersEveryField) {
       R"({"router_id":"server-1","pid":42,"abi_version":1,"rx":"xdp",)"
       R"("rx_detail":"xdp 2:native/dispatcher","uptime_s":1.500,)"
       R"("socket_rejects":{"too_short":0,"bad_ttl":3},"reloads":0,"reload_failures":0,)"
+      R"("maintenance":false,)"
       R"("instances":[{"name":"VI_1","interface":"eth0","vrid":100,"version":2,)"
       R"("state":"MASTER","base_priority":100,"effective_priority":100,)"
       R"("master":"192.0.2.1","master_priority":100,"last_advert_age_ms":null,)"
@@ -77,7 +78,9 @@ TEST(StatusJson, RendersEveryField) {
       R"("fault":false,"delta":-60,"last_result":"failed","last_result_age_s":0.250,)"
       R"("last_exit_code":1,"runs":7,"skipped":0}],)"
       R"("sync_group":null,)"
-      R"("adverts_sent":0,"adverts_received":0,"priority_zero_sent":0,"garps_sent":0}],)"
+      R"("adverts_sent":0,"adverts_received":0,"priority_zero_sent":0,"garps_sent":0,)"
+      R"("maintenance":false,"preempt_held":false,"start":"clean","keeps_found_vips":false,)"
+      R"("last_handover":null}],)"
       R"("sync_groups":[],)"
       R"("bfd_sessions":[],"bfd_drops":{"malformed":0,"no_session":0,"gtsm":0}})");
 }
@@ -134,7 +137,7 @@ TEST(StatusJson, BfdSessionsAndMasterBfd) {
   s.bfd_sessions.push_back(b);
   s.bfd_drops.gtsm = 3;
   const std::string j = render_status_json(s);
-  EXPECT_NE(j.find(R"("master_bfd":"peer","bfd_takeovers":1,"bfd_contradictions":2})"),
+  EXPECT_NE(j.find(R"("master_bfd":"peer","bfd_takeovers":1,"bfd_contradictions":2,)"),
             std::string::npos)
       << j;
   EXPECT_NE(j.find(R"("bfd_sessions":[{"name":"peer","neighbor":"192.0.2.2","source":"",)"
@@ -161,6 +164,30 @@ TEST(StatusJson, NamesAreEscaped) {
   DaemonStatus s = sample();
   s.instances[0].name = "VI \"1\"";
   EXPECT_NE(render_status_json(s).find(R"("name":"VI \"1\"")"), std::string::npos);
+}
+
+TEST(StatusJson, MaintenanceHandoverAndStart) {
+  DaemonStatus s = sample();
+  s.maintenance = true;
+  InstanceStatus& in = s.instances[0];
+  in.maintenance = true;
+  in.preempt_held = true;
+  in.start = "resume";
+  in.keeps_found_vips = true;
+  in.last_handover = HandoverStatus{3, "done", 1500, 1.25, std::string("192.0.2.2")};
+  const std::string j = render_status_json(s);
+  EXPECT_NE(j.find(R"("reload_failures":0,"maintenance":true,"instances")"), std::string::npos)
+      << j;
+  EXPECT_NE(j.find(R"("maintenance":true,"preempt_held":true,"start":"resume",)"
+                   R"("keeps_found_vips":true,"last_handover":{"id":3,"result":"done",)"
+                   R"("age_ms":1500.000,"gap_ms":1.250,"new_master":"192.0.2.2"}})"),
+            std::string::npos)
+      << j;
+  in.last_handover = HandoverStatus{4, "pending", 2, std::nullopt, std::nullopt};
+  EXPECT_NE(render_status_json(s).find(
+                R"("last_handover":{"id":4,"result":"pending","age_ms":2.000,"gap_ms":null,)"
+                R"("new_master":null})"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -106,9 +106,7 @@ int main(int argc, char** argv) {
           v->size() > 7)
         return usage_error("--wait needs a number of milliseconds");
       wait_ms = std::stoi(*v);
-    } else if (a == "--all" && command == "handover") {
-      operands.push_back(a);
-    } else if (!a.empty() && a[0] == '-') {
+    } else if (!a.empty() && a[0] == '-' && !(a == "--all" && command == "handover")) {
       return usage_error("unknown option " + a);
     } else if (command.empty()) {
       command = a;

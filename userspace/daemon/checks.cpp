@@ -19,8 +19,7 @@ using core::Nanos;
 namespace {
 
 constexpr Nanos kNanosPerMs = 1'000'000;
-// Cookie layout of daemon.cpp: (id << 2) | TimerKind; id 0 of the Scripts kind is the runners'.
-constexpr std::uint64_t kScriptsKind = 2;
+constexpr std::uint64_t kScriptsKind = 2;  // Daemon::TimerKind::Scripts
 
 std::string runner_key(const config::VrrpScript& s, Nanos timeout) {
   return std::to_string(timeout) + "|" + s.user + "|" + s.group;
@@ -71,7 +70,7 @@ std::unique_ptr<Daemon::CheckRuntime> Daemon::make_check(const config::VrrpScrip
                                           core::ScriptCheck(check_params(script), now));
   c->runner = &check_runner(script);
   // keepalived runs every check once at start-up, then every interval.
-  c->timer = loop_.timers().schedule(c->check.next_deadline(), (c->id << 2) | kScriptsKind);
+  c->timer = loop_.timers().schedule(c->check.next_deadline(), timer_cookie(c->id, kScriptsKind));
   return c;
 }
 

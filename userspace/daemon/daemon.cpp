@@ -48,12 +48,12 @@ using core::Nanos;
 
 namespace {
 
-// Room for every TimerKind (daemon.hpp); a kind that does not fit would alias another.
-constexpr std::uint64_t kKindBits = 3;
+constexpr std::uint64_t kKindBits = kTimerKindBits;
 constexpr Nanos kMaintenancePeriod = core::kNanosPerSecond;
 
-std::uint64_t make_cookie(std::uint64_t id, std::uint64_t kind) { return (id << kKindBits) | kind; }
-static_assert(std::uint64_t(4) < (1U << kKindBits), "TimerKind::Processes must fit in kKindBits");
+std::uint64_t make_cookie(std::uint64_t id, std::uint64_t kind) { return timer_cookie(id, kind); }
+// A kind that does not fit would alias another (TimerKind::Processes is the largest).
+static_assert(std::uint64_t(4) < (1U << kKindBits), "every TimerKind must fit in kTimerKindBits");
 
 }  // namespace
 

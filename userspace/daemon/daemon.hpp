@@ -51,6 +51,13 @@ struct ScriptExit;
 
 namespace xvrrp::daemon {
 
+/// The daemon's timer cookies: (id << kTimerKindBits) | Daemon::TimerKind. Every kind fits in
+/// the low bits; id 0 of the Scripts kind is the script runners' timer.
+inline constexpr std::uint64_t kTimerKindBits = 3;
+constexpr std::uint64_t timer_cookie(std::uint64_t id, std::uint64_t kind) {
+  return (id << kTimerKindBits) | kind;
+}
+
 class ControlServer;
 class FileWatch;
 class ProcessWatch;

@@ -120,6 +120,11 @@ int ProcessWatch::watch_exit(pid_t pid) {
   return raw;
 }
 
+int ProcessWatch::watching(pid_t pid) const {
+  const auto it = pidfds_.find(pid);
+  return it == pidfds_.end() ? -1 : it->second.get();
+}
+
 void ProcessWatch::unwatch(pid_t pid) { pidfds_.erase(pid); }
 
 bool read_process(pid_t pid, bool with_cmdline, ProcessInfo& out) {

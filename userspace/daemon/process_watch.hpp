@@ -41,6 +41,8 @@ class ProcessWatch {
   /// A pidfd for `pid` (pidfd_open), owned here until unwatch(); -1 when the process is
   /// already gone or pidfds are not supported.
   int watch_exit(pid_t pid);
+  /// The pidfd watch_exit() opened for `pid`; -1 when it is not watched.
+  [[nodiscard]] int watching(pid_t pid) const;
   void unwatch(pid_t pid);
   [[nodiscard]] std::size_t watched() const { return pidfds_.size(); }
 

@@ -71,9 +71,9 @@ const Daemon::ProcessTracker* Daemon::find_process(const std::string& name) cons
 }
 
 void Daemon::watch_process_exit(pid_t pid) {
-  const std::size_t before = process_watch_->watched();
+  if (process_watch_->watching(pid) >= 0) return;
   const int fd = process_watch_->watch_exit(pid);
-  if (fd < 0 || process_watch_->watched() == before) return;
+  if (fd < 0) return;
   loop_.add_fd(fd, EPOLLIN, [this, pid](std::uint32_t) {
     on_process_exit(pid, clock::monotonic_ns());
     rearm_processes_timer();
@@ -84,8 +84,9 @@ void Daemon::unwatch_process_if_unused(pid_t pid) {
   if (std::any_of(processes_.begin(), processes_.end(),
                   [&](const auto& t) { return t->quorum.contains(pid); }))
     return;
-  const int fd = process_watch_->watch_exit(pid);  // the existing pidfd, if any
-  if (fd >= 0) loop_.remove_fd(fd);
+  const int fd = process_watch_->watching(pid);
+  if (fd < 0) return;
+  loop_.remove_fd(fd);
   process_watch_->unwatch(pid);
 }
 

@@ -279,13 +279,14 @@ static __always_inline __u32 log2_u64(__u64 v)
 
 static const struct xvrrp_jitter empty_jitter;
 
-static __always_inline void record_jitter(const struct xvrrp_peer_key *pk, __u64 now)
+static __always_inline void record_jitter(const struct xvrrp_peer_key *pk, __u64 now,
+					  __u16 advert_int_cs)
 {
 	struct xvrrp_jitter *j;
 
 	j = bpf_map_lookup_elem(&XVRRP_MAP_JITTER, pk);
 	if (!j) {
-		/* 272 bytes: inserted from .rodata, not built on the stack. */
+		/* 288 bytes: inserted from .rodata, not built on the stack. */
 		bpf_map_update_elem(&XVRRP_MAP_JITTER, pk, &empty_jitter, BPF_NOEXIST);
 		j = bpf_map_lookup_elem(&XVRRP_MAP_JITTER, pk);
 		if (j)
@@ -300,6 +301,12 @@ static __always_inline void record_jitter(const struct xvrrp_peer_key *pk, __u64
 			b = XVRRP_JITTER_BUCKETS - 1;
 		__sync_fetch_and_add(&j->bucket[b], 1);
 		__sync_fetch_and_add(&j->samples, 1);
+		/* A lost race between CPUs loses one maximum, never corrupts one. */
+		if (now - j->last_ns > j->max_gap_ns &&
+		    now - j->last_ns <= (__u64)advert_int_cs * 10000000ULL * XVRRP_JITTER_MAX_GAP_ADVERTS) {
+			j->max_gap_ns = now - j->last_ns;
+			j->max_gap_at_ns = now;
+		}
 	}
 	j->last_ns = now;
 }
@@ -529,7 +536,7 @@ int xvrrp_xdp(struct xdp_md *ctx)
 			c->accepted++;
 
 		__builtin_memcpy(pk.addr, f.src, sizeof(pk.addr));
-		record_jitter(&pk, f.ts_ns);
+		record_jitter(&pk, f.ts_ns, cfg->advert_int_cs);
 
 		if (cfg->flags & XVRRP_CFG_AUTH_HMAC) {
 			/* Unverified: reported whole, never folded into

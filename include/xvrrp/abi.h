@@ -17,7 +17,7 @@
 
 #include <linux/types.h>
 
-#define XVRRP_ABI_VERSION 5
+#define XVRRP_ABI_VERSION 6
 
 #ifdef __cplusplus
 #define XVRRP_STRUCT_SIZE(type, size) static_assert(sizeof(type) == (size), "ABI size of " #type)
@@ -288,13 +288,19 @@ XVRRP_STRUCT_SIZE(struct xvrrp_counters, 112);
 /* ---- xvrrp_jitter: LRU_HASH, key xvrrp_peer_key, value xvrrp_jitter --------
  * Inter-arrival histogram of accepted adverts per source. Bucket b counts
  * gaps g (µs) with floor(log2(g)) == b (g == 0 counts in bucket 0).
+ * max_gap_ns is the largest gap up to XVRRP_JITTER_MAX_GAP_ADVERTS local advert
+ * intervals (longer silences are outages or restarts, not near misses); the
+ * daemon compares it with the master-down interval (near-miss warnings).
  */
+#define XVRRP_JITTER_MAX_GAP_ADVERTS 10
 struct xvrrp_jitter {
 	__u64 last_ns; /* XDP timestamp of the previous advert */
 	__u64 samples; /* number of gaps recorded */
 	__u64 bucket[XVRRP_JITTER_BUCKETS];
+	__u64 max_gap_ns;    /* largest gap recorded, ns */
+	__u64 max_gap_at_ns; /* XDP timestamp of the advert that ended it */
 };
-XVRRP_STRUCT_SIZE(struct xvrrp_jitter, 272);
+XVRRP_STRUCT_SIZE(struct xvrrp_jitter, 288);
 
 /* ---- xvrrp_last_seen: HASH, key xvrrp_vrid_key, value xvrrp_last_seen -----
  * Updated by BPF for every accepted advert when XVRRP_CFG_SUPPRESS_DUPS is set.

@@ -227,6 +227,18 @@ std::string render_status_text(const Json& status) {
     out += format("  %-18s sent %" PRId64 ", received %" PRId64 ", GARPs sent %" PRId64 "\n",
                   "adverts", inst.at("adverts_sent").as_int(), inst.at("adverts_received").as_int(),
                   inst.at("garps_sent").as_int());
+    if (const Json* gap = inst_json.find("max_advert_gap_ms"); gap != nullptr) {
+      out += format("  %-18s largest gap %s of %.1f ms (master-down interval), near misses %" PRId64
+                    ", down-timer extensions %" PRId64 ", largest send lateness %.3f ms\n",
+                    "near miss",
+                    gap->is_null() ? std::string("none").c_str()
+                                   : format("%.1f ms (%.0f%%)", gap->as_double(),
+                                            inst.at("max_gap_share_pct").as_double())
+                                         .c_str(),
+                    inst.at("master_down_interval_ms").as_double(), inst.at("near_misses").as_int(),
+                    inst.at("down_timer_extensions").as_int(),
+                    inst.at("max_send_late_ms").as_double());
+    }
     if (const Json* mb = inst_json.find("master_bfd"); mb != nullptr && !mb->is_null())
       out += format("  %-18s %s (takeovers %" PRId64 ", contradictions %" PRId64 ")\n",
                     "master_bfd", mb->as_string().c_str(), inst.at("bfd_takeovers").as_int(),
@@ -439,6 +451,35 @@ std::string render_metrics(const std::string& router_id, const Json* status,
           "Adverts delivered to this instance's state machine.", int_field("adverts_received"));
     gauge("xvrrp_instance_garps_sent_total", "counter",
           "Gratuitous ARPs / unsolicited NAs sent by this instance.", int_field("garps_sent"));
+    auto optional_double = [](const char* name, double scale) {
+      return [name, scale](const Json& j) {
+        const Json* v = j.find(name);
+        return v == nullptr || v->is_null() ? std::string() : prom_double(v->as_double() / scale);
+      };
+    };
+    gauge("xvrrp_instance_max_advert_gap_seconds", "gauge",
+          "Largest gap between two adverts of the master heard as BACKUP (absent if none).",
+          optional_double("max_advert_gap_ms", 1e3));
+    gauge("xvrrp_instance_max_advert_gap_ratio", "gauge",
+          "That gap over the master-down interval in force then (1 = a takeover).",
+          optional_double("max_gap_share_pct", 1e2));
+    gauge("xvrrp_instance_master_down_interval_seconds", "gauge",
+          "The current Master_Down_Interval.", optional_double("master_down_interval_ms", 1e3));
+    gauge("xvrrp_instance_near_misses_total", "counter",
+          "Gaps of at least three quarters of the master-down interval.",
+          [](const Json& j) {
+            const Json* v = j.find("near_misses");
+            return v == nullptr ? std::string() : std::to_string(v->as_int());
+          });
+    gauge("xvrrp_instance_max_send_lateness_seconds", "gauge",
+          "Largest lateness of a periodic advert sent as MASTER (scheduled to sendmmsg returned).",
+          optional_double("max_send_late_ms", 1e3));
+    gauge("xvrrp_instance_down_timer_extensions_total", "counter",
+          "Expired master-down timers the quiet-path rule deferred (the interface was silent).",
+          [](const Json& j) {
+            const Json* v = j.find("down_timer_extensions");
+            return v == nullptr ? std::string() : std::to_string(v->as_int());
+          });
     w.family("xvrrp_tracked_interface_up", "gauge", "1 if the tracked interface is up.");
     for (const auto& i : instances) {
       for (const Json& t : i.j->at("tracked").items()) {

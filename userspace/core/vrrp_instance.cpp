@@ -250,6 +250,12 @@ Actions Instance::take_over(Nanos now, const char* reason) {
   return actions;
 }
 
+bool Instance::defer_master_down(Nanos until) {
+  if (state_ != State::Backup || until <= deadline_) return false;
+  deadline_ = until;
+  return true;
+}
+
 Actions Instance::on_timer(Nanos now) {
   Actions actions;
   if (now < deadline_) return actions;

@@ -152,6 +152,12 @@ class Instance {
   /// shows the master is gone (policy/bfd_takeover.hpp). Other states: nothing.
   Actions take_over(Nanos now, const char* reason);
 
+  /// Backup whose Master_Down_Timer has expired: wait until `until` (CLOCK_MONOTONIC ns, later
+  /// than the current deadline) before acting on it. The daemon calls it when the receive path
+  /// went quiet (policy/down_guard.hpp); an advert received meanwhile re-arms the timer as
+  /// usual. Returns false, changing nothing, in any other state or for an earlier `until`.
+  bool defer_master_down(Nanos until);
+
   /// The BPF last-seen record shows suppressed duplicates of the last advert up to last_rx_ns
   /// (call when the down timer is about to fire). In Backup, if last_rx_ns is newer than the last
   /// advert known and that advert would still be accepted (not priority 0, not a lower-priority

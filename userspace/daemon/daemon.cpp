@@ -116,6 +116,7 @@ void Daemon::setup() {
   loop_.add_fd(links_->fd(), EPOLLIN, [this](std::uint32_t) { links_->on_readable(); });
   addresses_ = std::make_unique<net::AddressManager>();
   routes_ = std::make_unique<net::RouteManager>();
+  if (options_.quiet_path_grace_adverts > 0) link_stats_ = std::make_unique<net::LinkStats>();
   garp_ = std::make_unique<net::GarpSender>();
   notify::ScriptSettings script_settings;
   script_settings.user = config_.global.script_user;
@@ -162,6 +163,7 @@ void Daemon::setup() {
   loop_.set_idle_handler([this] {
     if (!retiring_.empty()) reap_retiring();
     flush_senders();
+    if (!adverts_scheduled_.empty()) note_send_lateness(clock::monotonic_ns());
     if (stopping_) finish_stop_if_done();
   });
 
@@ -373,6 +375,11 @@ void Daemon::on_advert_event(const xvrrp_advert_event& ev, std::span<const std::
   const bool was_master = rt->sm->state() == core::State::Master;
   apply(*rt, rt->sm->on_advert(advert, now), now);
   master_heard(*rt, advert.priority);
+  if (rt->sm->state() == core::State::Backup && rt->sm->master_ip() == advert.src) {
+    rt->down_guard.on_advert();
+    note_reported_gap(*rt, advert.rx_ns);
+    note_backup_wakeup(*rt, now);
+  }
   // A master keeps no last-seen record of a peer: the peer's next advert, identical or
   // not, must reach the state machine (the priorities it is compared with may change, by
   // a reload or tracking, and a suppressed higher-priority advert would leave two masters).
@@ -423,11 +430,20 @@ void Daemon::on_timer(std::uint64_t cookie, Nanos now) {
     // after this deadline already holds every advert that arrived before it.
     if (last_seen_sweep_ns_ < rt.sm->next_deadline()) sweep_last_seen();
     if (rt.sm->next_deadline() > now) {
+      note_backup_wakeup(rt, now);
       sync_timers(rt);
       return;
     }
   }
-  apply(rt, rt.sm->on_timer(now), now);
+  if (rt.sm->state() == core::State::Backup && defer_quiet_path(rt, now)) return;
+  const bool was_master = rt.sm->state() == core::State::Master;
+  const Nanos scheduled = rt.sm->next_deadline();
+  const core::Actions actions = rt.sm->on_timer(now);
+  if (was_master && actions.send_advert && !actions.entered) {
+    rt.advert_scheduled_ns = scheduled;
+    adverts_scheduled_.push_back(rt.id);
+  }
+  apply(rt, actions, now);
 }
 
 // A valid advert the ring buffer had no room for may have been folded into a
@@ -453,6 +469,7 @@ void Daemon::on_maintenance(Nanos now) {
       if (rt->rx_programmed) rx_->forget_last_seen(rt->key);
   }
   lost_reports_seen_ = lost;
+  check_near_misses(now);
   loop_.timers().reschedule(maintenance_timer_, now + kMaintenancePeriod);
 }
 
@@ -471,7 +488,10 @@ void Daemon::sweep_last_seen() {
     if (rt->sm->master_ip() != summary.src || !(summary == rt->last_accepted)) continue;
     const Nanos before = rt->sm->next_deadline();
     rt->sm->refresh_from_last_seen(static_cast<Nanos>(seen.ts_ns));
-    if (rt->sm->next_deadline() != before) sync_timers(*rt);
+    if (rt->sm->next_deadline() != before) {
+      rt->down_guard.on_advert();
+      sync_timers(*rt);
+    }
   }
 }
 
@@ -503,6 +523,8 @@ void Daemon::apply(InstanceRuntime& rt, const core::Actions& a, Nanos now) {
     XLOG_INFO("(%s) Entering %s STATE", rt.cfg.name.c_str(), core::state_name(state));
     // The next advert must reach us even if it repeats the last one.
     if (rt.rx_programmed) rx_->forget_last_seen(rt.key);
+    rt.down_guard.reset();
+    rt.prev_reported_rx_ns = 0;
     run_notify(rt, state);
   }
   record_resume(rt, a, now);

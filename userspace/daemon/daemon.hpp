@@ -32,7 +32,9 @@
 #include "daemon/event_loop.hpp"
 #include "daemon/rx_path.hpp"
 #include "net/address_manager.hpp"
+#include "net/link_stats.hpp"
 #include "net/route_manager.hpp"
+#include "policy/down_guard.hpp"
 #include "policy/map_sizes.hpp"
 #include "policy/reload_plan.hpp"
 #include "xvrrp/abi.h"
@@ -85,6 +87,9 @@ struct Options {
   std::uint32_t ring_bytes = 0;
   /// Where ROUTER_ID.maintenance lives (maintenance_file_path()).
   std::string state_dir;
+  /// The quiet-path grace of policy/down_guard.hpp, in advert intervals of each instance
+  /// (0..policy::kMaxQuietPathGraceAdverts; 0 = RFC 5798 §6.4.2 as written).
+  std::uint32_t quiet_path_grace_adverts = policy::kDefaultQuietPathGraceAdverts;
 };
 
 /// The maintenance flag file: STATE_DIR/ROUTER_ID.maintenance; without --state-dir, the
@@ -212,6 +217,21 @@ class Daemon {
   InstanceRuntime* find_by_key(const xvrrp_vrid_key& key);
   void sweep_last_seen();
 
+  /// A busy host (near_miss.cpp, policy/down_guard.hpp). rx_packets of an interface, a
+  /// reading at most `max_age` old (0: read now); nullopt without one.
+  std::optional<std::uint64_t> interface_rx_packets(int ifindex, core::Nanos now,
+                                                    core::Nanos max_age);
+  /// A BACKUP woke (its timer re-armed, or an advert arrived): the quiet-path reading.
+  void note_backup_wakeup(InstanceRuntime& rt, core::Nanos now);
+  /// At an expired master-down timer: true when the quiet-path rule deferred it.
+  bool defer_quiet_path(InstanceRuntime& rt, core::Nanos now);
+  /// A reported advert from the master at rx_ns: its gap to the previous one.
+  void note_reported_gap(InstanceRuntime& rt, core::Nanos rx_ns);
+  /// Every second: the XDP inter-arrival maxima of each backup's master, near-miss warnings.
+  void check_near_misses(core::Nanos now);
+  /// After the senders flushed: the lateness of the periodic adverts queued this turn.
+  void note_send_lateness(core::Nanos now);
+
   /// vrrp_script checks (checks.cpp). Scripts run through one ScriptRunner per
   /// {timeout, user, group}, created before the capability drop at start-up.
   void setup_checks();
@@ -274,6 +294,13 @@ class Daemon {
   std::unique_ptr<net::LinkMonitor> links_;
   std::unique_ptr<net::AddressManager> addresses_;
   std::unique_ptr<net::RouteManager> routes_;
+  std::unique_ptr<net::LinkStats> link_stats_;
+  struct RxReading {
+    std::uint64_t packets = 0;
+    core::Nanos at = 0;
+  };
+  std::unordered_map<int, RxReading> rx_readings_;  // by ifindex
+  std::vector<std::uint64_t> adverts_scheduled_;    // runtime ids, this loop turn
   std::unique_ptr<net::GarpSender> garp_;
   std::unique_ptr<RxPath> rx_;
   // The receive tables' sizes, from the configuration at start (they cannot grow).

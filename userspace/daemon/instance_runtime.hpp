@@ -19,6 +19,7 @@
 #include "net/advert_sender.hpp"
 #include "net/proxy_ndp.hpp"
 #include "policy/advert_cache.hpp"
+#include "policy/down_guard.hpp"
 #include "policy/hmac_advert.hpp"
 #include "policy/instance_plan.hpp"
 #include "policy/resume.hpp"
@@ -95,6 +96,14 @@ struct Daemon::InstanceRuntime {
   bool keeps_found_vips = false;
   const char* start_verdict = "clean";  // policy::resume_action_name() at start-up
   std::optional<HandoverRecord> handover;
+  // A busy host (near_miss.cpp): the quiet-path rule at down-timer expiry, the near-miss
+  // record, and the schedule of the periodic advert queued this loop turn (send lateness).
+  policy::DownGuard down_guard;
+  policy::NearMiss near_miss;
+  policy::RateLimit near_miss_log{10 * core::kNanosPerSecond};
+  policy::RateLimit late_log{10 * core::kNanosPerSecond};
+  core::Nanos advert_scheduled_ns = 0;
+  core::Nanos prev_reported_rx_ns = 0;  // the previous reported advert, for gaps
 };
 
 }  // namespace xvrrp::daemon

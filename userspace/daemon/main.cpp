@@ -14,6 +14,7 @@
 #include "common/log.hpp"
 #include "config/config.hpp"
 #include "daemon/daemon.hpp"
+#include "policy/down_guard.hpp"
 #include "daemon/library_log.hpp"
 
 namespace {
@@ -46,6 +47,9 @@ void usage(FILE* out) {
       "                        records per configured instance, at least 64 KiB)\n"
       "      --state-dir DIR   where ROUTER_ID.maintenance persists (default $STATE_DIRECTORY,\n"
       "                        else /var/lib/xvrrp; with --control, that socket's directory)\n"
+      "      --quiet-path-grace N  a backup whose VRRP interface delivered nothing at all since\n"
+      "                        the last advert waits N advert intervals more before taking over\n"
+      "                        (0..10, default 1; 0 = take over when the down timer expires)\n"
       "  -h, --help            this text\n");
 }
 
@@ -64,7 +68,8 @@ int main(int argc, char** argv) {
     kControl,
     kRealtime,
     kRingBytes,
-    kStateDir
+    kStateDir,
+    kQuietGrace
   };
   const option long_options[] = {
       {"use-file", required_argument, nullptr, 'f'},
@@ -78,6 +83,7 @@ int main(int argc, char** argv) {
       {"state-dir", required_argument, nullptr, kStateDir},
       {"realtime-priority", required_argument, nullptr, kRealtime},
       {"ring-bytes", required_argument, nullptr, kRingBytes},
+      {"quiet-path-grace", required_argument, nullptr, kQuietGrace},
       {nullptr, 0, nullptr, 0},
   };
   if (getenv("NOTIFY_SOCKET") != nullptr) xvrrp::log::set_timestamps(false);
@@ -143,6 +149,18 @@ int main(int argc, char** argv) {
           return 2;
         }
         options.realtime_priority = prio == 0 ? -1 : static_cast<int>(prio);
+        break;
+      }
+      case kQuietGrace: {
+        char* end = nullptr;
+        const long n = strtol(optarg, &end, 10);
+        if (end == optarg || *end != '\0' || n < 0 ||
+            n > static_cast<long>(xvrrp::policy::kMaxQuietPathGraceAdverts)) {
+          fprintf(stderr, "xvrrpd: --quiet-path-grace: '%s' is not 0..%u advert intervals\n",
+                  optarg, xvrrp::policy::kMaxQuietPathGraceAdverts);
+          return 2;
+        }
+        options.quiet_path_grace_adverts = static_cast<std::uint32_t>(n);
         break;
       }
       case kRingBytes: {

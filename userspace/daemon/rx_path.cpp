@@ -161,6 +161,9 @@ class XdpRxPath final : public RxPath {
     draining_ = false;
   }
   bool all_last_seen(LastSeenList& out) override { return filter_.all_last_seen(out); }
+  std::optional<xvrrp_jitter> jitter(const xvrrp_peer_key& peer) const override {
+    return filter_.jitter(peer);
+  }
   std::uint64_t lost_reports() const override {
     std::uint64_t sum = 0;
     for (const auto& [packed, key] : keys_)

@@ -86,6 +86,11 @@ class RxPath {
   /// Hands every report still queued (XDP: the ring buffer) to the handler now, from
   /// inside another handler (a backup's expiring timer). Never throws.
   virtual void drain_pending() {}
+  /// XDP: the inter-arrival record of one peer's adverts (xvrrp_jitter), for near-miss
+  /// warnings; nullopt on the socket path, whose adverts all reach the daemon.
+  [[nodiscard]] virtual std::optional<xvrrp_jitter> jitter(const xvrrp_peer_key&) const {
+    return std::nullopt;
+  }
   /// Every last-seen record; false when none can be read.
   virtual bool all_last_seen(LastSeenList& out) {
     out.clear();

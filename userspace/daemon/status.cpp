@@ -104,6 +104,12 @@ std::string render_status_json(const DaemonStatus& s) {
     j.field("adverts_received", in.adverts_received);
     j.field("priority_zero_sent", in.priority_zero_sent);
     j.field("garps_sent", in.garps_sent);
+    j.field("max_advert_gap_ms", in.max_advert_gap_ms);
+    j.field("max_gap_share_pct", in.max_gap_share_pct);
+    j.field("near_misses", in.near_misses);
+    j.field("max_send_late_ms", in.max_send_late_ms);
+    j.field("down_timer_extensions", in.down_timer_extensions);
+    j.field("master_down_interval_ms", in.master_down_interval_ms);
     if (!in.master_bfd.empty()) {
       j.field("master_bfd", in.master_bfd);
       j.field("bfd_takeovers", in.bfd_takeovers);

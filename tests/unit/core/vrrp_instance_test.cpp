@@ -1363,5 +1363,37 @@ TEST(PairSimulation, HandoverWithSkewKeepsTheVipsUntilTheBackupTookOver) {
   EXPECT_LE(pair.both_holders_max_ns, pair[1].skew_time() + kMs);
 }
 
+
+// ---- Deferring an expired master-down timer (the quiet-path rule) ----
+
+TEST(DeferMasterDown, BackupWaitsUntilTheNewDeadline) {
+  Instance inst = started_backup(params(3, 100, 1));
+  const Nanos mdi = inst.next_deadline();
+  ASSERT_TRUE(inst.defer_master_down(mdi + 10'000'000));
+  EXPECT_EQ(inst.next_deadline(), mdi + 10'000'000);
+  // The old deadline does nothing now; the new one takes over.
+  EXPECT_FALSE(inst.on_timer(mdi).entered.has_value());
+  EXPECT_EQ(inst.on_timer(mdi + 10'000'000).entered, State::Master);
+}
+
+TEST(DeferMasterDown, AnAdvertDuringTheWaitReArmsAsUsual) {
+  Instance inst = started_backup(params(3, 100, 1));
+  const Nanos mdi = inst.next_deadline();
+  ASSERT_TRUE(inst.defer_master_down(mdi + 10'000'000));
+  inst.on_advert(advert("192.0.2.20", 200, 1, mdi + 1'000'000), mdi + 1'000'000);
+  EXPECT_EQ(inst.state(), State::Backup);
+  EXPECT_EQ(inst.next_deadline(), mdi + 1'000'000 + inst.master_down_interval());
+}
+
+TEST(DeferMasterDown, RefusedOutsideBackupOrForAnEarlierDeadline) {
+  Instance backup = started_backup(params(3, 100, 1));
+  EXPECT_FALSE(backup.defer_master_down(backup.next_deadline() - 1));
+  EXPECT_FALSE(backup.defer_master_down(backup.next_deadline()));
+  Instance master = started_master(params(3, 100, 1));
+  const Nanos before = master.next_deadline();
+  EXPECT_FALSE(master.defer_master_down(before + kSec));
+  EXPECT_EQ(master.next_deadline(), before);
+}
+
 }  // namespace
 }  // namespace xvrrp::core

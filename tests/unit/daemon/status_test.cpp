@@ -33,6 +33,12 @@ DaemonStatus sample() {
   in.routes = {{"203.0.113.0/24 via 192.0.2.1 table 100", true}};
   in.rules = {{"from 198.51.100.1/32 table 100", false}};
   in.tracked = {{"eth1", false, -10}};
+  in.max_advert_gap_ms = 31.5;
+  in.max_gap_share_pct = 87.5;
+  in.near_misses = 2;
+  in.max_send_late_ms = 0.25;
+  in.down_timer_extensions = 1;
+  in.master_down_interval_ms = 36;
   in.priority_delta = -70;
   TrackerStatus eth1;
   eth1.name = "eth1";
@@ -79,6 +85,8 @@ TEST(StatusJson, RendersEveryField) {
       R"("last_exit_code":1,"runs":7,"skipped":0}],)"
       R"("sync_group":null,)"
       R"("adverts_sent":0,"adverts_received":0,"priority_zero_sent":0,"garps_sent":0,)"
+      R"("max_advert_gap_ms":31.500,"max_gap_share_pct":87.500,"near_misses":2,)"
+      R"("max_send_late_ms":0.250,"down_timer_extensions":1,"master_down_interval_ms":36.000,)"
       R"("maintenance":false,"preempt_held":false,"start":"clean","keeps_found_vips":false,)"
       R"("last_handover":null}],)"
       R"("sync_groups":[],)"

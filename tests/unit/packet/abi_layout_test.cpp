@@ -81,7 +81,7 @@ TEST(AbiLayout, Counters) {
 
 TEST(AbiLayout, Jitter) {
   static_assert(kAbiSafe<xvrrp_jitter>);
-  EXPECT_EQ(sizeof(xvrrp_jitter), 272u);
+  EXPECT_EQ(sizeof(xvrrp_jitter), 288u);
   EXPECT_EQ(offsetof(xvrrp_jitter, last_ns), 0u);
   EXPECT_EQ(offsetof(xvrrp_jitter, samples), 8u);
   EXPECT_EQ(offsetof(xvrrp_jitter, bucket), 16u);

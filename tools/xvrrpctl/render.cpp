@@ -466,8 +466,7 @@ std::string render_metrics(const std::string& router_id, const Json* status,
     gauge("xvrrp_instance_master_down_interval_seconds", "gauge",
           "The current Master_Down_Interval.", optional_double("master_down_interval_ms", 1e3));
     gauge("xvrrp_instance_near_misses_total", "counter",
-          "Gaps of at least three quarters of the master-down interval.",
-          [](const Json& j) {
+          "Gaps of at least three quarters of the master-down interval.", [](const Json& j) {
             const Json* v = j.find("near_misses");
             return v == nullptr ? std::string() : std::to_string(v->as_int());
           });

@@ -14,8 +14,8 @@
 #include "common/log.hpp"
 #include "config/config.hpp"
 #include "daemon/daemon.hpp"
-#include "policy/down_guard.hpp"
 #include "daemon/library_log.hpp"
+#include "policy/down_guard.hpp"
 
 namespace {
 

@@ -63,10 +63,11 @@ bool Daemon::defer_quiet_path(InstanceRuntime& rt, Nanos now) {
   if (d.verdict != policy::ExpiryVerdict::Extend || !rt.sm->defer_master_down(d.until))
     return false;
   const auto last = rt.sm->last_advert_rx_ns();
-  XLOG_WARN("(%s) master down timer expired, but %s delivered no frame at all since %.1f ms: "
-            "the path, not the master, may be stalled; waiting %.1f ms more (extension %llu)",
-            rt.cfg.name.c_str(), rt.cfg.interface.c_str(), last ? ms(now - *last) : 0.0,
-            ms(grace), static_cast<unsigned long long>(rt.down_guard.extensions()));
+  XLOG_WARN(
+      "(%s) master down timer expired, but %s delivered no frame at all since %.1f ms: "
+      "the path, not the master, may be stalled; waiting %.1f ms more (extension %llu)",
+      rt.cfg.name.c_str(), rt.cfg.interface.c_str(), last ? ms(now - *last) : 0.0, ms(grace),
+      static_cast<unsigned long long>(rt.down_guard.extensions()));
   sync_timers(rt);
   return true;
 }
@@ -84,10 +85,11 @@ void Daemon::note_reported_gap(InstanceRuntime& rt, Nanos rx_ns) {
                 core::kNanosPerCentisecond)
     return;
   if (rt.near_miss.note_gap(gap, mdi) && rt.near_miss_log.allow(rx_ns))
-    XLOG_WARN("(%s) near miss: adverts from the master %.1f ms apart, %.0f%% of the master-down "
-              "interval (%.1f ms) (logged every 10 s)",
-              rt.cfg.name.c_str(), ms(gap), 100.0 * static_cast<double>(gap) / static_cast<double>(mdi),
-              ms(mdi));
+    XLOG_WARN(
+        "(%s) near miss: adverts from the master %.1f ms apart, %.0f%% of the master-down "
+        "interval (%.1f ms) (logged every 10 s)",
+        rt.cfg.name.c_str(), ms(gap), 100.0 * static_cast<double>(gap) / static_cast<double>(mdi),
+        ms(mdi));
 }
 
 void Daemon::check_near_misses(Nanos now) {
@@ -102,10 +104,11 @@ void Daemon::check_near_misses(Nanos now) {
     const Nanos gap = static_cast<Nanos>(j->max_gap_ns);
     const Nanos mdi = rt->sm->master_down_interval();
     if (rt->near_miss.note_gap(gap, mdi) && rt->near_miss_log.allow(now))
-      XLOG_WARN("(%s) near miss: adverts from %s %.1f ms apart, %.0f%% of the master-down "
-                "interval (%.1f ms) (logged every 10 s)",
-                rt->cfg.name.c_str(), rt->sm->master_ip()->to_string().c_str(), ms(gap),
-                100.0 * static_cast<double>(gap) / static_cast<double>(mdi), ms(mdi));
+      XLOG_WARN(
+          "(%s) near miss: adverts from %s %.1f ms apart, %.0f%% of the master-down "
+          "interval (%.1f ms) (logged every 10 s)",
+          rt->cfg.name.c_str(), rt->sm->master_ip()->to_string().c_str(), ms(gap),
+          100.0 * static_cast<double>(gap) / static_cast<double>(mdi), ms(mdi));
   }
 }
 
@@ -119,9 +122,10 @@ void Daemon::note_send_lateness(Nanos now) {
     const Nanos interval = rt.sm->advert_interval();
     // Half an interval late eats into every backup's skew margin.
     if (late * 2 >= interval && rt.late_log.allow(now))
-      XLOG_WARN("(%s) advert sent %.1f ms after its time (advert interval %.1f ms) (logged "
-                "every 10 s)",
-                rt.cfg.name.c_str(), ms(late), ms(interval));
+      XLOG_WARN(
+          "(%s) advert sent %.1f ms after its time (advert interval %.1f ms) (logged "
+          "every 10 s)",
+          rt.cfg.name.c_str(), ms(late), ms(interval));
   }
   adverts_scheduled_.clear();
 }

@@ -74,9 +74,9 @@ class DownGuard {
 /// The near-miss record of one instance: the largest inter-advert gap heard as BACKUP and the
 /// largest lateness of its own periodic adverts as MASTER. Monotonic maxima since start.
 struct NearMiss {
-  Nanos max_gap_ns = 0;       ///< largest gap between consecutive adverts of the master
-  Nanos max_gap_mdi_ns = 0;   ///< the Master_Down_Interval in force at that gap
-  Nanos max_send_late_ns = 0; ///< largest (sent - scheduled) of a periodic advert
+  Nanos max_gap_ns = 0;           ///< largest gap between consecutive adverts of the master
+  Nanos max_gap_mdi_ns = 0;       ///< the Master_Down_Interval in force at that gap
+  Nanos max_send_late_ns = 0;     ///< largest (sent - scheduled) of a periodic advert
   std::uint64_t near_misses = 0;  ///< gaps at or above kNearMissSharePct of the MDI
 
   /// A gap between two adverts of the master; returns true when it is a near miss (the

@@ -1363,7 +1363,6 @@ TEST(PairSimulation, HandoverWithSkewKeepsTheVipsUntilTheBackupTookOver) {
   EXPECT_LE(pair.both_holders_max_ns, pair[1].skew_time() + kMs);
 }
 
-
 // ---- Deferring an expired master-down timer (the quiet-path rule) ----
 
 TEST(DeferMasterDown, BackupWaitsUntilTheNewDeadline) {

@@ -303,7 +303,8 @@ static __always_inline void record_jitter(const struct xvrrp_peer_key *pk, __u64
 		__sync_fetch_and_add(&j->samples, 1);
 		/* A lost race between CPUs loses one maximum, never corrupts one. */
 		if (now - j->last_ns > j->max_gap_ns &&
-		    now - j->last_ns <= (__u64)advert_int_cs * 10000000ULL * XVRRP_JITTER_MAX_GAP_ADVERTS) {
+		    now - j->last_ns <=
+			    (__u64)advert_int_cs * 10000000ULL * XVRRP_JITTER_MAX_GAP_ADVERTS) {
 			j->max_gap_ns = now - j->last_ns;
 			j->max_gap_at_ns = now;
 		}

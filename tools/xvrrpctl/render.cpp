@@ -228,16 +228,18 @@ std::string render_status_text(const Json& status) {
                   "adverts", inst.at("adverts_sent").as_int(), inst.at("adverts_received").as_int(),
                   inst.at("garps_sent").as_int());
     if (const Json* gap = inst_json.find("max_advert_gap_ms"); gap != nullptr) {
-      out += format("  %-18s largest gap %s of %.1f ms (master-down interval), near misses %" PRId64
-                    ", down-timer extensions %" PRId64 ", largest send lateness %.3f ms\n",
-                    "near miss",
-                    gap->is_null() ? std::string("none").c_str()
-                                   : format("%.1f ms (%.0f%%)", gap->as_double(),
-                                            inst.at("max_gap_share_pct").as_double())
-                                         .c_str(),
-                    inst.at("master_down_interval_ms").as_double(), inst.at("near_misses").as_int(),
-                    inst.at("down_timer_extensions").as_int(),
-                    inst.at("max_send_late_ms").as_double());
+      out +=
+          format("  %-18s largest gap %s of %.1f ms (master-down interval), near misses %" PRId64
+                 ", down-timer extensions %" PRId64
+                 ", largest send lateness %.3f ms (%.3f ms of it before the wake-up)\n",
+                 "near miss",
+                 gap->is_null() ? std::string("none").c_str()
+                                : format("%.1f ms (%.0f%%)", gap->as_double(),
+                                         inst.at("max_gap_share_pct").as_double())
+                                      .c_str(),
+                 inst.at("master_down_interval_ms").as_double(), inst.at("near_misses").as_int(),
+                 inst.at("down_timer_extensions").as_int(), inst.at("max_send_late_ms").as_double(),
+                 inst.at("max_wake_late_ms").as_double());
     }
     if (const Json* mb = inst_json.find("master_bfd"); mb != nullptr && !mb->is_null())
       out += format("  %-18s %s (takeovers %" PRId64 ", contradictions %" PRId64 ")\n",
@@ -473,6 +475,9 @@ std::string render_metrics(const std::string& router_id, const Json* status,
     gauge("xvrrp_instance_max_send_lateness_seconds", "gauge",
           "Largest lateness of a periodic advert sent as MASTER (scheduled to sendmmsg returned).",
           optional_double("max_send_late_ms", 1e3));
+    gauge("xvrrp_instance_max_wake_lateness_seconds", "gauge",
+          "Largest delay from a periodic advert's time to the event loop waking for it.",
+          optional_double("max_wake_late_ms", 1e3));
     gauge("xvrrp_instance_down_timer_extensions_total", "counter",
           "Expired master-down timers the quiet-path rule deferred (the interface was silent).",
           [](const Json& j) {

@@ -441,6 +441,7 @@ void Daemon::on_timer(std::uint64_t cookie, Nanos now) {
   const core::Actions actions = rt.sm->on_timer(now);
   if (was_master && actions.send_advert && !actions.entered) {
     rt.advert_scheduled_ns = scheduled;
+    rt.near_miss.note_wake_lateness(now - scheduled);
     adverts_scheduled_.push_back(rt.id);
   }
   apply(rt, actions, now);

@@ -157,6 +157,7 @@ DaemonStatus Daemon::snapshot() const {
     in.max_gap_share_pct = rt->near_miss.max_gap_share_pct();
     in.near_misses = rt->near_miss.near_misses;
     in.max_send_late_ms = static_cast<double>(rt->near_miss.max_send_late_ns) / 1e6;
+    in.max_wake_late_ms = static_cast<double>(rt->near_miss.max_wake_late_ns) / 1e6;
     in.down_timer_extensions = rt->down_guard.extensions();
     in.master_down_interval_ms = static_cast<double>(sm.master_down_interval()) / 1e6;
     in.master_bfd = rt->cfg.master_bfd;

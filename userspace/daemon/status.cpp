@@ -108,6 +108,7 @@ std::string render_status_json(const DaemonStatus& s) {
     j.field("max_gap_share_pct", in.max_gap_share_pct);
     j.field("near_misses", in.near_misses);
     j.field("max_send_late_ms", in.max_send_late_ms);
+    j.field("max_wake_late_ms", in.max_wake_late_ms);
     j.field("down_timer_extensions", in.down_timer_extensions);
     j.field("master_down_interval_ms", in.master_down_interval_ms);
     if (!in.master_bfd.empty()) {

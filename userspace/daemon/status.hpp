@@ -134,11 +134,13 @@ struct InstanceStatus {
   /// adverts of the master heard as BACKUP (null before one) and its share of the
   /// master-down interval in force then; near misses (gaps >= policy::kNearMissSharePct of
   /// it); the largest lateness of a periodic advert as MASTER (scheduled -> sendmmsg
-  /// returned); the expiries the quiet-path rule deferred; the current master-down interval.
+  /// returned) and the part of it before the event loop woke; the expiries the quiet-path
+  /// rule deferred; the current master-down interval.
   std::optional<double> max_advert_gap_ms;
   double max_gap_share_pct = 0;
   std::uint64_t near_misses = 0;
   double max_send_late_ms = 0;
+  double max_wake_late_ms = 0;
   std::uint64_t down_timer_extensions = 0;
   double master_down_interval_ms = 0;
   std::string master_bfd;  ///< "" without master_bfd

@@ -42,6 +42,10 @@ void NearMiss::note_send_lateness(Nanos late_ns) {
   if (late_ns > max_send_late_ns) max_send_late_ns = late_ns;
 }
 
+void NearMiss::note_wake_lateness(Nanos late_ns) {
+  if (late_ns > max_wake_late_ns) max_wake_late_ns = late_ns;
+}
+
 double NearMiss::max_gap_share_pct() const {
   if (max_gap_mdi_ns <= 0) return 0;
   return 100.0 * static_cast<double>(max_gap_ns) / static_cast<double>(max_gap_mdi_ns);

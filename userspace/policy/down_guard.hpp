@@ -74,15 +74,19 @@ class DownGuard {
 /// The near-miss record of one instance: the largest inter-advert gap heard as BACKUP and the
 /// largest lateness of its own periodic adverts as MASTER. Monotonic maxima since start.
 struct NearMiss {
-  Nanos max_gap_ns = 0;           ///< largest gap between consecutive adverts of the master
-  Nanos max_gap_mdi_ns = 0;       ///< the Master_Down_Interval in force at that gap
-  Nanos max_send_late_ns = 0;     ///< largest (sent - scheduled) of a periodic advert
+  Nanos max_gap_ns = 0;        ///< largest gap between consecutive adverts of the master
+  Nanos max_gap_mdi_ns = 0;    ///< the Master_Down_Interval in force at that gap
+  Nanos max_send_late_ns = 0;  ///< largest (sent - scheduled) of a periodic advert
+  /// largest (the event loop woke for it - scheduled) of a periodic advert: the part of the
+  /// send lateness spent waiting for the CPU; the rest is the loop's turn and sendmmsg
+  Nanos max_wake_late_ns = 0;
   std::uint64_t near_misses = 0;  ///< gaps at or above kNearMissSharePct of the MDI
 
   /// A gap between two adverts of the master; returns true when it is a near miss (the
   /// caller logs it, rate-limited).
   bool note_gap(Nanos gap_ns, Nanos mdi_ns);
   void note_send_lateness(Nanos late_ns);
+  void note_wake_lateness(Nanos late_ns);
   /// max_gap_ns as a percentage of max_gap_mdi_ns (0 when none recorded).
   [[nodiscard]] double max_gap_share_pct() const;
 };

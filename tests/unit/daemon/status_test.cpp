@@ -37,6 +37,7 @@ DaemonStatus sample() {
   in.max_gap_share_pct = 87.5;
   in.near_misses = 2;
   in.max_send_late_ms = 0.25;
+  in.max_wake_late_ms = 0.125;
   in.down_timer_extensions = 1;
   in.master_down_interval_ms = 36;
   in.priority_delta = -70;
@@ -86,7 +87,8 @@ TEST(StatusJson, RendersEveryField) {
       R"("sync_group":null,)"
       R"("adverts_sent":0,"adverts_received":0,"priority_zero_sent":0,"garps_sent":0,)"
       R"("max_advert_gap_ms":31.500,"max_gap_share_pct":87.500,"near_misses":2,)"
-      R"("max_send_late_ms":0.250,"down_timer_extensions":1,"master_down_interval_ms":36.000,)"
+      R"("max_send_late_ms":0.250,"max_wake_late_ms":0.125,"down_timer_extensions":1,)"
+      R"("master_down_interval_ms":36.000,)"
       R"("maintenance":false,"preempt_held":false,"start":"clean","keeps_found_vips":false,)"
       R"("last_handover":null}],)"
       R"("sync_groups":[],)"

@@ -105,6 +105,16 @@ TEST(NearMiss, SendLatenessKeepsTheMaximum) {
   n.note_send_lateness(1 * kMs);
   n.note_send_lateness(-1);
   EXPECT_EQ(n.max_send_late_ns, 3 * kMs);
+  EXPECT_EQ(n.max_wake_late_ns, 0);
+}
+
+TEST(NearMiss, WakeLatenessKeepsTheMaximumApartFromTheSend) {
+  NearMiss n;
+  n.note_wake_lateness(2 * kMs);
+  n.note_wake_lateness(5 * kMs);
+  n.note_wake_lateness(4 * kMs);
+  EXPECT_EQ(n.max_wake_late_ns, 5 * kMs);
+  EXPECT_EQ(n.max_send_late_ns, 0);
 }
 
 }  // namespace

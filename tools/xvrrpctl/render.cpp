@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "core/packet.hpp"
@@ -63,7 +64,11 @@ std::string label_escape(const std::string& v) {
 
 std::string prom_double(double v) {
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  return format("%.17g", v);
+  // The shortest of 15 or 17 digits that reads back as the same double: 0.00025 rather
+  // than 0.00025000000000000001 for a value divided from milliseconds.
+  std::string s = format("%.15g", v);
+  if (std::strtod(s.c_str(), nullptr) != v) s = format("%.17g", v);
+  return s;
 }
 
 class MetricWriter {

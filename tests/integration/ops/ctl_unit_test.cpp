@@ -80,7 +80,10 @@ TEST(CtlRender, StatusTextShowsEveryField) {
         "tracked            eth0 up\n", "sent 10, received 12, GARPs sent 5",
         "state              FAULT", "priority           80 (base 90)", "master             unknown",
         "last advert        none received", "tracked            eth1 DOWN (weight -10)",
-        "198.51.100.7/24 dev eth1: absent"}) {
+        "198.51.100.7/24 dev eth1: absent",
+        "near miss          largest gap 31.5 ms (88%) of 3609.4 ms (master-down interval), near "
+        "misses 2, down-timer extensions 1, largest send lateness 0.250 ms (0.125 ms of it before "
+        "the wake-up)"}) {
     EXPECT_NE(text.find(want), std::string::npos) << "missing \"" << want << "\" in\n" << text;
   }
 }
@@ -214,6 +217,17 @@ TEST(CtlRender, MetricsAreValidExpositionFormat) {
            "le=\"+Inf\"} 5\n",
            "xvrrp_advert_interarrival_seconds_count{router_id=\"server-1\",vrid=\"100\",family="
            "\"ipv4\",peer=\"192.0.2.6\",ifindex=\"0\"} 5\n",
+           "# TYPE xvrrp_instance_max_advert_gap_seconds gauge\n",
+           "xvrrp_instance_max_advert_gap_seconds{router_id=\"server-1\",instance=\"service-100\","
+           "vrid=\"100\"} 0.0315\n",
+           "xvrrp_instance_near_misses_total{router_id=\"server-1\",instance=\"service-100\","
+           "vrid=\"100\"} 2\n",
+           "xvrrp_instance_max_send_lateness_seconds{router_id=\"server-1\",instance=\"service-"
+           "100\",vrid=\"100\"} 0.00025\n",
+           "xvrrp_instance_max_wake_lateness_seconds{router_id=\"server-1\",instance=\"service-"
+           "100\",vrid=\"100\"} 0.000125\n",
+           "xvrrp_instance_down_timer_extensions_total{router_id=\"server-1\",instance=\"service-"
+           "100\",vrid=\"100\"} 1\n",
        }) {
     EXPECT_NE(text.find(want), std::string::npos) << "missing \"" << want << "\" in\n" << text;
   }

@@ -3,8 +3,10 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <pwd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -208,6 +210,7 @@ class Parser {
         global_lower_prio_repeat_.value_or(cfg_.global.garp_master_repeat);
     for (auto& p : pending_) finish(p, global_version_set_);
     cross_checks();
+    check_fifos();
     resolve_sync_groups();
     mark_used();
     for (auto& [script, used] : scripts_) {
@@ -475,6 +478,72 @@ class Parser {
       }
     }
     return cmd;
+  }
+
+  // notify_fifo / vrrp_notify_fifo PATH [USER [GROUP]]. keepalived ignores a second line
+  // with an error; here any error stops the load.
+  static void fifo_path(const Statement& st, NotifyFifo& f, std::optional<Token>& seen) {
+    const std::string& kw = st.keyword().text;
+    if (seen) throw ConfigError(st.where(), kw + " given twice (first at " + seen->where() + ")");
+    const Token& path = st.words[1];
+    if (path.text.empty() || path.text.front() != '/') {
+      throw ConfigError(path.where(), kw + " '" + path.text + "': expected an absolute path");
+    }
+    f.path = path.text;
+    user_group(st, f.user, f.group);
+    seen = st.keyword();
+  }
+
+  // notify_fifo_script / vrrp_notify_fifo_script COMMAND [USER [GROUP]]: COMMAND is one
+  // (usually quoted) word, as keepalived's install_keyword_quoted.
+  static void fifo_script(const Statement& st, NotifyFifo& f, std::optional<Token>& seen) {
+    const std::string& kw = st.keyword().text;
+    if (seen) throw ConfigError(st.where(), kw + " given twice (first at " + seen->where() + ")");
+    if (st.words[1].text.empty()) {
+      throw ConfigError(st.words[1].where(), kw + ": empty command (expected '" + kw +
+                                                 " \"SCRIPT ARGS\" [USER [GROUP]]')");
+    }
+    f.script = st.words[1].text;
+    user_group(st, f.script_user, f.script_group);
+    seen = st.keyword();
+  }
+
+  // Words 2 and 3 of `st`: a user and group that must exist on this host.
+  static void user_group(const Statement& st, std::string& user, std::string& group) {
+    user.clear();
+    group.clear();
+    if (st.words.size() > 2) {
+      const Token& u = st.words[2];
+      if (::getpwnam(u.text.c_str()) == nullptr) {
+        throw ConfigError(u.where(), st.keyword().text + ": no such user '" + u.text + "'");
+      }
+      user = u.text;
+    }
+    if (st.words.size() > 3) {
+      const Token& g = st.words[3];
+      if (::getgrnam(g.text.c_str()) == nullptr) {
+        throw ConfigError(g.where(), st.keyword().text + ": no such group '" + g.text + "'");
+      }
+      group = g.text;
+    }
+  }
+
+  // keepalived: "the FIFO names must all be different"; a script needs its FIFO.
+  void check_fifos() const {
+    const NotifyFifo* fifos[2] = {&cfg_.global.notify_fifo, &cfg_.global.vrrp_notify_fifo};
+    for (std::size_t i = 0; i < 2; ++i) {
+      if (fifo_script_tok_[i] && fifos[i]->path.empty()) {
+        const std::string fifo = i == 0 ? "notify_fifo" : "vrrp_notify_fifo";
+        throw ConfigError(fifo_script_tok_[i]->where(), fifo_script_tok_[i]->text + " without " +
+                                                            fifo + " (expected '" + fifo +
+                                                            " PATH' in global_defs)");
+      }
+    }
+    if (!fifos[0]->path.empty() && fifos[0]->path == fifos[1]->path) {
+      throw ConfigError(fifo_tok_[1]->where(), "vrrp_notify_fifo '" + fifos[1]->path +
+                                                   "' is notify_fifo's too (expected "
+                                                   "different FIFOs)");
+    }
   }
 
   // router_id names the control socket and the bpffs pin directory.
@@ -1399,6 +1468,8 @@ class Parser {
   std::optional<Token> global_garp_interval_tok_;
   bool global_version_set_ = false;
   std::optional<std::uint32_t> global_lower_prio_repeat_;
+  // notify_fifo / vrrp_notify_fifo and their *_script lines, for messages.
+  std::optional<Token> fifo_tok_[2], fifo_script_tok_[2];
   std::string ignored_where_;
   std::vector<PendingInstance> pending_;
 };
@@ -1530,7 +1601,9 @@ constexpr std::string_view kTrackers =
     "only track_interface, track_script, track_file, track_process and track_bfd are "
     "implemented";
 constexpr std::string_view kFirewall = "xvrrpd installs no iptables/nftables rules";
-constexpr std::string_view kFifo = "xvrrpd has no notify FIFO; use the notify scripts";
+constexpr std::string_view kFifoPriority =
+    "priority-change lines (MASTER_PRIORITY, BACKUP_PRIORITY) are not written to the notify "
+    "FIFOs";
 constexpr std::string_view kVmac = "xvrrpd does not create macvlan/ipvlan interfaces";
 constexpr std::string_view kRoutes = "xvrrpd manages addresses only, not routes or rules";
 constexpr std::string_view kSnmp = "xvrrpd has no SNMP or D-Bus interface; see xvrrpctl";
@@ -1715,12 +1788,32 @@ const Keyword kKeywords[] = {
     refused(kGlob, "max_auto_priority", kSched),
     refused(kGlob, "min_auto_priority_delay", kSched),
     refused(kGlob, "vrrp_process_name", "the process is xvrrpd"),
-    refused(kGlob, "notify_fifo", kFifo),
-    refused(kGlob, "notify_fifo_script", kFifo),
-    refused(kGlob, "vrrp_notify_fifo", kFifo),
-    refused(kGlob, "vrrp_notify_fifo_script", kFifo),
-    refused(kGlob, "vrrp_notify_priority_changes", kFifo),
-    refused(kGlob, "fifo_write_vrrp_states_on_reload", kFifo),
+    impl(kGlob, "notify_fifo", 1, 3, Block::kNone,
+         [](Parser& p, Ctx&, const Statement& st) {
+           Parser::fifo_path(st, p.cfg_.global.notify_fifo, p.fifo_tok_[0]);
+         },
+         "global.notify_fifo", "notify_fifo PATH [USER [GROUP]]"),
+    impl(kGlob, "notify_fifo_script", 1, 3, Block::kNone,
+         [](Parser& p, Ctx&, const Statement& st) {
+           Parser::fifo_script(st, p.cfg_.global.notify_fifo, p.fifo_script_tok_[0]);
+         },
+         "global.notify_fifo", "notify_fifo_script \"SCRIPT ARGS\" [USER [GROUP]]"),
+    impl(kGlob, "vrrp_notify_fifo", 1, 3, Block::kNone,
+         [](Parser& p, Ctx&, const Statement& st) {
+           Parser::fifo_path(st, p.cfg_.global.vrrp_notify_fifo, p.fifo_tok_[1]);
+         },
+         "global.vrrp_notify_fifo", "vrrp_notify_fifo PATH [USER [GROUP]]"),
+    impl(kGlob, "vrrp_notify_fifo_script", 1, 3, Block::kNone,
+         [](Parser& p, Ctx&, const Statement& st) {
+           Parser::fifo_script(st, p.cfg_.global.vrrp_notify_fifo, p.fifo_script_tok_[1]);
+         },
+         "global.vrrp_notify_fifo", "vrrp_notify_fifo_script \"SCRIPT ARGS\" [USER [GROUP]]"),
+    refused(kGlob, "vrrp_notify_priority_changes", kFifoPriority),
+    impl(kGlob, "fifo_write_vrrp_states_on_reload", 0, 0, Block::kNone,
+         [](Parser& p, Ctx&, const Statement&) {
+           p.cfg_.global.fifo_write_vrrp_states_on_reload = true;
+         },
+         "global.fifo_write_vrrp_states_on_reload", "fifo_write_vrrp_states_on_reload"),
     refused(kGlob, "vrrp_netlink_cmd_rcv_bufs", kBufs),
     refused(kGlob, "vrrp_netlink_cmd_rcv_bufs_force", kBufs),
     refused(kGlob, "vrrp_netlink_monitor_rcv_bufs", kBufs),
@@ -2083,7 +2176,7 @@ const Keyword kKeywords[] = {
     refused(kInst, "debug", "use xvrrpd's --log-level"),
     refused(kInst, "notify_deleted", "notify scripts get MASTER, BACKUP, FAULT and STOP only"),
     refused(kInst, "notify_master_rx_lower_pri", kGarpLower),
-    refused(kInst, "notify_priority_changes", kFifo),
+    refused(kInst, "notify_priority_changes", kFifoPriority),
     refused(kInst, "timer_expired_backup", kTimers),
     refused(kInst, "thread_timer_expired", kTimers),
     refused(kInst, "garp_extra_if", kVmac),
@@ -2282,7 +2375,7 @@ const Keyword kKeywords[] = {
             "a sync group's track_process is not implemented: list it in each member instance"),
     refused(kSg, "track_bfd", "BFD is not implemented"),
     refused(kSg, "notify_deleted", "notify scripts get MASTER, BACKUP, FAULT and STOP only"),
-    refused(kSg, "notify_priority_changes", kFifo),
+    refused(kSg, "notify_priority_changes", kFifoPriority),
     ignored(kSg, "smtp_alert"),
 
     // ---- vrrp_track_process ----

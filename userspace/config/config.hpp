@@ -353,6 +353,22 @@ struct Instance {  // NOLINT(clang-analyzer-optin.performance.Padding)
 /// bpffs directory).
 inline constexpr std::size_t kMaxRouterIdLength = 64;
 
+/// keepalived's global_defs notify_fifo / vrrp_notify_fifo (keepalived.conf(5)) and their
+/// *_script: a FIFO the daemon writes a line to at every state change (format in
+/// policy/notify_fifo.hpp), created (mode 0644) if missing.
+struct NotifyFifo {
+  /// Absolute path; empty = no FIFO.
+  std::string path;
+  /// `notify_fifo PATH [USER [GROUP]]`: owner given to a FIFO the daemon creates; empty =
+  /// script_user (keepalived's default), else the daemon's own. Checked to exist.
+  std::string user, group;
+  /// `notify_fifo_script COMMAND [USER [GROUP]]`: started with the FIFO's path as its last
+  /// argument when the FIFO is opened, ended at shutdown; runs as USER (empty = script_user).
+  std::string script;
+  std::string script_user, script_group;
+  friend bool operator==(const NotifyFifo&, const NotifyFifo&) = default;
+};
+
 struct Global {
   /// global_defs router_id, else the caller's default (xvrrpd passes the
   /// host name); empty only when neither is given. Validated: 1..64
@@ -386,6 +402,12 @@ struct Global {
   /// reload), every instance stays BACKUP and ignores adverts this long; its down timer
   /// counts from the end of the delay.
   std::uint32_t startup_delay_ms = 0;
+  /// notify_fifo (every event) and vrrp_notify_fifo (VRRP events: in xvrrpd the same lines).
+  NotifyFifo notify_fifo;
+  NotifyFifo vrrp_notify_fifo;
+  /// fifo_write_vrrp_states_on_reload: after a reload, the state of every instance and sync
+  /// group that did not change is written to the FIFOs too.
+  bool fifo_write_vrrp_states_on_reload = false;
   friend bool operator==(const Global&, const Global&) = default;
 };
 

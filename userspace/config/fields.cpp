@@ -121,6 +121,17 @@ std::string render(const std::optional<core::auth_hmac::Settings>& a) {
   if (a->time_window != 0) out += " time_window " + std::to_string(a->time_window);
   return out;
 }
+std::string render(const NotifyFifo& f) {
+  if (f.path.empty()) return "(none)";
+  std::string out = "'" + f.path + "'";
+  if (!f.user.empty()) out += " user " + f.user + (f.group.empty() ? "" : ":" + f.group);
+  if (!f.script.empty()) {
+    out += " script '" + f.script + "'";
+    if (!f.script_user.empty())
+      out += " user " + f.script_user + (f.script_group.empty() ? "" : ":" + f.script_group);
+  }
+  return out;
+}
 template <typename T>
 std::string render(const std::vector<T>& list) {
   std::string s = "[";
@@ -236,6 +247,11 @@ const Field<Global> kGlobalFields[] = {
     XVRRP_FIELD(Global, garp_lower_prio_delay_ms, "vrrp_garp_lower_prio_delay_ms", Live),
     // Counts from the daemon's start: a reload cannot start it again.
     XVRRP_FIELD(Global, startup_delay_ms, "vrrp_startup_delay_ms", Live),
+    // The FIFOs are created, given their owner and opened, and their scripts' runners made,
+    // before the capability drop: restart only, like script_user.
+    XVRRP_FIELD(Global, notify_fifo, "notify_fifo", Rebuild),
+    XVRRP_FIELD(Global, vrrp_notify_fifo, "vrrp_notify_fifo", Rebuild),
+    XVRRP_FIELD(Global, fifo_write_vrrp_states_on_reload, "fifo_write_vrrp_states_on_reload", Live),
 };
 
 #undef XVRRP_FIELD

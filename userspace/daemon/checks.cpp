@@ -10,6 +10,7 @@
 #include "daemon/check_runtime.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/instance_runtime.hpp"
+#include "daemon/notify_fifo.hpp"
 #include "notify/script_runner.hpp"
 
 namespace xvrrp::daemon {
@@ -215,6 +216,7 @@ void Daemon::check_changed(const CheckRuntime& c, Nanos now) {
 void Daemon::on_scripts_sigchld() {
   scripts_->on_sigchld();
   for (auto& [key, runner] : check_runners_) runner->on_sigchld();
+  if (fifos_) fifos_->on_sigchld();
   rearm_scripts_timer();
 }
 

@@ -27,6 +27,7 @@
 #include "daemon/file_runtime.hpp"
 #include "daemon/file_watch.hpp"
 #include "daemon/instance_runtime.hpp"
+#include "daemon/notify_fifo.hpp"
 #include "daemon/process_runtime.hpp"
 #include "daemon/process_watch.hpp"
 #include "daemon/resume_file.hpp"
@@ -38,6 +39,7 @@
 #include "notify/script_runner.hpp"
 #include "policy/advert_cache.hpp"
 #include "policy/instance_plan.hpp"
+#include "policy/notify_fifo.hpp"
 #include "policy/reload_plan.hpp"
 #include "policy/rules.hpp"
 #include "policy/tracking.hpp"
@@ -127,6 +129,7 @@ void Daemon::setup() {
       loop_.timers().schedule(core::kNever, make_cookie(0, std::uint64_t(TimerKind::Scripts)));
   // Before the capability drop: the runners' launchers keep root's privileges.
   setup_checks();
+  fifos_ = std::make_unique<NotifyFifos>(loop_, config_.global);
   setup_track_files();
   processes_timer_ =
       loop_.timers().schedule(core::kNever, make_cookie(0, std::uint64_t(TimerKind::Processes)));
@@ -251,6 +254,8 @@ void Daemon::stop_instance(InstanceRuntime& rt) {
   if (rt.sm && !rt.cfg.notify.empty())
     scripts_->run(rt.cfg.notify,
                   notify::notify_args(rt.cfg.name, "STOP", rt.sm->effective_priority()));
+  if (rt.sm && fifos_)
+    fifos_->instance(rt.cfg.name, policy::kFifoStop, rt.sm->effective_priority());
   by_id_.erase(rt.id);
   release_resume_slot(rt);
   unbind_interface(rt);
@@ -289,6 +294,7 @@ void Daemon::shutdown() {
   flush_senders();
   rx_->release_all();
   if (resume_) resume_->remove();  // a clean stop resigned: nothing to resume
+  if (fifos_) fifos_->close();     // after the STOP lines
   XLOG_INFO("Stopped xvrrpd");
 }
 
@@ -384,9 +390,11 @@ void Daemon::on_advert_event(const xvrrp_advert_event& ev, std::span<const std::
   // not, must reach the state machine (the priorities it is compared with may change, by
   // a reload or tracking, and a suppressed higher-priority advert would leave two masters).
   if (rt->sm->state() == core::State::Master && rt->rx_programmed) rx_->forget_last_seen(rt->key);
-  if (policy::reclaim_after_lower_advert(was_master, rt->sm->state(), advert.priority,
-                                         rt->sm->effective_priority()) &&
-      rt->reclaim.allow(now)) {
+  const bool lower = policy::reclaim_after_lower_advert(
+      was_master, rt->sm->state(), advert.priority, rt->sm->effective_priority());
+  if (lower && fifos_)
+    fifos_->instance(rt->cfg.name, policy::kFifoMasterRxLowerPri, rt->sm->effective_priority());
+  if (lower && rt->reclaim.allow(now)) {
     XLOG_INFO("(%s) lower priority advert from %s: re-announcing the VIPs", rt->cfg.name.c_str(),
               advert.src.to_string().c_str());
     rt->garp.reannounce(now, static_cast<int>(rt->cfg.garp_lower_prio_repeat),
@@ -611,6 +619,8 @@ void Daemon::run_notify(const InstanceRuntime& rt, core::State state) {
   if (!rt.cfg.notify.empty() && state != core::State::Initialize)
     scripts_->run(rt.cfg.notify, notify::notify_args(rt.cfg.name, core::state_name(state),
                                                      rt.sm->effective_priority()));
+  if (const auto word = policy::fifo_state_word(state); word && fifos_)
+    fifos_->instance(rt.cfg.name, *word, rt.sm->effective_priority());
   rearm_scripts_timer();
 }
 

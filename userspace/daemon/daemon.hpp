@@ -62,6 +62,7 @@ constexpr std::uint64_t timer_cookie(std::uint64_t id, std::uint64_t kind) {
 
 class ControlServer;
 class FileWatch;
+class NotifyFifos;
 class ProcessWatch;
 class ResumeFile;
 struct DaemonStatus;
@@ -306,6 +307,8 @@ class Daemon {
   // The receive tables' sizes, from the configuration at start (they cannot grow).
   policy::MapSizes map_sizes_ = policy::default_map_sizes();
   std::unique_ptr<notify::ScriptRunner> scripts_;
+  /// global_defs notify_fifo / vrrp_notify_fifo (notify_fifo.cpp).
+  std::unique_ptr<NotifyFifos> fifos_;
   std::unique_ptr<ControlServer> control_;
   std::unique_ptr<BfdRuntime> bfd_;
   std::unique_ptr<ResumeFile> resume_;  ///< nullptr when it could not be opened

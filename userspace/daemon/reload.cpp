@@ -8,8 +8,10 @@
 #include "core/packet.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/instance_runtime.hpp"
+#include "daemon/notify_fifo.hpp"
 #include "daemon/system.hpp"
 #include "net/link_monitor.hpp"
+#include "policy/notify_fifo.hpp"
 #include "policy/reload_plan.hpp"
 
 namespace xvrrp::daemon {
@@ -137,6 +139,12 @@ void Daemon::reload() {
     XLOG_WARN("router_id changed (%s -> %s): takes effect only on restart",
               config_.global.router_id.c_str(), next.global.router_id.c_str());
   next.global.router_id = config_.global.router_id;
+  // Created, chowned and opened before the capability drop (notify_fifo.hpp).
+  if (next.global.notify_fifo != config_.global.notify_fifo ||
+      next.global.vrrp_notify_fifo != config_.global.vrrp_notify_fifo)
+    XLOG_WARN("notify_fifo / vrrp_notify_fifo changed: takes effect only on restart");
+  next.global.notify_fifo = config_.global.notify_fifo;
+  next.global.vrrp_notify_fifo = config_.global.vrrp_notify_fifo;
 
   std::vector<config::Instance> running;
   for (const auto& rt : instances_) running.push_back(rt->cfg);
@@ -172,6 +180,7 @@ void Daemon::reload() {
   }
   // Before the instances: their tracking reads the new checks.
   reload_checks(next.scripts);
+  if (fifos_) fifos_->begin_reload();
 
   struct Start {
     const config::Instance* cfg;
@@ -272,6 +281,22 @@ void Daemon::reload() {
     release_if_unused(ifindex);
   }
   config_ = std::move(next);
+  if (fifos_) {
+    std::vector<policy::FifoStateEntry> states;
+    for (const auto& rt : instances_) {
+      const auto word = rt->sm ? policy::fifo_state_word(rt->sm->state()) : std::nullopt;
+      states.push_back({false, rt->cfg.name, word.value_or(std::string_view()),
+                        rt->sm ? rt->sm->effective_priority() : 0});
+    }
+    for (const auto& g : config_.sync_groups) {
+      const auto it = group_states_.find(g.name);
+      const auto word = it != group_states_.end() && it->second
+                            ? policy::fifo_state_word(*it->second)
+                            : std::nullopt;
+      states.push_back({true, g.name, word.value_or(std::string_view()), 0});
+    }
+    fifos_->end_reload(states, config_.global.fifo_write_vrrp_states_on_reload);
+  }
   XLOG_INFO(
       "Reload done: %zu instance(s): %zu live-updated, %zu rebuilt, %zu added, %zu removed, %zu "
       "handing over",

@@ -7,7 +7,9 @@
 #include "common/log.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/instance_runtime.hpp"
+#include "daemon/notify_fifo.hpp"
 #include "notify/script_runner.hpp"
+#include "policy/notify_fifo.hpp"
 #include "policy/sync_group.hpp"
 
 namespace xvrrp::daemon {
@@ -92,6 +94,8 @@ void Daemon::settle_sync_group(const std::string& group, Nanos now) {
   if (state == last || !state) return;
   last = state;
   XLOG_INFO("VRRP_Group(%s) Entering %s STATE", group.c_str(), core::state_name(*state));
+  if (const auto word = policy::fifo_state_word(*state); word && fifos_)
+    fifos_->group(group, *word);
   const config::SyncGroup* g = find_group(config_, group);
   if (g == nullptr) return;
   const std::string* script = *state == core::State::Master   ? &g->notify_master
@@ -108,6 +112,7 @@ void Daemon::stop_sync_groups() {
   for (const auto& g : config_.sync_groups) {
     if (!g.notify_stop.empty()) scripts_->run(g.notify_stop);
     if (!g.notify.empty()) scripts_->run(g.notify, {"GROUP", g.name, "STOP", "0"});
+    if (fifos_) fifos_->group(g.name, policy::kFifoStop);
   }
 }
 

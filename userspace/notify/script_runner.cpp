@@ -433,8 +433,9 @@ ScriptId ScriptRunner::run(const std::string& command_line,
   }
   const int64_t now = clock::monotonic_ns();
   XLOG_DEBUG("requested script %s (id %lld)", command.c_str(), static_cast<long long>(id));
-  children_.push_back(Child{id, 0, std::move(command), now, now + ms_to_ns(settings_.timeout),
-                            false, std::move(done)});
+  const int64_t deadline =
+      settings_.timeout.count() > 0 ? now + ms_to_ns(settings_.timeout) : INT64_MAX;
+  children_.push_back(Child{id, 0, std::move(command), now, deadline, false, std::move(done)});
   return id;
 }
 

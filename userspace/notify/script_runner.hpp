@@ -70,6 +70,7 @@ struct ScriptExit {
 };
 
 struct ScriptSettings {
+  /// 0: no timeout (a script that runs as long as the daemon, e.g. a notify FIFO's reader).
   std::chrono::milliseconds timeout = std::chrono::seconds(5);
   std::chrono::milliseconds kill_grace = std::chrono::seconds(1);
   /// How long shutdown() lets running scripts (notify_stop) finish before SIGTERM.

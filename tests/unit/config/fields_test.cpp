@@ -205,6 +205,11 @@ TEST(ConfigFields, EveryGlobalMutationIsOneChange) {
       {"vrrp_garp_lower_prio_delay_ms",
        {[](Global& g) { g.garp_lower_prio_delay_ms = 1000; }, ReloadClass::Live}},
       {"vrrp_startup_delay_ms", {[](Global& g) { g.startup_delay_ms = 1; }, ReloadClass::Live}},
+      {"notify_fifo", {[](Global& g) { g.notify_fifo.path = "/run/f"; }, ReloadClass::Rebuild}},
+      {"vrrp_notify_fifo",
+       {[](Global& g) { g.vrrp_notify_fifo.script = "/bin/r"; }, ReloadClass::Rebuild}},
+      {"fifo_write_vrrp_states_on_reload",
+       {[](Global& g) { g.fifo_write_vrrp_states_on_reload = true; }, ReloadClass::Live}},
   };
   std::map<std::string, ReloadClass> table, tested;
   for (const auto& f : global_fields()) table[f.name] = f.cls;

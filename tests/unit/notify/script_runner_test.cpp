@@ -171,6 +171,19 @@ TEST_F(ScriptRunnerTest, HungScriptIsKilledAfterTimeoutWithItsChildren) {
   EXPECT_TRUE(gone) << "sleep " << sleep_pid << " survived its script's timeout";
 }
 
+TEST_F(ScriptRunnerTest, ZeroTimeoutMeansNone) {
+  ScriptSettings s;
+  s.timeout = 0ms;
+  ScriptRunner runner(s);
+  ScriptExit exit_seen;
+  runner.set_exit_callback([&](const ScriptExit& e) { exit_seen = e; });
+  ASSERT_GT(runner.run("sleep 0.3"), 0);
+  EXPECT_EQ(runner.next_deadline_ns(), INT64_MAX);
+  ASSERT_TRUE(run_event_loop(runner, 5s));
+  EXPECT_FALSE(exit_seen.timed_out);
+  EXPECT_TRUE(exit_seen.ok());
+}
+
 TEST_F(ScriptRunnerTest, ScriptIgnoringSigtermGetsSigkill) {
   ScriptRunner runner(200ms, 200ms);
   ScriptExit exit_seen;

@@ -95,6 +95,7 @@ struct PendingInstance {
   // track_bfd lines and master_bfd, resolved against the bfd_instance blocks at the end.
   std::vector<TrackRef> bfd_refs;
   std::optional<Token> master_bfd_tok;
+  std::optional<bool> notify_priority_changes;
 };
 
 // A vrrp_sync_group block until the instances are known.
@@ -104,6 +105,7 @@ struct PendingGroup {
   std::vector<Token> members;
   std::vector<TrackRef> script_refs;
   std::vector<TrackRef> file_refs;
+  std::optional<bool> notify_priority_changes;
 };
 
 enum class Section : std::uint8_t {
@@ -1147,6 +1149,9 @@ class Parser {
     in.instant_takeover = p.instant_takeover.value_or(in.unicast_peers.size() == 1);
     in.down_timer_adverts = p.down_timer_adverts.value_or(g.down_timer_adverts);
     in.lower_prio_no_advert = p.lower_prio_no_advert.value_or(g.lower_prio_no_advert);
+    // A sync group's value comes between the two (resolve_sync_groups).
+    in.notify_priority_changes = p.notify_priority_changes.value_or(g.notify_priority_changes);
+    if (p.notify_priority_changes) own_priority_changes_.push_back(in.name);
     in.higher_prio_send_advert = p.higher_prio_send_advert.value_or(g.higher_prio_send_advert);
     in.garp_lower_prio_repeat = p.garp_lower_prio_repeat.value_or(g.garp_lower_prio_repeat);
     in.garp_lower_prio_delay_ms = p.garp_lower_prio_delay_ms.value_or(g.garp_lower_prio_delay_ms);
@@ -1277,6 +1282,12 @@ class Parser {
                                      [](const Instance* in) { return in->priority == 255; });
       if (owner) owner_group_weights(g);
       for (Instance* in : members) apply_group_tracking(*in, g);
+      for (Instance* in : members) {
+        const bool own = std::find(own_priority_changes_.begin(), own_priority_changes_.end(),
+                                   in->name) != own_priority_changes_.end();
+        if (pg.notify_priority_changes && !own)
+          in->notify_priority_changes = *pg.notify_priority_changes;
+      }
       cfg_.sync_groups.push_back(std::move(g));
     }
   }
@@ -1470,6 +1481,8 @@ class Parser {
   std::optional<std::uint32_t> global_lower_prio_repeat_;
   // notify_fifo / vrrp_notify_fifo and their *_script lines, for messages.
   std::optional<Token> fifo_tok_[2], fifo_script_tok_[2];
+  // Instances with their own notify_priority_changes line.
+  std::vector<std::string> own_priority_changes_;
   std::string ignored_where_;
   std::vector<PendingInstance> pending_;
 };
@@ -1601,9 +1614,6 @@ constexpr std::string_view kTrackers =
     "only track_interface, track_script, track_file, track_process and track_bfd are "
     "implemented";
 constexpr std::string_view kFirewall = "xvrrpd installs no iptables/nftables rules";
-constexpr std::string_view kFifoPriority =
-    "priority-change lines (MASTER_PRIORITY, BACKUP_PRIORITY) are not written to the notify "
-    "FIFOs";
 constexpr std::string_view kVmac = "xvrrpd does not create macvlan/ipvlan interfaces";
 constexpr std::string_view kRoutes = "xvrrpd manages addresses only, not routes or rules";
 constexpr std::string_view kSnmp = "xvrrpd has no SNMP or D-Bus interface; see xvrrpctl";
@@ -1808,7 +1818,11 @@ const Keyword kKeywords[] = {
            Parser::fifo_script(st, p.cfg_.global.vrrp_notify_fifo, p.fifo_script_tok_[1]);
          },
          "global.vrrp_notify_fifo", "vrrp_notify_fifo_script \"SCRIPT ARGS\" [USER [GROUP]]"),
-    refused(kGlob, "vrrp_notify_priority_changes", kFifoPriority),
+    impl(kGlob, "vrrp_notify_priority_changes", 0, 1, Block::kNone,
+         [](Parser& p, Ctx&, const Statement& st) {
+           p.cfg_.global.notify_priority_changes = keepalived_bool(st);
+         },
+         "global.vrrp_notify_priority_changes", "vrrp_notify_priority_changes [BOOL]"),
     impl(kGlob, "fifo_write_vrrp_states_on_reload", 0, 0, Block::kNone,
          [](Parser& p, Ctx&, const Statement&) {
            p.cfg_.global.fifo_write_vrrp_states_on_reload = true;
@@ -2176,7 +2190,11 @@ const Keyword kKeywords[] = {
     refused(kInst, "debug", "use xvrrpd's --log-level"),
     refused(kInst, "notify_deleted", "notify scripts get MASTER, BACKUP, FAULT and STOP only"),
     refused(kInst, "notify_master_rx_lower_pri", kGarpLower),
-    refused(kInst, "notify_priority_changes", kFifoPriority),
+    impl(kInst, "notify_priority_changes", 0, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           pi(c).notify_priority_changes = keepalived_bool(st);
+         },
+         "notify_priority_changes", "notify_priority_changes [BOOL]"),
     refused(kInst, "timer_expired_backup", kTimers),
     refused(kInst, "thread_timer_expired", kTimers),
     refused(kInst, "garp_extra_if", kVmac),
@@ -2375,7 +2393,11 @@ const Keyword kKeywords[] = {
             "a sync group's track_process is not implemented: list it in each member instance"),
     refused(kSg, "track_bfd", "BFD is not implemented"),
     refused(kSg, "notify_deleted", "notify scripts get MASTER, BACKUP, FAULT and STOP only"),
-    refused(kSg, "notify_priority_changes", kFifoPriority),
+    impl(kSg, "notify_priority_changes", 0, 1, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           c.group->notify_priority_changes = keepalived_bool(st);
+         },
+         {}, "notify_priority_changes [BOOL]"),
     ignored(kSg, "smtp_alert"),
 
     // ---- vrrp_track_process ----

@@ -339,6 +339,10 @@ struct Instance {  // NOLINT(clang-analyzer-optin.performance.Padding)
   std::vector<RuleSpec> virtual_rules;
   /// track_process lines, in file order.
   std::vector<TrackedProcess> track_processes;
+  /// notify_priority_changes [BOOL] (else the sync group's, else vrrp_notify_priority_changes):
+  /// a change of the effective priority writes a MASTER_PRIORITY / BACKUP_PRIORITY line to
+  /// the notify FIFOs.
+  bool notify_priority_changes = false;
 
   /// AF_INET or AF_INET6: the family of the advertised VIPs (else of
   /// unicast_src_ip, else of the first peer, else AF_INET).
@@ -408,6 +412,8 @@ struct Global {
   /// fifo_write_vrrp_states_on_reload: after a reload, the state of every instance and sync
   /// group that did not change is written to the FIFOs too.
   bool fifo_write_vrrp_states_on_reload = false;
+  /// vrrp_notify_priority_changes [BOOL]: the default of Instance::notify_priority_changes.
+  bool notify_priority_changes = false;
   friend bool operator==(const Global&, const Global&) = default;
 };
 

@@ -222,6 +222,7 @@ const Field<Instance> kInstanceFields[] = {
     XVRRP_FIELD(Instance, garp_lower_prio_delay_ms, "garp_lower_prio_delay_ms", Live),
     XVRRP_FIELD(Instance, virtual_routes, "virtual_routes", Live),
     XVRRP_FIELD(Instance, virtual_rules, "virtual_rules", Live),
+    XVRRP_FIELD(Instance, notify_priority_changes, "notify_priority_changes", Live),
 };
 
 // router_id names the control socket and pin directory: restart only.
@@ -252,6 +253,7 @@ const Field<Global> kGlobalFields[] = {
     XVRRP_FIELD(Global, notify_fifo, "notify_fifo", Rebuild),
     XVRRP_FIELD(Global, vrrp_notify_fifo, "vrrp_notify_fifo", Rebuild),
     XVRRP_FIELD(Global, fifo_write_vrrp_states_on_reload, "fifo_write_vrrp_states_on_reload", Live),
+    XVRRP_FIELD(Global, notify_priority_changes, "vrrp_notify_priority_changes", Live),
 };
 
 #undef XVRRP_FIELD

@@ -601,7 +601,11 @@ void Daemon::update_tracking(InstanceRuntime& rt, Nanos now) {
   const policy::TrackingResult r = policy::evaluate_tracking(
       policy::primary_healthy(rt.cfg.track_primary, bound, is_up(rt.cfg.interface)), inputs);
   if (!rt.sm) return;
-  if (r.delta != rt.sm->priority_delta()) apply(rt, rt.sm->set_priority_delta(r.delta, now), now);
+  if (r.delta != rt.sm->priority_delta()) {
+    const std::uint8_t before = rt.sm->effective_priority();
+    apply(rt, rt.sm->set_priority_delta(r.delta, now), now);
+    note_priority_change(rt, before);
+  }
   rt.own_fault = r.fault;
   rt.sm->set_sync_hold(!rt.cfg.sync_group.empty());
   if (!rt.cfg.sync_group.empty())
@@ -622,6 +626,13 @@ void Daemon::run_notify(const InstanceRuntime& rt, core::State state) {
   if (const auto word = policy::fifo_state_word(state); word && fifos_)
     fifos_->instance(rt.cfg.name, *word, rt.sm->effective_priority());
   rearm_scripts_timer();
+}
+
+void Daemon::note_priority_change(const InstanceRuntime& rt, std::uint8_t before) {
+  if (!fifos_ || !rt.sm || !rt.cfg.notify_priority_changes) return;
+  if (rt.sm->effective_priority() == before) return;
+  fifos_->instance(rt.cfg.name, policy::fifo_priority_word(rt.sm->state()),
+                   rt.sm->effective_priority());
 }
 
 std::string Daemon::handle_command(const std::string& command) {

@@ -214,6 +214,8 @@ class Daemon {
   void sync_routes(InstanceRuntime& rt);
   void update_tracking(InstanceRuntime& rt, core::Nanos now);
   void run_notify(const InstanceRuntime& rt, core::State state);
+  /// notify_priority_changes: a FIFO line when the effective priority is no longer `before`.
+  void note_priority_change(const InstanceRuntime& rt, std::uint8_t before);
   void refresh_source(InstanceRuntime& rt);
   InstanceRuntime* find_by_key(const xvrrp_vrid_key& key);
   void sweep_last_seen();

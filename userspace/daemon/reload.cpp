@@ -113,7 +113,9 @@ void Daemon::live_update(InstanceRuntime& rt, const config::Instance& cfg) {
   refresh_source(rt);
   core::InstanceParams params = rt.plan.params;
   params.primary_ip = rt.sm->params().primary_ip;
+  const std::uint8_t before = rt.sm->effective_priority();
   apply(rt, rt.sm->reconfigure(params, now), now);
+  note_priority_change(rt, before);
   update_tracking(rt, now);
   sync_timers(rt);
 }

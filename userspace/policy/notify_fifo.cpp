@@ -19,6 +19,10 @@ std::optional<std::string_view> fifo_state_word(core::State state) {
   return std::nullopt;
 }
 
+std::string_view fifo_priority_word(core::State state) {
+  return state == core::State::Master ? "MASTER_PRIORITY" : "BACKUP_PRIORITY";
+}
+
 namespace {
 
 // keepalived: "%s \"%s\" %s %d\n".

@@ -5,7 +5,8 @@
 //
 // Line format (keepalived/vrrp/vrrp_notify.c, notify_fifo()):
 //   INSTANCE "NAME" STATE PRIORITY\n   STATE = MASTER, BACKUP, FAULT, STOP or
-//                                      MASTER_RX_LOWER_PRI; PRIORITY the instance's
+//                                      MASTER_RX_LOWER_PRI, MASTER_PRIORITY or
+//                                      BACKUP_PRIORITY; PRIORITY the instance's
 //                                      effective priority
 //   GROUP "NAME" STATE 0\n             a vrrp_sync_group; the priority is always 0
 // The name is written as it is, between double quotes (keepalived does not escape it; a
@@ -31,6 +32,10 @@ inline constexpr std::string_view kFifoStop = "STOP";
 /// Written (keepalived's send_event_notify()) when a MASTER stays MASTER after an advert of
 /// lower, non-zero priority: the sender had taken over, so external state may need redoing.
 inline constexpr std::string_view kFifoMasterRxLowerPri = "MASTER_RX_LOWER_PRI";
+
+/// notify_priority_changes (keepalived's send_instance_priority_notifies()): the word of a
+/// line for a changed effective priority, MASTER_PRIORITY for a MASTER, else BACKUP_PRIORITY.
+std::string_view fifo_priority_word(core::State state);
 
 /// `INSTANCE "NAME" STATE PRIORITY\n`.
 std::string fifo_instance_line(std::string_view name, std::string_view state, int priority);

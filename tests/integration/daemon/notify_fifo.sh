@@ -4,9 +4,11 @@
 # keepalived's notify FIFOs on the seed pair (VRRPv3 at 0.1 s). server-1 has a
 # vrrp_notify_fifo read by its vrrp_notify_fifo_script (started by xvrrpd with the FIFO as
 # last argument); server-2 a notify_fifo read by a reader this test starts, a one-member
-# sync group and fifo_write_vrrp_states_on_reload. Checked: the lines of the election, of a
-# reload, of the failover when server-1 stops (its STOP line, its FIFO removed, its script
-# ended) and of server-2's shutdown (STOP lines, the reader sees end of file). About 6 s.
+# sync group tracking a file (weight 10), vrrp_notify_priority_changes and
+# fifo_write_vrrp_states_on_reload. Checked: the lines of the election, of two priority
+# changes, of a reload, of the failover when server-1 stops (its STOP line, its FIFO
+# removed, its script ended) and of server-2's shutdown (STOP lines, the reader sees end of
+# file). About 3 s.
 source "$(dirname "$0")/common.sh"
 t_need_xvrrpd
 lab_init "xf$$"
@@ -33,8 +35,10 @@ add_globals "$LAB_DATA_DIR/server-1.keepalived.conf" "$W/s1.conf" \
 vrrp_notify_fifo_script \"$W/reader.sh $W/s1.lines\""
 add_globals "$LAB_DATA_DIR/server-2.keepalived.conf" "$W/s2.conf" \
   "notify_fifo $W/s2.fifo
-fifo_write_vrrp_states_on_reload"
-printf 'vrrp_sync_group G1 {\ngroup {\nservice-100\n}\n}\n' >>"$W/s2.conf"
+fifo_write_vrrp_states_on_reload
+vrrp_notify_priority_changes"
+printf 'track_file tf {\nfile %s\nweight 10\n}\n' "$W/s2.track" >>"$W/s2.conf"
+printf 'vrrp_sync_group G1 {\ngroup {\nservice-100\n}\ntrack_file {\ntf\n}\n}\n' >>"$W/s2.conf"
 
 lines() { cat "$W/$1.lines"; }
 last_line() { tail -n 1 "$W/$1.lines"; }
@@ -42,7 +46,7 @@ has_line() { grep -qxF -- "$2" "$W/$1.lines"; }
 count() { wc -l <"$W/$1.lines"; }
 master_is() { [[ $(t_state "$1") == MASTER ]]; }
 backup_is() { [[ $(t_state "$1") == BACKUP ]]; }
-well_formed() { ! grep -qvE '^(INSTANCE|GROUP) "[^"]+" (MASTER|BACKUP|FAULT|STOP|MASTER_RX_LOWER_PRI) [0-9]+$' "$W/$1.lines"; }
+well_formed() { ! grep -qvE '^(INSTANCE|GROUP) "[^"]+" (MASTER|BACKUP|FAULT|STOP|MASTER_RX_LOWER_PRI|MASTER_PRIORITY|BACKUP_PRIORITY) [0-9]+$' "$W/$1.lines"; }
 gone() { ! kill -0 "$1" 2>/dev/null; }
 at_least() { [[ $(count "$1") -ge $2 ]]; }
 absent() { [[ ! -e $1 ]]; }
@@ -64,6 +68,12 @@ t_check_within 2 "server-2: instance BACKUP 50" has_line s2 'INSTANCE "service-1
 t_check_within 2 "server-2: group BACKUP 0" has_line s2 'GROUP "G1" BACKUP 0'
 t_note "server-1 after the election: $(lines s1 | tr '\n' '|')"
 t_note "server-2 after the election: $(lines s2 | tr '\n' '|')"
+
+# vrrp_notify_priority_changes: the tracked file moves server-2's priority and back.
+echo 1 >"$W/s2.track"
+t_check_within 3 "server-2: BACKUP_PRIORITY 60" has_line s2 'INSTANCE "service-100" BACKUP_PRIORITY 60'
+echo 0 >"$W/s2.track"
+t_check_within 3 "server-2: BACKUP_PRIORITY 50" has_line s2 'INSTANCE "service-100" BACKUP_PRIORITY 50'
 
 # fifo_write_vrrp_states_on_reload: the unchanged states are written again.
 n=$(count s2)
@@ -95,4 +105,4 @@ t_check "server-1 logged no dropped line" no_drops s1
 t_note "server-1: $(lines s1 | tr '\n' '|')"
 t_note "server-2: $(lines s2 | tr '\n' '|')"
 [[ $T_FAILED -eq 0 ]] || t_fail "$T_FAILED check(s) failed"
-t_pass "notify FIFOs: election, reload, failover and shutdown lines"
+t_pass "notify FIFOs: election, priority, reload, failover and shutdown lines"

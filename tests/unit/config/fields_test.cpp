@@ -106,6 +106,8 @@ const std::map<std::string, std::pair<Mutation, ReloadClass>>& instance_mutation
           i.virtual_rules.push_back(parse_rule({"from", "all", "table", "7"}));
         },
         ReloadClass::Live}},
+      {"notify_priority_changes",
+       {[](Instance& i) { i.notify_priority_changes = true; }, ReloadClass::Live}},
   };
   return m;
 }
@@ -210,6 +212,8 @@ TEST(ConfigFields, EveryGlobalMutationIsOneChange) {
        {[](Global& g) { g.vrrp_notify_fifo.script = "/bin/r"; }, ReloadClass::Rebuild}},
       {"fifo_write_vrrp_states_on_reload",
        {[](Global& g) { g.fifo_write_vrrp_states_on_reload = true; }, ReloadClass::Live}},
+      {"vrrp_notify_priority_changes",
+       {[](Global& g) { g.notify_priority_changes = true; }, ReloadClass::Live}},
   };
   std::map<std::string, ReloadClass> table, tested;
   for (const auto& f : global_fields()) table[f.name] = f.cls;

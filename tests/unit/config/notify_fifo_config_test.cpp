@@ -104,11 +104,40 @@ TEST(NotifyFifoConfig, TheTwoFifosMustDiffer) {
             "different FIFOs)");
 }
 
-TEST(NotifyFifoConfig, PriorityChangeLinesAreStillRefused) {
-  EXPECT_NE(parse_error(with(" vrrp_notify_priority_changes\n"))
-                .find("t.conf:3: error: vrrp_notify_priority_changes is not supported by xvrrpd "
-                      "(priority-change lines"),
-            std::string::npos);
+// keepalived (vrrp_complete_instance): the instance's line, else its sync group's, else the
+// global default.
+TEST(NotifyFifoConfig, PriorityChangesInstanceThenGroupThenGlobal) {
+  const std::string two =
+      "vrrp_instance a {\n interface eth0\n virtual_router_id 1\n"
+      " virtual_ipaddress {\n  192.0.2.1/24\n }\n%A}\n"
+      "vrrp_instance b {\n interface eth0\n virtual_router_id 2\n"
+      " virtual_ipaddress {\n  192.0.2.2/24\n }\n}\n"
+      "vrrp_instance c {\n interface eth0\n virtual_router_id 3\n"
+      " virtual_ipaddress {\n  192.0.2.3/24\n }\n}\n";
+  auto conf = [&](const std::string& global, const std::string& a, const std::string& group) {
+    std::string t = "global_defs {\n router_id r1\n" + global + "}\n" + two;
+    t.replace(t.find("%A"), 2, a);
+    return t + "vrrp_sync_group g {\n group {\n a b\n }\n" + group + "}\n";
+  };
+  auto values = [](const Config& c) {
+    std::string v;
+    for (const auto& i : c.instances) v += i.notify_priority_changes ? '1' : '0';
+    return v;
+  };
+  EXPECT_EQ(values(parse_text(conf("", "", ""))), "000");
+  EXPECT_EQ(values(parse_text(conf(" vrrp_notify_priority_changes\n", "", ""))), "111");
+  EXPECT_EQ(values(parse_text(
+                conf(" vrrp_notify_priority_changes on\n", "", " notify_priority_changes off\n"))),
+            "001");
+  EXPECT_EQ(values(parse_text(
+                conf("", " notify_priority_changes yes\n", " notify_priority_changes false\n"))),
+            "100");
+  EXPECT_EQ(values(parse_text(
+                conf(" vrrp_notify_priority_changes off\n", " notify_priority_changes\n", ""))),
+            "100");
+  EXPECT_NE(
+      parse_error(conf(" vrrp_notify_priority_changes maybe\n", "", "")).find("t.conf:3: error:"),
+      std::string::npos);
 }
 
 TEST(NotifyFifoConfig, AChangedFifoIsARestartOnlyChange) {

@@ -162,9 +162,6 @@ TEST(ConfigSyncGroup, BadInputNamesItsLine) {
       {kTwo + "vrrp_sync_group g {\n track_process {\n p\n }\n}\n",
        "t.conf:12: error: track_process is not supported by xvrrpd (a sync group's "
        "track_process is not implemented: list it in each member instance)"},
-      {kTwo + "vrrp_sync_group g {\n notify_priority_changes\n}\n",
-       "t.conf:12: error: notify_priority_changes is not supported by xvrrpd (priority-change "
-       "lines (MASTER_PRIORITY, BACKUP_PRIORITY) are not written to the notify FIFOs)"},
       {kTwo + "vrrp_sync_group g {\n track_interface {\n eth1 weight 254\n }\n}\n",
        "t.conf:13: error: weight 254 out of range (expected -253..253)"},
       {kTwo + "vrrp_sync_group g {\n group {\n a {\n }\n }\n}\n",

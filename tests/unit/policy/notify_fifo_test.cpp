@@ -18,6 +18,14 @@ TEST(FifoLine, StateWordsAreKeepalivedsAndInitHasNone) {
   EXPECT_EQ(kFifoStop, "STOP");
 }
 
+TEST(FifoLine, PriorityWordsFollowTheState) {
+  EXPECT_EQ(fifo_priority_word(State::Master), "MASTER_PRIORITY");
+  EXPECT_EQ(fifo_priority_word(State::Backup), "BACKUP_PRIORITY");
+  EXPECT_EQ(fifo_priority_word(State::Fault), "BACKUP_PRIORITY");
+  EXPECT_EQ(fifo_priority_word(State::Initialize), "BACKUP_PRIORITY");
+  EXPECT_EQ(kFifoMasterRxLowerPri, "MASTER_RX_LOWER_PRI");
+}
+
 TEST(FifoLine, InstanceLineIsKeepalivedsFormat) {
   EXPECT_EQ(fifo_instance_line("VI_1", "MASTER", 100), "INSTANCE \"VI_1\" MASTER 100\n");
   EXPECT_EQ(fifo_instance_line("VI_1", "BACKUP", 90), "INSTANCE \"VI_1\" BACKUP 90\n");

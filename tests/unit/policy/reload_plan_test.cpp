@@ -98,6 +98,8 @@ const std::vector<Mutation>& mutations() {
        [](auto& c) {
          c.virtual_rules.push_back(config::parse_rule({"from", "all", "table", "7"}));
        }},
+      {"notify_priority_changes", ReloadClass::Live,
+       [](auto& c) { c.notify_priority_changes = true; }},
       {"family", ReloadClass::Rebuild,
        [](auto& c) {
          c.vips[0].addr = ip("2001:db8::100");

@@ -66,6 +66,7 @@ LAB_VERSION=${LAB_VERSION:-}        # empty: keep the config's; 2 or 3: force
 LAB_ADVERT_INT=${LAB_ADVERT_INT:-}  # empty: keep the config's
 LAB_VIP_DEV=${LAB_VIP_DEV:-}        # empty: keep the config's (dummy0 in the seed)
 LAB_XVRRPD_ARGS=${LAB_XVRRPD_ARGS:-}
+LAB_IPV6=${LAB_IPV6:-1}             # 0: no IPv6 in any namespace (no RS, MLD or DAD frames)
 LAB_INTERVAL_MS=${LAB_INTERVAL_MS:-}  # probe interval; empty: the probe's default (ping: 10)
 LAB_SCRIPT_DIR=${LAB_SCRIPT_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
 LAB_REPO_DIR=${LAB_REPO_DIR:-$(cd "$LAB_SCRIPT_DIR/../.." && pwd)}

@@ -9,6 +9,12 @@ lab_topology_up() {
   sw=$(lab_ns sw)
   for h in sw s1 s2 c1; do
     ip netns add "$(lab_ns "$h")" || lab_die "cannot create namespace $(lab_ns "$h")"
+    # Before any link exists, so that none of them sends a router solicitation or an
+    # MLD report later (the bridge's own included).
+    if [[ $LAB_IPV6 == 0 ]]; then
+      ip netns exec "$(lab_ns "$h")" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 \
+        net.ipv6.conf.all.disable_ipv6=1
+    fi
     ip -n "$(lab_ns "$h")" link set lo up
   done
   ip -n "$sw" link add br0 type bridge stp_state 0 forward_delay 0 mcast_snooping 0 ||

@@ -96,6 +96,7 @@ struct AdvertFilter::Impl {
   std::unique_ptr<RingBuffer> ring;
   std::map<int, std::unique_ptr<Attachment>> attached;
   std::vector<std::pair<xvrrp_vrid_key, xvrrp_last_seen>> inherited_last_seen;
+  StalePins stale_pins;  // what the removed stale pin directory held (xdp_hook.hpp)
 
   // Every copy gets the same sizes: libbpf reuses a pinned map only when its
   // max_entries match the object's.
@@ -158,6 +159,7 @@ struct AdvertFilter::Impl {
         }
       }
       read_inherited_last_seen();
+      stale_pins = read_pin_ids(pin_dir);
       XLOG_INFO("removing stale BPF pins in %s", pin_dir.c_str());
       remove_pin_dir(pin_dir);
     }
@@ -273,23 +275,25 @@ std::uint32_t xdp_flags(xdp_attach_mode mode) {
 // Takes the hook of `ifindex` in every mode, or throws: a dead daemon's filter (SIGKILL,
 // crash) would keep passing adverts to a ring nobody reads, so it goes; a live daemon's,
 // or any other program, stays (policy/xdp_claim.hpp).
-void claim_hook(int ifindex) {
+void claim_hook(int ifindex, const StalePins& stale) {
   for (xdp_attach_mode mode : {XDP_MODE_NATIVE, XDP_MODE_SKB}) {
-    const policy::XdpOccupant o = xdp_hook_occupant(ifindex, xdp_flags(mode));
+    const policy::XdpOccupant o = xdp_hook_occupant(ifindex, xdp_flags(mode), stale);
     switch (policy::decide_xdp_claim(o)) {
       case policy::XdpClaim::Attach:
         break;
       case policy::XdpClaim::ReplaceStale: {
+        const std::string owner =
+            o.from_stale_pins
+                ? std::string("an xvrrpd of this router_id killed before it recorded its pid")
+                : "xvrrpd pid " + std::to_string(o.owner_pid) + ", which is no longer running";
         const int rc = xdp_hook_detach(ifindex, xdp_flags(mode), o.prog_id);
         if (rc != 0)
           throw std::runtime_error("cannot remove the stale XDP advert filter (program id " +
-                                   std::to_string(o.prog_id) + ") of xvrrpd pid " +
-                                   std::to_string(o.owner_pid) + " from ifindex " +
-                                   std::to_string(ifindex) + ": " + std::strerror(-rc));
-        XLOG_WARN(
-            "removed a stale xvrrp XDP program (id %u) from ifindex %d, left by xvrrpd pid %u "
-            "that is no longer running",
-            o.prog_id, ifindex, o.owner_pid);
+                                   std::to_string(o.prog_id) + ") from ifindex " +
+                                   std::to_string(ifindex) + ", left by " + owner + ": " +
+                                   std::strerror(-rc));
+        XLOG_WARN("removed a stale xvrrp XDP program (id %u) from ifindex %d, left by %s",
+                  o.prog_id, ifindex, owner.c_str());
         break;
       }
       case policy::XdpClaim::RefuseLive:
@@ -307,7 +311,7 @@ void claim_hook(int ifindex) {
 void AdvertFilter::attach(int ifindex, XdpMode requested) {
   Impl& d = *impl_;
   if (d.attached.count(ifindex) != 0) return;
-  claim_hook(ifindex);
+  claim_hook(ifindex, d.stale_pins);
 
   std::vector<xdp_attach_mode> modes;
   if (requested != XdpMode::Skb) modes.push_back(XDP_MODE_NATIVE);

@@ -5,6 +5,9 @@ namespace xvrrp::policy {
 
 XdpClaim decide_xdp_claim(const XdpOccupant& o) {
   if (o.prog_id == 0 || o.prog_name == kXdpDispatcherName) return XdpClaim::Attach;
+  // The pin directory is this daemon's router_id, claimed after its owner was found
+  // gone: whatever uses those maps was left by that owner.
+  if (o.inspected && o.from_stale_pins) return XdpClaim::ReplaceStale;
   if (!o.inspected || !o.xvrrp) return XdpClaim::RefuseForeign;
   // A pid of 0 was never written by a daemon: nothing proves the owner gone.
   if (o.owner_pid == 0 || o.owner_alive) return XdpClaim::RefuseLive;

@@ -8,7 +8,9 @@
 //  - an xvrrpd advert filter whose daemon still runs (its xvrrp_meta record names a live
 //    pid, bpf/bpffs.hpp pin_owner): refuse, never replace it;
 //  - an xvrrpd advert filter whose daemon is gone (SIGKILL, crash): it would keep passing
-//    adverts to a ring nobody reads; remove it and attach;
+//    adverts to a ring nobody reads; remove it and attach. That includes a filter killed
+//    between its attach and the binding of its xvrrp_meta record, recognised by its maps:
+//    they are the ones this daemon found pinned, ownerless, under its own router_id;
 //  - anything else (another program, or one that cannot be inspected): refuse; it is
 //    not this daemon's to remove.
 #pragma once
@@ -26,6 +28,9 @@ struct XdpOccupant {
   bool xvrrp = false;           ///< an xvrrpd advert filter: named xvrrp_xdp, with xvrrp_meta
   std::uint32_t owner_pid = 0;  ///< xvrrp_meta.daemon_pid, when xvrrp
   bool owner_alive = false;     ///< pin_owner(daemon_pid, started_ns) == Alive, when xvrrp
+  /// Named xvrrp_xdp, without xvrrp_meta, and using a map (or pinned as a program) found
+  /// in this daemon's own stale pin directory: its daemon died before binding the record.
+  bool from_stale_pins = false;
 };
 
 enum class XdpClaim {

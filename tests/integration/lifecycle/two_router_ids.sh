@@ -107,7 +107,7 @@ t_compare "its program is left on eth0" "$(xdp_prog_id)" == "$prog"
 start_other
 t_check_within 5 "\"other\" starts in XDP mode and becomes MASTER" other_is MASTER
 t_check "it logged the stale program and its dead owner" \
-  grep -q "removed a stale xvrrp XDP program (id $prog) from ifindex [0-9]*, left by xvrrpd pid $first_pid that is no longer running" "$LAB_WORK/other.log"
+  grep -q "removed a stale xvrrp XDP program (id $prog) from ifindex [0-9]*, left by xvrrpd pid $first_pid, which is no longer running" "$LAB_WORK/other.log"
 new=$(xdp_prog_id)
 t_compare "eth0 carries a new program" "$new" != "$prog"
 t_compare "... which is \"other\"'s" "$(t_status other | jq -r .rx_detail)" =~ '^xdp [0-9]+:(native|skb)/'

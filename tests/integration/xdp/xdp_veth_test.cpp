@@ -4,10 +4,16 @@
 // AF_PACKET socket; A receives the ring-buffer records via the epoll fd. Checks
 // the record fields, that ts_ns lies between CLOCK_MONOTONIC before the send
 // and after the receipt, that rejects are counted without records, and that
-// ordinary traffic (ping) still passes while the program is attached.
+// ordinary traffic (ping) still passes while the program is attached. Also: a daemon
+// killed between attaching its program and binding its xvrrp_meta record leaves nothing
+// its successor cannot clean.
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <gtest/gtest.h>
+#include <linux/if_link.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,9 +22,11 @@
 #include <vector>
 
 #include "bpf/advert_filter.hpp"
+#include "bpf/skeleton.hpp"
 #include "core/packet.hpp"
 #include "support/seed_fixtures.hpp"
 #include "veth_lab.hpp"
+#include "xvrrp_xdp.skel.h"
 
 namespace {
 
@@ -151,6 +159,48 @@ TEST_P(XdpVethTest, AdvertsArriveAsRecordsWithSaneTimestamps) {
   EXPECT_NE(access(prog_pin.c_str(), F_OK), 0) << "program pin left after detach";
   send(frame(seed_like(100)));
   EXPECT_TRUE(receive(300).empty()) << "no records after detach";
+}
+
+// What a SIGKILL right after the attach leaves: the pins, with the dead daemon's pid in
+// xvrrp_meta, and its program on the hook, with no xvrrp_meta bound to name an owner.
+// The next daemon of the same router_id takes the hook back.
+TEST(XdpStaleFilter, KilledBeforeBindingItsRecordIsReplaced) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root (network namespaces, XDP attach)";
+  VethLab lab("xdpst");
+  lab.enter_a();
+  const int ifindex = VethLab::ifindex(lab.if_a());
+  const std::string router_id = "xdp-stale-" + std::to_string(getpid());
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // Never destroyed: a SIGKILL runs no destructor.
+    auto* killed = new AdvertFilter(router_id);
+    const std::string pins = killed->pin_dir();
+    LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = pins.c_str());
+    auto* skel =
+        new xvrrp::bpf::BpfSkeleton<xvrrp_xdp>(xvrrp::bpf::BpfSkeleton<xvrrp_xdp>::open(&opts));
+    skel->load();
+    const int rc = bpf_xdp_attach(ifindex, bpf_program__fd((*skel)->progs.xvrrp_xdp),
+                                  XDP_FLAGS_DRV_MODE, nullptr);
+    _exit(rc == 0 ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the simulated kill failed";
+  __u32 stale_id = 0;
+  ASSERT_EQ(bpf_xdp_query_id(ifindex, XDP_FLAGS_DRV_MODE, &stale_id), 0);
+  ASSERT_NE(stale_id, 0u);
+
+  AdvertFilter successor(router_id);
+  ASSERT_NO_THROW(successor.attach(ifindex, XdpMode::Native));
+  __u32 now_id = 0;
+  ASSERT_EQ(bpf_xdp_query_id(ifindex, XDP_FLAGS_DRV_MODE, &now_id), 0);
+  EXPECT_NE(now_id, 0u);
+  EXPECT_NE(now_id, stale_id) << "the stale program is still on the hook";
+  successor.detach_all();
+  __u32 after_id = 0;
+  ASSERT_EQ(bpf_xdp_query_id(ifindex, XDP_FLAGS_DRV_MODE, &after_id), 0);
+  EXPECT_EQ(after_id, 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, XdpVethTest, ::testing::Values(XdpMode::Native, XdpMode::Skb),

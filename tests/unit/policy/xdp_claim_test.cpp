@@ -22,6 +22,12 @@ XdpOccupant filter_of(std::uint32_t pid, bool alive) {
   return o;
 }
 
+XdpOccupant killed_before_bind() {
+  XdpOccupant o = program(42, "xvrrp_xdp", true);
+  o.from_stale_pins = true;
+  return o;
+}
+
 struct Case {
   const char* what;
   XdpOccupant occupant;
@@ -39,6 +45,8 @@ TEST(XdpClaim, DecisionTable) {
       {"an xvrrp filter whose meta names no pid", filter_of(0, false), XdpClaim::RefuseLive},
       {"named like ours but without xvrrp_meta", program(9, "xvrrp_xdp", true),
        XdpClaim::RefuseForeign},
+      {"ours, killed between attach and binding xvrrp_meta", killed_before_bind(),
+       XdpClaim::ReplaceStale},
       {"another program", program(9, "xdp_lb", true), XdpClaim::RefuseForeign},
       {"cannot be inspected", program(9, "", false), XdpClaim::RefuseForeign},
   };

@@ -554,6 +554,21 @@ std::string render_metrics(const std::string& router_id, const Json* status,
                    std::to_string(count.as_int()));
       }
     }
+    if (const Json* late = status->find("send_lateness");
+        late != nullptr && late->type() == Json::Type::Object) {
+      w.family("xvrrp_advert_send_lateness_seconds", "histogram",
+               "Lateness of the periodic adverts sent (sent - scheduled), all instances.");
+      for (const Json& b : late->at("buckets").items()) {
+        w.sample("xvrrp_advert_send_lateness_seconds_bucket",
+                 rid + ",le=\"" + format("%g", b.at("le_ms").as_double() / 1e3) + "\"",
+                 std::to_string(b.at("count").as_int()));
+      }
+      const std::string count = std::to_string(late->at("count").as_int());
+      w.sample("xvrrp_advert_send_lateness_seconds_bucket", rid + ",le=\"+Inf\"", count);
+      w.sample("xvrrp_advert_send_lateness_seconds_sum", rid,
+               prom_double(late->at("sum_ms").as_double() / 1e3));
+      w.sample("xvrrp_advert_send_lateness_seconds_count", rid, count);
+    }
     // --rx=socket validates in the daemon; its drops are in the status, not in the maps.
     if (const Json* rejects = status->find("socket_rejects");
         rejects != nullptr && status->at("rx").as_string() == "socket") {

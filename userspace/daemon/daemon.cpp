@@ -186,6 +186,7 @@ void Daemon::setup() {
   for (auto& rt : instances_) start_instance(*rt);
   XLOG_INFO("Started xvrrpd: router_id %s, %zu instance(s), receive path %s", router_id.c_str(),
             instances_.size(), rx_->describe().c_str());
+  release_free_heap();
   notify_ready("running " + std::to_string(instances_.size()) + " instance(s), rx " +
                rx_->describe());
 }

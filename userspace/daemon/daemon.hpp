@@ -304,6 +304,7 @@ class Daemon {
   };
   std::unordered_map<int, RxReading> rx_readings_;  // by ifindex
   std::vector<std::uint64_t> adverts_scheduled_;    // runtime ids, this loop turn
+  policy::LatenessHistogram send_lateness_;         // every periodic advert since start
   std::unique_ptr<net::GarpSender> garp_;
   std::unique_ptr<RxPath> rx_;
   // The receive tables' sizes, from the configuration at start (they cannot grow).

@@ -204,6 +204,13 @@ DaemonStatus Daemon::snapshot() const {
     s.bfd_sessions = bfd_->status(now);
     s.bfd_drops = bfd_->counters();
   }
+  s.send_lateness.count = send_lateness_.count();
+  s.send_lateness.sum_ms = static_cast<double>(send_lateness_.sum_ns()) / 1e6;
+  for (std::size_t b = 0; b < policy::LatenessHistogram::kUpperNs.size(); ++b) {
+    s.send_lateness.buckets.push_back(
+        {static_cast<double>(policy::LatenessHistogram::kUpperNs[b]) / 1e6,
+         send_lateness_.cumulative(b)});
+  }
   return s;
 }
 

@@ -119,6 +119,7 @@ void Daemon::note_send_lateness(Nanos now) {
     InstanceRuntime& rt = *it->second;
     const Nanos late = now - rt.advert_scheduled_ns;
     rt.near_miss.note_send_lateness(late);
+    send_lateness_.note(late);
     const Nanos interval = rt.sm->advert_interval();
     // Half an interval late eats into every backup's skew margin.
     if (late * 2 >= interval && rt.late_log.allow(now))

@@ -303,6 +303,7 @@ void Daemon::reload() {
       "Reload done: %zu instance(s): %zu live-updated, %zu rebuilt, %zu added, %zu removed, %zu "
       "handing over",
       instances_.size(), live, rebuilt, added, removed, retiring_.size());
+  release_free_heap();
   notify_ready("running " + std::to_string(instances_.size()) + " instance(s), rx " +
                rx_->describe());
 }

@@ -194,6 +194,18 @@ std::string render_status_json(const DaemonStatus& s) {
   j.field("no_session", s.bfd_drops.no_session);
   j.field("gtsm", s.bfd_drops.gtsm);
   j.end_object();
+  j.key("send_lateness").begin_object();
+  j.field("count", s.send_lateness.count);
+  j.field("sum_ms", s.send_lateness.sum_ms);
+  j.key("buckets").begin_array();
+  for (const auto& b : s.send_lateness.buckets) {
+    j.begin_object();
+    j.field("le_ms", b.le_ms);
+    j.field("count", b.count);
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
   j.end_object();
   return j.str();
 }

@@ -164,6 +164,18 @@ struct SyncGroupStatus {
   bool tracking_weight = false;
 };
 
+/// policy::LatenessHistogram as reported: cumulative counts per upper bound (ms); the
+/// adverts above the last bound are count minus the last bucket's.
+struct SendLatenessStatus {
+  std::uint64_t count = 0;
+  double sum_ms = 0;
+  struct Bucket {
+    double le_ms = 0;
+    std::uint64_t count = 0;  ///< adverts at most le_ms late
+  };
+  std::vector<Bucket> buckets;
+};
+
 struct DaemonStatus {
   std::string router_id;
   std::int64_t pid = 0;
@@ -180,6 +192,7 @@ struct DaemonStatus {
   std::vector<SyncGroupStatus> sync_groups;
   std::vector<BfdSessionStatus> bfd_sessions;
   BfdCounters bfd_drops;
+  SendLatenessStatus send_lateness;  ///< the master side's periodic adverts, all instances
 };
 
 /// One line of JSON, no trailing newline. `vips_present` is true when the

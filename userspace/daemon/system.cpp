@@ -2,6 +2,7 @@
 #include "daemon/system.hpp"
 
 #include <linux/capability.h>
+#include <malloc.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -115,5 +116,7 @@ unsigned long long effective_capabilities() {
   fclose(f);
   return caps;
 }
+
+void release_free_heap() { ::malloc_trim(0); }
 
 }  // namespace xvrrp::daemon

@@ -15,6 +15,8 @@
 // Master_Down_Interval + grace, and grace 0 gives RFC behaviour.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 
@@ -89,6 +91,35 @@ struct NearMiss {
   void note_wake_lateness(Nanos late_ns);
   /// max_gap_ns as a percentage of max_gap_mdi_ns (0 when none recorded).
   [[nodiscard]] double max_gap_share_pct() const;
+};
+
+/// The lateness (sent - scheduled) of every periodic advert the daemon sent, all instances
+/// together: a cumulative-bucket histogram, as Prometheus exports one. Daemon-wide, since
+/// start. A quantile is read as the upper bound of the bucket that holds it, so it is an
+/// upper estimate (never below the true quantile), exact at the bucket bounds.
+class LatenessHistogram {
+ public:
+  /// Bucket upper bounds, ns, ascending; one more bucket above the last one holds the rest.
+  static constexpr std::array<Nanos, 12> kUpperNs = {
+      50'000,    100'000,    250'000,    500'000,    1'000'000,   2'500'000,
+      5'000'000, 10'000'000, 25'000'000, 50'000'000, 100'000'000, 1'000'000'000};
+  static constexpr std::size_t kBuckets = kUpperNs.size() + 1;
+
+  /// One advert, `late_ns` after its time (negative counts as 0).
+  void note(Nanos late_ns);
+
+  [[nodiscard]] std::uint64_t count() const { return count_; }
+  [[nodiscard]] Nanos sum_ns() const { return sum_ns_; }
+  /// Adverts at most kUpperNs[b] late (b < kUpperNs.size()).
+  [[nodiscard]] std::uint64_t cumulative(std::size_t b) const;
+  /// The upper bound of the bucket holding the q-quantile (0 < q <= 1), in ns; 0 when
+  /// empty; std::nullopt when it falls above the last bound.
+  [[nodiscard]] std::optional<Nanos> quantile_upper_ns(double q) const;
+
+ private:
+  std::array<std::uint64_t, kBuckets> counts_{};
+  std::uint64_t count_ = 0;
+  Nanos sum_ns_ = 0;
 };
 
 /// Whether a gap is a near miss of the given master-down interval.

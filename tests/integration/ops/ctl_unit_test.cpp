@@ -228,6 +228,12 @@ TEST(CtlRender, MetricsAreValidExpositionFormat) {
            "100\",vrid=\"100\"} 0.000125\n",
            "xvrrp_instance_down_timer_extensions_total{router_id=\"server-1\",instance=\"service-"
            "100\",vrid=\"100\"} 1\n",
+           "# TYPE xvrrp_advert_send_lateness_seconds histogram\n",
+           "xvrrp_advert_send_lateness_seconds_bucket{router_id=\"server-1\",le=\"5e-05\"} 8\n",
+           "xvrrp_advert_send_lateness_seconds_bucket{router_id=\"server-1\",le=\"0.001\"} 9\n",
+           "xvrrp_advert_send_lateness_seconds_bucket{router_id=\"server-1\",le=\"+Inf\"} 10\n",
+           "xvrrp_advert_send_lateness_seconds_sum{router_id=\"server-1\"} 0.0025\n",
+           "xvrrp_advert_send_lateness_seconds_count{router_id=\"server-1\"} 10\n",
        }) {
     EXPECT_NE(text.find(want), std::string::npos) << "missing \"" << want << "\" in\n" << text;
   }

@@ -16,6 +16,9 @@ DaemonStatus sample() {
   s.uptime_s = 1.5;
   s.socket_rejects.assign(2, 0);
   s.socket_rejects[1] = 3;
+  s.send_lateness.count = 5;
+  s.send_lateness.sum_ms = 1.25;
+  s.send_lateness.buckets = {{0.05, 3}, {1.0, 4}};
   InstanceStatus in;
   in.name = "VI_1";
   in.interface = "eth0";
@@ -92,7 +95,9 @@ TEST(StatusJson, RendersEveryField) {
       R"("maintenance":false,"preempt_held":false,"start":"clean","keeps_found_vips":false,)"
       R"("last_handover":null}],)"
       R"("sync_groups":[],)"
-      R"("bfd_sessions":[],"bfd_drops":{"malformed":0,"no_session":0,"gtsm":0}})");
+      R"("bfd_sessions":[],"bfd_drops":{"malformed":0,"no_session":0,"gtsm":0},)"
+      R"("send_lateness":{"count":5,"sum_ms":1.250,)"
+      R"("buckets":[{"le_ms":0.050,"count":3},{"le_ms":1.000,"count":4}]}})");
 }
 
 TEST(StatusJson, FileTrackersAndSyncGroups) {
@@ -157,7 +162,7 @@ TEST(StatusJson, BfdSessionsAndMasterBfd) {
                    R"("detect_mult":3,"remote_detect_mult":3,"detection_time_ms":30.000,)"
                    R"("last_packet_age_ms":4.500,"polling":false,"passive":false,)"
                    R"("packets_sent":100,"packets_received":99,"drops":1,"send_errors":0,)"
-                   R"("transitions":2}],"bfd_drops":{"malformed":0,"no_session":0,"gtsm":3}})"),
+                   R"("transitions":2}],"bfd_drops":{"malformed":0,"no_session":0,"gtsm":3},)"),
             std::string::npos)
       << j;
 }

@@ -117,5 +117,41 @@ TEST(NearMiss, WakeLatenessKeepsTheMaximumApartFromTheSend) {
   EXPECT_EQ(n.max_send_late_ns, 0);
 }
 
+TEST(LatenessHistogram, EmptyHasNoLateness) {
+  LatenessHistogram h;
+  EXPECT_EQ(h.count(), 0u);
+  EXPECT_EQ(h.quantile_upper_ns(0.99), std::optional<Nanos>(0));
+  EXPECT_EQ(h.cumulative(LatenessHistogram::kUpperNs.size() - 1), 0u);
+}
+
+TEST(LatenessHistogram, BucketsAreCumulativeAndBoundsInclusive) {
+  LatenessHistogram h;
+  h.note(-5);           // early (clock granularity) counts as on time
+  h.note(50'000);       // exactly the first bound: in it
+  h.note(50'001);       // just above: the second
+  h.note(3 * kMs);      // 2.5-5 ms
+  h.note(2'000 * kMs);  // above every bound
+  EXPECT_EQ(h.count(), 5u);
+  EXPECT_EQ(h.sum_ns(), 50'000 + 50'001 + 3 * kMs + 2'000 * kMs);
+  EXPECT_EQ(h.cumulative(0), 2u);
+  EXPECT_EQ(h.cumulative(1), 3u);
+  EXPECT_EQ(h.cumulative(5), 3u);  // <= 2.5 ms
+  EXPECT_EQ(h.cumulative(6), 4u);  // <= 5 ms
+  EXPECT_EQ(h.cumulative(LatenessHistogram::kUpperNs.size() - 1), 4u);
+}
+
+TEST(LatenessHistogram, QuantileIsTheUpperBoundOfItsBucket) {
+  LatenessHistogram h;
+  for (int i = 0; i < 990; ++i) h.note(20'000);  // <= 50 us
+  for (int i = 0; i < 9; ++i) h.note(700'000);   // <= 1 ms
+  h.note(7 * kMs);                               // <= 10 ms
+  EXPECT_EQ(h.quantile_upper_ns(0.5), std::optional<Nanos>(50'000));
+  EXPECT_EQ(h.quantile_upper_ns(0.99), std::optional<Nanos>(50'000));
+  EXPECT_EQ(h.quantile_upper_ns(0.995), std::optional<Nanos>(1'000'000));
+  EXPECT_EQ(h.quantile_upper_ns(1.0), std::optional<Nanos>(10'000'000));
+  h.note(5'000 * kMs);
+  EXPECT_EQ(h.quantile_upper_ns(1.0), std::nullopt) << "above the last bound";
+}
+
 }  // namespace
 }  // namespace xvrrp::policy

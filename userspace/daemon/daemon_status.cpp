@@ -55,6 +55,10 @@ DaemonStatus Daemon::snapshot() const {
   s.reloads = reloads_;
   s.reload_failures = reload_failures_;
   s.maintenance = maintenance_;
+  // From LinkMonitor's cache, indexed once: a status request must cost neither a netlink
+  // round trip nor a walk of every address of the host per VIP (1020 VIPs on one dummy0
+  // made that a million comparisons on the event loop).
+  const auto addresses = links_->address_index();
   for (const auto& rt : instances_) {
     if (!rt->sm) continue;
     const core::Instance& sm = *rt->sm;
@@ -78,11 +82,9 @@ DaemonStatus Daemon::snapshot() const {
     in.master_adver_int_ms = unsigned{sm.master_adver_int_cs()} * 10U;
     in.transitions = sm.transitions();
     for (const auto& v : rt->vips) {
-      // From LinkMonitor's cache: a status request must not cost a netlink
-      // round trip per VIP on the event loop.
-      bool present = false;
-      if (v.vip.ifindex != 0)
-        for (const auto& a : links_->addresses(v.vip.ifindex)) present |= (a.addr == v.vip.addr);
+      const bool present =
+          v.vip.ifindex != 0 && std::binary_search(addresses.begin(), addresses.end(),
+                                                   std::make_pair(v.vip.ifindex, v.vip.addr));
       in.vips.push_back(
           {v.vip.addr.to_string() + "/" + std::to_string(v.vip.prefix_len), v.cfg.dev, present});
     }

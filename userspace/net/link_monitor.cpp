@@ -299,6 +299,14 @@ std::optional<IpAddress> LinkMonitor::primary_address(int ifindex, int family) c
   return std::nullopt;
 }
 
+std::vector<std::pair<int, IpAddress>> LinkMonitor::address_index() const {
+  std::vector<std::pair<int, IpAddress>> out;
+  out.reserve(addrs_.size());
+  for (const auto& a : addrs_) out.emplace_back(a.ifindex, a.addr);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 std::vector<InterfaceAddress> LinkMonitor::addresses(int ifindex) const {
   std::vector<InterfaceAddress> out;
   for (const auto& a : addrs_) {

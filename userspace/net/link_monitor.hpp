@@ -30,6 +30,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/ip_address.hpp"
@@ -101,6 +102,9 @@ class LinkMonitor {
   [[nodiscard]] std::optional<IpAddress> primary_address(int ifindex, int family) const;
   /// All cached addresses of the interface, in kernel order.
   [[nodiscard]] std::vector<InterfaceAddress> addresses(int ifindex) const;
+  /// Every cached address as (ifindex, address), sorted: one copy for many membership
+  /// tests (std::binary_search), where addresses() per test would be quadratic.
+  [[nodiscard]] std::vector<std::pair<int, IpAddress>> address_index() const;
   /// Number of ENOBUFS overruns seen (each followed by a resync).
   [[nodiscard]] uint64_t overruns() const { return overruns_; }
 

@@ -15,6 +15,7 @@
 #include "common/clock.hpp"
 #include "common/json_quote.hpp"
 #include "common/log.hpp"
+#include "daemon/system.hpp"
 
 namespace xvrrp::daemon {
 
@@ -201,9 +202,14 @@ bool ControlServer::flush(Client& c) {
 }
 
 void ControlServer::close_client(int fd) {
+  const auto it = clients_.find(fd);
+  const bool large_reply = it != clients_.end() && it->second.out.capacity() >= kTrimReplyBytes;
   loop_.remove_fd(fd);
   clients_.erase(fd);
   rearm_deadline();
+  // The allocator keeps what a large reply (the status of a thousand instances is ~2 MB)
+  // and its rendering used; a poller would otherwise leave the RSS that much higher.
+  if (large_reply) release_free_heap();
 }
 
 void ControlServer::on_deadline(std::int64_t now_ns) {

@@ -59,6 +59,8 @@ class ControlServer {
   [[nodiscard]] std::uint64_t timed_out_count() const { return timed_out_; }
 
  private:
+  /// Replies at least this large give the allocator's free memory back once sent.
+  static constexpr std::size_t kTrimReplyBytes = 256 * 1024;
   struct Client {
     UniqueFd fd;
     std::string in;

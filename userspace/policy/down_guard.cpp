@@ -57,18 +57,6 @@ std::uint64_t LatenessHistogram::cumulative(std::size_t b) const {
   return sum;
 }
 
-std::optional<Nanos> LatenessHistogram::quantile_upper_ns(double q) const {
-  if (count_ == 0) return 0;
-  // The rank of the q-quantile, rounded up: the smallest bucket holding that many.
-  const double want = q * static_cast<double>(count_);
-  std::uint64_t sum = 0;
-  for (std::size_t b = 0; b < kUpperNs.size(); ++b) {
-    sum += counts_[b];
-    if (static_cast<double>(sum) >= want) return kUpperNs[b];
-  }
-  return std::nullopt;
-}
-
 void NearMiss::note_wake_lateness(Nanos late_ns) {
   if (late_ns > max_wake_late_ns) max_wake_late_ns = late_ns;
 }

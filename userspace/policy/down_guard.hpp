@@ -95,8 +95,8 @@ struct NearMiss {
 
 /// The lateness (sent - scheduled) of every periodic advert the daemon sent, all instances
 /// together: a cumulative-bucket histogram, as Prometheus exports one. Daemon-wide, since
-/// start. A quantile is read as the upper bound of the bucket that holds it, so it is an
-/// upper estimate (never below the true quantile), exact at the bucket bounds.
+/// start. xvrrp-scale reads a quantile as the bound of the bucket that holds it: an upper
+/// estimate.
 class LatenessHistogram {
  public:
   /// Bucket upper bounds, ns, ascending; one more bucket above the last one holds the rest.
@@ -112,9 +112,6 @@ class LatenessHistogram {
   [[nodiscard]] Nanos sum_ns() const { return sum_ns_; }
   /// Adverts at most kUpperNs[b] late (b < kUpperNs.size()).
   [[nodiscard]] std::uint64_t cumulative(std::size_t b) const;
-  /// The upper bound of the bucket holding the q-quantile (0 < q <= 1), in ns; 0 when
-  /// empty; std::nullopt when it falls above the last bound.
-  [[nodiscard]] std::optional<Nanos> quantile_upper_ns(double q) const;
 
  private:
   std::array<std::uint64_t, kBuckets> counts_{};

@@ -120,7 +120,6 @@ TEST(NearMiss, WakeLatenessKeepsTheMaximumApartFromTheSend) {
 TEST(LatenessHistogram, EmptyHasNoLateness) {
   LatenessHistogram h;
   EXPECT_EQ(h.count(), 0u);
-  EXPECT_EQ(h.quantile_upper_ns(0.99), std::optional<Nanos>(0));
   EXPECT_EQ(h.cumulative(LatenessHistogram::kUpperNs.size() - 1), 0u);
 }
 
@@ -138,19 +137,6 @@ TEST(LatenessHistogram, BucketsAreCumulativeAndBoundsInclusive) {
   EXPECT_EQ(h.cumulative(5), 3u);  // <= 2.5 ms
   EXPECT_EQ(h.cumulative(6), 4u);  // <= 5 ms
   EXPECT_EQ(h.cumulative(LatenessHistogram::kUpperNs.size() - 1), 4u);
-}
-
-TEST(LatenessHistogram, QuantileIsTheUpperBoundOfItsBucket) {
-  LatenessHistogram h;
-  for (int i = 0; i < 990; ++i) h.note(20'000);  // <= 50 us
-  for (int i = 0; i < 9; ++i) h.note(700'000);   // <= 1 ms
-  h.note(7 * kMs);                               // <= 10 ms
-  EXPECT_EQ(h.quantile_upper_ns(0.5), std::optional<Nanos>(50'000));
-  EXPECT_EQ(h.quantile_upper_ns(0.99), std::optional<Nanos>(50'000));
-  EXPECT_EQ(h.quantile_upper_ns(0.995), std::optional<Nanos>(1'000'000));
-  EXPECT_EQ(h.quantile_upper_ns(1.0), std::optional<Nanos>(10'000'000));
-  h.note(5'000 * kMs);
-  EXPECT_EQ(h.quantile_upper_ns(1.0), std::nullopt) << "above the last bound";
 }
 
 }  // namespace

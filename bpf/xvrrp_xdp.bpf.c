@@ -9,7 +9,8 @@
  * counted in xvrrp_counters and dropped (accepted ones reach the daemon
  * through the xvrrp_events ring buffer; nothing in the kernel listens on
  * protocol 112). Everything else, other routers' VRRP included, passes
- * untouched.
+ * untouched, except the ARP and neighbour solicitations of the fence
+ * (abi.h, "Neighbour fence") once a dead daemon's peer holds its VIPs.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -81,6 +82,23 @@ struct {
 	__type(value, struct xvrrp_meta);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } XVRRP_MAP_META SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XVRRP_MAX_VIPS);
+	__type(key, struct xvrrp_vip_key);
+	__type(value, struct xvrrp_vip_value);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} XVRRP_MAP_VIPS SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct xvrrp_alive);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} XVRRP_MAP_ALIVE SEC(".maps");
 
 /* Per-CPU copy of the VRRP message: lets the checksum/hash loop index a map
  * value with a bounded index instead of a variable-offset packet pointer.
@@ -156,6 +174,56 @@ static __always_inline int pass_not_ours(__u32 ifindex, __u8 family, __u32 reaso
 
 #define PARSE_NOT_VRRP (-1)
 #define PARSE_UNATTRIBUTABLE 1
+#define PARSE_NEIGH 2 /* rule n's frame shape: f->family and f->dst (the target) set */
+
+/* linux/if_arp.h and linux/icmpv6.h pull in libc headers. */
+#define ARPHRD_ETHER_ 1
+#define ARPOP_REQUEST_ 1
+#define IPPROTO_ICMPV6_ 58
+#define ND_NEIGHBOR_SOLICIT_ 135
+
+/* The ARP body of Ethernet/IPv4 (RFC 826), as far as rule n reads it. */
+struct arp_eth_ipv4 {
+	__be16 htype;
+	__be16 ptype;
+	__u8 hlen;
+	__u8 plen;
+	__be16 op;
+	__u8 sha[ETH_ALEN];
+	__be32 spa;
+	__u8 tha[ETH_ALEN];
+	__be32 tpa;
+} __attribute__((packed));
+
+/* Rule n, ARP: a request for an IPv4 target. */
+static __always_inline int parse_arp(void *l3, void *data_end, struct frame *f)
+{
+	struct arp_eth_ipv4 *arp = l3;
+
+	if ((void *)(arp + 1) > data_end)
+		return PARSE_NOT_VRRP;
+	if (arp->htype != bpf_htons(ARPHRD_ETHER_) || arp->ptype != bpf_htons(ETH_P_IP) ||
+	    arp->hlen != ETH_ALEN || arp->plen != 4 || arp->op != bpf_htons(ARPOP_REQUEST_))
+		return PARSE_NOT_VRRP;
+	f->family = XVRRP_AF_INET;
+	f->dst[0] = arp->tpa;
+	return PARSE_NEIGH;
+}
+
+/* Rule n, IPv6: a neighbour solicitation (RFC 4861 §4.3: type, code,
+ * checksum, reserved, target). ip6h's 40 bytes are already checked. */
+static __always_inline int parse_ns(struct ipv6hdr *ip6h, void *data_end, struct frame *f)
+{
+	__u8 *icmp = (__u8 *)(ip6h + 1);
+
+	if ((void *)(icmp + 24) > data_end)
+		return PARSE_NOT_VRRP;
+	if (icmp[0] != ND_NEIGHBOR_SOLICIT_ || icmp[1] != 0)
+		return PARSE_NOT_VRRP;
+	f->family = XVRRP_AF_INET6;
+	__builtin_memcpy(f->dst, icmp + 8, 16);
+	return PARSE_NEIGH;
+}
 
 /*
  * Rules a-c (abi.h "Receive rules"). Returns 0 when *f holds an attributable
@@ -207,8 +275,13 @@ static __always_inline int parse_frame(struct xdp_md *ctx, struct frame *f)
 
 		/* Next header is at offset 6. Extension headers are not
 		 * followed: VRRP (RFC 5798 §5.1.2) sends none. */
-		if ((void *)ip6h + 7 > data_end || ip6h->nexthdr != XVRRP_IPPROTO)
+		if ((void *)ip6h + 7 > data_end)
 			return PARSE_NOT_VRRP;
+		if (ip6h->nexthdr != XVRRP_IPPROTO) {
+			if (ip6h->nexthdr != IPPROTO_ICMPV6_ || (void *)(ip6h + 1) > data_end)
+				return PARSE_NOT_VRRP;
+			return parse_ns(ip6h, data_end, f);
+		}
 		f->family = XVRRP_AF_INET6;
 		msg = (__u8 *)(ip6h + 1);
 		if ((void *)(msg + 2) > data_end)
@@ -225,7 +298,47 @@ static __always_inline int parse_frame(struct xdp_md *ctx, struct frame *f)
 		f->vrid = msg[1];
 		return 0;
 	}
+	if (eth->h_proto == bpf_htons(ETH_P_ARP))
+		return parse_arp(eth + 1, data_end, f);
 	return PARSE_NOT_VRRP;
+}
+
+/* Rules o-p for the request parse_frame() found (rule n). */
+static __always_inline int fence_neigh(const struct frame *f)
+{
+	struct xvrrp_vip_key vk = {.ifindex = f->ifindex, .family = f->family};
+	struct xvrrp_vrid_key key = {};
+	struct xvrrp_vip_value *v;
+	struct xvrrp_alive *alive;
+	struct xvrrp_last_seen *ls;
+	__u32 zero = 0;
+	__u64 now, stamp, peer_window;
+
+	__builtin_memcpy(vk.addr, f->dst, sizeof(vk.addr));
+	v = bpf_map_lookup_elem(&XVRRP_MAP_VIPS, &vk);
+	if (!v)
+		return XDP_PASS;
+	alive = bpf_map_lookup_elem(&XVRRP_MAP_ALIVE, &zero);
+	if (!alive)
+		return XDP_PASS;
+	now = bpf_ktime_get_ns();
+	stamp = alive->stamp_ns;
+	/* A stamp stored after `now` was read is a live daemon. */
+	if (stamp >= now || now - stamp <= v->fence_after_ns)
+		return XDP_PASS;
+	key.ifindex = f->ifindex;
+	key.vrid = v->vrid;
+	key.family = v->instance_family;
+	ls = bpf_map_lookup_elem(&XVRRP_MAP_LAST_SEEN, &key);
+	if (!ls || ls->priority == 0 || ls->ts_ns <= stamp)
+		return XDP_PASS;
+	/* A record written on another CPU after `now` was read is fresh. */
+	peer_window = (__u64)ls->advert_int_cs * 10000000ULL * XVRRP_FENCE_PEER_ADVERTS;
+	if (ls->ts_ns < now && now - ls->ts_ns > peer_window)
+		return XDP_PASS;
+	__sync_fetch_and_add(&v->fenced, 1);
+	v->fenced_at_ns = now;
+	return XDP_DROP;
 }
 
 /* RFC 5798 §5.1.1.2, §5.1.2.2: adverts of a multicast instance go to
@@ -370,6 +483,8 @@ int xvrrp_xdp(struct xdp_md *ctx)
 	if (rc == PARSE_NOT_VRRP)
 		return XDP_PASS;
 	f.ifindex = ctx->ingress_ifindex;
+	if (rc == PARSE_NEIGH)
+		return fence_neigh(&f);
 	if (rc == PARSE_UNATTRIBUTABLE)
 		return pass_not_ours(f.ifindex, f.family, XVRRP_REJECT_TOO_SHORT);
 

@@ -17,7 +17,7 @@
 
 #include <linux/types.h>
 
-#define XVRRP_ABI_VERSION 6
+#define XVRRP_ABI_VERSION 7
 
 #ifdef __cplusplus
 #define XVRRP_STRUCT_SIZE(type, size) static_assert(sizeof(type) == (size), "ABI size of " #type)
@@ -47,6 +47,8 @@
 #define XVRRP_MAP_JITTER xvrrp_jitter
 #define XVRRP_MAP_LAST_SEEN xvrrp_last_seen
 #define XVRRP_MAP_META xvrrp_meta
+#define XVRRP_MAP_VIPS xvrrp_vips
+#define XVRRP_MAP_ALIVE xvrrp_alive
 #define XVRRP_STRINGIFY_(x) #x
 #define XVRRP_STRINGIFY(x) XVRRP_STRINGIFY_(x)
 #define XVRRP_MAP_NAME_STR(m) XVRRP_STRINGIFY(m)
@@ -61,9 +63,11 @@
 #define XVRRP_MAX_INSTANCES 1024 /* least entries of vrid_config / last_seen */
 #define XVRRP_MAX_PEERS 4096	 /* least entries of peers: unicast peers, all VRIDs */
 #define XVRRP_MAX_JITTER_PEERS 4096
+#define XVRRP_MAX_VIPS 1024	       /* least entries of vips: every VIP, all instances */
 #define XVRRP_EVENTS_BYTES (64 * 1024) /* least ring buffer size, power of two: ~540 records */
 #define XVRRP_INSTANCES_LIMIT 16384    /* most VRRP instances one daemon runs */
 #define XVRRP_PEERS_LIMIT 65536	       /* most unicast peers one daemon has, all instances */
+#define XVRRP_VIPS_LIMIT 65536	       /* most VIPs one daemon has, all instances */
 #define XVRRP_EVENT_ADDR_WORDS 16      /* first 64 bytes of the address list */
 #define XVRRP_AUTH_PASS_LEN 8	       /* RFC 3768 §5.3.11: 8 octets */
 #define XVRRP_MAX_VRRP_LEN 1024	       /* longest VRRP message parsed (bytes), trailer included */
@@ -139,6 +143,30 @@
  * (XVRRP_EVT_PAYLOAD), and never reads or writes xvrrp_last_seen: nothing the
  * daemon has not verified may stand for a live master.
  */
+
+/* ---- Neighbour fence ------------------------------------------------------
+ * A daemon killed without a restart leaves its program attached and its VIPs
+ * on the host, whose kernel keeps answering ARP and neighbour solicitations
+ * for them. Once the peer has taken over, both hosts answer and clients flip
+ * between them. The program stops that host's answers at the moment the peer
+ * claims the VIP, and only then. Frames that are not VRRP are judged here:
+ *   n. An untagged ARP request (htype 1, ptype IPv4, hlen 6, plen 4, op 1), or
+ *      an ICMPv6 neighbour solicitation (next header 58 right after the IPv6
+ *      header, type 135, code 0), whose target is {ingress ifindex, family,
+ *      target} in xvrrp_vips. Anything else passes untouched.
+ *   o. The daemon is silent: xvrrp_alive.stamp_ns (refreshed by the daemon on
+ *      every turn of its event loop) is more than the VIP's fence_after_ns in
+ *      the past. Else pass.
+ *   p. A peer holds the VIP: the xvrrp_last_seen record of the VIP's instance
+ *      is an advert of priority > 0 accepted after stamp_ns and less than
+ *      XVRRP_FENCE_PEER_ADVERTS of its advert intervals ago. Else pass: with no
+ *      peer, or a peer that fell silent too, this host is the only holder left
+ *      and keeps answering.
+ * When n-p hold the request is dropped (XDP_DROP) and counted in the VIP's
+ * xvrrp_vip_value. auth_hmac instances keep no last-seen record (rule m), so
+ * their VIPs are never fenced: an unverified advert never stands for a master.
+ */
+#define XVRRP_FENCE_PEER_ADVERTS 3
 
 /* ---- Reject reasons: index into xvrrp_counters.rejected[] ------------------ */
 #define XVRRP_REJECT_TOO_SHORT 0	 /* frame ends inside a header */
@@ -325,5 +353,38 @@ struct xvrrp_meta {
 	__u64 started_ns; /* CLOCK_MONOTONIC */
 };
 XVRRP_STRUCT_SIZE(struct xvrrp_meta, 16);
+
+/* ---- xvrrp_vips: HASH, key xvrrp_vip_key, value xvrrp_vip_value -----------
+ * Every VIP of every instance (virtual_ipaddress and _excluded), keyed by the
+ * instance's interface, where requests for it arrive. Written by the daemon;
+ * BPF writes only the two fence counters. A VIP configured in several
+ * instances on one interface belongs to the first.
+ */
+struct xvrrp_vip_key {
+	__u32 ifindex;	/* the instance's interface */
+	__u8 family;	/* XVRRP_AF_* of the address */
+	__u8 pad[3];	/* must be zero */
+	__be32 addr[4]; /* IPv4 uses addr[0], rest zero */
+};
+XVRRP_STRUCT_SIZE(struct xvrrp_vip_key, 24);
+
+struct xvrrp_vip_value {
+	__u64 fence_after_ns; /* daemon silence before rule o holds (3 local advert intervals) */
+	__u64 fenced;	      /* requests dropped by rules n-p */
+	__u64 fenced_at_ns;   /* XDP timestamp of the newest one */
+	__u8 vrid;	      /* the owning instance: {ifindex, vrid, instance_family} */
+	__u8 instance_family; /* XVRRP_AF_* of the instance (an excluded VIP may differ) */
+	__u8 pad[6];
+};
+XVRRP_STRUCT_SIZE(struct xvrrp_vip_value, 32);
+
+/* ---- xvrrp_alive: ARRAY[1] of xvrrp_alive, BPF_F_MMAPABLE ------------------
+ * The daemon maps it and stores CLOCK_MONOTONIC now into stamp_ns on every
+ * turn of its event loop (a store, no syscall). Read by rule o.
+ */
+struct xvrrp_alive {
+	__u64 stamp_ns;
+};
+XVRRP_STRUCT_SIZE(struct xvrrp_alive, 8);
 
 #endif /* XVRRP_ABI_H */

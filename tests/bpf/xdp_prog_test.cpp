@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "bpf/advert_filter.hpp"
+#include "common/abi_convert.hpp"
 #include "core/packet.hpp"
 #include "support/receive_cases.hpp"
 #include "support/seed_fixtures.hpp"
@@ -623,6 +624,212 @@ TEST(AdvertFilterPins, StalePinsOfADeadDaemonAreRemoved) {
   EXPECT_EQ(filter.counters(make_vrid_key(kLoIfindex, XVRRP_VRID_NOT_OURS, AF_INET))
                 .rejected_by_reason.unknown_vrid,
             1u);
+}
+
+// ---- Neighbour fence (abi.h rules n-p) --------------------------------------
+
+constexpr std::uint64_t kSecond = 1'000'000'000ULL;
+constexpr std::uint64_t kFenceAfter = kSecond;
+
+std::vector<std::uint8_t> eth_header(std::uint16_t type, bool vlan = false) {
+  std::vector<std::uint8_t> f = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 9};
+  if (vlan) f.insert(f.end(), {0x81, 0x00, 0x00, 0x64});
+  f.push_back(static_cast<std::uint8_t>(type >> 8));
+  f.push_back(static_cast<std::uint8_t>(type & 0xff));
+  return f;
+}
+
+std::vector<std::uint8_t> arp_frame(const char* target, std::uint16_t op = 1, bool vlan = false) {
+  auto f = eth_header(0x0806, vlan);
+  const std::uint8_t fixed[] = {0, 1, 0x08, 0, 6, 4, 0, static_cast<std::uint8_t>(op)};
+  f.insert(f.end(), std::begin(fixed), std::end(fixed));
+  f.insert(f.end(), {0x02, 0, 0, 0, 0, 9, 203, 0, 113, 9, 0, 0, 0, 0, 0, 0});
+  const IpAddress t = ip(target);
+  f.insert(f.end(), t.bytes.begin(), t.bytes.begin() + 4);
+  return f;
+}
+
+std::vector<std::uint8_t> ns_frame(const char* target, std::uint8_t type = 135,
+                                   std::uint8_t code = 0) {
+  auto f = eth_header(0x86dd);
+  const std::uint8_t ip6[] = {0x60, 0, 0, 0, 0, 32, 58, 255};
+  f.insert(f.end(), std::begin(ip6), std::end(ip6));
+  const IpAddress src = ip("fe80::9");
+  const IpAddress dst = ip("ff02::1:ff00:100");
+  f.insert(f.end(), src.bytes.begin(), src.bytes.end());
+  f.insert(f.end(), dst.bytes.begin(), dst.bytes.end());
+  f.insert(f.end(), {type, code, 0, 0, 0, 0, 0, 0});
+  const IpAddress t = ip(target);
+  f.insert(f.end(), t.bytes.begin(), t.bytes.end());
+  f.insert(f.end(), {1, 1, 0x02, 0, 0, 0, 0, 9});  // source link-layer address option
+  return f;
+}
+
+struct FenceCase {
+  const char* name;
+  std::int64_t stamp_age_ns;  // now - the daemon's stamp; negative: stored after now
+  bool peer_record = true;
+  std::uint8_t peer_priority = 100;
+  std::int64_t peer_age_ns = 10'000'000;  // now - the record's ts_ns
+  std::uint16_t peer_advert_int_cs = 100;
+  std::vector<std::uint8_t> frame;
+  std::uint32_t action;
+};
+
+std::vector<FenceCase> fence_cases() {
+  const auto vip_arp = arp_frame("198.51.100.1");
+  const std::int64_t dead = 10 * kSecond;
+  std::vector<FenceCase> c = {
+      {"live daemon, peer advertising", 100'000'000, true, 100, 10'000'000, 100, vip_arp, XDP_PASS},
+      {"stamp stored after the program read the clock", -static_cast<std::int64_t>(kSecond), true,
+       100, 10'000'000, 100, vip_arp, XDP_PASS},
+      {"dead daemon, no peer heard", dead, false, 100, 0, 100, vip_arp, XDP_PASS},
+      {"dead daemon, peer resigned", dead, true, 0, 10'000'000, 100, vip_arp, XDP_PASS},
+      {"dead daemon, peer heard only before the stamp", dead, true, 100, 20 * kSecond, 100, vip_arp,
+       XDP_PASS},
+      {"dead daemon, peer fell silent too", dead, true, 100, 5 * kSecond, 100, vip_arp, XDP_PASS},
+      {"dead daemon, peer holds the VIP", dead, true, 100, 10'000'000, 100, vip_arp, XDP_DROP},
+      {"dead daemon, peer at 10 ms holds the VIP", dead, true, 100, 1'000'000, 1, vip_arp,
+       XDP_DROP},
+      {"dead daemon, peer at 10 ms silent for 40 ms", dead, true, 100, 40'000'000, 1, vip_arp,
+       XDP_PASS},
+      {"silent just under the bound", 900'000'000, true, 100, 10'000'000, 100, vip_arp, XDP_PASS},
+      {"neighbour solicitation for the IPv6 VIP", dead, true, 100, 10'000'000, 100,
+       ns_frame("2001:db8::100"), XDP_DROP},
+      {"ARP request for an address that is no VIP", dead, true, 100, 10'000'000, 100,
+       arp_frame("198.51.100.2"), XDP_PASS},
+      {"ARP reply naming the VIP", dead, true, 100, 10'000'000, 100, arp_frame("198.51.100.1", 2),
+       XDP_PASS},
+      {"VLAN-tagged ARP request", dead, true, 100, 10'000'000, 100,
+       arp_frame("198.51.100.1", 1, true), XDP_PASS},
+      {"solicitation for an IPv6 address that is no VIP", dead, true, 100, 10'000'000, 100,
+       ns_frame("2001:db8::101"), XDP_PASS},
+      {"ICMPv6 other than a solicitation", dead, true, 100, 10'000'000, 100,
+       ns_frame("2001:db8::100", 136), XDP_PASS},
+      {"solicitation with a non-zero code", dead, true, 100, 10'000'000, 100,
+       ns_frame("2001:db8::100", 135, 1), XDP_PASS},
+  };
+  // Truncated anywhere: passed untouched.
+  for (std::size_t len : {14u, 20u, 41u}) {  // BPF_PROG_TEST_RUN needs an Ethernet header
+    auto f = vip_arp;
+    f.resize(len);
+    c.push_back({"ARP request cut short", dead, true, 100, 10'000'000, 100, f, XDP_PASS});
+  }
+  for (std::size_t len : {54u, 60u, 77u}) {
+    auto f = ns_frame("2001:db8::100");
+    f.resize(len);
+    c.push_back({"solicitation cut short", dead, true, 100, 10'000'000, 100, f, XDP_PASS});
+  }
+  return c;
+}
+
+class XdpFenceTest : public XdpProgTest {
+ protected:
+  void SetUp() override {
+    XdpProgTest::SetUp();
+    if (IsSkipped()) return;
+    key_ = make_vrid_key(kLoIfindex, 100, AF_INET);
+    xvrrp_vip_key v4{};
+    v4.ifindex = kLoIfindex;
+    v4.family = XVRRP_AF_INET;
+    xvrrp::to_abi(ip("198.51.100.1"), v4.addr);
+    xvrrp_vip_key v6{};
+    v6.ifindex = kLoIfindex;
+    v6.family = XVRRP_AF_INET6;
+    xvrrp::to_abi(ip("2001:db8::100"), v6.addr);
+    vips_ = {v4, v6};
+    filter_->set_vips(key_, vips_, kFenceAfter);
+    const std::string pin = filter_->pin_dir() + "/" XVRRP_MAP_NAME_STR(XVRRP_MAP_LAST_SEEN);
+    last_seen_fd_ = bpf_obj_get(pin.c_str());
+    ASSERT_GE(last_seen_fd_, 0) << pin;
+  }
+  void TearDown() override {
+    if (last_seen_fd_ >= 0) ::close(last_seen_fd_);
+    XdpProgTest::TearDown();
+  }
+
+  void put_peer(std::uint8_t priority, std::uint64_t ts, std::uint16_t advert_int_cs) {
+    xvrrp_last_seen ls{};
+    ls.ts_ns = ts;
+    ls.count = 1;
+    ls.priority = priority;
+    ls.advert_int_cs = advert_int_cs;
+    ls.naddrs = 1;
+    xvrrp::to_abi(ip("192.0.2.5"), ls.src);
+    ASSERT_EQ(bpf_map_update_elem(last_seen_fd_, &key_, &ls, BPF_ANY), 0);
+  }
+
+  std::uint64_t fenced() const {
+    std::uint64_t sum = 0;
+    for (const auto& [k, v] : filter_->all_vips()) sum += v.fenced;
+    return sum;
+  }
+
+  xvrrp_vrid_key key_{};
+  std::vector<xvrrp_vip_key> vips_;
+  int last_seen_fd_ = -1;
+};
+
+TEST_F(XdpFenceTest, EveryRowReachesItsVerdict) {
+  for (const FenceCase& c : fence_cases()) {
+    SCOPED_TRACE(c.name);
+    filter_->forget_last_seen(key_);
+    const std::uint64_t now = now_ns();
+    filter_->mark_alive(static_cast<std::int64_t>(now) - c.stamp_age_ns);
+    if (c.peer_record)
+      put_peer(c.peer_priority, now - static_cast<std::uint64_t>(c.peer_age_ns),
+               c.peer_advert_int_cs);
+    const std::uint64_t before = fenced();
+    RunResult r = run(c.frame);
+    ASSERT_EQ(r.err, 0);
+    EXPECT_EQ(r.action, c.action);
+    EXPECT_TRUE(r.events.empty());
+    expect_only(r, std::nullopt, -1, 0, c.name);  // no VRRP counter moves
+    if (c.action == XDP_PASS) {
+      EXPECT_EQ(r.out, c.frame) << "XDP_PASS frames must leave byte for byte";
+      EXPECT_EQ(fenced(), before);
+    } else {
+      EXPECT_EQ(fenced(), before + 1);
+    }
+  }
+}
+
+// The record a real advert leaves: the peer's first advert as master arms the fence.
+TEST_F(XdpFenceTest, APeersAcceptedAdvertArmsItAndALiveDaemonDisarmsIt) {
+  auto cfg = *tables_.find_vrid(key_);
+  cfg.flags |= XVRRP_CFG_SUPPRESS_DUPS;
+  configure(100, AF_INET, cfg, std::vector<IpAddress>{ip("192.0.2.5")});
+  filter_->forget_last_seen(key_);
+  filter_->mark_alive(static_cast<std::int64_t>(now_ns() - 10 * kSecond));
+  const auto request = arp_frame("198.51.100.1");
+  EXPECT_EQ(run(request).action, XDP_PASS) << "no peer heard since the daemon fell silent";
+  expect_accept(seed_frame(), 100, "the peer's advert");
+  EXPECT_EQ(run(request).action, XDP_DROP);
+  EXPECT_EQ(fenced(), 1u);
+  filter_->mark_alive(static_cast<std::int64_t>(now_ns()));
+  EXPECT_EQ(run(request).action, XDP_PASS) << "the daemon is back";
+}
+
+TEST_F(XdpFenceTest, ReloadKeepsCountersAndInstancesKeepTheirOwnVips) {
+  filter_->mark_alive(static_cast<std::int64_t>(now_ns() - 10 * kSecond));
+  put_peer(100, now_ns(), 100);
+  const auto request = arp_frame("198.51.100.1");
+  ASSERT_EQ(run(request).action, XDP_DROP);
+  filter_->set_vips(key_, vips_, kFenceAfter);  // a reload that keeps the VIPs
+  EXPECT_EQ(fenced(), 1u);
+  // Another instance naming the same VIP does not take it over, nor remove it.
+  const auto other = make_vrid_key(kLoIfindex, 101, AF_INET);
+  filter_->set_vips(other, {vips_[0]}, kFenceAfter);
+  filter_->remove_instance(other);
+  EXPECT_EQ(filter_->all_vips().size(), 2u);
+  EXPECT_EQ(run(request).action, XDP_DROP);
+  // A reload without the IPv4 VIP drops only that entry.
+  filter_->set_vips(key_, {vips_[1]}, kFenceAfter);
+  EXPECT_EQ(filter_->all_vips().size(), 1u);
+  EXPECT_EQ(run(request).action, XDP_PASS);
+  filter_->remove_instance(key_);
+  EXPECT_TRUE(filter_->all_vips().empty());
+  EXPECT_EQ(run(ns_frame("2001:db8::100")).action, XDP_PASS);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -62,6 +63,38 @@ bool same_key(const xvrrp_vrid_key& a, const xvrrp_vrid_key& b) {
   return std::memcmp(&a, &b, sizeof(a)) == 0;
 }
 
+bool same_vip(const xvrrp_vip_key& a, const xvrrp_vip_key& b) {
+  return std::memcmp(&a, &b, sizeof(a)) == 0;
+}
+
+// The daemon's view of xvrrp_alive (BPF_F_MMAPABLE): the liveness stamp is a store, so the
+// event loop can refresh it on every turn without a syscall.
+class MappedAlive {
+ public:
+  MappedAlive() = default;
+  explicit MappedAlive(int map_fd) {
+    const long page = ::sysconf(_SC_PAGESIZE);
+    len_ = page > 0 ? static_cast<std::size_t>(page) : 4096;
+    void* p = ::mmap(nullptr, len_, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
+    if (p == MAP_FAILED)
+      throw std::system_error(errno, std::generic_category(),
+                              "mmap " XVRRP_MAP_NAME_STR(XVRRP_MAP_ALIVE));
+    alive_ = static_cast<xvrrp_alive*>(p);
+  }
+  MappedAlive(const MappedAlive&) = delete;
+  MappedAlive& operator=(const MappedAlive&) = delete;
+  ~MappedAlive() {
+    if (alive_ != nullptr) ::munmap(alive_, len_);
+  }
+  void store(std::uint64_t now_ns) {
+    __atomic_store_n(&alive_->stamp_ns, now_ns, __ATOMIC_RELAXED);
+  }
+
+ private:
+  xvrrp_alive* alive_ = nullptr;
+  std::size_t len_ = 0;
+};
+
 struct XdpProgramCloser {
   void operator()(xdp_program* p) const { xdp_program__close(p); }
 };
@@ -93,6 +126,12 @@ struct AdvertFilter::Impl {
   std::unique_ptr<BpfMap<xvrrp_vrid_key, xvrrp_last_seen>> last_seen;
   std::unique_ptr<BpfMap<xvrrp_peer_key, xvrrp_jitter>> jitter;
   std::unique_ptr<BpfMap<__u32, xvrrp_meta>> meta;
+  std::unique_ptr<BpfMap<xvrrp_vip_key, xvrrp_vip_value>> vips;
+  std::unique_ptr<MappedAlive> alive;
+  // Which instance each xvrrp_vips entry belongs to (the first that configured it), and
+  // each instance's entries, so a reload replaces exactly its own.
+  std::map<std::vector<std::uint8_t>, xvrrp_vrid_key> vip_owner;
+  std::map<std::vector<std::uint8_t>, std::vector<xvrrp_vip_key>> vips_of;
   std::unique_ptr<RingBuffer> ring;
   std::map<int, std::unique_ptr<Attachment>> attached;
   std::vector<std::pair<xvrrp_vrid_key, xvrrp_last_seen>> inherited_last_seen;
@@ -104,10 +143,13 @@ struct AdvertFilter::Impl {
     LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = pin_dir.c_str());
     auto skel = BpfSkeleton<xvrrp_xdp>::open(&opts);
     auto& m = skel->maps;
-    const std::pair<bpf_map*, std::uint32_t> wanted[] = {
-        {m.xvrrp_vrid_config, sizes.instances}, {m.xvrrp_last_seen, sizes.instances},
-        {m.xvrrp_counters, sizes.counters},     {m.xvrrp_peers, sizes.peers},
-        {m.xvrrp_jitter, sizes.jitter_peers},   {m.xvrrp_events, sizes.ring_bytes}};
+    const std::pair<bpf_map*, std::uint32_t> wanted[] = {{m.xvrrp_vrid_config, sizes.instances},
+                                                         {m.xvrrp_last_seen, sizes.instances},
+                                                         {m.xvrrp_counters, sizes.counters},
+                                                         {m.xvrrp_peers, sizes.peers},
+                                                         {m.xvrrp_jitter, sizes.jitter_peers},
+                                                         {m.xvrrp_events, sizes.ring_bytes},
+                                                         {m.xvrrp_vips, sizes.vips}};
     for (const auto& [map, entries] : wanted) {
       const int rc = bpf_map__set_max_entries(map, entries);
       if (rc != 0) {
@@ -139,6 +181,26 @@ struct AdvertFilter::Impl {
     ::close(fd);
   }
 
+  // What the dead daemon's program fenced meanwhile (abi.h, "Neighbour fence"), for the log.
+  std::uint64_t read_inherited_fenced() const {
+    const std::string pin = pin_dir + "/" XVRRP_MAP_NAME_STR(XVRRP_MAP_VIPS);
+    const int fd = bpf_obj_get(pin.c_str());
+    if (fd < 0) return 0;
+    std::uint64_t sum = 0;
+    xvrrp_vip_key key{};
+    xvrrp_vip_key next{};
+    const void* prev = nullptr;
+    for (std::size_t n = 0; n < XVRRP_VIPS_LIMIT && bpf_map_get_next_key(fd, prev, &next) == 0;
+         ++n) {
+      xvrrp_vip_value value{};
+      if (bpf_map_lookup_elem(fd, &next, &value) == 0) sum += value.fenced;
+      key = next;
+      prev = &key;
+    }
+    ::close(fd);
+    return sum;
+  }
+
   void claim_pin_dir() {
     if (::mkdir(XVRRP_BPFFS_ROOT, 0700) != 0 && errno != EEXIST) {
       throw std::system_error(errno, std::generic_category(), "mkdir " XVRRP_BPFFS_ROOT);
@@ -159,6 +221,11 @@ struct AdvertFilter::Impl {
         }
       }
       read_inherited_last_seen();
+      if (const std::uint64_t fenced = read_inherited_fenced(); fenced != 0)
+        XLOG_WARN(
+            "while no daemon ran, the XDP program left behind withheld %llu ARP/neighbour "
+            "answers for VIPs a peer had taken over",
+            static_cast<unsigned long long>(fenced));
       stale_pins = read_pin_ids(pin_dir);
       XLOG_INFO("removing stale BPF pins in %s", pin_dir.c_str());
       remove_pin_dir(pin_dir);
@@ -216,6 +283,9 @@ AdvertFilter::AdvertFilter(std::string router_id, const policy::MapSizes& sizes)
   d.meta->update(0, xvrrp_meta{.abi_version = XVRRP_ABI_VERSION,
                                .daemon_pid = static_cast<__u32>(::getpid()),
                                .started_ns = static_cast<__u64>(clock::monotonic_ns())});
+  d.vips = std::make_unique<BpfMap<xvrrp_vip_key, xvrrp_vip_value>>(maps.xvrrp_vips);
+  d.alive = std::make_unique<MappedAlive>(bpf_map__fd(maps.xvrrp_alive));
+  d.alive->store(static_cast<std::uint64_t>(clock::monotonic_ns()));
   d.ring = std::make_unique<RingBuffer>(bpf_map__fd(maps.xvrrp_events));
 }
 
@@ -223,6 +293,7 @@ AdvertFilter::~AdvertFilter() {
   Impl& d = *impl_;
   detach_all();
   d.ring.reset();
+  d.alive.reset();
   d.test_skel.reset();
   d.maps_skel.reset();
   try {
@@ -264,6 +335,54 @@ void AdvertFilter::remove_instance(const xvrrp_vrid_key& key) {
     if (same_key(existing.vrid, key)) d.peers->erase(existing);
   }
   d.last_seen->erase(key);
+  set_vips(key, {}, 0);
+}
+
+namespace {
+
+std::vector<std::uint8_t> bytes_of(const void* p, std::size_t n) {
+  const auto* b = static_cast<const std::uint8_t*>(p);
+  return {b, b + n};
+}
+
+}  // namespace
+
+void AdvertFilter::set_vips(const xvrrp_vrid_key& key, const std::vector<xvrrp_vip_key>& vips,
+                            std::uint64_t fence_after_ns) {
+  Impl& d = *impl_;
+  const auto owner = bytes_of(&key, sizeof(key));
+  std::vector<xvrrp_vip_key>& mine = d.vips_of[owner];
+  for (const auto& old : mine) {
+    if (std::any_of(vips.begin(), vips.end(), [&](const auto& v) { return same_vip(v, old); }))
+      continue;
+    d.vips->erase(old);
+    d.vip_owner.erase(bytes_of(&old, sizeof(old)));
+  }
+  mine.clear();
+  for (const auto& v : vips) {
+    const auto vb = bytes_of(&v, sizeof(v));
+    auto [it, fresh] = d.vip_owner.emplace(vb, key);
+    if (!fresh && !same_key(it->second, key)) continue;  // another instance's VIP
+    // The fence counters survive a reload that keeps the VIP.
+    xvrrp_vip_value value = d.vips->lookup(v).value_or(xvrrp_vip_value{});
+    value.fence_after_ns = fence_after_ns;
+    value.vrid = key.vrid;
+    value.instance_family = key.family;
+    d.vips->update(v, value);
+    mine.push_back(v);
+  }
+  if (mine.empty()) d.vips_of.erase(owner);
+}
+
+void AdvertFilter::mark_alive(std::int64_t now_ns) {
+  impl_->alive->store(static_cast<std::uint64_t>(now_ns));
+}
+
+std::vector<std::pair<xvrrp_vip_key, xvrrp_vip_value>> AdvertFilter::all_vips() const {
+  std::vector<std::pair<xvrrp_vip_key, xvrrp_vip_value>> out;
+  for (const auto& k : impl_->vips->keys())
+    if (auto v = impl_->vips->lookup(k)) out.emplace_back(k, *v);
+  return out;
 }
 
 namespace {

@@ -79,8 +79,20 @@ class AdvertFilter {
   /// overload above gives every peer 0..255, leaving the instance's range.
   void set_instance(const xvrrp_vrid_key& key, const xvrrp_vrid_config& config,
                     const std::vector<std::pair<xvrrp_peer_key, xvrrp_peer_value>>& peers);
-  /// Removes config, peers and last_seen of one instance.
+  /// Removes config, peers, last_seen and VIPs of one instance.
   void remove_instance(const xvrrp_vrid_key& key);
+
+  /// Replaces the xvrrp_vips entries of instance `key` with `vips` (each keyed by
+  /// key.ifindex), fenced after `fence_after_ns` of daemon silence (abi.h, "Neighbour
+  /// fence"). A VIP another instance already set stays that instance's. A VIP kept
+  /// keeps its fence counters.
+  void set_vips(const xvrrp_vrid_key& key, const std::vector<xvrrp_vip_key>& vips,
+                std::uint64_t fence_after_ns);
+  /// Stores `now_ns` (CLOCK_MONOTONIC) as the liveness stamp: a store into the mapped
+  /// xvrrp_alive, no syscall. The constructor stores the first.
+  void mark_alive(std::int64_t now_ns);
+  /// Every xvrrp_vips entry, with its fence counters.
+  [[nodiscard]] std::vector<std::pair<xvrrp_vip_key, xvrrp_vip_value>> all_vips() const;
 
   /// Attaches the program to `ifindex`. Idempotent per ifindex (instances
   /// sharing an interface share one attachment; the mode of the first call

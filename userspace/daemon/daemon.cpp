@@ -164,6 +164,7 @@ void Daemon::setup() {
 
   loop_.set_timer_handler([this](std::uint64_t cookie, Nanos now) { on_timer(cookie, now); });
   loop_.set_idle_handler([this] {
+    rx_->mark_alive(clock::monotonic_ns());
     if (!retiring_.empty()) reap_retiring();
     flush_senders();
     if (!adverts_scheduled_.empty()) note_send_lateness(clock::monotonic_ns());
@@ -519,6 +520,10 @@ void Daemon::apply(InstanceRuntime& rt, const core::Actions& a, Nanos now) {
   if (a.send_advert) send_advert(rt, rt.sm->effective_priority());
   if (a.stop_garp) rt.garp.stop();
   if (a.start_garp) {
+    // RFC 5798 §6.4.1: the advert first, then the gratuitous ARPs. A dead master's program
+    // stops answering for the VIPs when it sees the advert (abi.h, "Neighbour fence"); a
+    // client that asked after the GARP and before it would hear both hosts.
+    if (a.send_advert) flush_sender(rt.ifindex);
     rt.garp.start(now);
     send_garps(rt, rt.garp.due(now));
   }
@@ -572,6 +577,11 @@ void Daemon::send_advert(InstanceRuntime& rt, std::uint8_t priority) {
   ++(priority == 0 ? rt.priority_zero_sent : rt.adverts_sent);
   // A resignation must leave before anything else happens (VIP removal, exit).
   if (priority == 0) flush_senders();
+}
+
+void Daemon::flush_sender(int ifindex) {
+  if (auto it = senders_.find(ifindex); it != senders_.end() && it->second->queued() > 0)
+    it->second->flush();
 }
 
 void Daemon::flush_senders() {

@@ -201,6 +201,7 @@ class Daemon {
   void on_link(const net::LinkState& link);
   void on_address(int ifindex, const IpAddress& addr, std::uint8_t prefix_len, bool added);
   void flush_senders();
+  void flush_sender(int ifindex);
   /// A BFD session changed state (bfd_daemon.cpp): track_bfd and master_bfd.
   void on_bfd_change(const BfdChange& change, core::Nanos now);
 

@@ -40,6 +40,13 @@ void Daemon::program_rx(InstanceRuntime& rt) {
     peers.push_back(PeerEntry{packet::make_peer_key(rt.key, p.addr), p.min_ttl, p.max_ttl});
   rx_->set_instance(rt.key, rt.plan.vrid_config, peers);
   rt.rx_programmed = true;
+  try {
+    rx_->set_vips(rt.key, policy::fence_keys(rt.plan, rt.key.ifindex),
+                  policy::fence_after_ns(rt.plan));
+  } catch (const std::exception& e) {
+    // Adverts are received either way; only a dead daemon's fence is lost.
+    XLOG_WARN("%s: VIPs not fenced: %s", rt.cfg.name.c_str(), e.what());
+  }
 }
 
 // Releases what the instance holds for its current ifindex (the receive

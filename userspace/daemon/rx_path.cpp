@@ -109,6 +109,11 @@ class XdpRxPath final : public RxPath {
   [[nodiscard]] LastSeenList inherited_last_seen() const override {
     return filter_.inherited_last_seen();
   }
+  void set_vips(const xvrrp_vrid_key& key, const std::vector<xvrrp_vip_key>& vips,
+                std::uint64_t fence_after_ns) override {
+    filter_.set_vips(key, vips, fence_after_ns);
+  }
+  void mark_alive(std::int64_t now_ns) override { filter_.mark_alive(now_ns); }
   void remove_instance(const xvrrp_vrid_key& key) override {
     try {
       filter_.remove_instance(key);

@@ -61,6 +61,18 @@ class RxPath {
   /// Removes config, peers and last-seen record; leaves the group when no
   /// other multicast instance of the family needs it. Never throws.
   virtual void remove_instance(const xvrrp_vrid_key& key) = 0;
+  /// XDP: replaces the instance's entries of the neighbour fence (abi.h, "Neighbour
+  /// fence"); remove_instance() drops them. No-op on the socket path, which has no
+  /// program to outlive the daemon.
+  virtual void set_vips(const xvrrp_vrid_key& key, const std::vector<xvrrp_vip_key>& vips,
+                        std::uint64_t fence_after_ns) {
+    (void)key;
+    (void)vips;
+    (void)fence_after_ns;
+  }
+  /// XDP: refreshes the liveness stamp the fence reads (a store, no syscall). Called on
+  /// every turn of the event loop.
+  virtual void mark_alive(std::int64_t now_ns) { (void)now_ns; }
   /// Starts receiving on `ifindex` (named `ifname`). Idempotent. Throws.
   virtual void attach(int ifindex, const std::string& ifname) = 0;
   /// Releases what is held for `ifindex`. No-op when nothing is. Never throws.

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/abi_convert.hpp"
 #include "core/packet.hpp"
 
 namespace xvrrp::policy {
@@ -80,6 +81,26 @@ InstancePlan plan_instance(const config::Instance& cfg) {
 bool is_vip(const InstancePlan& plan, const IpAddress& addr) {
   return std::any_of(plan.vips.begin(), plan.vips.end(),
                      [&](const VipPlan& v) { return v.addr == addr; });
+}
+
+std::vector<xvrrp_vip_key> fence_keys(const InstancePlan& plan, std::uint32_t ifindex) {
+  std::vector<xvrrp_vip_key> out;
+  out.reserve(plan.vips.size());
+  for (const VipPlan& v : plan.vips) {
+    xvrrp_vip_key key{};
+    key.ifindex = ifindex;
+    key.family = to_abi_family(v.addr.family);
+    to_abi(v.addr, key.addr);
+    const bool seen = std::any_of(out.begin(), out.end(), [&](const xvrrp_vip_key& k) {
+      return std::memcmp(&k, &key, sizeof key) == 0;
+    });
+    if (!seen) out.push_back(key);
+  }
+  return out;
+}
+
+std::uint64_t fence_after_ns(const InstancePlan& plan) {
+  return std::uint64_t{plan.params.advert_int_cs} * 10'000'000ULL * XVRRP_FENCE_PEER_ADVERTS;
 }
 
 }  // namespace xvrrp::policy

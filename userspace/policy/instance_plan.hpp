@@ -79,4 +79,15 @@ void fill_ttl_range(const std::vector<PeerPlan>& peers, xvrrp_vrid_config& out);
 /// Whether `addr` is one of the plan's VIPs (never an advert source).
 bool is_vip(const InstancePlan& plan, const IpAddress& addr);
 
+/// The xvrrp_vips keys of the plan's VIPs on the instance's interface `ifindex`
+/// (abi.h, "Neighbour fence"): every VIP, advertised or excluded, once, each with
+/// its own address family.
+std::vector<xvrrp_vip_key> fence_keys(const InstancePlan& plan, std::uint32_t ifindex);
+
+/// The daemon silence after which the fence may withhold the host's answers for
+/// the plan's VIPs, ns: XVRRP_FENCE_PEER_ADVERTS of its own advert intervals, the
+/// soonest a peer that stopped hearing it can take over (RFC 5798 §6.1:
+/// Master_Down_Interval = 3 x Master_Adver_Interval + Skew_Time).
+std::uint64_t fence_after_ns(const InstancePlan& plan);
+
 }  // namespace xvrrp::policy

@@ -12,12 +12,14 @@
 //    for the per-interface "not ours" entries;
 //  - peer tables (xvrrp_peers, xvrrp_jitter) twice the configured unicast
 //    peers, never fewer than XVRRP_MAX_PEERS / XVRRP_MAX_JITTER_PEERS;
+//  - xvrrp_vips twice the configured VIPs (virtual_ipaddress and _excluded
+//    of every instance), never fewer than XVRRP_MAX_VIPS;
 //  - the ring buffer (xvrrp_events) a power of two of at least
 //    XVRRP_EVENTS_BYTES that holds two records per configured instance: a
 //    burst of every instance changing at once (a peer preempting all of
 //    them) fits, twice over.
-// More than XVRRP_INSTANCES_LIMIT instances or XVRRP_PEERS_LIMIT peers is
-// refused at start with an error naming the limit.
+// More than XVRRP_INSTANCES_LIMIT instances, XVRRP_PEERS_LIMIT peers or
+// XVRRP_VIPS_LIMIT VIPs is refused at start with an error naming the limit.
 #pragma once
 
 #include <cstddef>
@@ -43,16 +45,18 @@ struct MapSizes {
   std::uint32_t peers = 0;         ///< max_entries of xvrrp_peers
   std::uint32_t jitter_peers = 0;  ///< max_entries of xvrrp_jitter
   std::uint32_t ring_bytes = 0;    ///< max_entries (size) of xvrrp_events, a power of two
+  std::uint32_t vips = 0;          ///< max_entries of xvrrp_vips
   friend bool operator==(const MapSizes&, const MapSizes&) = default;
 };
 
 /// The sizes of an unconfigured daemon: the BPF object's compiled-in values.
 MapSizes default_map_sizes();
 
-/// Sizes for `instances` configured instances with `peers` unicast peers in
-/// all, or the error text naming the limit exceeded.
-std::variant<MapSizes, std::string> size_maps(std::size_t instances, std::size_t peers);
-/// The same for a configuration's instances and their unicast peers.
+/// Sizes for `instances` configured instances with `peers` unicast peers and
+/// `vips` VIPs in all, or the error text naming the limit exceeded.
+std::variant<MapSizes, std::string> size_maps(std::size_t instances, std::size_t peers,
+                                              std::size_t vips = 0);
+/// The same for a configuration's instances, their unicast peers and VIPs.
 std::variant<MapSizes, std::string> size_maps(std::span<const config::Instance> instances);
 
 /// Instances whose simultaneous reports the ring holds (one record each).

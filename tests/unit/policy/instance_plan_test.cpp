@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/abi_convert.hpp"
 #include "core/packet.hpp"
 #include "test_config.hpp"
 
@@ -102,6 +103,38 @@ TEST(InstancePlan, ExcludedVipsAreInstalledNotAdvertised) {
   EXPECT_EQ(p.vips.size(), 2U);
   EXPECT_EQ(p.advertised.size(), 1U);
   EXPECT_FALSE(p.vips[1].advertised);
+}
+
+}  // namespace
+}  // namespace xvrrp::policy
+
+namespace xvrrp::policy {
+namespace {
+
+TEST(FenceKeys, EveryVipOnceOnTheInstancesInterfaceWithItsOwnFamily) {
+  InstancePlan p = plan_instance(test::instance());
+  VipPlan v6;
+  v6.addr = IpAddress::parse("2001:db8::100").value();
+  v6.prefix_len = 64;
+  v6.advertised = false;
+  p.vips.push_back(v6);
+  p.vips.push_back(p.vips.front());  // configured twice
+  const auto keys = fence_keys(p, 7);
+  ASSERT_EQ(keys.size(), 2U);
+  EXPECT_EQ(keys[0].ifindex, 7U);
+  EXPECT_EQ(keys[0].family, XVRRP_AF_INET);
+  EXPECT_EQ(from_abi(keys[0].addr, keys[0].family), IpAddress::parse("198.51.100.1").value());
+  EXPECT_EQ(keys[0].addr[1] | keys[0].addr[2] | keys[0].addr[3], 0U);
+  EXPECT_EQ(keys[1].family, XVRRP_AF_INET6);
+  EXPECT_EQ(from_abi(keys[1].addr, keys[1].family), v6.addr);
+  for (const auto& k : keys) EXPECT_EQ(k.pad[0] | k.pad[1] | k.pad[2], 0);
+}
+
+TEST(FenceKeys, AfterThreeOwnAdvertIntervals) {
+  InstancePlan p = plan_instance(test::instance());
+  EXPECT_EQ(fence_after_ns(p), 3'000'000'000ULL);
+  p.params.advert_int_cs = 1;
+  EXPECT_EQ(fence_after_ns(p), 30'000'000ULL);
 }
 
 }  // namespace

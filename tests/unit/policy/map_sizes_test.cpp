@@ -51,6 +51,7 @@ TEST(MapSizes, EveryInstanceFitsTwiceFromOneToTheLimit) {
               static_cast<std::uint32_t>(XVRRP_COUNTER_ENTRIES - XVRRP_MAX_INSTANCES));
     EXPECT_GE(s.peers, 2 * n);
     EXPECT_GE(s.jitter_peers, 2 * n);
+    EXPECT_EQ(s.vips, static_cast<std::uint32_t>(XVRRP_MAX_VIPS));
     EXPECT_EQ(ring_burst_problem(s, n), std::nullopt);
   }
 }
@@ -70,6 +71,9 @@ TEST(MapSizes, BeyondTheLimitsIsRefusedNamingThem) {
   r = size_maps(1, XVRRP_PEERS_LIMIT + 1);
   ASSERT_TRUE(std::holds_alternative<std::string>(r));
   EXPECT_NE(std::get<std::string>(r).find("XVRRP_PEERS_LIMIT"), std::string::npos);
+  r = size_maps(1, 1, XVRRP_VIPS_LIMIT + 1);
+  ASSERT_TRUE(std::holds_alternative<std::string>(r));
+  EXPECT_NE(std::get<std::string>(r).find("XVRRP_VIPS_LIMIT"), std::string::npos);
 }
 
 TEST(MapSizes, AReloadBeyondTheBurstIsNamed) {
@@ -83,11 +87,17 @@ TEST(MapSizes, AReloadBeyondTheBurstIsNamed) {
 
 TEST(MapSizes, ConfigurationCountsEveryInstancesPeers) {
   std::vector<config::Instance> instances(1000);
-  for (auto& in : instances) in.unicast_peers.resize(3);
+  for (auto& in : instances) {
+    in.unicast_peers.resize(3);
+    in.vips.resize(2);
+  }
   const auto r = size_maps(instances);
   ASSERT_TRUE(std::holds_alternative<MapSizes>(r));
-  EXPECT_EQ(std::get<MapSizes>(r), sized(1000, 3000));
   EXPECT_EQ(std::get<MapSizes>(r).peers, 6000u);
+  EXPECT_EQ(std::get<MapSizes>(r).vips, 4000u);
+  auto expected = size_maps(1000, 3000, 2000);
+  ASSERT_TRUE(std::holds_alternative<MapSizes>(expected));
+  EXPECT_EQ(std::get<MapSizes>(r), std::get<MapSizes>(expected));
 }
 
 }  // namespace

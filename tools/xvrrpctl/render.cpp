@@ -569,6 +569,11 @@ std::string render_metrics(const std::string& router_id, const Json* status,
                prom_double(late->at("sum_ms").as_double() / 1e3));
       w.sample("xvrrp_advert_send_lateness_seconds_count", rid, count);
     }
+    if (const Json* dropped = status->find("notify_fifo_dropped"); dropped != nullptr) {
+      w.family("xvrrp_notify_fifo_dropped_lines_total", "counter",
+               "notify_fifo lines dropped because a reader did not keep up, all FIFOs.");
+      w.sample("xvrrp_notify_fifo_dropped_lines_total", rid, std::to_string(dropped->as_int()));
+    }
     // --rx=socket validates in the daemon; its drops are in the status, not in the maps.
     if (const Json* rejects = status->find("socket_rejects");
         rejects != nullptr && status->at("rx").as_string() == "socket") {

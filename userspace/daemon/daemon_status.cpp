@@ -13,6 +13,7 @@
 #include "daemon/daemon.hpp"
 #include "daemon/file_runtime.hpp"
 #include "daemon/instance_runtime.hpp"
+#include "daemon/notify_fifo.hpp"
 #include "daemon/process_runtime.hpp"
 #include "daemon/status.hpp"
 #include "net/link_monitor.hpp"
@@ -206,6 +207,7 @@ DaemonStatus Daemon::snapshot() const {
     s.bfd_sessions = bfd_->status(now);
     s.bfd_drops = bfd_->counters();
   }
+  s.notify_fifo_dropped = fifos_ ? fifos_->dropped() : 0;
   s.send_lateness.count = send_lateness_.count();
   s.send_lateness.sum_ms = static_cast<double>(send_lateness_.sum_ns()) / 1e6;
   for (std::size_t b = 0; b < policy::LatenessHistogram::kUpperNs.size(); ++b) {

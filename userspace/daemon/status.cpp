@@ -206,6 +206,7 @@ std::string render_status_json(const DaemonStatus& s) {
   }
   j.end_array();
   j.end_object();
+  j.field("notify_fifo_dropped", s.notify_fifo_dropped);
   j.end_object();
   return j.str();
 }

@@ -193,6 +193,8 @@ struct DaemonStatus {
   std::vector<BfdSessionStatus> bfd_sessions;
   BfdCounters bfd_drops;
   SendLatenessStatus send_lateness;  ///< the master side's periodic adverts, all instances
+  /// notify_fifo lines dropped since start because a reader did not keep up, all FIFOs.
+  std::uint64_t notify_fifo_dropped = 0;
 };
 
 /// One line of JSON, no trailing newline. `vips_present` is true when the

@@ -82,6 +82,9 @@ t_check_within 3 "server-2's reload wrote both states" at_least s2 $((n + 2))
 t_compare "server-2's reload lines" "$(tail -n 2 "$W/s2.lines" | tr '\n' '|')" == \
   'INSTANCE "service-100" BACKUP 50|GROUP "G1" BACKUP 0|'
 
+dropped() { t_status "$1" | jq -r '.notify_fifo_dropped'; }
+t_compare "server-1's status: notify_fifo lines dropped" "$(dropped s1)" == 0
+
 # Failover: server-1 stops.
 script_pid=$(cat "$W/s1.lines.pid")
 lab_daemon_signal s1 TERM

@@ -234,6 +234,8 @@ TEST(CtlRender, MetricsAreValidExpositionFormat) {
            "xvrrp_advert_send_lateness_seconds_bucket{router_id=\"server-1\",le=\"+Inf\"} 10\n",
            "xvrrp_advert_send_lateness_seconds_sum{router_id=\"server-1\"} 0.0025\n",
            "xvrrp_advert_send_lateness_seconds_count{router_id=\"server-1\"} 10\n",
+           "# TYPE xvrrp_notify_fifo_dropped_lines_total counter\n",
+           "xvrrp_notify_fifo_dropped_lines_total{router_id=\"server-1\"} 4\n",
        }) {
     EXPECT_NE(text.find(want), std::string::npos) << "missing \"" << want << "\" in\n" << text;
   }

@@ -19,6 +19,7 @@ DaemonStatus sample() {
   s.send_lateness.count = 5;
   s.send_lateness.sum_ms = 1.25;
   s.send_lateness.buckets = {{0.05, 3}, {1.0, 4}};
+  s.notify_fifo_dropped = 7;
   InstanceStatus in;
   in.name = "VI_1";
   in.interface = "eth0";
@@ -97,7 +98,8 @@ TEST(StatusJson, RendersEveryField) {
       R"("sync_groups":[],)"
       R"("bfd_sessions":[],"bfd_drops":{"malformed":0,"no_session":0,"gtsm":0},)"
       R"("send_lateness":{"count":5,"sum_ms":1.250,)"
-      R"("buckets":[{"le_ms":0.050,"count":3},{"le_ms":1.000,"count":4}]}})");
+      R"("buckets":[{"le_ms":0.050,"count":3},{"le_ms":1.000,"count":4}]},)"
+      R"("notify_fifo_dropped":7})");
 }
 
 TEST(StatusJson, FileTrackersAndSyncGroups) {

@@ -522,6 +522,9 @@ void Daemon::apply(InstanceRuntime& rt, const core::Actions& a, Nanos now) {
     rt.garp.start(now);
     send_garps(rt, rt.garp.due(now));
   }
+  // The end of a FAULT's handover window changes no state: the log still says why.
+  if (a.remove_vips && !a.entered && a.reason != nullptr)
+    XLOG_INFO("(%s) %s", rt.cfg.name.c_str(), a.reason);
   if (a.entered) {
     const core::State state = *a.entered;
     const auto last = rt.sm->last_advert_rx_ns();

@@ -163,6 +163,8 @@ Actions Instance::on_advert(const ReceivedAdvert& advert, Nanos now) {
     case State::Fault:
       record_master(advert);
       learn_interval(advert.advert_int_cs);
+      if (fault_releasing() && advert.priority != 0)
+        release_in_fault(actions, "new master heard, VIPs removed");
       return actions;
 
     case State::Backup: {
@@ -276,12 +278,7 @@ Actions Instance::on_timer(Nanos now) {
           end_handover(actions, "no new master heard within the handover bound");
           return actions;
         }
-        if (now >= next_resign_) {
-          actions.send_priority_zero = true;
-          ++resigns_sent_;
-          next_resign_ = resigns_sent_ < kHandoverResigns ? now + advert_interval() / 4 : kNever;
-        }
-        arm_handover_deadline();
+        repeat_resign(now, actions);
         return actions;
       }
       actions.send_advert = true;
@@ -302,11 +299,37 @@ Actions Instance::on_timer(Nanos now) {
       }
       become_master(now, actions, "master down timer expired");
       return actions;
-    case State::Initialize:
     case State::Fault:
+      if (!fault_releasing()) return actions;
+      // The check says the service is broken: unlike hand_over(), nobody taking over is no
+      // reason to keep the VIPs.
+      if (now >= handover_bound_) {
+        release_in_fault(actions, "no new master heard within the handover bound: VIPs removed");
+        return actions;
+      }
+      repeat_resign(now, actions);
+      return actions;
+    case State::Initialize:
       return actions;
   }
   return actions;
+}
+
+void Instance::repeat_resign(Nanos now, Actions& actions) {
+  if (now >= next_resign_) {
+    actions.send_priority_zero = true;
+    ++resigns_sent_;
+    next_resign_ = resigns_sent_ < kHandoverResigns ? now + advert_interval() / 4 : kNever;
+  }
+  arm_handover_deadline();
+}
+
+void Instance::release_in_fault(Actions& actions, const char* reason) {
+  actions.remove_vips = true;
+  actions.stop_garp = true;
+  actions.reason = reason;
+  handover_bound_ = next_resign_ = kNever;
+  deadline_ = kNever;
 }
 
 Actions Instance::refresh_from_last_seen(Nanos last_rx_ns) {
@@ -322,24 +345,57 @@ Actions Instance::refresh_from_last_seen(Nanos last_rx_ns) {
   return actions;
 }
 
-Actions Instance::set_fault(bool faulted, Nanos now) {
+Actions Instance::set_fault(bool faulted, Nanos now, FaultCause cause) {
   Actions actions;
+  if (faulted && faulted_ && cause == FaultCause::LinkDown && fault_releasing()) {
+    release_in_fault(actions, "tracked interface down while handing over: VIPs removed");
+    return actions;
+  }
   if (faulted == faulted_) return actions;
   faulted_ = faulted;
   if (state_ == State::Initialize) return actions;
   if (faulted) {
-    if (state_ == State::Master) {
+    const bool link = cause == FaultCause::LinkDown;
+    if (state_ != State::Master) {
+      enter(State::Fault, actions, link ? "tracked interface down" : "tracked check in FAULT");
+      deadline_ = kNever;
+      return actions;
+    }
+    if (link) {
       actions.send_priority_zero = true;
       actions.remove_vips = true;
       actions.stop_garp = true;
+      enter(State::Fault, actions, "tracked interface down");
+      deadline_ = kNever;
+      return actions;
     }
-    enter(State::Fault, actions, "tracked interface down");
-    deadline_ = kNever;
+    // enter() forgets a handover in progress; a resignation already on the wire keeps its
+    // bound rather than starting a second one.
+    const bool resigned = handing_over();
+    const Nanos bound = resigned ? handover_bound_ : now + master_down_interval();
+    const Nanos next = resigned               ? next_resign_
+                       : kHandoverResigns > 1 ? now + advert_interval() / 4
+                                              : kNever;
+    enter(State::Fault, actions,
+          "tracked check in FAULT: priority 0 sent, keeping the VIPs until the new master is "
+          "heard");
+    if (!resigned) {
+      actions.send_priority_zero = true;
+      resigns_sent_ = 1;
+    }
+    handover_bound_ = bound;
+    next_resign_ = next;
+    arm_handover_deadline();
     return actions;
   }
+  const bool releasing = fault_releasing();
   if (params_.base_priority == kOwnerPriority && !maintenance_) {
     become_master(now, actions, "fault cleared, address owner");
   } else {
+    if (releasing) {
+      actions.remove_vips = true;
+      actions.stop_garp = true;
+    }
     master_adver_int_cs_ = params_.advert_int_cs;
     become_backup(now + master_down_interval(), actions, "fault cleared");
   }
@@ -429,8 +485,8 @@ Actions Instance::stop(Nanos now) {
   (void)now;
   Actions actions;
   if (state_ == State::Initialize) return actions;
-  if (state_ == State::Master) {
-    actions.send_priority_zero = true;
+  if (state_ == State::Master) actions.send_priority_zero = true;
+  if (state_ == State::Master || fault_releasing()) {
     actions.remove_vips = true;
     actions.stop_garp = true;
   }
@@ -440,6 +496,7 @@ Actions Instance::stop(Nanos now) {
 }
 
 Actions Instance::begin_handover(Nanos now) {
+  if (fault_releasing()) return {};
   if (state_ != State::Master) return stop(now);
   Actions actions;
   if (handing_over()) return actions;

@@ -58,6 +58,20 @@ struct InstanceParams {
 /// Planned stop (begin_handover): priority 0 is sent this many times in all.
 constexpr int kHandoverResigns = 3;
 
+/// Why an instance enters FAULT (set_fault): decides whether a MASTER can keep serving its
+/// VIPs while its successor takes over.
+enum class FaultCause {
+  /// The instance's own interface, or a tracked interface that carries a VIP, is down (or
+  /// could not be bound): nothing can be served, a MASTER removes its VIPs at once. Also
+  /// the choice when the cause is not known.
+  LinkDown,
+  /// A check says the service is broken while the addresses can still be served: a
+  /// vrrp_script, track_file, track_process or track_bfd in FAULT, a tracked interface
+  /// that carries no VIP, or a vrrp_sync_group holding a member in FAULT for a sibling.
+  /// A MASTER hands over make-before-break (see set_fault()).
+  Service,
+};
+
 /// A validated advert for this VRID (the codec and the XDP filter already dropped bad ones,
 /// including v2 interval mismatches and our own adverts).
 struct ReceivedAdvert {
@@ -135,7 +149,8 @@ class Instance {
   ///   regular adverts, not one each).
   /// Master while handing_over(): a non-zero priority advert (the new master, any source) ends
   ///   the handover: remove VIPs, stop GARP, -> Initialize. Priority 0 is ignored.
-  /// Fault: the master's address, priority and interval are recorded, nothing else.
+  /// Fault: the master's address, priority and interval are recorded; while
+  ///   fault_releasing(), a non-zero priority advert also removes the VIPs and stops GARP.
   /// Initialize: ignored.
   Actions on_advert(const ReceivedAdvert& advert, Nanos now);
 
@@ -145,6 +160,8 @@ class Instance {
   /// Backup: the down timer expired -> Master (send advert, add VIPs, start GARP).
   /// Master while handing_over(): the next priority 0 repeat, or at the bound the handover ends
   /// as in on_advert().
+  /// Fault while fault_releasing(): the next priority 0 repeat, or at the bound the VIPs are
+  /// removed and GARP stopped (the instance stays Fault).
   Actions on_timer(Nanos now);
 
   /// Backup: Master at once (send advert, add VIPs, start GARP), as when the down timer fires,
@@ -165,11 +182,30 @@ class Instance {
   /// last_rx_ns. Never returns actions.
   Actions refresh_from_last_seen(Nanos last_rx_ns);
 
-  /// Tracked interface (unweighted) down/up. Entering Fault from Master: send priority 0, remove
-  /// VIPs, stop GARP. From Backup: just Fault. Leaving Fault: Backup with the down timer armed at
-  /// now + MDI, or Master at once for the owner. Before start() only the flag is recorded.
-  Actions set_fault(bool faulted, Nanos now);
+  /// An unweighted tracked object (interface, script, file, process, BFD, sync group) went
+  /// into or out of FAULT (keepalived's FAULT state, not in the RFCs).
+  /// Entering Fault from Master, by `cause`:
+  ///  - FaultCause::LinkDown: send priority 0, remove VIPs, stop GARP, now.
+  ///  - FaultCause::Service: make-before-break, as begin_handover(). The state is Fault at
+  ///    once (entered = Fault: status and notify_fault say FAULT, as keepalived does, and no
+  ///    regular advert is sent), but the VIPs are kept and GARP goes on: priority 0 now,
+  ///    repeated every advert_interval() / 4 until sent kHandoverResigns times, and
+  ///    fault_releasing() is true. The VIPs are removed (remove_vips, stop_garp) at the first
+  ///    non-zero priority advert from any source (the new master), or at the bound,
+  ///    now + Master_Down_Interval, whether or not anybody took over: FAULT never holds the
+  ///    VIPs after the bound. next_deadline() is the next repeat or the bound. A Master already
+  ///    handing over (begin_handover(), hand_over()) keeps its resignation and bound.
+  /// From Backup: just Fault, whatever the cause.
+  /// While fault_releasing(): set_fault(true, now, LinkDown) (the interface went down too)
+  /// removes the VIPs at once; stop() removes them; begin_handover() lets the window run.
+  /// Leaving Fault: Backup with the down timer armed at now + MDI, or Master at once for the
+  /// owner; a window still open ends (remove_vips and stop_garp, except for the owner, which
+  /// keeps serving), so no VIP is left behind. Before start() only the flag is recorded.
+  Actions set_fault(bool faulted, Nanos now, FaultCause cause = FaultCause::LinkDown);
   [[nodiscard]] bool faulted() const { return faulted_; }
+  /// Fault reached from Master by FaultCause::Service and still holding the VIPs (see
+  /// set_fault()). handing_over() is true meanwhile.
+  [[nodiscard]] bool fault_releasing() const { return state_ == State::Fault && handing_over(); }
 
   /// Weighted tracking: effective priority = clamp(base + delta, 1, 254); the owner (255) is
   /// never changed. As Master, a changed effective priority is advertised at once. As Backup
@@ -214,7 +250,8 @@ class Instance {
   /// while handing over.
   Actions force_backup(Nanos now);
 
-  /// Shutdown: Master sends priority 0, removes VIPs and stops GARP; every state -> Initialize.
+  /// Shutdown: Master sends priority 0, removes VIPs and stops GARP; fault_releasing() removes
+  /// the VIPs and stops GARP; every state -> Initialize.
   Actions stop(Nanos now);
 
   /// Planned stop, make-before-break. Master: sends priority 0 now and stays Master with its
@@ -222,10 +259,13 @@ class Instance {
   /// Priority 0 is repeated every advert_interval() / 4 until sent kHandoverResigns times, in
   /// case one is lost. The handover ends (remove VIPs, stop GARP, -> Initialize) at the first
   /// non-zero priority advert, or at now + Master_Down_Interval, the time the successor
-  /// needs at worst. Leaving Master any other way (Fault) ends it too.
-  /// Other states: as stop(). Calling it again while handing over does nothing.
+  /// needs at worst. Leaving Master any other way ends it too, except a FaultCause::Service
+  /// fault, which carries it on in Fault (set_fault()).
+  /// Other states: as stop(), except fault_releasing(), which goes on (its own bound releases
+  /// the VIPs). Calling it again while handing over does nothing.
   Actions begin_handover(Nanos now);
-  /// True from begin_handover() or hand_over() on a Master until the handover ended.
+  /// True from begin_handover() or hand_over() on a Master until the handover ended, and in
+  /// Fault while fault_releasing().
   [[nodiscard]] bool handing_over() const { return handover_bound_ != kNever; }
 
   /// On-demand handover (`xvrrpctl handover`), make-before-break like begin_handover(), but
@@ -273,7 +313,8 @@ class Instance {
   [[nodiscard]] std::optional<Nanos> last_advert_rx_ns() const { return last_advert_rx_ns_; }
   /// Number of state changes since construction (Initialize -> X included).
   [[nodiscard]] std::uint64_t transitions() const { return transitions_; }
-  /// Master: next advert time. Backup: master-down deadline. Otherwise kNever.
+  /// Master: next advert time. Backup: master-down deadline. Fault while fault_releasing():
+  /// the next priority 0 repeat or the bound. Otherwise kNever.
   [[nodiscard]] Nanos next_deadline() const { return deadline_; }
   /// End of the preempt_delay window, when one is open; kNever otherwise.
   [[nodiscard]] Nanos preempt_window_end() const { return preempt_window_end_; }
@@ -300,6 +341,10 @@ class Instance {
   void become_backup(Nanos down_deadline, Actions& actions, const char* reason);
   void record_master(const ReceivedAdvert& advert);
   void end_handover(Actions& actions, const char* reason);
+  /// Ends fault_releasing(): remove VIPs, stop GARP, no deadline.
+  void release_in_fault(Actions& actions, const char* reason);
+  /// The next priority 0 repeat when due, then the deadline at the next repeat or the bound.
+  void repeat_resign(Nanos now, Actions& actions);
   void arm_handover_deadline();
   /// sync_hold_: stay Backup, wanting Master (see set_sync_hold).
   void hold_for_group(Nanos now, Actions& actions, const char* reason);

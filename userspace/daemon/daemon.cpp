@@ -527,6 +527,9 @@ void Daemon::apply(InstanceRuntime& rt, const core::Actions& a, Nanos now) {
     rt.garp.start(now);
     send_garps(rt, rt.garp.due(now));
   }
+  // The end of a FAULT's handover window changes no state: the log still says why.
+  if (a.remove_vips && !a.entered && a.reason != nullptr)
+    XLOG_INFO("(%s) %s", rt.cfg.name.c_str(), a.reason);
   if (a.entered) {
     const core::State state = *a.entered;
     const auto last = rt.sm->last_advert_rx_ns();
@@ -618,11 +621,17 @@ void Daemon::update_tracking(InstanceRuntime& rt, Nanos now) {
     note_priority_change(rt, before);
   }
   rt.own_fault = r.fault;
+  rt.own_link_down = r.fault && r.link_down;
+  const auto cause = rt.own_link_down ? core::FaultCause::LinkDown : core::FaultCause::Service;
   rt.sm->set_sync_hold(!rt.cfg.sync_group.empty());
   if (!rt.cfg.sync_group.empty())
     settle_sync_group(rt.cfg.sync_group, now);  // the group decides who faults
   else if (r.fault != rt.sm->faulted())
-    apply(rt, rt.sm->set_fault(r.fault, now), now);
+    apply(rt, rt.sm->set_fault(r.fault, now, cause), now);
+  // A check faulted first and the link went down during the handover window: nothing can
+  // be served any more, whoever holds the fault.
+  if (rt.own_link_down && rt.sm->fault_releasing())
+    apply(rt, rt.sm->set_fault(true, now, cause), now);
 }
 
 void Daemon::run_notify(const InstanceRuntime& rt, core::State state) {

@@ -68,6 +68,9 @@ struct Daemon::InstanceRuntime {
   bool rx_programmed = false;
   /// Its own tracking says FAULT (before its sync group holds the others).
   bool own_fault = false;
+  /// own_fault with its interface, or a tracked one carrying a VIP, among the causes: a
+  /// MASTER then cannot hand over make-before-break (core::FaultCause::LinkDown).
+  bool own_link_down = false;
   /// Went MASTER -> BACKUP by itself; its sync group follows (policy/sync_group.hpp).
   bool left_master = false;
   policy::AdvertCache adverts;

@@ -73,7 +73,12 @@ void Daemon::settle_sync_group(const std::string& group, Nanos now) {
       switch (c) {
         case C::HoldFault:
         case C::ReleaseFault:
-          apply(rt, rt.sm->set_fault(c == C::HoldFault, now), now);
+          // Held for a sibling, a member whose own link is up can still serve meanwhile.
+          apply(rt,
+                rt.sm->set_fault(
+                    c == C::HoldFault, now,
+                    rt.own_link_down ? core::FaultCause::LinkDown : core::FaultCause::Service),
+                now);
           break;
         case C::ForceMaster:
           apply(rt, rt.sm->force_master(now), now);

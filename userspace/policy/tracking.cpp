@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "policy/tracking.hpp"
 
+#include <algorithm>
+
 #include "policy/track_file.hpp"
 
 namespace xvrrp::policy {
@@ -71,13 +73,22 @@ TrackInput process_input(const config::TrackedProcess& t, bool quorum) {
   return in;
 }
 
+bool carries_vip(const config::Instance& cfg, const std::string& name) {
+  if (name == cfg.interface) return true;
+  return std::any_of(cfg.vips.begin(), cfg.vips.end(), [&](const config::Vip& v) {
+    return (v.dev.empty() ? cfg.interface : v.dev) == name;
+  });
+}
+
 TrackingResult evaluate_tracking(bool interface_up, std::span<const TrackInput> inputs) {
   TrackingResult r;
   r.fault = !interface_up;
+  r.link_down = !interface_up;
   for (const TrackInput& in : inputs) {
     const core::CheckEffect e = effect_of(in);
     r.fault |= e.fault;
     r.delta += e.delta;
+    if (e.fault && in.kind == TrackKind::Interface && in.carries_vip) r.link_down = true;
   }
   return r;
 }

@@ -15,6 +15,11 @@
 //    an increase, while unhealthy).
 //  - a weighted object whose health is unknown changes nothing.
 // The VRRP interface itself is always tracked with weight 0.
+// The cause of a FAULT matters to a MASTER (core::FaultCause): when the VRRP
+// interface, or a tracked interface that carries a VIP (the VRRP interface
+// itself or a VIP's `dev`), is what faults, nothing can be served and the
+// VIPs go at once; any other cause (a check, a file, a process, BFD, an
+// interface without a VIP) lets the MASTER hand over make-before-break.
 // The core clamps base + delta to 1..254 and never changes an owner (255).
 #pragma once
 
@@ -44,6 +49,8 @@ struct TrackInput {
   bool known = true;
   /// TrackKind::File: the file's value (policy::parse_track_file_value).
   std::int64_t value = 0;
+  /// TrackKind::Interface: the VRRP interface, or the `dev` of a VIP (interface_inputs()).
+  bool carries_vip = false;
 };
 
 /// What one input does to the instance now.
@@ -52,10 +59,14 @@ core::CheckEffect effect_of(const TrackInput& in);
 struct TrackingResult {
   bool fault = false;
   int delta = 0;
+  /// With fault: the VRRP interface, or a faulting interface input with carries_vip, is
+  /// among the causes (core::FaultCause::LinkDown); false when only other inputs fault.
+  bool link_down = false;
   friend bool operator==(const TrackingResult&, const TrackingResult&) = default;
 };
 
 /// Applies the rule above to every input. `interface_up`: the VRRP interface.
+/// TrackingResult::link_down as described at the top of this file.
 TrackingResult evaluate_tracking(bool interface_up, std::span<const TrackInput> inputs);
 
 /// Health of the VRRP interface as the rule sees it: an interface the daemon
@@ -91,6 +102,10 @@ TrackInput bfd_input(const config::TrackedBfd& t, bool up);
 /// The input of a track_process line whose tracker has its quorum (`quorum`) or not. The
 /// count is always known: the daemon scans /proc before the instances start.
 TrackInput process_input(const config::TrackedProcess& t, bool quorum);
+/// Whether interface `name` carries an address of `cfg`: its own interface, or
+/// the `dev` of one of its VIPs (advertised or excluded).
+bool carries_vip(const config::Instance& cfg, const std::string& name);
+
 /// The inputs of an instance's track_interface lines, with `is_up(name)`
 /// giving each interface's health.
 template <class IsUp>
@@ -103,6 +118,7 @@ std::vector<TrackInput> interface_inputs(const config::Instance& cfg, IsUp&& is_
     in.weight = t.weight;
     in.reverse = reverse_of(t);
     in.healthy = is_up(t.name);
+    in.carries_vip = carries_vip(cfg, t.name);
     out.push_back(std::move(in));
   }
   return out;

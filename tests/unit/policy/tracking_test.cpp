@@ -22,7 +22,7 @@ TrackingResult eval(bool iface_up, std::vector<TrackInput> in) {
 }
 
 TEST(Tracking, VrrpInterfaceDownIsFault) {
-  EXPECT_EQ(eval(false, {}), (TrackingResult{true, 0}));
+  EXPECT_EQ(eval(false, {}), (TrackingResult{true, 0, true}));
   EXPECT_EQ(eval(true, {}), (TrackingResult{false, 0}));
 }
 
@@ -112,6 +112,49 @@ TEST(Tracking, InterfaceInputsFromConfig) {
   const TrackingResult r = evaluate_tracking(true, in);
   EXPECT_EQ(r.delta, 5);
   EXPECT_FALSE(r.fault);
+}
+
+TEST(Tracking, FaultCauseIsLinkDownOnlyForInterfacesCarryingAVip) {
+  // eth0 is the VRRP interface, dummy0 holds the VIP, eth3 carries nothing.
+  const config::Instance cfg =
+      test::instance("  track_interface {\n    eth0\n    dummy0\n    eth3\n  }\n");
+  EXPECT_TRUE(carries_vip(cfg, "eth0"));
+  EXPECT_TRUE(carries_vip(cfg, "dummy0"));
+  EXPECT_FALSE(carries_vip(cfg, "eth3"));
+  auto down = [&](const std::string& which) {
+    return evaluate_tracking(
+        true, interface_inputs(cfg, [&](const std::string& n) { return n != which; }));
+  };
+  for (const char* name : {"eth0", "dummy0"}) {
+    const TrackingResult r = down(name);
+    EXPECT_TRUE(r.fault) << name;
+    EXPECT_TRUE(r.link_down) << name;
+  }
+  const TrackingResult other = down("eth3");
+  EXPECT_TRUE(other.fault);
+  EXPECT_FALSE(other.link_down);
+  EXPECT_FALSE(down("none").link_down);
+}
+
+TEST(Tracking, FaultCauseOfChecksIsNotLinkDown) {
+  TrackInput script = input(0, false);
+  script.kind = TrackKind::Script;
+  TrackInput bfd = script;
+  bfd.kind = TrackKind::Bfd;
+  TrackInput process = script;
+  process.kind = TrackKind::Process;
+  for (const TrackInput& in : {script, bfd, process}) {
+    const TrackingResult r = eval(true, {in});
+    EXPECT_TRUE(r.fault) << track_kind_name(in.kind);
+    EXPECT_FALSE(r.link_down) << track_kind_name(in.kind);
+  }
+  // The VRRP interface down as well: nothing can be served.
+  EXPECT_TRUE(eval(false, {script}).link_down);
+  // A weighted interface going down only changes the priority.
+  TrackInput weighted = input(-10, false);
+  weighted.carries_vip = true;
+  EXPECT_FALSE(eval(true, {weighted}).link_down);
+  EXPECT_FALSE(eval(true, {script, weighted}).link_down);
 }
 
 }  // namespace

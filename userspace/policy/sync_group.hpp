@@ -5,7 +5,8 @@
 // keepalived's semantics (2.2.7: vrrp_sync.c, vrrp_track.c down_instance,
 // vrrp_scheduler.c try_up_instance and the TSM table):
 //  - FAULT: the group is in FAULT while any member's own tracking says FAULT;
-//    every member is then held in FAULT (a MASTER resigns with priority 0).
+//    every member is then held in FAULT (a MASTER resigns with priority 0;
+//    core::FaultCause says whether it keeps its VIPs until the new master).
 //    When the last member's own fault clears, all leave FAULT together
 //    (to BACKUP, with a fresh down timer).
 //  - MASTER: a BACKUP member whose down timer expires does not take over

@@ -161,43 +161,41 @@ struct AdvertFilter::Impl {
     return skel;
   }
 
-  // The program stayed attached while no daemon ran and kept recording adverts: the
-  // successor's crash resume asks whether a peer advertised meanwhile.
-  void read_inherited_last_seen() {
-    const std::string pin = pin_dir + "/" XVRRP_MAP_NAME_STR(XVRRP_MAP_LAST_SEEN);
+  // Calls fn(key, value) for at most `limit` entries of the map pinned as `name` in the pin
+  // directory (a dead daemon's, before it is removed). Nothing when there is no such pin.
+  template <typename K, typename V, typename Fn>
+  void for_each_pinned(const char* name, std::size_t limit, Fn&& fn) const {
+    const std::string pin = pin_dir + "/" + name;
     const int fd = bpf_obj_get(pin.c_str());
     if (fd < 0) return;
-    xvrrp_vrid_key key{};
-    xvrrp_vrid_key next{};
+    K key{};
+    K next{};
     const void* prev = nullptr;
-    while (inherited_last_seen.size() < XVRRP_MAX_INSTANCES &&
-           bpf_map_get_next_key(fd, prev, &next) == 0) {
-      xvrrp_last_seen value{};
-      if (bpf_map_lookup_elem(fd, &next, &value) == 0)
-        inherited_last_seen.emplace_back(next, value);
+    for (std::size_t n = 0; n < limit && bpf_map_get_next_key(fd, prev, &next) == 0; ++n) {
+      V value{};
+      if (bpf_map_lookup_elem(fd, &next, &value) == 0) fn(next, value);
       key = next;
       prev = &key;
     }
     ::close(fd);
   }
 
+  // The program stayed attached while no daemon ran and kept recording adverts: the
+  // successor's crash resume asks whether a peer advertised meanwhile.
+  void read_inherited_last_seen() {
+    for_each_pinned<xvrrp_vrid_key, xvrrp_last_seen>(
+        XVRRP_MAP_NAME_STR(XVRRP_MAP_LAST_SEEN), XVRRP_MAX_INSTANCES,
+        [&](const xvrrp_vrid_key& k, const xvrrp_last_seen& v) {
+          inherited_last_seen.emplace_back(k, v);
+        });
+  }
+
   // What the dead daemon's program fenced meanwhile (abi.h, "Neighbour fence"), for the log.
   std::uint64_t read_inherited_fenced() const {
-    const std::string pin = pin_dir + "/" XVRRP_MAP_NAME_STR(XVRRP_MAP_VIPS);
-    const int fd = bpf_obj_get(pin.c_str());
-    if (fd < 0) return 0;
     std::uint64_t sum = 0;
-    xvrrp_vip_key key{};
-    xvrrp_vip_key next{};
-    const void* prev = nullptr;
-    for (std::size_t n = 0; n < XVRRP_VIPS_LIMIT && bpf_map_get_next_key(fd, prev, &next) == 0;
-         ++n) {
-      xvrrp_vip_value value{};
-      if (bpf_map_lookup_elem(fd, &next, &value) == 0) sum += value.fenced;
-      key = next;
-      prev = &key;
-    }
-    ::close(fd);
+    for_each_pinned<xvrrp_vip_key, xvrrp_vip_value>(
+        XVRRP_MAP_NAME_STR(XVRRP_MAP_VIPS), XVRRP_VIPS_LIMIT,
+        [&](const xvrrp_vip_key&, const xvrrp_vip_value& v) { sum += v.fenced; });
     return sum;
   }
 

@@ -574,6 +574,11 @@ std::string render_metrics(const std::string& router_id, const Json* status,
                "notify_fifo lines dropped because a reader did not keep up, all FIFOs.");
       w.sample("xvrrp_notify_fifo_dropped_lines_total", rid, std::to_string(dropped->as_int()));
     }
+    if (const Json* dropped = status->find("log_lines_dropped"); dropped != nullptr) {
+      w.family("xvrrp_log_lines_dropped_total", "counter",
+               "Log lines dropped because stderr's reader (journald, a pipe) did not keep up.");
+      w.sample("xvrrp_log_lines_dropped_total", rid, std::to_string(dropped->as_int()));
+    }
     // --rx=socket validates in the daemon; its drops are in the status, not in the maps.
     if (const Json* rejects = status->find("socket_rejects");
         rejects != nullptr && status->at("rx").as_string() == "socket") {

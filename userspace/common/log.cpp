@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "common/log.hpp"
 
+#include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -16,6 +19,12 @@ const char* g_tag = "xvrrpd";
 bool g_timestamps = true;
 bool g_journal = false;
 LineHook g_hook = nullptr;
+// set_nonblocking_output(): how a line reaches fd 2 without ever blocking.
+enum class Output { Blocking, Socket, OwnFd };
+Output g_output = Output::Blocking;
+int g_own_fd = -1;  // a non-blocking description of the pipe on fd 2
+unsigned long long g_dropped = 0;
+unsigned long long g_unreported = 0;  // dropped since the last line that got through
 
 // sd-daemon(3) priorities (syslog's LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG).
 int journal_priority(Level lvl) {
@@ -57,6 +66,45 @@ bool use_journal_if_connected() {
   return g_journal;
 }
 
+bool set_nonblocking_output() {
+  struct stat st {};
+  if (fstat(STDERR_FILENO, &st) != 0) return false;
+  if (S_ISSOCK(st.st_mode)) {
+    g_output = Output::Socket;
+    return true;
+  }
+  if (S_ISFIFO(st.st_mode)) {
+    // O_NONBLOCK on fd 2 itself would be shared with every script that inherits it.
+    const int fd = ::open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return false;
+    g_own_fd = fd;
+    g_output = Output::OwnFd;
+    return true;
+  }
+  return false;
+}
+
+unsigned long long dropped_lines() { return g_dropped; }
+
+namespace {
+// One write(2) or send(2) per line so lines from several processes never interleave.
+bool put(const char* line, size_t len) {
+  ssize_t rc = -1;
+  switch (g_output) {
+    case Output::Blocking:
+      rc = ::write(STDERR_FILENO, line, len);
+      break;
+    case Output::Socket:
+      rc = ::send(STDERR_FILENO, line, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+      break;
+    case Output::OwnFd:
+      rc = ::write(g_own_fd, line, len);
+      break;
+  }
+  return rc >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+}
+}  // namespace
+
 void emit(Level lvl, const char* message) {
   if (lvl > g_level) return;
   char line[1024];
@@ -77,12 +125,20 @@ void emit(Level lvl, const char* message) {
     if (lvl == Level::Warning) off += snprintf(line + off, sizeof line - off, "WARNING: ");
   }
   if (off < static_cast<int>(sizeof line)) snprintf(line + off, sizeof line - off, "%s", message);
-  // One write(2) per line so lines from several processes never interleave.
   size_t len = 0;
   while (len < sizeof line - 2 && line[len] != '\0') ++len;
   line[len++] = '\n';
-  ssize_t rc = ::write(STDERR_FILENO, line, len);
-  (void)rc;
+  if (g_unreported > 0) {
+    char note[128];
+    const int n =
+        snprintf(note, sizeof note, "%s%llu log line(s) dropped: stderr's reader did not keep up\n",
+                 g_journal ? "<4>" : "", g_unreported);
+    if (n > 0 && put(note, static_cast<size_t>(n))) g_unreported = 0;
+  }
+  if (!put(line, len)) {
+    ++g_dropped;
+    ++g_unreported;
+  }
 }
 
 void vwrite(Level lvl, const char* fmt, va_list ap) {

@@ -6,7 +6,9 @@
 // lines are "<N>MESSAGE" instead: the sd-daemon(3) priority prefix (error 3,
 // warning 4, info 6, debug 7) and neither timestamp nor "tag[pid]: ", which
 // journald records itself.
-// Never blocks on anything but stderr itself.
+// After set_nonblocking_output() it never blocks at all: a line that a pipe
+// or socket on fd 2 has no room for is dropped and counted, and the next line
+// that gets through is preceded by how many were lost.
 #pragma once
 
 #include <cstdarg>
@@ -32,6 +34,14 @@ bool stderr_is_journal();
 bool use_journal_if_connected();
 /// Forces the journal format on or off (tests).
 void set_journal(bool on);
+
+/// Makes every later write non-blocking when fd 2 is a pipe (through a second,
+/// O_NONBLOCK description of it, so processes sharing fd 2 are unaffected) or a
+/// socket (MSG_DONTWAIT; journald's stream). A file or tty stays as it is.
+/// Returns whether writes are now non-blocking. For the daemon's event loop.
+bool set_nonblocking_output();
+/// Lines dropped since start because fd 2 had no room (non-blocking output only).
+unsigned long long dropped_lines();
 
 /// Optional hook that sees every message (without prefix) before it is written, in the
 /// writing thread. It returns true when it took the line over (held, rewritten or dropped);

@@ -510,20 +510,34 @@ class Parser {
     seen = st.keyword();
   }
 
+  // Reentrant lookups: a reload parses on a worker thread (daemon/config_loader.hpp).
+  static bool user_exists(const std::string& name) {
+    passwd pw{};
+    passwd* found = nullptr;
+    std::vector<char> buf(16384);
+    return ::getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr;
+  }
+  static bool group_exists(const std::string& name) {
+    group gr{};
+    group* found = nullptr;
+    std::vector<char> buf(65536);
+    return ::getgrnam_r(name.c_str(), &gr, buf.data(), buf.size(), &found) == 0 && found != nullptr;
+  }
+
   // Words 2 and 3 of `st`: a user and group that must exist on this host.
   static void user_group(const Statement& st, std::string& user, std::string& group) {
     user.clear();
     group.clear();
     if (st.words.size() > 2) {
       const Token& u = st.words[2];
-      if (::getpwnam(u.text.c_str()) == nullptr) {
+      if (!user_exists(u.text)) {
         throw ConfigError(u.where(), st.keyword().text + ": no such user '" + u.text + "'");
       }
       user = u.text;
     }
     if (st.words.size() > 3) {
       const Token& g = st.words[3];
-      if (::getgrnam(g.text.c_str()) == nullptr) {
+      if (!group_exists(g.text)) {
         throw ConfigError(g.where(), st.keyword().text + ": no such group '" + g.text + "'");
       }
       group = g.text;

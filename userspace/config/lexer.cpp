@@ -46,6 +46,17 @@ class Tokenizer {
       throw ConfigError(included_from, "includes nested too deeply (expected at most " +
                                            std::to_string(kMaxIncludeDepth) + " levels)");
     }
+    // An included FIFO or device would block the read (a glob matching one would hang
+    // `xvrrpd -t`); the top level may be one (`-t -f /dev/stdin`).
+    std::error_code type_ec;
+    const fs::file_status status = fs::status(path, type_ec);
+    if (!type_ec && fs::is_directory(status)) {
+      if (included_from.empty()) throw ConfigError(path, "cannot read: is a directory");
+      throw ConfigError(included_from, "cannot read included file " + path + ": is a directory");
+    }
+    if (!type_ec && fs::exists(status) && !fs::is_regular_file(status) && !included_from.empty())
+      throw ConfigError(included_from,
+                        "cannot read included file " + path + ": is not a regular file");
     std::ifstream in(path, std::ios::binary);
     if (!in) {
       std::string why = std::strerror(errno);

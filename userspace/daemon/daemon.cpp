@@ -23,6 +23,7 @@
 #include "core/packet.hpp"
 #include "daemon/bfd_runtime.hpp"
 #include "daemon/check_runtime.hpp"
+#include "daemon/config_loader.hpp"
 #include "daemon/control_server.hpp"
 #include "daemon/file_runtime.hpp"
 #include "daemon/file_watch.hpp"
@@ -101,6 +102,8 @@ void Daemon::setup() {
   signal_fd_.reset(signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC));
   if (!signal_fd_) throw std::system_error(errno, std::generic_category(), "signalfd");
   loop_.add_fd(signal_fd_.get(), EPOLLIN, [this](std::uint32_t) { on_signal(); });
+  loader_ = std::make_unique<ConfigLoader>();
+  loop_.add_fd(loader_->fd(), EPOLLIN, [this](std::uint32_t) { on_config_loaded(); });
 
   // The control socket doubles as the one-daemon-per-router-id lock, so it
   // comes before anything that touches shared state (pins, VIPs).
@@ -314,7 +317,7 @@ void Daemon::on_signal() {
           XLOG_WARN("SIGHUP ignored: shutting down");
           break;
         }
-        reload();
+        request_reload();
         break;
       case SIGCHLD:
         on_scripts_sigchld();

@@ -60,6 +60,7 @@ constexpr std::uint64_t timer_cookie(std::uint64_t id, std::uint64_t kind) {
   return (id << kTimerKindBits) | kind;
 }
 
+class ConfigLoader;
 class ControlServer;
 class FileWatch;
 class NotifyFifos;
@@ -140,7 +141,12 @@ class Daemon {
   /// the loop ends once no instance is handing over.
   void begin_stop();
   void finish_stop_if_done();
-  void reload();
+  /// SIGHUP: a parse on the ConfigLoader's worker (coalesced while one runs).
+  void request_reload();
+  /// The worker's parse finished: apply it (reload.cpp), then parse again if asked meanwhile.
+  void on_config_loaded();
+  void apply_reload(config::Config next, double parse_seconds);
+  void fail_reload(const std::string& why);
   bool bind_reload_resources(const std::vector<config::Instance>& next,
                              std::size_t retiring_instances, std::size_t retiring_peers,
                              std::string& error);
@@ -295,6 +301,7 @@ class Daemon {
   std::int64_t started_ns_ = 0;
   EventLoop loop_;
   UniqueFd signal_fd_;
+  std::unique_ptr<ConfigLoader> loader_;  ///< reload parses, off the loop
   std::unique_ptr<net::LinkMonitor> links_;
   std::unique_ptr<net::AddressManager> addresses_;
   std::unique_ptr<net::RouteManager> routes_;

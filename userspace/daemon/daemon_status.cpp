@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "common/clock.hpp"
+#include "common/log.hpp"
 #include "daemon/bfd_runtime.hpp"
 #include "daemon/check_runtime.hpp"
 #include "daemon/daemon.hpp"
@@ -208,6 +209,7 @@ DaemonStatus Daemon::snapshot() const {
     s.bfd_drops = bfd_->counters();
   }
   s.notify_fifo_dropped = fifos_ ? fifos_->dropped() : 0;
+  s.log_lines_dropped = log::dropped_lines();
   s.send_lateness.count = send_lateness_.count();
   s.send_lateness.sum_ms = static_cast<double>(send_lateness_.sum_ns()) / 1e6;
   for (std::size_t b = 0; b < policy::LatenessHistogram::kUpperNs.size(); ++b) {

@@ -219,6 +219,8 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // The event loop must never wait for stderr's reader (journald, a pipe that a script floods).
+  xvrrp::log::set_nonblocking_output();
   try {
     xvrrp::daemon::Daemon daemon(options, std::move(config));
     return daemon.run();

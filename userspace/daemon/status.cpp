@@ -207,6 +207,7 @@ std::string render_status_json(const DaemonStatus& s) {
   j.end_array();
   j.end_object();
   j.field("notify_fifo_dropped", s.notify_fifo_dropped);
+  j.field("log_lines_dropped", s.log_lines_dropped);
   j.end_object();
   return j.str();
 }

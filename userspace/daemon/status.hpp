@@ -195,6 +195,8 @@ struct DaemonStatus {
   SendLatenessStatus send_lateness;  ///< the master side's periodic adverts, all instances
   /// notify_fifo lines dropped since start because a reader did not keep up, all FIFOs.
   std::uint64_t notify_fifo_dropped = 0;
+  /// Log lines dropped since start because stderr's reader did not keep up (log.hpp).
+  std::uint64_t log_lines_dropped = 0;
 };
 
 /// One line of JSON, no trailing newline. `vips_present` is true when the

@@ -34,15 +34,15 @@ F_IDLE_TICKS=0
 F_IDLE_SECS=1
 
 # Like lab_daemon_start, but in this mount namespace; stdout and stderr go straight to
-# the log file (a file never blocks the daemon's writes; see the notes of the scripts test).
+# the log file, or to F_OUTPUT when set (a FIFO whose reader the test controls).
 f_start() {
-  local h=$1 conf=$2 ns bin
+  local h=$1 conf=$2 ns bin out=${F_OUTPUT:-$LAB_WORK/$1.log}
   ns=$(lab_ns "$h")
   bin=$(lab_find_bin xvrrpd) || t_fail "xvrrpd not built"
   printf '%s === lab: starting xvrrpd on %s with %s\n' "$EPOCHREALTIME" "$h" "$conf" >>"$LAB_WORK/$h.log"
   # shellcheck disable=SC2086 # LAB_XVRRPD_ARGS is a list of words
   nsenter --net="/run/netns/$ns" "$bin" -f "$conf" --control "$LAB_WORK/$h.ctl" \
-    $LAB_XVRRPD_ARGS >>"$LAB_WORK/$h.log" 2>&1 &
+    $LAB_XVRRPD_ARGS >>"$out" 2>&1 &
   LAB_DAEMON_PID[$h]=$!
   disown "$!"
   LAB_DAEMON_IMPL[$h]=xvrrpd

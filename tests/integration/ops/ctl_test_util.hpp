@@ -124,7 +124,7 @@ inline const char* sample_status_json() {
          R"("vips_present":false,"vips":[{"addr":"198.51.100.7/24","dev":"eth1","present":false}],)"
          R"("tracked":[{"name":"eth1","up":false,"weight":-10}],"adverts_sent":0,"adverts_received":3,"garps_sent":0}],)"
          R"("send_lateness":{"count":10,"sum_ms":2.5,"buckets":[{"le_ms":0.05,"count":8},{"le_ms":1,"count":9}]},)"
-         R"("notify_fifo_dropped":4})";
+         R"("notify_fifo_dropped":4,"log_lines_dropped":3})";
 }
 
 }  // namespace xvrrp::ctl::test

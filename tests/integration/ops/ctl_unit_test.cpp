@@ -236,6 +236,8 @@ TEST(CtlRender, MetricsAreValidExpositionFormat) {
            "xvrrp_advert_send_lateness_seconds_count{router_id=\"server-1\"} 10\n",
            "# TYPE xvrrp_notify_fifo_dropped_lines_total counter\n",
            "xvrrp_notify_fifo_dropped_lines_total{router_id=\"server-1\"} 4\n",
+           "# TYPE xvrrp_log_lines_dropped_total counter\n",
+           "xvrrp_log_lines_dropped_total{router_id=\"server-1\"} 3\n",
        }) {
     EXPECT_NE(text.find(want), std::string::npos) << "missing \"" << want << "\" in\n" << text;
   }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -741,6 +742,32 @@ TEST(ConfigLexer, IncludeGlobMatchingABinaryFileIsRefused) {
   } catch (const ConfigError& e) {
     EXPECT_EQ(e.where(), dir.path() + "/conf.d/20-blob:1");
     EXPECT_NE(std::string(e.what()).find("control byte 0x7f"), std::string::npos) << e.what();
+  }
+}
+
+// A FIFO would block the read forever (a reload's parse would never end).
+TEST(ConfigLexer, IncludeOfAFifoOrDirectoryIsRefusedWithoutReading) {
+  TempDir dir;
+  dir.write("main.conf", "global_defs {\n router_id r\n}\ninclude conf.d/*\n");
+  dir.write("conf.d/10-ok.conf", instance("virtual_ipaddress {\n192.0.2.1\n}\n"));
+  ASSERT_EQ(::mkfifo((dir.path() + "/conf.d/20-fifo").c_str(), 0600), 0);
+  try {
+    load(dir.path() + "/main.conf");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.where(), dir.path() + "/main.conf:4");
+    EXPECT_NE(std::string(e.what()).find("20-fifo: is not a regular file"), std::string::npos)
+        << e.what();
+  }
+  ::unlink((dir.path() + "/conf.d/20-fifo").c_str());
+  // A glob skips the directories it matches.
+  std::filesystem::create_directories(dir.path() + "/conf.d/30-dir");
+  EXPECT_EQ(load(dir.path() + "/main.conf").instances.size(), 1U);
+  try {
+    load(dir.path() + "/conf.d");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.where(), dir.path() + "/conf.d");
   }
 }
 

@@ -20,6 +20,7 @@ DaemonStatus sample() {
   s.send_lateness.sum_ms = 1.25;
   s.send_lateness.buckets = {{0.05, 3}, {1.0, 4}};
   s.notify_fifo_dropped = 7;
+  s.log_lines_dropped = 2;
   InstanceStatus in;
   in.name = "VI_1";
   in.interface = "eth0";
@@ -99,7 +100,7 @@ TEST(StatusJson, RendersEveryField) {
       R"("bfd_sessions":[],"bfd_drops":{"malformed":0,"no_session":0,"gtsm":0},)"
       R"("send_lateness":{"count":5,"sum_ms":1.250,)"
       R"("buckets":[{"le_ms":0.050,"count":3},{"le_ms":1.000,"count":4}]},)"
-      R"("notify_fifo_dropped":7})");
+      R"("notify_fifo_dropped":7,"log_lines_dropped":2})");
 }
 
 TEST(StatusJson, FileTrackersAndSyncGroups) {

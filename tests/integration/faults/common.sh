@@ -48,6 +48,28 @@ f_start() {
   LAB_DAEMON_IMPL[$h]=xvrrpd
 }
 
+# f_aux_conf CONF LINE...: CONF is the seed's server-1 config plus aux-101 (priority 255,
+# VIP 203.0.113.101, tracking the veth trk0 that f_aux_link makes), with LINEs (notify_*)
+# in its block: a second instance on the MASTER that a test cycles FAULT <-> MASTER.
+f_aux_conf() {
+  local conf=$1
+  shift
+  cp "$LAB_DATA_DIR/server-1.keepalived.conf" "$conf"
+  {
+    printf '%s\n' 'vrrp_instance aux-101 {' 'state MASTER' 'interface eth0' \
+      'virtual_router_id 101' 'priority 255' 'advert_int 1' 'unicast_peer {' '192.0.2.6' '}' \
+      'virtual_ipaddress {' '203.0.113.101/32 dev dummy0' '}' 'track_interface {' 'trk0' '}'
+    printf '%s\n' "$@" '}'
+  } >>"$conf"
+}
+f_aux_link() {  # trk0 in s1, up (its veth peer keeps it up)
+  local ns
+  ns=$(lab_ns s1)
+  ip -n "$ns" link add trk0 type veth peer name trk0p
+  ip -n "$ns" link set trk0p up
+  ip -n "$ns" link set trk0 up
+}
+
 f_pid() { echo "${LAB_DAEMON_PID[s1]:-0}"; }
 f_fds() { find "/proc/$(f_pid)/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 f_ticks() { awk '{print $14 + $15}' "/proc/$(f_pid)/stat" 2>/dev/null || echo 0; }

@@ -23,31 +23,10 @@ echo flooded >>"$sdir/flood.count"
 SH
 chmod 755 "$sdir/flood.sh"
 conf=$LAB_WORK/s1.conf
-cp "$LAB_DATA_DIR/server-1.keepalived.conf" "$conf"
-cat >>"$conf" <<CONF
-vrrp_instance aux-101 {
-state MASTER
-interface eth0
-virtual_router_id 101
-priority 255
-advert_int 1
-unicast_peer {
-192.0.2.6
-}
-virtual_ipaddress {
-203.0.113.101/32 dev dummy0
-}
-track_interface {
-trk0
-}
-notify_fault "$sdir/flood.sh"
-}
-CONF
+f_aux_conf "$conf" "notify_fault \"$sdir/flood.sh\""
 lab_topology_up
 ns1=$(lab_ns s1)
-ip -n "$ns1" link add trk0 type veth peer name trk0p
-ip -n "$ns1" link set trk0p up
-ip -n "$ns1" link set trk0 up
+f_aux_link
 pipe=$LAB_WORK/s1.stderr
 mkfifo "$pipe"
 cat "$pipe" >>"$LAB_WORK/s1.log" &

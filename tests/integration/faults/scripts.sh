@@ -29,32 +29,10 @@ echo flooded >>"$sdir/flood.count"
 SH
 chmod 755 "$sdir"/*.sh
 conf=$LAB_WORK/s1.conf
-cp "$LAB_DATA_DIR/server-1.keepalived.conf" "$conf"
-cat >>"$conf" <<CONF
-vrrp_instance aux-101 {
-state MASTER
-interface eth0
-virtual_router_id 101
-priority 255
-advert_int 1
-unicast_peer {
-192.0.2.6
-}
-virtual_ipaddress {
-203.0.113.101/32 dev dummy0
-}
-track_interface {
-trk0
-}
-notify_master "$sdir/fork.sh"
-notify_fault "$sdir/flood.sh"
-}
-CONF
+f_aux_conf "$conf" "notify_master \"$sdir/fork.sh\"" "notify_fault \"$sdir/flood.sh\""
 lab_topology_up
 ns1=$(lab_ns s1)
-ip -n "$ns1" link add trk0 type veth peer name trk0p
-ip -n "$ns1" link set trk0p up
-ip -n "$ns1" link set trk0 up
+f_aux_link
 f_start s1 "$conf"
 lab_daemon_start s2 xvrrpd "$LAB_DATA_DIR/server-2.keepalived.conf"
 lab_wait_steady 25 || t_fail "no steady state (s1 MASTER with the VIP, s2 BACKUP)"

@@ -53,7 +53,6 @@ class ConfigLoader {
   bool request(const std::string& path, const std::string& router_id);
   /// The finished parse, if any (called when fd() is readable).
   std::optional<Result> take();
-  [[nodiscard]] bool busy() const { return worker_.joinable(); }
   [[nodiscard]] int fd() const { return done_fd_.get(); }
 
  private:

@@ -12,6 +12,7 @@ packages=(
   libgtest-dev googletest
   iproute2 iputils-ping procps psmisc
   keepalived netsniff-ng
+  jq python3 stress-ng  # the integration scripts; stress-ng loads the host in stress.busy
   frr  # bfdd, zebra and vrrpd for the BFD and VRRP interop tests
   systemd dpkg-dev groff-base man-db file
   debootstrap systemd-container lintian

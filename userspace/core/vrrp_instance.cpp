@@ -87,6 +87,7 @@ void Instance::enter(State next, Actions& actions, const char* reason) {
 
 void Instance::become_master(Nanos now, Actions& actions, const char* reason) {
   enter(State::Master, actions, reason);
+  release_at_ = kNever;  // the VIPs a linger kept are ours again
   preempt_hold_ = false;
   master_adver_int_cs_ = params_.advert_int_cs;  // RFC 5798 §6.4.1: back to our own interval
   master_ip_ = params_.primary_ip;
@@ -164,7 +165,7 @@ Actions Instance::on_advert(const ReceivedAdvert& advert, Nanos now) {
       record_master(advert);
       learn_interval(advert.advert_int_cs);
       if (fault_releasing() && advert.priority != 0)
-        release_in_fault(actions, "new master heard, VIPs removed");
+        release_in_fault(actions, "new master heard: the VIPs go after the release linger", now);
       return actions;
 
     case State::Backup: {
@@ -208,7 +209,7 @@ Actions Instance::on_advert(const ReceivedAdvert& advert, Nanos now) {
         if (advert.priority != 0) {
           record_master(advert);
           if (handover_stays_) learn_interval(advert.advert_int_cs);
-          end_handover(actions, "new master heard, handover complete");
+          end_handover(actions, "new master heard, handover complete", now, true);
         }
         return actions;
       }
@@ -275,7 +276,7 @@ Actions Instance::on_timer(Nanos now) {
           return actions;
         }
         if (now >= handover_bound_) {
-          end_handover(actions, "no new master heard within the handover bound");
+          end_handover(actions, "no new master heard within the handover bound", now, false);
           return actions;
         }
         repeat_resign(now, actions);
@@ -324,8 +325,11 @@ void Instance::repeat_resign(Nanos now, Actions& actions) {
   arm_handover_deadline();
 }
 
-void Instance::release_in_fault(Actions& actions, const char* reason) {
-  actions.remove_vips = true;
+void Instance::release_in_fault(Actions& actions, const char* reason, Nanos linger_from) {
+  if (linger_from == kNever)
+    actions.remove_vips = true;
+  else
+    linger_release(linger_from);
   actions.stop_garp = true;
   actions.reason = reason;
   handover_bound_ = next_resign_ = kNever;
@@ -357,6 +361,7 @@ Actions Instance::set_fault(bool faulted, Nanos now, FaultCause cause) {
   if (faulted) {
     const bool link = cause == FaultCause::LinkDown;
     if (state_ != State::Master) {
+      flush_release(actions);  // FAULT keeps no VIPs beyond its own window
       enter(State::Fault, actions, link ? "tracked interface down" : "tracked check in FAULT");
       deadline_ = kNever;
       return actions;
@@ -396,6 +401,7 @@ Actions Instance::set_fault(bool faulted, Nanos now, FaultCause cause) {
       actions.remove_vips = true;
       actions.stop_garp = true;
     }
+    flush_release(actions);
     master_adver_int_cs_ = params_.advert_int_cs;
     become_backup(now + master_down_interval(), actions, "fault cleared");
   }
@@ -484,12 +490,14 @@ void Instance::set_primary_ip(const IpAddress& ip) {
 Actions Instance::stop(Nanos now) {
   (void)now;
   Actions actions;
+  flush_release(actions);
   if (state_ == State::Initialize) return actions;
   if (state_ == State::Master) actions.send_priority_zero = true;
   if (state_ == State::Master || fault_releasing()) {
     actions.remove_vips = true;
     actions.stop_garp = true;
   }
+  flush_release(actions);
   enter(State::Initialize, actions, "shutdown");
   deadline_ = kNever;
   return actions;
@@ -535,8 +543,29 @@ Actions Instance::force_backup(Nanos now) {
 
 void Instance::arm_handover_deadline() { deadline_ = std::min(next_resign_, handover_bound_); }
 
-void Instance::end_handover(Actions& actions, const char* reason) {
+void Instance::linger_release(Nanos now) {
+  release_at_ = now + std::min(advert_interval(), kReleaseLingerMax);
+}
+
+void Instance::flush_release(Actions& actions) {
+  if (release_at_ == kNever) return;
+  release_at_ = kNever;
   actions.remove_vips = true;
+}
+
+Actions Instance::release_vips(Nanos now) {
+  Actions actions;
+  if (now < release_at_) return actions;
+  flush_release(actions);
+  actions.reason = "release linger over: VIPs removed";
+  return actions;
+}
+
+void Instance::end_handover(Actions& actions, const char* reason, Nanos now, bool heard) {
+  if (heard)
+    linger_release(now);
+  else
+    actions.remove_vips = true;
   actions.stop_garp = true;
   if (handover_stays_) {
     handover_stays_ = false;

@@ -58,6 +58,9 @@ struct InstanceParams {
 /// Planned stop (begin_handover): priority 0 is sent this many times in all.
 constexpr int kHandoverResigns = 3;
 
+/// Upper bound of the release linger (ns): see Instance::vips_release_at().
+constexpr Nanos kReleaseLingerMax = 20'000'000;
+
 /// Why an instance enters FAULT (set_fault): decides whether a MASTER can keep serving its
 /// VIPs while its successor takes over.
 enum class FaultCause {
@@ -148,9 +151,11 @@ class Instance {
   ///   most once per advert interval (a flood of lower-priority adverts is answered by the
   ///   regular adverts, not one each).
   /// Master while handing_over(): a non-zero priority advert (the new master, any source) ends
-  ///   the handover: remove VIPs, stop GARP, -> Initialize. Priority 0 is ignored.
+  ///   the handover: stop GARP, -> Initialize (begin_handover) or Backup (hand_over), and the
+  ///   VIPs go after the release linger (vips_release_at()). Priority 0 is ignored.
   /// Fault: the master's address, priority and interval are recorded; while
-  ///   fault_releasing(), a non-zero priority advert also removes the VIPs and stops GARP.
+  ///   fault_releasing(), a non-zero priority advert also stops GARP and starts the release
+  ///   linger.
   /// Initialize: ignored.
   Actions on_advert(const ReceivedAdvert& advert, Nanos now);
 
@@ -190,8 +195,9 @@ class Instance {
   ///    once (entered = Fault: status and notify_fault say FAULT, as keepalived does, and no
   ///    regular advert is sent), but the VIPs are kept and GARP goes on: priority 0 now,
   ///    repeated every advert_interval() / 4 until sent kHandoverResigns times, and
-  ///    fault_releasing() is true. The VIPs are removed (remove_vips, stop_garp) at the first
-  ///    non-zero priority advert from any source (the new master), or at the bound,
+  ///    fault_releasing() is true. The VIPs are removed (remove_vips, stop_garp) after the
+  ///    release linger from the first non-zero priority advert from any source (the new
+  ///    master), or at the bound,
   ///    now + Master_Down_Interval, whether or not anybody took over: FAULT never holds the
   ///    VIPs after the bound. next_deadline() is the next repeat or the bound. A Master already
   ///    handing over (begin_handover(), hand_over()) keeps its resignation and bound.
@@ -251,14 +257,27 @@ class Instance {
   Actions force_backup(Nanos now);
 
   /// Shutdown: Master sends priority 0, removes VIPs and stops GARP; fault_releasing() removes
-  /// the VIPs and stops GARP; every state -> Initialize.
+  /// the VIPs and stops GARP; VIPs kept by the release linger are removed at once; every
+  /// state -> Initialize.
   Actions stop(Nanos now);
+
+  /// Release linger. A handover that hears its new master (begin_handover(), hand_over(), a
+  /// FaultCause::Service fault) leaves Master at once but keeps the VIPs for
+  /// min(advert_interval(), kReleaseLingerMax) more: the new master's advert goes out before
+  /// its gratuitous ARPs (RFC 5798 §6.4.1), and frames that clients sent to this host before
+  /// they moved are still arriving when the advert does. Both hosts hold the VIPs for at most
+  /// one advert interval. CLOCK_MONOTONIC ns when the VIPs are due to go; kNever when none
+  /// are held this way. Not part of next_deadline(): the caller runs its own timer.
+  [[nodiscard]] Nanos vips_release_at() const { return release_at_; }
+  /// now >= vips_release_at(): remove_vips, and the linger is over. Earlier: empty.
+  Actions release_vips(Nanos now);
 
   /// Planned stop, make-before-break. Master: sends priority 0 now and stays Master with its
   /// VIPs (handing_over() = true, no regular adverts, lower-priority adverts not answered).
   /// Priority 0 is repeated every advert_interval() / 4 until sent kHandoverResigns times, in
-  /// case one is lost. The handover ends (remove VIPs, stop GARP, -> Initialize) at the first
-  /// non-zero priority advert, or at now + Master_Down_Interval, the time the successor
+  /// case one is lost. The handover ends (stop GARP, -> Initialize) at the first non-zero
+  /// priority advert, the VIPs going after the release linger, or at now +
+  /// Master_Down_Interval (remove VIPs, stop GARP, -> Initialize), the time the successor
   /// needs at worst. Leaving Master any other way ends it too, except a FaultCause::Service
   /// fault, which carries it on in Fault (set_fault()).
   /// Other states: as stop(), except fault_releasing(), which goes on (its own bound releases
@@ -270,12 +289,12 @@ class Instance {
 
   /// On-demand handover (`xvrrpctl handover`), make-before-break like begin_handover(), but
   /// the instance stays:
-  ///  - at the first non-zero priority advert it becomes Backup (remove VIPs, stop GARP, down
-  ///    timer from that advert) and holds preemption (preempt_held()): every advert is accepted
-  ///    as with nopreempt, so it does not take the role back from the master it just handed it
-  ///    to. The hold ends at the next reload (reconfigure), when it becomes Master by itself
-  ///    (the new master stops or resigns), or with set_maintenance(false). A restart starts
-  ///    without it.
+  ///  - at the first non-zero priority advert it becomes Backup (stop GARP, down timer from
+  ///    that advert, the VIPs going after the release linger) and holds preemption
+  ///    (preempt_held()): every advert is accepted as with nopreempt, so it does not take the role
+  ///    back from the master it just handed it to. The hold ends at the next reload (reconfigure),
+  ///    when it becomes Master by itself (the new master stops or resigns), or with
+  ///    set_maintenance(false). A restart starts without it.
   ///  - when the bound expires with no new master, the handover is abandoned: it stays Master,
   ///    advertises at once and restarts GARP (nobody else serves the VIPs).
   /// Not Master, or already handing over: returns empty Actions.
@@ -340,9 +359,15 @@ class Instance {
   void become_master(Nanos now, Actions& actions, const char* reason);
   void become_backup(Nanos down_deadline, Actions& actions, const char* reason);
   void record_master(const ReceivedAdvert& advert);
-  void end_handover(Actions& actions, const char* reason);
-  /// Ends fault_releasing(): remove VIPs, stop GARP, no deadline.
-  void release_in_fault(Actions& actions, const char* reason);
+  /// heard: a new master's advert ended it (the VIPs linger); else they go now.
+  void end_handover(Actions& actions, const char* reason, Nanos now, bool heard);
+  /// Ends fault_releasing(): stop GARP, no deadline; the VIPs go now, or after the release
+  /// linger when `linger_from` is not kNever.
+  void release_in_fault(Actions& actions, const char* reason, Nanos linger_from = kNever);
+  /// Starts the release linger at now (the VIPs stay).
+  void linger_release(Nanos now);
+  /// VIPs kept by the release linger go now (remove_vips).
+  void flush_release(Actions& actions);
   /// The next priority 0 repeat when due, then the deadline at the next repeat or the bound.
   void repeat_resign(Nanos now, Actions& actions);
   void arm_handover_deadline();
@@ -372,6 +397,7 @@ class Instance {
   bool preempt_hold_ = false;
   bool maintenance_ = false;
   Nanos handover_began_ = kNever;
+  Nanos release_at_ = kNever;  ///< End of the release linger; kNever when none runs.
 };
 
 }  // namespace xvrrp::core

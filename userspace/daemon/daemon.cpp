@@ -357,7 +357,7 @@ void Daemon::begin_stop() {
 void Daemon::finish_stop_if_done() {
   for (auto* list : {&instances_, &retiring_})
     for (auto& rt : *list)
-      if (rt->sm && rt->sm->handing_over()) return;
+      if (rt->sm && (rt->sm->handing_over() || rt->sm->vips_release_at() != core::kNever)) return;
   XLOG_INFO("Handover done after %.3f ms",
             static_cast<double>(clock::monotonic_ns() - stop_began_ns_) / 1e6);
   loop_.stop();
@@ -433,6 +433,10 @@ void Daemon::on_timer(std::uint64_t cookie, Nanos now) {
     send_garps(rt, rt.garp.due(now));
     sync_timers(rt);
     return;
+  }
+  if (now >= rt.sm->vips_release_at()) {
+    apply(rt, rt.sm->release_vips(now), now);
+    if (now < rt.sm->next_deadline()) return;  // apply() re-armed the timer
   }
   if (rt.sm->state() == core::State::Backup && rx_->suppresses_duplicates()) {
     // Reports still in the ring are newer than the records they changed: a record
@@ -511,7 +515,8 @@ void Daemon::sweep_last_seen() {
 
 void Daemon::sync_timers(InstanceRuntime& rt) {
   if (!rt.sm) return;
-  loop_.timers().reschedule(rt.sm_timer, rt.sm->next_deadline());
+  loop_.timers().reschedule(rt.sm_timer,
+                            std::min(rt.sm->next_deadline(), rt.sm->vips_release_at()));
   loop_.timers().reschedule(rt.garp_timer, rt.garp.next_deadline());
 }
 
@@ -530,8 +535,9 @@ void Daemon::apply(InstanceRuntime& rt, const core::Actions& a, Nanos now) {
     rt.garp.start(now);
     send_garps(rt, rt.garp.due(now));
   }
-  // The end of a FAULT's handover window changes no state: the log still says why.
-  if (a.remove_vips && !a.entered && a.reason != nullptr)
+  // The end of a FAULT's handover window, and of a release linger, change no state: the log
+  // still says why.
+  if ((a.remove_vips || a.stop_garp) && !a.entered && a.reason != nullptr)
     XLOG_INFO("(%s) %s", rt.cfg.name.c_str(), a.reason);
   if (a.entered) {
     const core::State state = *a.entered;

@@ -382,7 +382,8 @@ void Daemon::reap_retiring() {
   for (std::size_t i = 0; i < retiring_.size();) {
     InstanceRuntime& rt = *retiring_[i];
     policy::RetiringView v;
-    v.handing_over = rt.sm && rt.sm->handing_over();
+    // The release linger keeps the VIPs (and so the runtime) a little longer.
+    v.handing_over = rt.sm && (rt.sm->handing_over() || rt.sm->vips_release_at() != core::kNever);
     const auto& master = rt.sm ? rt.sm->master_ip() : std::nullopt;
     v.new_master_heard = master && rt.src_ip && *master != *rt.src_ip;
     v.interface_present = rt.ifindex != 0 && links_->find(rt.ifindex).has_value();

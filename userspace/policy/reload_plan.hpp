@@ -85,7 +85,8 @@ struct SuccessorView {
 
 /// A retiring runtime, as seen now (times: CLOCK_MONOTONIC ns).
 struct RetiringView {
-  /// core::Instance::handing_over(): priority 0 repeats, bound not reached, no new master.
+  /// core::Instance::handing_over() (priority 0 repeats, bound not reached, no new master),
+  /// or its release linger still keeps the VIPs (core::Instance::vips_release_at()).
   bool handing_over = false;
   /// A non-zero priority advert on the retiring runtime's own key ended the handover
   /// (the peer took over the old VRID).

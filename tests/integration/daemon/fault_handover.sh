@@ -64,7 +64,8 @@ t_compare "probes lost" "$lost" -le "$max_lost"
 
 log=$LAB_WORK/s1.log
 t_check "s1 kept the VIP after priority 0" grep -q 'tracked check in FAULT: priority 0 sent, keeping the VIPs' "$log"
-t_check "s1 let go when it heard the new master" grep -q 'new master heard, VIPs removed' "$log"
+t_check "s1 let go when it heard the new master" grep -q 'new master heard: the VIPs go after the release linger' "$log"
+t_check "s1 removed the VIPs after the linger" grep -q 'release linger over: VIPs removed' "$log"
 t_check "notify_fault ran" test -e "$notified"
 t_compare "s1 state" "$(lab_state s1)" == FAULT
 t_compare "VIP on s2 alone at the end" "$(lab_vip_holders)" == s2

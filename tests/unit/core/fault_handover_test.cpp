@@ -92,8 +92,9 @@ TEST(FaultHandover, NewMasterHeardReleasesVips) {
   // Another resignation is not a successor.
   EXPECT_TRUE(inst.on_advert(advert(0, now + kMs), now + kMs).empty());
   EXPECT_TRUE(inst.fault_releasing());
-  const Actions a = inst.on_advert(advert(100, now + 20 * kMs), now + 20 * kMs);
-  EXPECT_TRUE(a.remove_vips);
+  const Nanos heard = now + 20 * kMs;
+  const Actions a = inst.on_advert(advert(100, heard), heard);
+  EXPECT_FALSE(a.remove_vips);  // the release linger keeps them a little longer
   EXPECT_TRUE(a.stop_garp);
   EXPECT_FALSE(a.entered);  // already FAULT
   EXPECT_FALSE(a.send_priority_zero);
@@ -102,6 +103,10 @@ TEST(FaultHandover, NewMasterHeardReleasesVips) {
   EXPECT_FALSE(inst.handing_over());
   EXPECT_EQ(inst.next_deadline(), kNever);
   EXPECT_EQ(inst.master_ip(), ip("192.0.2.20"));
+  EXPECT_EQ(inst.vips_release_at(), heard + kReleaseLingerMax);
+  EXPECT_TRUE(inst.release_vips(heard + kReleaseLingerMax - 1).empty());
+  EXPECT_TRUE(inst.release_vips(heard + kReleaseLingerMax).remove_vips);
+  EXPECT_EQ(inst.vips_release_at(), kNever);
   // Any source: a third router taking over ends it too; nothing more happens afterwards.
   EXPECT_TRUE(inst.on_advert(advert(100, now + 30 * kMs, "192.0.2.30"), now + 30 * kMs).empty());
   EXPECT_TRUE(inst.on_timer(now + 100 * kSec).empty());
@@ -112,7 +117,8 @@ TEST(FaultHandover, SuccessorFromAnotherSourceReleasesToo) {
   Instance inst = master(t0);
   fault(inst, t0 + kSec, FaultCause::Service);
   const Actions a = inst.on_advert(advert(90, t0 + kSec + kMs, "192.0.2.30"), t0 + kSec + kMs);
-  EXPECT_TRUE(a.remove_vips);
+  EXPECT_TRUE(a.stop_garp);
+  EXPECT_NE(inst.vips_release_at(), kNever);
   EXPECT_FALSE(inst.fault_releasing());
 }
 
@@ -203,6 +209,7 @@ TEST(FaultHandover, FaultClearedAfterTheReleaseIsTodaysRecovery) {
   const Nanos now = t0 + kSec;
   fault(inst, now, FaultCause::Service);
   inst.on_advert(advert(100, now + 10 * kMs), now + 10 * kMs);
+  inst.release_vips(inst.vips_release_at());
   const Actions a = inst.set_fault(false, now + kSec);
   EXPECT_EQ(a.entered, State::Backup);
   EXPECT_FALSE(a.remove_vips);  // already gone
@@ -266,8 +273,9 @@ TEST(FaultHandover, PlannedStopDuringTheWindowLetsItRun) {
   fault(inst, now, FaultCause::Service);
   EXPECT_TRUE(inst.begin_handover(now + kMs).empty());
   EXPECT_TRUE(inst.handing_over());
-  EXPECT_TRUE(inst.on_advert(advert(100, now + 5 * kMs), now + 5 * kMs).remove_vips);
+  EXPECT_TRUE(inst.on_advert(advert(100, now + 5 * kMs), now + 5 * kMs).stop_garp);
   EXPECT_FALSE(inst.handing_over());
+  EXPECT_TRUE(inst.release_vips(inst.vips_release_at()).remove_vips);
   // Afterwards a planned stop is as from any FAULT.
   const Actions s = inst.begin_handover(now + kSec);
   EXPECT_EQ(s.entered, State::Initialize);
@@ -333,6 +341,19 @@ TEST(FaultHandover, BoundIsMasterDownIntervalOfTheFaultingMaster) {
     inst.on_timer(t);
   }
   EXPECT_EQ(last, now + mdi);
+}
+
+TEST(FaultHandover, FaultClearedDuringTheReleaseLingerRemovesTheVips) {
+  Nanos t0 = 0;
+  Instance inst = master(t0);
+  const Nanos now = t0 + kSec;
+  fault(inst, now, FaultCause::Service);
+  inst.on_advert(advert(100, now + 10 * kMs), now + 10 * kMs);
+  ASSERT_NE(inst.vips_release_at(), kNever);
+  const Actions a = inst.set_fault(false, now + 11 * kMs);
+  EXPECT_EQ(a.entered, State::Backup);
+  EXPECT_TRUE(a.remove_vips);
+  EXPECT_EQ(inst.vips_release_at(), kNever);
 }
 
 }  // namespace

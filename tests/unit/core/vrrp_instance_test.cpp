@@ -783,6 +783,7 @@ class Pair {
   void run_until(Nanos end) {
     for (; now_ <= end; now_ += kMs) {
       for (int i = 0; i < 2; ++i) {
+        if (nodes_[i].vips_release_at() <= now_) apply(i, nodes_[i].release_vips(now_), now_);
         if (running_[i] && nodes_[i].next_deadline() <= now_) {
           apply(i, nodes_[i].on_timer(now_), now_);
         }
@@ -1080,11 +1081,13 @@ TEST(HandOver, BecomesBackupAtTheNewMasterAndHoldsPreemption) {
   const Actions b = inst.on_advert(advert("192.0.2.20", 50, 100, rx), rx);
   EXPECT_EQ(b.left, State::Master);
   EXPECT_EQ(b.entered, State::Backup);
-  EXPECT_TRUE(b.remove_vips);
+  EXPECT_FALSE(b.remove_vips);  // after the release linger
   EXPECT_TRUE(b.stop_garp);
   EXPECT_FALSE(b.send_advert);
   EXPECT_TRUE(inst.preempt_held());
   EXPECT_EQ(inst.next_deadline(), rx + inst.master_down_interval());
+  EXPECT_EQ(inst.vips_release_at(), rx + kReleaseLingerMax);
+  EXPECT_TRUE(inst.release_vips(rx + kReleaseLingerMax).remove_vips);
   // Its adverts are accepted despite the lower priority: no preemption back.
   for (int i = 1; i <= 10; ++i) {
     const Nanos t = rx + i * kSec;
@@ -1252,13 +1255,61 @@ TEST(Handover, EndsAtTheNewMastersAdvertFromAnySource) {
   // Lower priority than ours: not answered, it is the successor.
   const Actions a = inst.on_advert(advert("192.0.2.20", 50, 100, t0 + 2 * kMs), t0 + 2 * kMs);
   EXPECT_EQ(a.entered, State::Initialize);
-  EXPECT_TRUE(a.remove_vips);
+  EXPECT_FALSE(a.remove_vips);  // after the release linger
   EXPECT_TRUE(a.stop_garp);
   EXPECT_FALSE(a.send_advert);
   EXPECT_FALSE(a.send_priority_zero);
   EXPECT_FALSE(inst.handing_over());
   EXPECT_EQ(inst.next_deadline(), kNever);
   EXPECT_EQ(inst.master_ip(), ip("192.0.2.20"));
+  const Nanos heard = t0 + 2 * kMs;
+  EXPECT_EQ(inst.vips_release_at(), heard + kReleaseLingerMax);
+  EXPECT_TRUE(inst.release_vips(heard + kReleaseLingerMax - 1).empty());
+  const Actions r = inst.release_vips(heard + kReleaseLingerMax);
+  EXPECT_TRUE(r.remove_vips);
+  EXPECT_FALSE(r.entered);
+  EXPECT_EQ(inst.vips_release_at(), kNever);
+}
+
+TEST(Handover, ReleaseLingerIsOneAdvertIntervalAtMost) {
+  Instance inst = started_master(params(3, 100, 1));  // 10 ms adverts
+  const Nanos t0 = 30 * kSec;
+  inst.begin_handover(t0);
+  inst.on_advert(advert("192.0.2.20", 50, 1, t0 + kMs), t0 + kMs);
+  EXPECT_EQ(inst.vips_release_at(), t0 + kMs + inst.advert_interval());
+}
+
+TEST(Handover, StopOrTakingBackEndsTheReleaseLinger) {
+  {
+    Instance inst = started_master(params(2, 100, 100));
+    inst.begin_handover(30 * kSec);
+    inst.on_advert(advert("192.0.2.20", 50, 100, 30 * kSec + kMs), 30 * kSec + kMs);
+    // Shutdown while the VIPs linger: they go at once, even from Initialize.
+    EXPECT_TRUE(inst.stop(30 * kSec + 2 * kMs).remove_vips);
+    EXPECT_EQ(inst.vips_release_at(), kNever);
+  }
+  {
+    Instance inst = started_master(params(2, 100, 100));
+    inst.hand_over(30 * kSec);
+    inst.on_advert(advert("192.0.2.20", 50, 100, 30 * kSec + kMs), 30 * kSec + kMs);
+    ASSERT_EQ(inst.state(), State::Backup);
+    // The new master fails at once and this node takes the role back: the VIPs stay.
+    const Actions a = inst.take_over(30 * kSec + 2 * kMs, "test");
+    EXPECT_EQ(a.entered, State::Master);
+    EXPECT_TRUE(a.add_vips);
+    EXPECT_FALSE(a.remove_vips);
+    EXPECT_EQ(inst.vips_release_at(), kNever);
+  }
+  {
+    Instance inst = started_master(params(2, 100, 100));
+    inst.hand_over(30 * kSec);
+    inst.on_advert(advert("192.0.2.20", 50, 100, 30 * kSec + kMs), 30 * kSec + kMs);
+    // A fault while they linger: FAULT holds no VIPs outside its own window.
+    const Actions f = inst.set_fault(true, 30 * kSec + 2 * kMs, FaultCause::Service);
+    EXPECT_EQ(f.entered, State::Fault);
+    EXPECT_TRUE(f.remove_vips);
+    EXPECT_EQ(inst.vips_release_at(), kNever);
+  }
 }
 
 TEST(Handover, EndsAtTheBoundWhenNobodyTakesOver) {
@@ -1340,10 +1391,13 @@ TEST(PairSimulation, HandoverWithInstantTakeoverHasNoGap) {
   pair.begin_handover(0, stop_at);
   EXPECT_EQ(pair[1].state(), State::Master);
   EXPECT_EQ(pair[0].state(), State::Initialize);
-  EXPECT_FALSE(pair.holds(0));
+  EXPECT_TRUE(pair.holds(0));  // the release linger
   EXPECT_TRUE(pair.holds(1));
   pair.run_until(stop_at + 5 * kSec);
+  EXPECT_FALSE(pair.holds(0));
   EXPECT_EQ(pair.no_holder_ns, 0);
+  EXPECT_GT(pair.both_holders_max_ns, 0);
+  EXPECT_LE(pair.both_holders_max_ns, kReleaseLingerMax + kMs);
   EXPECT_LE(pair.both_holders_max_ns, pair[1].advert_interval());
 }
 

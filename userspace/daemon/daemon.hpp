@@ -37,6 +37,7 @@
 #include "policy/down_guard.hpp"
 #include "policy/map_sizes.hpp"
 #include "policy/reload_plan.hpp"
+#include "policy/rules.hpp"
 #include "xvrrp/abi.h"
 
 namespace xvrrp::net {
@@ -224,6 +225,10 @@ class Daemon {
   /// notify_priority_changes: a FIFO line when the effective priority is no longer `before`.
   void note_priority_change(const InstanceRuntime& rt, std::uint8_t before);
   void refresh_source(InstanceRuntime& rt);
+  /// As above, from `cands`: the current addresses of rt.ifindex (source_candidates()), read
+  /// once for every instance an address event concerns.
+  void refresh_source(InstanceRuntime& rt, std::span<const policy::AddressCandidate> cands);
+  [[nodiscard]] std::vector<policy::AddressCandidate> source_candidates(int ifindex) const;
   InstanceRuntime* find_by_key(const xvrrp_vrid_key& key);
   void sweep_last_seen();
 

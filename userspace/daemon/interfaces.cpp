@@ -17,14 +17,25 @@ namespace xvrrp::daemon {
 
 using core::Nanos;
 
+std::vector<policy::AddressCandidate> Daemon::source_candidates(int ifindex) const {
+  std::vector<policy::AddressCandidate> cands;
+  if (ifindex == 0) return cands;
+  for (const auto& a : links_->addresses(ifindex))
+    cands.push_back({a.addr, (a.flags & IFA_F_SECONDARY) != 0, (a.flags & IFA_F_TENTATIVE) != 0});
+  return cands;
+}
+
+void Daemon::refresh_source(InstanceRuntime& rt) {
+  const auto cands = rt.cfg.unicast_src_ip ? std::vector<policy::AddressCandidate>{}
+                                           : source_candidates(rt.ifindex);
+  refresh_source(rt, cands);
+}
+
 // The advert source is also the tie-break address: it follows the
 // interface's current addresses and is never one of our VIPs.
-void Daemon::refresh_source(InstanceRuntime& rt) {
+void Daemon::refresh_source(InstanceRuntime& rt, std::span<const policy::AddressCandidate> cands) {
   std::optional<IpAddress> src = rt.cfg.unicast_src_ip;
   if (!src && rt.ifindex != 0) {
-    std::vector<policy::AddressCandidate> cands;
-    for (const auto& a : links_->addresses(rt.ifindex))
-      cands.push_back({a.addr, (a.flags & IFA_F_SECONDARY) != 0, (a.flags & IFA_F_TENTATIVE) != 0});
     std::vector<IpAddress> vips;
     for (const auto& v : rt.plan.vips) vips.push_back(v.addr);
     src = policy::choose_source(cands, rt.plan.family, vips);

@@ -151,9 +151,15 @@ void Daemon::install_missing_vips(InstanceRuntime& rt) {
 
 void Daemon::on_address(int ifindex, const IpAddress& addr, std::uint8_t prefix_len, bool added) {
   (void)prefix_len;
+  // One read of the interface's addresses serves every instance on it: with hundreds of
+  // instances on one link, a mass transition's address events stay linear.
+  std::optional<std::vector<policy::AddressCandidate>> cands;
   for (auto& rt : instances_) {
     if (!rt->sm) continue;
-    if (ifindex == rt->ifindex) refresh_source(*rt);
+    if (ifindex == rt->ifindex) {
+      if (!cands) cands = source_candidates(ifindex);
+      refresh_source(*rt, *cands);
+    }
     if (added || !rt->want_vips) continue;
     for (auto& v : rt->vips) {
       if (v.vip.ifindex == ifindex && v.vip.addr == addr && v.installed) {

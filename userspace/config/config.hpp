@@ -109,8 +109,9 @@ struct VrrpScript {
   /// Consecutive results needed to turn OK / KO; >= 1, default 1.
   std::uint32_t rise = 1;
   std::uint32_t fall = 1;
-  /// `user USER [GROUP]`; empty: root (the daemon's user). Empty group: the
-  /// user's primary group.
+  /// `user USER [GROUP]`; empty: global_defs' script_user (keepalived.conf(5);
+  /// filled in by the daemon, daemon/script_users.hpp), else root. Empty group:
+  /// the user's primary group.
   std::string user, group;
   /// `init_fail`: the check starts as failed (KO) instead of OK.
   bool init_fail = false;
@@ -390,7 +391,8 @@ struct Global {
   std::uint32_t garp_interval_ms = 0;
   std::uint32_t gna_interval_ms = 0;
   /// script_user USER [GROUP]: who notify and check scripts run as (empty = root, the
-  /// daemon's user, keepalived's default). Resolved by the script runner, not here.
+  /// daemon's user, keepalived's default). Resolved by the daemon
+  /// (daemon/script_users.hpp), not here.
   std::string script_user;
   std::string script_group;
   /// enable_script_security: refuse scripts writable by non-root users.

@@ -57,8 +57,8 @@ notify::ScriptRunner& Daemon::check_runner(const config::VrrpScript& script) {
   settings.kill_grace = std::chrono::seconds(2);
   // A check still running at shutdown has nothing left to report.
   settings.stop_grace = std::chrono::milliseconds(0);
-  settings.user = script.user;
-  settings.group = script.group;
+  set_script_user(settings, {script.user, script.group}, script_users_);
+  settings.script_security = config_.global.script_security;
   auto runner = std::make_unique<notify::ScriptRunner>(settings);
   notify::ScriptRunner& ref = *runner;
   check_runners_.emplace(key, std::move(runner));

@@ -19,6 +19,8 @@ namespace xvrrp::daemon {
 struct ConfigLoader::Job {
   std::string path;
   std::string router_id;
+  std::string script_user, script_group;
+  bool script_security = false;
   int done_fd = -1;  // a dup, owned by the job: a detached worker outlives the loader's
   Result result;
   std::atomic<bool> finished{false};
@@ -39,7 +41,8 @@ ConfigLoader::~ConfigLoader() {
     worker_.detach();
 }
 
-bool ConfigLoader::request(const std::string& path, const std::string& router_id) {
+bool ConfigLoader::request(const std::string& path, const std::string& router_id,
+                           const config::Global& running) {
   if (worker_.joinable()) {
     again_ = true;
     return false;
@@ -47,6 +50,9 @@ bool ConfigLoader::request(const std::string& path, const std::string& router_id
   auto job = std::make_shared<Job>();
   job->path = path;
   job->router_id = router_id;
+  job->script_user = running.script_user;
+  job->script_group = running.script_group;
+  job->script_security = running.script_security;
   job->done_fd = ::fcntl(done_fd_.get(), F_DUPFD_CLOEXEC, 0);
   if (job->done_fd < 0)
     throw std::system_error(errno, std::generic_category(), "dup (config loader)");
@@ -58,7 +64,18 @@ bool ConfigLoader::request(const std::string& path, const std::string& router_id
     ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 10);
     const auto t0 = std::chrono::steady_clock::now();
     try {
-      job->result.config = config::load(job->path, job->router_id);
+      config::Config next = config::load(job->path, job->router_id);
+      config::Global& g = next.global;
+      if (g.script_user != job->script_user || g.script_group != job->script_group ||
+          g.script_security != job->script_security) {
+        next.warnings.emplace_back(
+            "script_user / enable_script_security changed: takes effect only on restart");
+        g.script_user = job->script_user;
+        g.script_group = job->script_group;
+        g.script_security = job->script_security;
+      }
+      job->result.script_users = resolve_script_users(next);
+      job->result.config = std::move(next);
     } catch (const std::exception& e) {
       job->result.error = e.what();
     }

@@ -31,6 +31,7 @@
 
 #include "common/unique_fd.hpp"
 #include "config/config.hpp"
+#include "daemon/script_users.hpp"
 
 namespace xvrrp::daemon {
 
@@ -39,8 +40,10 @@ class ConfigLoader {
   struct Result {
     std::optional<config::Config> config;  ///< the parsed configuration, or
     std::string error;                     ///< why it failed (file:line: ...)
-    double seconds = 0;                    ///< time the parse took (wall clock)
-    bool again = false;                    ///< requested again while it ran
+    /// Every script user of `config`, resolved on the worker (script_users.hpp).
+    ScriptCredentialMap script_users;
+    double seconds = 0;  ///< time the parse took (wall clock)
+    bool again = false;  ///< requested again while it ran
   };
 
   ConfigLoader();  // throws std::system_error (eventfd)
@@ -48,9 +51,15 @@ class ConfigLoader {
   ConfigLoader(const ConfigLoader&) = delete;
   ConfigLoader& operator=(const ConfigLoader&) = delete;
 
-  /// config::load(path, router_id) on the worker. Returns true when a parse
-  /// started now, false when one was running (it is then requested again).
-  bool request(const std::string& path, const std::string& router_id);
+  /// config::load(path, router_id) on the worker, then resolve_script_users().
+  /// Scripts run as `running`'s script_user, script_group and
+  /// enable_script_security whatever the file says: the runners of notify
+  /// scripts are made once, before the capability drop, so a change is put
+  /// back with a warning in Config::warnings (restart-only). Returns true when
+  /// a parse started now, false when one was running (it is then requested
+  /// again).
+  bool request(const std::string& path, const std::string& router_id,
+               const config::Global& running);
   /// The finished parse, if any (called when fd() is readable).
   std::optional<Result> take();
   [[nodiscard]] int fd() const { return done_fd_.get(); }

@@ -123,9 +123,10 @@ void Daemon::setup() {
   routes_ = std::make_unique<net::RouteManager>();
   if (options_.quiet_path_grace_adverts > 0) link_stats_ = std::make_unique<net::LinkStats>();
   garp_ = std::make_unique<net::GarpSender>();
+  script_users_ = resolve_script_users(config_);
   notify::ScriptSettings script_settings;
-  script_settings.user = config_.global.script_user;
-  script_settings.group = config_.global.script_group;
+  set_script_user(script_settings, {config_.global.script_user, config_.global.script_group},
+                  script_users_);
   script_settings.script_security = config_.global.script_security;
   scripts_ = std::make_unique<notify::ScriptRunner>(script_settings);
   scripts_timer_ =
@@ -488,6 +489,7 @@ void Daemon::on_maintenance(Nanos now) {
   }
   lost_reports_seen_ = lost;
   check_near_misses(now);
+  retry_binds(now);
   loop_.timers().reschedule(maintenance_timer_, now + kMaintenancePeriod);
 }
 

@@ -31,6 +31,7 @@
 #include "core/vrrp_instance.hpp"
 #include "daemon/event_loop.hpp"
 #include "daemon/rx_path.hpp"
+#include "daemon/script_users.hpp"
 #include "net/address_manager.hpp"
 #include "net/link_stats.hpp"
 #include "net/route_manager.hpp"
@@ -131,6 +132,10 @@ class Daemon {
   std::unique_ptr<InstanceRuntime> make_runtime(const config::Instance& cfg);
   void bind_interface(InstanceRuntime& rt);
   void unbind_interface(InstanceRuntime& rt);
+  /// A bind that threw: unbinds, logs, and schedules a retry (InstanceRuntime::bind_retry).
+  void bind_failed(InstanceRuntime& rt, const std::string& why, core::Nanos now);
+  /// From the maintenance tick: binds the instances whose retry is due.
+  void retry_binds(core::Nanos now);
   void program_rx(InstanceRuntime& rt);
   void resolve_vips(InstanceRuntime& rt);
   void release_if_unused(int ifindex);
@@ -331,6 +336,9 @@ class Daemon {
   /// By name, in Config::scripts order.
   std::vector<std::unique_ptr<CheckRuntime>> checks_;
   std::map<std::string, std::unique_ptr<notify::ScriptRunner>> check_runners_;
+  /// Every script user resolved so far (script_users.hpp): at start-up, then by each
+  /// reload's worker, so that the runners made on the loop look nothing up.
+  ScriptCredentialMap script_users_;
   std::uint64_t next_check_id_ = 1;
   core::TimerId scripts_timer_ = 0;
   core::TimerId maintenance_timer_ = 0;

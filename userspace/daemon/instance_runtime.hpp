@@ -66,6 +66,8 @@ struct Daemon::InstanceRuntime {
   std::vector<std::pair<config::RouteSpec, int>> routes_installed;
   std::vector<config::RuleSpec> rules_installed;
   bool rx_programmed = false;
+  /// A failed bind of its interface, tried again from the maintenance tick (1 s, doubling to 32 s).
+  policy::RetryBackoff bind_retry{core::kNanosPerSecond, 32 * core::kNanosPerSecond};
   /// Its own tracking says FAULT (before its sync group holds the others).
   bool own_fault = false;
   /// own_fault with its interface, or a tracked one carrying a VIP, among the causes: a

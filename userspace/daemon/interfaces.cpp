@@ -101,6 +101,39 @@ void Daemon::bind_interface(InstanceRuntime& rt) {
   rx_->attach(ifindex, rt.cfg.interface);
   program_rx(rt);
   by_key_[pack_vrid_key(rt.key)] = &rt;
+  rt.bind_retry.succeeded();
+}
+
+// The instance stays in FAULT without a receive path rather than taking the
+// whole daemon down. What refused it (an XDP hook another program holds) can
+// go away without a link event, so the maintenance tick tries again.
+void Daemon::bind_failed(InstanceRuntime& rt, const std::string& why, Nanos now) {
+  unbind_interface(rt);
+  const Nanos wait = rt.bind_retry.failed(now);
+  XLOG_ERROR("(%s) cannot bind to %s: %s; retrying in %lld s", rt.cfg.name.c_str(),
+             rt.cfg.interface.c_str(), why.c_str(),
+             static_cast<long long>(wait / core::kNanosPerSecond));
+}
+
+void Daemon::retry_binds(Nanos now) {
+  for (auto& rt : instances_) {
+    if (!rt->sm || !rt->bind_retry.pending() || !rt->bind_retry.due(now)) continue;
+    if (!links_->find(rt->cfg.interface)) {
+      // Gone: its reappearance is a link event, which binds it.
+      rt->bind_retry.cancel();
+      continue;
+    }
+    try {
+      bind_interface(*rt);
+    } catch (const std::exception& e) {
+      bind_failed(*rt, e.what(), now);
+      continue;
+    }
+    XLOG_INFO("(%s) bound to %s (ifindex %d)", rt->cfg.name.c_str(), rt->cfg.interface.c_str(),
+              rt->ifindex);
+    update_tracking(*rt, now);
+    if (rt->sm->state() == core::State::Master) install_missing_vips(*rt);
+  }
 }
 
 void Daemon::on_link(const net::LinkState& link) {
@@ -122,10 +155,7 @@ void Daemon::on_link(const net::LinkState& link) {
       try {
         bind_interface(*rt);
       } catch (const std::exception& e) {
-        // The instance stays in FAULT without a receive path rather than taking
-        // the whole daemon down; the next link event retries.
-        XLOG_ERROR("(%s) cannot bind to %s: %s", rt->cfg.name.c_str(), link.name.c_str(), e.what());
-        unbind_interface(*rt);
+        bind_failed(*rt, e.what(), now);
       }
     } else if (own && link.exists) {
       rt->mac = link.mac;

@@ -123,7 +123,7 @@ void Daemon::live_update(InstanceRuntime& rt, const config::Instance& cfg) {
 
 void Daemon::request_reload() {
   try {
-    if (!loader_->request(options_.config_path, config_.global.router_id)) {
+    if (!loader_->request(options_.config_path, config_.global.router_id, config_.global)) {
       XLOG_DEBUG("SIGHUP during a reload: the configuration is read again after it");
       return;
     }
@@ -144,6 +144,8 @@ void Daemon::on_config_loaded() {
     return;
   }
   ++reloads_;
+  // Kept across reloads: a runner made for a user stays for the daemon's life.
+  for (auto& entry : done->script_users) script_users_.insert_or_assign(entry.first, entry.second);
   if (done->config)
     apply_reload(std::move(*done->config), done->seconds);
   else
@@ -349,12 +351,8 @@ void Daemon::bind_and_start(InstanceRuntime& rt) {
   try {
     bind_interface(rt);
   } catch (const std::exception& e) {
-    // Unbound, the instance runs in FAULT; the next link event of its
-    // interface binds it again.
     ++reload_failures_;
-    XLOG_ERROR("(%s) cannot bind to %s: %s", rt.cfg.name.c_str(), rt.cfg.interface.c_str(),
-               e.what());
-    unbind_interface(rt);
+    bind_failed(rt, e.what(), clock::monotonic_ns());
   }
   start_instance(rt);
 }

@@ -339,27 +339,53 @@ ScriptRunner::ScriptRunner(const ScriptSettings& settings) : settings_(settings)
     start_launcher();
     return;
   }
-  const std::string& user = settings_.user;
-  const passwd* pw = ::getpwnam(user.c_str());
-  if (pw == nullptr) throw std::runtime_error("script_user " + user + ": no such user");
-  uid_ = pw->pw_uid;
-  gid_ = pw->pw_gid;
-  if (!settings_.group.empty()) {
-    const group* gr = ::getgrnam(settings_.group.c_str());
-    if (gr == nullptr)
-      throw std::runtime_error("script_user " + user + " " + settings_.group + ": no such group");
-    gid_ = gr->gr_gid;
+  const ScriptCredentials who = settings_.credentials
+                                    ? *settings_.credentials
+                                    : resolve_script_user(settings_.user, settings_.group);
+  uid_ = who.uid;
+  gid_ = who.gid;
+  groups_ = who.groups;
+  if ((uid_ != ::geteuid() || gid_ != ::getegid()) && ::geteuid() != 0) {
+    throw std::runtime_error("script_user " + settings_.user +
+                             ": only root can run scripts as another user");
+  }
+  start_launcher();
+}
+
+bool script_user_exists(const std::string& user) {
+  passwd pw{};
+  passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  return ::getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr;
+}
+
+ScriptCredentials resolve_script_user(const std::string& user, const std::string& group) {
+  ScriptCredentials who;
+  {
+    passwd pw{};
+    passwd* found = nullptr;
+    std::vector<char> buf(16384);
+    if (::getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr)
+      throw std::runtime_error("script_user " + user + ": no such user");
+    who.uid = pw.pw_uid;
+    who.gid = pw.pw_gid;
+  }
+  if (!group.empty()) {
+    struct group gr {};
+    struct group* found = nullptr;
+    std::vector<char> buf(65536);
+    if (::getgrnam_r(group.c_str(), &gr, buf.data(), buf.size(), &found) != 0 || found == nullptr)
+      throw std::runtime_error("script_user " + user + " " + group + ": no such group");
+    who.gid = gr.gr_gid;
   }
   int ngroups = 64;
-  groups_.resize(static_cast<std::size_t>(ngroups));
-  if (::getgrouplist(user.c_str(), gid_, groups_.data(), &ngroups) < 0) {
-    groups_.resize(static_cast<std::size_t>(ngroups));
-    ::getgrouplist(user.c_str(), gid_, groups_.data(), &ngroups);
+  who.groups.resize(static_cast<std::size_t>(ngroups));
+  if (::getgrouplist(user.c_str(), who.gid, who.groups.data(), &ngroups) < 0) {
+    who.groups.resize(static_cast<std::size_t>(ngroups));
+    ::getgrouplist(user.c_str(), who.gid, who.groups.data(), &ngroups);
   }
-  groups_.resize(static_cast<std::size_t>(std::max(ngroups, 0)));
-  if ((uid_ != ::geteuid() || gid_ != ::getegid()) && ::geteuid() != 0)
-    throw std::runtime_error("script_user " + user + ": only root can run scripts as another user");
-  start_launcher();
+  who.groups.resize(static_cast<std::size_t>(std::max(ngroups, 0)));
+  return who;
 }
 
 void ScriptRunner::start_launcher() {

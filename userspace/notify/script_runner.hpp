@@ -69,19 +69,39 @@ struct ScriptExit {
   [[nodiscard]] bool ok() const { return exit_code == 0 && !timed_out && error.empty(); }
 };
 
+/// Who scripts run as: a script_user USER [GROUP] resolved through NSS.
+struct ScriptCredentials {
+  uid_t uid = 0;
+  gid_t gid = 0;              ///< GROUP's, else USER's primary group
+  std::vector<gid_t> groups;  ///< USER's supplementary groups (getgrouplist), gid included
+  bool operator==(const ScriptCredentials&) const = default;
+};
+
+/// Resolves USER [GROUP] (empty GROUP = USER's primary group) with the reentrant NSS calls:
+/// safe on any thread, and as slow as NSS is (an LDAP-backed passwd can take seconds), so
+/// the daemon calls it off its event loop. std::runtime_error "script_user USER: no such
+/// user" (or "... GROUP: no such group").
+ScriptCredentials resolve_script_user(const std::string& user, const std::string& group);
+
+/// True when USER exists (getpwnam_r); the same thread-safety and cost as above.
+bool script_user_exists(const std::string& user);
+
 struct ScriptSettings {
   /// 0: no timeout (a script that runs as long as the daemon, e.g. a notify FIFO's reader).
   std::chrono::milliseconds timeout = std::chrono::seconds(5);
   std::chrono::milliseconds kill_grace = std::chrono::seconds(1);
   /// How long shutdown() lets running scripts (notify_stop) finish before SIGTERM.
   std::chrono::milliseconds stop_grace = std::chrono::seconds(5);
-  /// keepalived's `script_user USER [GROUP]`: resolved with getpwnam()/getgrnam() when the
-  /// runner is constructed (std::runtime_error if unknown, or if another user is asked of a
-  /// runner that is not root). Empty user = the runner's own user and groups (root for
-  /// xvrrpd, keepalived's default); empty group = the user's primary group. Scripts of a
+  /// keepalived's `script_user USER [GROUP]`: resolved with resolve_script_user() when the
+  /// runner is constructed, unless `credentials` holds it already (std::runtime_error if
+  /// unknown, or if another user is asked of a runner that is not root). Empty user = the
+  /// runner's own user and groups; empty group = the user's primary group. Scripts of a
   /// named user get its supplementary groups (getgrouplist).
   std::string user;
   std::string group;
+  /// `user` and `group` already resolved (resolve_script_user()): the constructor then makes
+  /// no NSS lookup, so a runner can be made on the event loop. Ignored when `user` is empty.
+  std::optional<ScriptCredentials> credentials;
   /// keepalived's enable_script_security.
   bool script_security = false;
 };

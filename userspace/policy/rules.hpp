@@ -2,6 +2,7 @@
 // Small daemon rules that are policy, not wiring. Pure.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -32,6 +33,32 @@ class RateLimit {
   core::Nanos interval_;
   std::optional<core::Nanos> last_;
   std::uint64_t suppressed_ = 0;
+};
+
+/// When to try again something that failed and that no event will retry (an XDP hook held
+/// by another program frees without a link event): `first` after the first failure, the
+/// wait doubling after each further one up to `max`. succeeded() or cancel() stops it.
+class RetryBackoff {
+ public:
+  RetryBackoff(core::Nanos first, core::Nanos max) : first_(first), max_(max) {}
+  /// A failure at `now`: returns the wait before the next try.
+  core::Nanos failed(core::Nanos now) {
+    wait_ = wait_ == 0 ? first_ : std::min(wait_ * 2, max_);
+    due_ = now + wait_;
+    return wait_;
+  }
+  void succeeded() { cancel(); }
+  void cancel() {
+    wait_ = 0;
+    due_ = core::kNever;
+  }
+  [[nodiscard]] bool pending() const { return due_ != core::kNever; }
+  [[nodiscard]] bool due(core::Nanos now) const { return now >= due_; }
+
+ private:
+  core::Nanos first_, max_;
+  core::Nanos wait_ = 0;
+  core::Nanos due_ = core::kNever;
 };
 
 /// keepalived's garp_lower_prio_repeat: a MASTER that stays MASTER after a

@@ -402,6 +402,47 @@ TEST(ScriptUser, UnknownUserIsRefused) {
   ScriptSettings settings;
   settings.user = "no-such-user-xvrrp";
   EXPECT_THROW(ScriptRunner runner(settings), std::runtime_error);
+  try {
+    (void)resolve_script_user("no-such-user-xvrrp", "");
+    ADD_FAILURE() << "resolved a user that does not exist";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "script_user no-such-user-xvrrp: no such user");
+  }
+  try {
+    (void)resolve_script_user("root", "no-such-group-xvrrp");
+    ADD_FAILURE() << "resolved a group that does not exist";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "script_user root no-such-group-xvrrp: no such group");
+  }
+}
+
+TEST(ScriptUser, ResolvesUserGroupAndSupplementaryGroups) {
+  const ScriptCredentials root = resolve_script_user("root", "");
+  EXPECT_EQ(root.uid, 0u);
+  EXPECT_EQ(root.gid, 0u);
+  EXPECT_NE(std::find(root.groups.begin(), root.groups.end(), gid_t{0}), root.groups.end());
+  const ScriptCredentials nobody = resolve_script_user("nobody", "root");
+  EXPECT_EQ(nobody.uid, 65534u);
+  EXPECT_EQ(nobody.gid, 0u);  // the named group replaces the primary one
+  EXPECT_TRUE(script_user_exists("root"));
+  EXPECT_FALSE(script_user_exists("no-such-user-xvrrp"));
+}
+
+// Credentials resolved beforehand (as the daemon does off its event loop) are used as given:
+// the runner makes no lookup, so a name NSS does not know still runs.
+TEST_F(ScriptRunnerTest, GivenCredentialsAreUsedWithoutALookup) {
+  ScriptSettings settings;
+  settings.user = "no-such-user-xvrrp";
+  ScriptCredentials self;
+  self.uid = geteuid();
+  self.gid = getegid();
+  self.groups = {getegid()};
+  settings.credentials = self;
+  ScriptRunner runner(settings);
+  fs::path out = dir_ / "id";
+  ASSERT_GT(runner.run("id -u > '" + out.string() + "'"), 0);
+  ASSERT_TRUE(run_event_loop(runner, 5s));
+  EXPECT_EQ(slurp(out), std::to_string(geteuid()) + "\n");
 }
 
 }  // namespace

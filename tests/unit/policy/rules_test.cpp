@@ -20,6 +20,25 @@ TEST(RateLimit, OncePerInterval) {
   EXPECT_EQ(r.suppressed(), 2U);
 }
 
+TEST(RetryBackoff, DoublesUpToTheCapAndStopsOnSuccess) {
+  RetryBackoff b(kNanosPerSecond, 4 * kNanosPerSecond);
+  EXPECT_FALSE(b.pending());
+  EXPECT_FALSE(b.due(core::kNever - 1));
+  EXPECT_EQ(b.failed(10), kNanosPerSecond);
+  EXPECT_TRUE(b.pending());
+  EXPECT_FALSE(b.due(10 + kNanosPerSecond - 1));
+  EXPECT_TRUE(b.due(10 + kNanosPerSecond));
+  EXPECT_EQ(b.failed(20), 2 * kNanosPerSecond);
+  EXPECT_EQ(b.failed(30), 4 * kNanosPerSecond);
+  EXPECT_EQ(b.failed(40), 4 * kNanosPerSecond);
+  EXPECT_TRUE(b.due(40 + 4 * kNanosPerSecond));
+  b.succeeded();
+  EXPECT_FALSE(b.pending());
+  EXPECT_EQ(b.failed(50), kNanosPerSecond);  // a new failure starts again from the first wait
+  b.cancel();
+  EXPECT_FALSE(b.due(core::kNever - 1));
+}
+
 TEST(Reclaim, OnlyAMasterThatStaysMasterAfterALowerAdvert) {
   EXPECT_TRUE(reclaim_after_lower_advert(true, State::Master, 50, 100));
   EXPECT_FALSE(reclaim_after_lower_advert(true, State::Master, 0, 100));    // resignation

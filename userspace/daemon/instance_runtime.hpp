@@ -66,8 +66,6 @@ struct Daemon::InstanceRuntime {
   std::vector<std::pair<config::RouteSpec, int>> routes_installed;
   std::vector<config::RuleSpec> rules_installed;
   bool rx_programmed = false;
-  /// A failed bind of its interface, tried again from the maintenance tick (1 s, doubling to 32 s).
-  policy::RetryBackoff bind_retry{core::kNanosPerSecond, 32 * core::kNanosPerSecond};
   /// Its own tracking says FAULT (before its sync group holds the others).
   bool own_fault = false;
   /// own_fault with its interface, or a tracked one carrying a VIP, among the causes: a
@@ -86,6 +84,8 @@ struct Daemon::InstanceRuntime {
   std::uint64_t bfd_takeovers = 0, bfd_contradictions = 0;
   policy::RateLimit reclaim{core::kNanosPerSecond};
   policy::RateLimit no_source_log{10 * core::kNanosPerSecond};
+  /// A failed bind of its interface, tried again from the maintenance tick (1 s, doubling to 32 s).
+  policy::RetryBackoff bind_retry{core::kNanosPerSecond, 32 * core::kNanosPerSecond};
   // Reload make-before-break (policy/reload_plan.hpp). A retiring runtime lives in
   // Daemon::retiring_ and keeps its VIPs until retire_verdict() releases it; a deferred one
   // is in instances_ without a state machine until the retiring holder of its key is gone.

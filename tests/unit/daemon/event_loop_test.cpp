@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <stdexcept>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -161,6 +162,41 @@ TEST(EventLoop, IdleHandlerRunsEachIteration) {
   loop.set_idle_handler([&] { ++idle; });
   for (int i = 0; i < 4; ++i) loop.run_once(0);
   EXPECT_EQ(idle, 4);
+}
+
+// Daemon::run() relies on this: whatever a handler throws leaves run() so the
+// daemon can still remove its VIPs and XDP program; the loop stays usable.
+TEST(EventLoop, ThrowingFdHandlerLeavesRun) {
+  EventLoop loop;
+  Pair p;
+  loop.add_fd(p.b.get(), EPOLLIN, [&](std::uint32_t) {
+    drain(p.b.get());
+    throw std::runtime_error("fd handler");
+  });
+  ASSERT_EQ(write(p.a.get(), "x", 1), 1);
+  EXPECT_THROW(loop.run(), std::runtime_error);
+  loop.remove_fd(p.b.get());
+  EXPECT_EQ(loop.run_once(0), 0);
+}
+
+TEST(EventLoop, ThrowingTimerCallbackLeavesRun) {
+  EventLoop loop;
+  const core::TimerId id =
+      loop.add_callback_timer([](std::int64_t) { throw std::logic_error("timer"); });
+  loop.timers().reschedule(id, clock::monotonic_ns());
+  EXPECT_THROW(loop.run(), std::logic_error);
+  loop.remove_callback_timer(id);
+  EXPECT_EQ(loop.timers().armed_count(), 0u);
+}
+
+TEST(EventLoop, ThrowingTimerHandlerAndIdleHandlerLeaveRun) {
+  EventLoop loop;
+  loop.set_timer_handler([](std::uint64_t, std::int64_t) { throw std::runtime_error("cookie"); });
+  loop.timers().schedule(clock::monotonic_ns(), 7);
+  EXPECT_THROW(loop.run(), std::runtime_error);
+  EventLoop idle;
+  idle.set_idle_handler([] { throw std::runtime_error("idle"); });
+  EXPECT_THROW(idle.run(), std::runtime_error);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@ packages=(
   libclang-rt-14-dev  # ASan, UBSan and libFuzzer runtimes for tools/sanitize.sh
   libbpf-dev libxdp-dev xdp-tools bpftool
   libnl-3-dev libnl-route-3-dev
+  libnftnl-dev libmnl-dev nftables  # the no_accept filter; nft lists it in the tests
   libssl-dev  # libcrypto: auth_hmac's HMAC-SHA256
   libgtest-dev googletest
   iproute2 iputils-ping procps psmisc

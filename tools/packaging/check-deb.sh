@@ -54,7 +54,7 @@ echo "package: $(basename "$deb")"
 echo "== control"
 dpkg-deb --info "$deb"
 control=$(dpkg-deb --field "$deb")
-for dep in libbpf1 libxdp1 libnl-3-200 libnl-route-3-200; do
+for dep in libbpf1 libxdp1 libnl-3-200 libnl-route-3-200 libnftnl11 libmnl0; do
   grep -Eq "^Depends:.*\b$dep\b" <<<"$control" || fail "Depends lacks $dep"
 done
 grep -q '^Maintainer: .\+' <<<"$control" || fail "no Maintainer"

@@ -96,6 +96,8 @@ struct PendingInstance {
   std::vector<TrackRef> bfd_refs;
   std::optional<Token> master_bfd_tok;
   std::optional<bool> notify_priority_changes;
+  std::optional<bool> strict_mode, accept;
+  std::optional<Token> strict_tok, accept_tok;
 };
 
 // A vrrp_sync_group block until the instances are known.
@@ -1170,6 +1172,7 @@ class Parser {
     in.garp_lower_prio_repeat = p.garp_lower_prio_repeat.value_or(g.garp_lower_prio_repeat);
     in.garp_lower_prio_delay_ms = p.garp_lower_prio_delay_ms.value_or(g.garp_lower_prio_delay_ms);
     in.garp_interval_ms = family == AF_INET6 ? g.gna_interval_ms : g.garp_interval_ms;
+    resolve_strict(p, prefix, family);
 
     for (const auto& ref : p.script_refs) in.track_scripts.push_back(tracked_script(ref, prefix));
     for (const auto& ref : p.file_refs) in.track_files.push_back(tracked_file(ref, prefix));
@@ -1199,6 +1202,74 @@ class Parser {
       }
     }
     if (in.priority == 255) owner_file_weights(in);
+  }
+
+  // keepalived (vrrp_complete_instance): strict mode refuses what breaks RFC 5798 on the wire
+  // and resets, with a warning, what it only forbids; then accept mode's default.
+  void resolve_strict(PendingInstance& p, const std::string& prefix, int family) {
+    Instance& in = p.inst;
+    const Global& g = cfg_.global;
+    in.strict_mode = p.strict_mode.value_or(g.vrrp_strict);
+    const std::string why = p.strict_mode ? "strict_mode" : "vrrp_strict";
+    const std::string where = p.strict_tok ? p.strict_tok->where() : in.where;
+    if (in.strict_mode) {
+      if (!in.unicast_peers.empty()) {
+        throw ConfigError(in.where, prefix + "unicast_peer is not allowed in strict mode (" + why +
+                                        "; expected multicast adverts, as keepalived)");
+      }
+      if (in.vips.empty()) {
+        throw ConfigError(
+            in.where, prefix + "strict mode (" + why + ") needs at least one virtual_ipaddress");
+      }
+      const auto reset = [&](const std::string& what) {
+        warn(where, prefix + what + " is not allowed in strict mode (" + why + "): reset");
+      };
+      if (in.initial_master != (in.priority == 255)) {
+        reset(std::string("state ") + (in.initial_master ? "MASTER" : "BACKUP") +
+              " with priority " + std::to_string(in.priority) +
+              " (MASTER if and only if priority 255)");
+        in.initial_master = in.priority == 255;
+      }
+      if (in.auth_type != 0) {
+        reset("authentication");
+        in.auth_type = 0;
+        in.auth_pass.fill(0);
+      }
+      if (in.preempt_delay_ns != 0) {
+        reset("preempt_delay");
+        in.preempt_delay_ns = 0;
+      }
+      if (p.down_timer_adverts && in.down_timer_adverts != 3) {
+        reset("down_timer_adverts " + std::to_string(in.down_timer_adverts));
+      }
+      in.down_timer_adverts = 3;
+      if (p.garp_lower_prio_repeat && in.garp_lower_prio_repeat != 0) {
+        reset("garp_lower_prio_repeat");
+      }
+      in.garp_lower_prio_repeat = 0;
+      if (p.garp_lower_prio_delay_ms && in.garp_lower_prio_delay_ms != 0) {
+        reset("garp_lower_prio_delay");
+      }
+      in.garp_lower_prio_delay_ms = 0;
+      if (p.lower_prio_no_advert && !in.lower_prio_no_advert) reset("lower_prio_no_advert off");
+      in.lower_prio_no_advert = true;
+      if (p.higher_prio_send_advert && in.higher_prio_send_advert) {
+        reset("higher_prio_send_advert");
+      }
+      in.higher_prio_send_advert = false;
+      if (family == AF_INET6 && !in.vips.empty() &&
+          !(in.vips[0].addr.bytes[0] == 0xfe && (in.vips[0].addr.bytes[1] & 0xc0) == 0x80)) {
+        warn(in.vips[0].where, prefix +
+                                   "in strict mode the first IPv6 virtual_ipaddress must "
+                                   "be link-local (RFC 5798 §5.2.9)");
+      }
+    }
+    in.accept = p.accept.value_or(in.priority == 255 || !in.strict_mode);
+    if (in.accept && in.strict_mode && in.priority != 255 && in.version == 2) {
+      warn(p.accept_tok ? p.accept_tok->where() : in.where,
+           prefix + "accept mode is not part of VRRPv2 (RFC 3768) in strict mode: no_accept");
+      in.accept = false;
+    }
   }
 
   TrackedScript tracked_script(const TrackRef& ref, const std::string& prefix) const {
@@ -1627,7 +1698,8 @@ constexpr Section kHmac = Section::kAuthHmac;
 constexpr std::string_view kTrackers =
     "only track_interface, track_script, track_file, track_process and track_bfd are "
     "implemented";
-constexpr std::string_view kFirewall = "xvrrpd installs no iptables/nftables rules";
+constexpr std::string_view kFirewall =
+    "xvrrpd's only firewall rules are its own no_accept table (nftables)";
 constexpr std::string_view kVmac = "xvrrpd does not create macvlan/ipvlan interfaces";
 constexpr std::string_view kRoutes = "xvrrpd manages addresses only, not routes or rules";
 constexpr std::string_view kSnmp = "xvrrpd has no SNMP or D-Bus interface; see xvrrpctl";
@@ -1793,7 +1865,10 @@ const Keyword kKeywords[] = {
          [](Parser& p, Ctx&, const Statement&) { p.cfg_.global.script_security = true; },
          "global.enable_script_security", "enable_script_security"),
     refused(kGlob, "set_supplementary_groups", "notify scripts run as root"),
-    refused(kGlob, "vrrp_strict", "strict mode is not implemented"),
+    gated(impl(kGlob, "vrrp_strict", 0, 0, Block::kNone,
+               [](Parser& p, Ctx&, const Statement&) { p.cfg_.global.vrrp_strict = true; },
+               "global.vrrp_strict", "vrrp_strict"),
+          kDaemonFiltersNoAccept),
     refused(kGlob, "vrrp_min_garp", "the GARP schedule is set by the vrrp_garp_master_* keywords"),
     refused(kGlob, "vrrp_garp_extra_if", kVmac),
     refused(kGlob, "vrrp_vmac_garp_intvl", kVmac),
@@ -2123,8 +2198,13 @@ const Keyword kKeywords[] = {
          },
          "track_primary", "dont_track_primary"),
           kDaemonAppliesTrackPrimary),
-    same(kInst, "accept", 0, 0, nullptr, "accept",
-         "the VIPs always answer locally: accept mode is xvrrpd's only behaviour"),
+    gated(impl(kInst, "accept", 0, 0, Block::kNone,
+               [](Parser&, Ctx& c, const Statement& st) {
+                 pi(c).accept = true;
+                 pi(c).accept_tok = st.keyword();
+               },
+               "accept", "accept"),
+          kDaemonFiltersNoAccept),
     same(kInst, "skip_check_adv_addr", 0, 1,
          [](Parser&, Ctx&, const Statement& st) {
            if (st.words.size() < 2) return;
@@ -2142,8 +2222,20 @@ const Keyword kKeywords[] = {
          },
          "skip_check_adv_addr [on]",
          "xvrrpd never compares an advert's address list with its own; 'off' is refused"),
-    refused(kInst, "no_accept", "the VIPs always answer locally (accept mode)"),
-    refused(kInst, "strict_mode", "strict mode is not implemented"),
+    gated(impl(kInst, "no_accept", 0, 0, Block::kNone,
+               [](Parser&, Ctx& c, const Statement& st) {
+                 pi(c).accept = false;
+                 pi(c).accept_tok = st.keyword();
+               },
+               "accept", "no_accept"),
+          kDaemonFiltersNoAccept),
+    gated(impl(kInst, "strict_mode", 0, 1, Block::kNone,
+               [](Parser&, Ctx& c, const Statement& st) {
+                 pi(c).strict_mode = keepalived_bool(st);
+                 pi(c).strict_tok = st.keyword();
+               },
+               "strict_mode", "strict_mode [BOOL]"),
+          kDaemonFiltersNoAccept),
     refused(kInst, "use_vmac", kVmac),
     refused(kInst, "use_vmac_addr", kVmac),
     refused(kInst, "vmac_xmit_base", kVmac),

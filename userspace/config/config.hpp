@@ -344,6 +344,14 @@ struct Instance {  // NOLINT(clang-analyzer-optin.performance.Padding)
   /// a change of the effective priority writes a MASTER_PRIORITY / BACKUP_PRIORITY line to
   /// the notify FIFOs.
   bool notify_priority_changes = false;
+  /// strict_mode [BOOL] (else vrrp_strict): keepalived's strict RFC compliance. Resolved here:
+  /// what strict mode forbids is refused (unicast peers, no VIPs) or reset with a warning
+  /// (authentication, preempt_delay, state MASTER below priority 255, ...).
+  bool strict_mode = false;
+  /// accept / no_accept (RFC 5798 §6.1 Accept_Mode). Unset: true, except in strict mode below
+  /// priority 255. False below priority 255: while MASTER the host drops packets addressed to
+  /// the VIPs and sends none from them (net/vip_filter.hpp); they serve as a gateway only.
+  bool accept = true;
 
   /// AF_INET or AF_INET6: the family of the advertised VIPs (else of
   /// unicast_src_ip, else of the first peer, else AF_INET).
@@ -416,6 +424,8 @@ struct Global {
   bool fifo_write_vrrp_states_on_reload = false;
   /// vrrp_notify_priority_changes [BOOL]: the default of Instance::notify_priority_changes.
   bool notify_priority_changes = false;
+  /// vrrp_strict: the default of Instance::strict_mode.
+  bool vrrp_strict = false;
   friend bool operator==(const Global&, const Global&) = default;
 };
 
@@ -432,6 +442,7 @@ inline constexpr bool kDaemonRunsSyncGroups = true;  // Config::sync_groups, Ins
 inline constexpr bool kDaemonTracksFiles = true;     // Config::track_files, Instance::track_files
 /// Instance::virtual_routes, Instance::virtual_rules.
 inline constexpr bool kDaemonAppliesRoutes = true;
+inline constexpr bool kDaemonFiltersNoAccept = true;  // Instance::accept, Instance::strict_mode
 
 /// A vrrp_sync_group block (keepalived.conf(5)): its members move together
 /// (one in FAULT puts all in FAULT; one becoming MASTER or BACKUP takes the

@@ -223,6 +223,9 @@ const Field<Instance> kInstanceFields[] = {
     XVRRP_FIELD(Instance, virtual_routes, "virtual_routes", Live),
     XVRRP_FIELD(Instance, virtual_rules, "virtual_rules", Live),
     XVRRP_FIELD(Instance, notify_priority_changes, "notify_priority_changes", Live),
+    XVRRP_FIELD(Instance, strict_mode, "strict_mode", Live),
+    // Live: a MASTER's VIPs join or leave the no_accept filter.
+    XVRRP_FIELD(Instance, accept, "accept", Live),
 };
 
 // router_id names the control socket and pin directory: restart only.
@@ -254,6 +257,8 @@ const Field<Global> kGlobalFields[] = {
     XVRRP_FIELD(Global, vrrp_notify_fifo, "vrrp_notify_fifo", Rebuild),
     XVRRP_FIELD(Global, fifo_write_vrrp_states_on_reload, "fifo_write_vrrp_states_on_reload", Live),
     XVRRP_FIELD(Global, notify_priority_changes, "vrrp_notify_priority_changes", Live),
+    // Resolved into each instance's strict_mode and accept.
+    XVRRP_FIELD(Global, vrrp_strict, "vrrp_strict", Live),
 };
 
 #undef XVRRP_FIELD

@@ -165,6 +165,8 @@ void Daemon::setup() {
   // master is heard, or still served by a resumed MASTER (policy/resume.hpp).
   for (auto& rt : instances_) bind_interface(*rt);
   addresses_->remove_stale(decide_resume_all());
+  // no_accept: the tables exist (a killed predecessor's replaced) before any VIP is added.
+  sync_vip_filter(true);
 
   loop_.set_timer_handler([this](std::uint64_t cookie, Nanos now) { on_timer(cookie, now); });
   loop_.set_idle_handler([this] {
@@ -299,6 +301,7 @@ void Daemon::shutdown() {
   stop_sync_groups();
   flush_senders();
   rx_->release_all();
+  vip_filter_.reset();             // after the VIPs went
   if (resume_) resume_->remove();  // a clean stop resigned: nothing to resume
   if (fifos_) fifos_->close();     // after the STOP lines
   XLOG_INFO("Stopped xvrrpd");

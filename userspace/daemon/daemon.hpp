@@ -35,6 +35,7 @@
 #include "net/address_manager.hpp"
 #include "net/link_stats.hpp"
 #include "net/route_manager.hpp"
+#include "net/vip_filter.hpp"
 #include "policy/down_guard.hpp"
 #include "policy/map_sizes.hpp"
 #include "policy/reload_plan.hpp"
@@ -136,6 +137,10 @@ class Daemon {
   void bind_failed(InstanceRuntime& rt, const std::string& why, core::Nanos now);
   /// From the maintenance tick: binds the instances whose retry is due.
   void retry_binds(core::Nanos now);
+  /// Makes the no_accept filter hold the VIPs of every filtering runtime that wants its
+  /// VIPs (policy::filtered_addresses); creates the filter on first need. Throws only
+  /// when `strict` (start-up); later errors are logged.
+  void sync_vip_filter(bool strict = false);
   void program_rx(InstanceRuntime& rt);
   void resolve_vips(InstanceRuntime& rt);
   void release_if_unused(int ifindex);
@@ -315,6 +320,8 @@ class Daemon {
   std::unique_ptr<net::LinkMonitor> links_;
   std::unique_ptr<net::AddressManager> addresses_;
   std::unique_ptr<net::RouteManager> routes_;
+  /// no_accept (net/vip_filter.hpp): made when an instance first needs it, deleted at exit.
+  std::unique_ptr<net::VipFilter> vip_filter_;
   std::unique_ptr<net::LinkStats> link_stats_;
   struct RxReading {
     std::uint64_t packets = 0;

@@ -69,6 +69,8 @@ DaemonStatus Daemon::snapshot() const {
     in.interface = rt->cfg.interface;
     in.vrid = rt->cfg.vrid;
     in.version = rt->cfg.version;
+    in.accept = rt->cfg.accept;
+    in.strict_mode = rt->cfg.strict_mode;
     in.state = core::state_name(sm.state());
     in.base_priority = sm.params().base_priority;
     in.effective_priority = sm.effective_priority();

@@ -101,6 +101,8 @@ void Daemon::live_update(InstanceRuntime& rt, const config::Instance& cfg) {
   rt.adverts.set_content(cfg, rt.plan);
   set_hmac(rt);
   resolve_vips(rt);
+  // New VIPs or a changed accept mode: filtered before they are added.
+  sync_vip_filter();
   install_missing_vips(rt);
   if (garp_changed) {
     const bool active = rt.garp.active();

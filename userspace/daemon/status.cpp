@@ -29,6 +29,8 @@ std::string render_status_json(const DaemonStatus& s) {
     j.field("interface", in.interface);
     j.field("vrid", in.vrid);
     j.field("version", in.version);
+    j.field("accept", in.accept);
+    j.field("strict_mode", in.strict_mode);
     j.field("state", in.state);
     j.field("base_priority", in.base_priority);
     j.field("effective_priority", in.effective_priority);

@@ -107,6 +107,10 @@ struct InstanceStatus {
   std::string interface;
   unsigned vrid = 0;
   unsigned version = 0;
+  /// Accept mode (config::Instance::accept): false below priority 255 means no_accept, the
+  /// VIPs filtered while MASTER (net/vip_filter.hpp).
+  bool accept = true;
+  bool strict_mode = false;
   std::string state;  ///< core::state_name()
   unsigned base_priority = 0;
   unsigned effective_priority = 0;

@@ -87,6 +87,8 @@ void Daemon::send_garps(InstanceRuntime& rt, int count) {
 void Daemon::set_vips(InstanceRuntime& rt, bool wanted) {
   rt.want_vips = wanted;
   if (wanted) {
+    // no_accept: filtered before the addresses exist, so no packet reaches them unfiltered.
+    sync_vip_filter();
     install_missing_vips(rt);
     return;
   }
@@ -101,6 +103,29 @@ void Daemon::set_vips(InstanceRuntime& rt, bool wanted) {
     v.proxy.reset();
     if (v.installed && v.vip.ifindex != 0 && remove[i]) addresses_->remove(v.vip);
     v.installed = false;
+  }
+  sync_vip_filter();
+}
+
+void Daemon::sync_vip_filter(bool strict) {
+  std::vector<std::pair<const policy::InstancePlan*, bool>> plans;
+  bool needed = false;
+  for (const auto* list : {&instances_, &retiring_})
+    for (const auto& rt : *list) {
+      plans.emplace_back(&rt->plan, rt->want_vips);
+      needed |= rt->plan.filter_vips;
+    }
+  if (!vip_filter_ && !needed) return;
+  try {
+    if (!vip_filter_) {
+      vip_filter_ =
+          std::make_unique<net::VipFilter>(net::vip_filter_table(config_.global.router_id));
+      XLOG_INFO("no_accept: nftables tables ip/ip6 %s made", vip_filter_->table().c_str());
+    }
+    vip_filter_->assign(policy::filtered_addresses(plans));
+  } catch (const std::exception& e) {
+    if (strict) throw std::runtime_error(std::string("no_accept filter: ") + e.what());
+    XLOG_ERROR("no_accept filter: %s", e.what());
   }
 }
 

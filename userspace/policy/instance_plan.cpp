@@ -38,6 +38,7 @@ InstancePlan plan_instance(const config::Instance& cfg) {
   p.down_timer_adverts = cfg.down_timer_adverts;
   p.lower_prio_no_advert = cfg.lower_prio_no_advert;
   p.higher_prio_send_advert = cfg.higher_prio_send_advert;
+  plan.filter_vips = !cfg.accept && cfg.priority != 255;
 
   plan.garp.repeat = static_cast<int>(cfg.garp_master_repeat);
   plan.garp.delay = static_cast<core::Nanos>(cfg.garp_master_delay_ms) * 1'000'000;
@@ -101,6 +102,17 @@ std::vector<xvrrp_vip_key> fence_keys(const InstancePlan& plan, std::uint32_t if
 
 std::uint64_t fence_after_ns(const InstancePlan& plan) {
   return std::uint64_t{plan.params.advert_int_cs} * 10'000'000ULL * XVRRP_FENCE_PEER_ADVERTS;
+}
+
+std::vector<IpAddress> filtered_addresses(
+    const std::vector<std::pair<const InstancePlan*, bool>>& plans_wanting) {
+  std::vector<IpAddress> out;
+  for (const auto& [plan, wanting] : plans_wanting) {
+    if (!wanting || !plan->filter_vips) continue;
+    for (const auto& v : plan->vips)
+      if (std::find(out.begin(), out.end(), v.addr) == out.end()) out.push_back(v.addr);
+  }
+  return out;
 }
 
 }  // namespace xvrrp::policy

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/ip_address.hpp"
@@ -64,6 +65,9 @@ struct InstancePlan {
   std::vector<IpAddress> advertised;
   /// Every VIP, advertised first, in config order.
   std::vector<VipPlan> vips;
+  /// no_accept below the address owner (RFC 5798 §6.1: Accept_Mode false, priority < 255):
+  /// while MASTER its VIPs are in the no_accept filter (net/vip_filter.hpp).
+  bool filter_vips = false;
 
   [[nodiscard]] bool multicast() const { return peers.empty(); }
 };
@@ -75,6 +79,11 @@ InstancePlan plan_instance(const config::Instance& cfg);
 /// multicast; for unicast the hull of the peers' ranges (0..255 as soon as
 /// one peer gives none). Each peer's own range is enforced per peer.
 void fill_ttl_range(const std::vector<PeerPlan>& peers, xvrrp_vrid_config& out);
+
+/// The addresses the no_accept filter must hold: every VIP of each plan that filters its
+/// VIPs and whose runtime wants them (MASTER, or a handover's linger), once each.
+std::vector<IpAddress> filtered_addresses(
+    const std::vector<std::pair<const InstancePlan*, bool>>& plans_wanting);
 
 /// Whether `addr` is one of the plan's VIPs (never an advert source).
 bool is_vip(const InstancePlan& plan, const IpAddress& addr);

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck disable=SC2317 # the predicates below run through t_check_within
 # The notify scripts of a stop, as keepalived runs them: on SIGTERM the MASTER's
-# `notify` script hears "INSTANCE service-100 STOP 100" after its earlier MASTER, and
+# `notify` script hears "INSTANCE service-100 STOP 100" after BACKUP and MASTER, and
 # its notify_stop script (which takes ~1 s) runs to its end before xvrrpd exits,
 # while server-2 takes over. The daemon exits cleanly (no VIP, program or pin left).
 here=$(cd "$(dirname "$0")" && pwd)

@@ -18,7 +18,7 @@ CT_CACHE=${XVRRP_TEST_CACHE:-/var/cache/xvrrp-test}
 CT_BASE=$CT_CACHE/bookworm-minbase
 CT_MIRROR=${XVRRP_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # What the daemon links and what the session runs (ip, ps), on top of minbase.
-CT_INCLUDE=systemd,systemd-sysv,dbus,iproute2,libbpf1,libxdp1,libnl-3-200,libnl-route-3-200,libelf1,procps
+CT_INCLUDE=systemd,systemd-sysv,dbus,iproute2,libbpf1,libxdp1,libnl-3-200,libnl-route-3-200,libnftnl11,libmnl0,libelf1,procps
 CT_WORK=
 CT_NSPAWN_PID=
 CT_PID=

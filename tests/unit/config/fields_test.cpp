@@ -108,6 +108,8 @@ const std::map<std::string, std::pair<Mutation, ReloadClass>>& instance_mutation
         ReloadClass::Live}},
       {"notify_priority_changes",
        {[](Instance& i) { i.notify_priority_changes = true; }, ReloadClass::Live}},
+      {"strict_mode", {[](Instance& i) { i.strict_mode = true; }, ReloadClass::Live}},
+      {"accept", {[](Instance& i) { i.accept = !i.accept; }, ReloadClass::Live}},
   };
   return m;
 }
@@ -214,6 +216,7 @@ TEST(ConfigFields, EveryGlobalMutationIsOneChange) {
        {[](Global& g) { g.fifo_write_vrrp_states_on_reload = true; }, ReloadClass::Live}},
       {"vrrp_notify_priority_changes",
        {[](Global& g) { g.notify_priority_changes = true; }, ReloadClass::Live}},
+      {"vrrp_strict", {[](Global& g) { g.vrrp_strict = true; }, ReloadClass::Live}},
   };
   std::map<std::string, ReloadClass> table, tested;
   for (const auto& f : global_fields()) table[f.name] = f.cls;

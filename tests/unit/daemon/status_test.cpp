@@ -75,6 +75,7 @@ TEST(StatusJson, RendersEveryField) {
       R"("socket_rejects":{"too_short":0,"bad_ttl":3},"reloads":0,"reload_failures":0,)"
       R"("maintenance":false,)"
       R"("instances":[{"name":"VI_1","interface":"eth0","vrid":100,"version":2,)"
+      R"("accept":true,"strict_mode":false,)"
       R"("state":"MASTER","base_priority":100,"effective_priority":100,)"
       R"("master":"192.0.2.1","master_priority":100,"last_advert_age_ms":null,)"
       R"("advert_int_ms":1000,"master_adver_int_ms":1000,"transitions":2,)"

@@ -105,6 +105,30 @@ TEST(InstancePlan, ExcludedVipsAreInstalledNotAdvertised) {
   EXPECT_FALSE(p.vips[1].advertised);
 }
 
+TEST(InstancePlan, NoAcceptBelowTheOwnerFiltersTheVips) {
+  config::Instance cfg = test::instance();
+  EXPECT_FALSE(plan_instance(cfg).filter_vips);  // accept mode by default
+  cfg.accept = false;
+  EXPECT_TRUE(plan_instance(cfg).filter_vips);
+  cfg.priority = 255;  // the address owner always accepts (RFC 5798 §6.1)
+  EXPECT_FALSE(plan_instance(cfg).filter_vips);
+}
+
+TEST(FilteredAddresses, VipsOfFilteringPlansThatWantThemOnceEach) {
+  config::Instance cfg =
+      test::instance("  virtual_ipaddress_excluded {\n    203.0.113.5/24 dev eth0\n  }\n");
+  cfg.accept = false;
+  const InstancePlan filtering = plan_instance(cfg);
+  const InstancePlan accepting = plan_instance(test::instance());
+  ASSERT_EQ(filtering.vips.size(), 2U);
+  EXPECT_TRUE(filtered_addresses({}).empty());
+  EXPECT_TRUE(filtered_addresses({{&filtering, false}, {&accepting, true}}).empty());
+  const auto both = filtered_addresses({{&filtering, true}, {&filtering, true}});
+  ASSERT_EQ(both.size(), 2U);  // advertised and excluded, each once
+  EXPECT_EQ(both[0], filtering.vips[0].addr);
+  EXPECT_EQ(both[1], filtering.vips[1].addr);
+}
+
 }  // namespace
 }  // namespace xvrrp::policy
 

@@ -100,6 +100,8 @@ const std::vector<Mutation>& mutations() {
        }},
       {"notify_priority_changes", ReloadClass::Live,
        [](auto& c) { c.notify_priority_changes = true; }},
+      {"strict_mode", ReloadClass::Live, [](auto& c) { c.strict_mode = true; }},
+      {"accept", ReloadClass::Live, [](auto& c) { c.accept = false; }},
       {"family", ReloadClass::Rebuild,
        [](auto& c) {
          c.vips[0].addr = ip("2001:db8::100");

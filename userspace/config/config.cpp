@@ -213,6 +213,9 @@ class Parser {
     cfg_.global.garp_lower_prio_repeat =
         global_lower_prio_repeat_.value_or(cfg_.global.garp_master_repeat);
     for (auto& p : pending_) finish(p, global_version_set_);
+    // global_defs may come after the static blocks.
+    for (auto& v : cfg_.static_addresses)
+      if (v.dev.empty()) v.dev = cfg_.global.default_interface;
     cross_checks();
     check_fifos();
     resolve_sync_groups();
@@ -838,6 +841,17 @@ class Parser {
       }
       block_family = v.addr.family;
       in.vips.push_back(std::move(v));
+    }
+  }
+
+  void static_address_block(const Token& opener) {
+    while (auto st = next_statement(&opener)) {
+      if (st->has_block) {
+        throw ConfigError(st->where(), "unexpected '{' in " + opener.text +
+                                           " (expected 'ADDR[/LEN] [brd X] [dev D] [scope S] "
+                                           "[label L]')");
+      }
+      cfg_.static_addresses.push_back(vip_line(*st));
     }
   }
 
@@ -1701,7 +1715,6 @@ constexpr std::string_view kTrackers =
 constexpr std::string_view kFirewall =
     "xvrrpd's only firewall rules are its own no_accept table (nftables)";
 constexpr std::string_view kVmac = "xvrrpd does not create macvlan/ipvlan interfaces";
-constexpr std::string_view kRoutes = "xvrrpd manages addresses only, not routes or rules";
 constexpr std::string_view kSnmp = "xvrrpd has no SNMP or D-Bus interface; see xvrrpctl";
 constexpr std::string_view kSched =
     "use xvrrpd's --realtime-priority option; process tuning keywords are not applied";
@@ -1743,9 +1756,24 @@ const Keyword kKeywords[] = {
                [](Parser& p, Ctx&, const Statement& st) { p.bfd_instance(st); }, {},
                "bfd_instance NAME {"),
           kDaemonRunsBfd),
-    refused(kTop, "static_ipaddress", kRoutes),
-    refused(kTop, "static_routes", kRoutes),
-    refused(kTop, "static_rules", kRoutes),
+    gated(impl(kTop, "static_ipaddress", 0, 0, Block::kRequired,
+               [](Parser& p, Ctx&, const Statement& st) { p.static_address_block(st.keyword()); },
+               {}, "static_ipaddress {"),
+          kDaemonAppliesStatics),
+    gated(impl(kTop, "static_routes", 0, 0, Block::kRequired,
+               [](Parser& p, Ctx&, const Statement& st) {
+                 p.spec_block(st.keyword(), p.cfg_.static_routes,
+                              [](const std::vector<std::string>& w) { return parse_route(w); });
+               },
+               {}, "static_routes {"),
+          kDaemonAppliesStatics),
+    gated(impl(kTop, "static_rules", 0, 0, Block::kRequired,
+               [](Parser& p, Ctx&, const Statement& st) {
+                 p.spec_block(st.keyword(), p.cfg_.static_rules,
+                              [](const std::vector<std::string>& w) { return parse_rule(w); });
+               },
+               {}, "static_rules {"),
+          kDaemonAppliesStatics),
     refused(kTop, "track_group", kTrackers),
     refused(kTop, "garp_group", "per-interface GARP groups are not implemented"),
     refused(kTop, "interface_up_down_delays", kTimers),
@@ -1932,7 +1960,12 @@ const Keyword kKeywords[] = {
     refused(kGlob, "vmac_addr_prefix", kVmac),
     refused(kGlob, "v3_checksum_as_v2", "xvrrpd sends the RFC 5798 checksum"),
     refused(kGlob, "dynamic_interfaces", "not implemented"),
-    refused(kGlob, "default_interface", kRoutes),
+    gated(impl(kGlob, "default_interface", 1, 1, Block::kNone,
+               [](Parser& p, Ctx&, const Statement& st) {
+                 p.cfg_.global.default_interface = p.ifname(arg(st), "default_interface");
+               },
+               "global.default_interface", "default_interface IFNAME"),
+          kDaemonAppliesStatics),
     refused(kGlob, "disable_local_igmp", "xvrrpd joins the VRRP group normally"),
     refused(kGlob, "startup_script", "xvrrpd runs no start-up/shutdown scripts; use systemd"),
     refused(kGlob, "startup_script_timeout", "xvrrpd runs no start-up/shutdown scripts"),
@@ -2843,6 +2876,12 @@ std::string check_report(const Config& config) {
     out +=
         std::string("\n  sync_group_tracking_weight ") + (g.tracking_weight ? "yes" : "no") + "\n";
   }
+  for (const auto& v : config.static_addresses) {
+    out += "static_ipaddress " + v.addr.to_string() + "/" + std::to_string(v.prefix_len) + " dev " +
+           v.dev + " (" + v.where + ")\n";
+  }
+  for (const auto& r : config.static_routes) out += "static_routes " + to_string(r) + "\n";
+  for (const auto& r : config.static_rules) out += "static_rules " + to_string(r) + "\n";
   for (const auto& f : config.track_files) {
     out += "track_file " + f.name + " (" + f.where + ")\n  file '" + f.path + "' weight " +
            std::to_string(f.weight) + (f.weight_reverse ? " reverse" : "") + "\n";

@@ -426,6 +426,8 @@ struct Global {
   bool notify_priority_changes = false;
   /// vrrp_strict: the default of Instance::strict_mode.
   bool vrrp_strict = false;
+  /// default_interface: the device of a static_ipaddress without `dev` (keepalived's default).
+  std::string default_interface = "eth0";
   friend bool operator==(const Global&, const Global&) = default;
 };
 
@@ -443,6 +445,7 @@ inline constexpr bool kDaemonTracksFiles = true;     // Config::track_files, Ins
 /// Instance::virtual_routes, Instance::virtual_rules.
 inline constexpr bool kDaemonAppliesRoutes = true;
 inline constexpr bool kDaemonFiltersNoAccept = true;  // Instance::accept, Instance::strict_mode
+inline constexpr bool kDaemonAppliesStatics = true;   // Config::static_*, Global::default_interface
 
 /// A vrrp_sync_group block (keepalived.conf(5)): its members move together
 /// (one in FAULT puts all in FAULT; one becoming MASTER or BACKUP takes the
@@ -492,6 +495,13 @@ struct Config {
   /// Every bfd_instance block, in file order (each runs a session, tracked or not, as in
   /// keepalived).
   std::vector<BfdInstance> bfd_instances;
+  /// static_ipaddress / static_routes / static_rules (keepalived): not moved by VRRP. Added
+  /// at start (after removing leftovers of a killed run) whatever the instances' states,
+  /// removed at exit; a reload removes those no longer listed and adds new ones. An address
+  /// without `dev` goes on Global::default_interface (resolved here).
+  std::vector<Vip> static_addresses;
+  std::vector<RouteSpec> static_routes;
+  std::vector<RuleSpec> static_rules;
 };
 
 /// How to parse.

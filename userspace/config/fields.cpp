@@ -259,6 +259,8 @@ const Field<Global> kGlobalFields[] = {
     XVRRP_FIELD(Global, notify_priority_changes, "vrrp_notify_priority_changes", Live),
     // Resolved into each instance's strict_mode and accept.
     XVRRP_FIELD(Global, vrrp_strict, "vrrp_strict", Live),
+    // Resolved into the static addresses' devices.
+    XVRRP_FIELD(Global, default_interface, "default_interface", Live),
 };
 
 #undef XVRRP_FIELD

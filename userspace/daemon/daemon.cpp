@@ -190,6 +190,8 @@ void Daemon::setup() {
     XLOG_INFO("Delaying startup for %.3f seconds (vrrp_startup_delay)",
               static_cast<double>(config_.global.startup_delay_ms) / 1e3);
   }
+  // keepalived adds its static entries before VRRP starts.
+  sync_statics(true);
   for (auto& rt : instances_) start_instance(*rt);
   XLOG_INFO("Started xvrrpd: router_id %s, %zu instance(s), receive path %s", router_id.c_str(),
             instances_.size(), rx_->describe().c_str());
@@ -300,6 +302,7 @@ void Daemon::shutdown() {
   }
   stop_sync_groups();
   flush_senders();
+  if (routes_ && addresses_ && links_) sync_statics(false);
   rx_->release_all();
   vip_filter_.reset();             // after the VIPs went
   if (resume_) resume_->remove();  // a clean stop resigned: nothing to resume

@@ -141,6 +141,11 @@ class Daemon {
   /// VIPs (policy::filtered_addresses); creates the filter on first need. Throws only
   /// when `strict` (start-up); later errors are logged.
   void sync_vip_filter(bool strict = false);
+  /// static_ipaddress / static_routes / static_rules (statics.cpp): with `wanted`, removes what
+  /// is no longer configured (or whose device changed) and adds what is missing; without it,
+  /// removes everything added.
+  void sync_statics(bool wanted);
+  [[nodiscard]] bool static_device(const std::string& name) const;
   void program_rx(InstanceRuntime& rt);
   void resolve_vips(InstanceRuntime& rt);
   void release_if_unused(int ifindex);
@@ -322,6 +327,10 @@ class Daemon {
   std::unique_ptr<net::RouteManager> routes_;
   /// no_accept (net/vip_filter.hpp): made when an instance first needs it, deleted at exit.
   std::unique_ptr<net::VipFilter> vip_filter_;
+  /// The static entries added, in the order added (statics.cpp).
+  std::vector<std::pair<config::Vip, net::Vip>> static_addresses_;
+  std::vector<std::pair<config::RouteSpec, int>> static_routes_;
+  std::vector<config::RuleSpec> static_rules_;
   std::unique_ptr<net::LinkStats> link_stats_;
   struct RxReading {
     std::uint64_t packets = 0;

@@ -138,6 +138,7 @@ void Daemon::retry_binds(Nanos now) {
 
 void Daemon::on_link(const net::LinkState& link) {
   const Nanos now = clock::monotonic_ns();
+  if (static_device(link.name)) sync_statics(true);
   for (auto& rt : instances_) {
     if (!rt->sm) continue;
     const bool own = link.name == rt->cfg.interface;

@@ -310,6 +310,7 @@ void Daemon::apply_reload(config::Config next, double parse_seconds) {
     release_if_unused(ifindex);
   }
   config_ = std::move(next);
+  sync_statics(true);
   if (fifos_) {
     std::vector<policy::FifoStateEntry> states;
     for (const auto& rt : instances_) {

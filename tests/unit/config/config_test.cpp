@@ -358,8 +358,7 @@ TEST(ConfigPolicy, VrrpKeywordsNotImplementedAreRefusedAtTheirLine) {
       {"vrrp_track_process p {\n process haproxy\n}\nvrrp_sync_group g {\n track_process {\n  p\n "
        "}\n}\n",
        "t.conf:5: error: track_process is not supported"},
-      {"static_ipaddress {\n 192.0.2.9/24 dev eth0\n}\n",
-       "t.conf:1: error: static_ipaddress is not supported"},
+      {"track_group G {\n group {\n  vi\n }\n}\n", "t.conf:1: error: track_group is not supported"},
       {"bfd_instance b {\n neighbor_ip 192.0.2.1\n multihop\n}\n",
        "t.conf:3: error: multihop is not supported"},
       {"global_defs {\n vrrp_iptables\n}\n", "t.conf:2: error: vrrp_iptables is not supported"},
@@ -852,21 +851,21 @@ INSTANTIATE_TEST_SUITE_P(
                                      "20: error: auth_type AH is not supported by xvrrpd"),
                       refused_sample("keepalived.conf.conditional_conf",
                                      "3: error: '@high': keepalived's conditional"),
-                      refused_sample("keepalived.conf.track_interface",
-                                     "7: error: static_routes is not supported by xvrrpd"),
+                      SampleCase{"keepalived.conf.track_interface", "", 1, {}},
                       SampleCase{"keepalived.conf.vrrp.localcheck", "", 9, {}},
                       // The old syntax (names without group { }): keepalived warns and drops
                       // the group; xvrrpd refuses it rather than lose the sync.
                       refused_sample("keepalived.conf.vrrp.lvs_syncd",
                                      "4: error: unknown keyword 'VI_2' in vrrp_sync_group "
                                      "(expected 'group { INSTANCE ... }'"),
+                      // keepalived 1.x's multipath shorthand, and a typo in the sample itself.
                       refused_sample("keepalived.conf.vrrp.routes",
-                                     "7: error: static_routes is not supported by xvrrpd"),
+                                     "30: error: virtual_routes: route option 'or' is not "
+                                     "supported by xvrrpd"),
                       refused_sample("keepalived.conf.vrrp.rules",
-                                     "9: error: static_rules is not supported by xvrrpd"),
+                                     "11: error: static_rules: bad prefix '192.168.100./24'"),
                       SampleCase{"keepalived.conf.vrrp.scripts", "", 3, {"smtp_alert"}},
-                      refused_sample("keepalived.conf.vrrp.static_ipaddress",
-                                     "7: error: static_ipaddress is not supported by xvrrpd"),
+                      SampleCase{"keepalived.conf.vrrp.static_ipaddress", "", 1, {}},
                       SampleCase{"keepalived.conf.vrrp.sync", "", 9, {}}),
     [](const ::testing::TestParamInfo<SampleCase>& info) {
       std::string name = info.param.file.substr(std::string("keepalived.conf.").size());

@@ -66,6 +66,7 @@ bool ConfigLoader::request(const std::string& path, const std::string& router_id
     try {
       config::Config next = config::load(job->path, job->router_id);
       config::Global& g = next.global;
+      apply_default_script_user(g, notify::script_user_exists);
       if (g.script_user != job->script_user || g.script_group != job->script_group ||
           g.script_security != job->script_security) {
         next.warnings.emplace_back(

@@ -5,7 +5,15 @@
 
 namespace xvrrp::daemon {
 
+bool apply_default_script_user(config::Global& g, bool (*user_exists)(const std::string&)) {
+  if (!g.script_user.empty() || !user_exists(kDefaultScriptUser)) return false;
+  g.script_user = kDefaultScriptUser;
+  g.script_group.clear();
+  return true;
+}
+
 ScriptCredentialMap resolve_script_users(config::Config& cfg) {
+  apply_default_script_user(cfg.global, notify::script_user_exists);
   ScriptCredentialMap known;
   const ScriptUserKey global{cfg.global.script_user, cfg.global.script_group};
   if (!global.first.empty()) {

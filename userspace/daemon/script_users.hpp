@@ -19,12 +19,21 @@
 
 namespace xvrrp::daemon {
 
+/// keepalived's default script user: global_defs without script_user runs scripts as
+/// this user when it exists, else as root.
+inline constexpr const char* kDefaultScriptUser = "keepalived_script";
+
+/// global_defs without script_user: script_user becomes kDefaultScriptUser when
+/// `user_exists` says it exists (keepalived.conf(5), script_user). Returns whether it did.
+bool apply_default_script_user(config::Global& g, bool (*user_exists)(const std::string&));
+
 /// (USER, GROUP) as configured; GROUP empty = USER's primary group.
 using ScriptUserKey = std::pair<std::string, std::string>;
 using ScriptCredentialMap = std::map<ScriptUserKey, notify::ScriptCredentials>;
 
-/// Gives every vrrp_script of `cfg` without a `user` line global_defs'
-/// script_user and script_group, then resolves each user that global_defs and
+/// Applies the default script user (apply_default_script_user with
+/// notify::script_user_exists), gives every vrrp_script of `cfg` without a `user` line
+/// global_defs' script_user and script_group, then resolves each user that global_defs and
 /// the vrrp_scripts name (the daemon's own user, an empty name, needs nothing).
 /// Throws std::runtime_error "FILE:LINE: vrrp_script NAME: script_user USER: no
 /// such user" for a script's user, "global_defs: script_user USER: ..." for the

@@ -133,5 +133,23 @@ TEST_F(ScriptUsersTest, AReloadWithAnUnknownUserFailsOnTheWorker) {
       << done->error;
 }
 
+bool exists(const std::string&) { return true; }
+bool missing(const std::string&) { return false; }
+
+TEST(DefaultScriptUser, KeepalivedScriptWhenItExistsAndNothingIsConfigured) {
+  config::Global g;
+  EXPECT_FALSE(apply_default_script_user(g, missing));
+  EXPECT_EQ(g.script_user, "");
+  EXPECT_TRUE(apply_default_script_user(g, exists));
+  EXPECT_EQ(g.script_user, "keepalived_script");
+  EXPECT_EQ(g.script_group, "");
+  config::Global configured;
+  configured.script_user = "nobody";
+  configured.script_group = "nogroup";
+  EXPECT_FALSE(apply_default_script_user(configured, exists));
+  EXPECT_EQ(configured.script_user, "nobody");
+  EXPECT_EQ(configured.script_group, "nogroup");
+}
+
 }  // namespace
 }  // namespace xvrrp::daemon

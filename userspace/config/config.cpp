@@ -107,6 +107,8 @@ struct PendingGroup {
   std::vector<Token> members;
   std::vector<TrackRef> script_refs;
   std::vector<TrackRef> file_refs;
+  std::vector<TrackRef> process_refs;
+  std::vector<TrackRef> bfd_refs;
   std::optional<bool> notify_priority_changes;
 };
 
@@ -1347,6 +1349,13 @@ class Parser {
       const std::string prefix = "vrrp_sync_group " + g.name + ": ";
       for (const auto& ref : pg.script_refs) g.track_scripts.push_back(tracked_script(ref, prefix));
       for (const auto& ref : pg.file_refs) g.track_files.push_back(tracked_file(ref, prefix));
+      for (const auto& ref : pg.process_refs)
+        g.track_processes.push_back(tracked_process(ref, prefix));
+      for (const auto& ref : pg.bfd_refs) {
+        const BfdInstance& b = bfd_named(ref.name, prefix + "track_bfd");
+        g.track_bfds.push_back(
+            {b.name, ref.weight.value_or(b.weight), ref.reverse.value_or(b.weight_reverse)});
+      }
       std::vector<Instance*> members;
       for (const Token& t : pg.members) {
         auto it = std::find_if(cfg_.instances.begin(), cfg_.instances.end(),
@@ -1406,6 +1415,14 @@ class Parser {
     }
     for (auto& t : g.track_files) {
       if (t.weight != 0) warn(g.where, prefix + "weight of track_file " + t.file.name + why);
+      t.weight = 0;
+    }
+    for (auto& t : g.track_processes) {
+      if (t.weight != 0) warn(g.where, prefix + "weight of track_process " + t.process.name + why);
+      t.weight = 0;
+    }
+    for (auto& t : g.track_bfds) {
+      if (t.weight != 0) warn(g.where, prefix + "weight of track_bfd " + t.name + why);
       t.weight = 0;
     }
   }
@@ -1494,6 +1511,27 @@ class Parser {
         continue;
       }
       both("track_file", t.file.name);
+      if (it->weight != 0) *it = t;
+    }
+    for (const auto& t : g.track_processes) {
+      auto it =
+          std::find_if(in.track_processes.begin(), in.track_processes.end(),
+                       [&](const TrackedProcess& o) { return o.process.name == t.process.name; });
+      if (it == in.track_processes.end()) {
+        in.track_processes.push_back(t);
+        continue;
+      }
+      both("track_process", t.process.name);
+      if (it->weight != 0) *it = t;
+    }
+    for (const auto& t : g.track_bfds) {
+      auto it = std::find_if(in.track_bfds.begin(), in.track_bfds.end(),
+                             [&](const TrackedBfd& o) { return o.name == t.name; });
+      if (it == in.track_bfds.end()) {
+        in.track_bfds.push_back(t);
+        continue;
+      }
+      both("track_bfd", t.name);
       if (it->weight != 0) *it = t;
     }
   }
@@ -2528,9 +2566,17 @@ const Keyword kKeywords[] = {
            c.group->group.tracking_weight = true;
          },
          {}, "global_tracking (obsolete: sync_group_tracking_weight)"),
-    refused(kSg, "track_process",
-            "a sync group's track_process is not implemented: list it in each member instance"),
-    refused(kSg, "track_bfd", "BFD is not implemented"),
+    impl(kSg, "track_process", 0, 0, Block::kRequired,
+         [](Parser& p, Ctx& c, const Statement& st) {
+           p.track_ref_block(st.keyword(), c.group->process_refs, 254);
+         },
+         {}, "track_process {"),
+    gated(impl(kSg, "track_bfd", 0, 0, Block::kRequired,
+               [](Parser& p, Ctx& c, const Statement& st) {
+                 p.track_ref_block(st.keyword(), c.group->bfd_refs, 253);
+               },
+               {}, "track_bfd {"),
+          kDaemonRunsBfd),
     refused(kSg, "notify_deleted", "notify scripts get MASTER, BACKUP, FAULT and STOP only"),
     impl(kSg, "notify_priority_changes", 0, 1, Block::kNone,
          [](Parser&, Ctx& c, const Statement& st) {

@@ -469,6 +469,9 @@ struct SyncGroup {
   std::vector<TrackedInterface> tracked;
   std::vector<TrackedScript> track_scripts;
   std::vector<TrackedFile> track_files;
+  /// track_process and track_bfd lines: like the others, applied to every member.
+  std::vector<TrackedProcess> track_processes;
+  std::vector<TrackedBfd> track_bfds;
 
   /// Compares everything except `where`.
   friend bool operator==(const SyncGroup& a, const SyncGroup& b);

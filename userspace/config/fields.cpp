@@ -323,10 +323,10 @@ bool operator==(const TrackProcess& a, const TrackProcess& b) {
 bool operator==(const SyncGroup& a, const SyncGroup& b) {
   return std::tie(a.name, a.members, a.notify_master, a.notify_backup, a.notify_fault,
                   a.notify_stop, a.notify, a.tracking_weight, a.tracked, a.track_scripts,
-                  a.track_files) == std::tie(b.name, b.members, b.notify_master, b.notify_backup,
-                                             b.notify_fault, b.notify_stop, b.notify,
-                                             b.tracking_weight, b.tracked, b.track_scripts,
-                                             b.track_files);
+                  a.track_files, a.track_processes, a.track_bfds) ==
+         std::tie(b.name, b.members, b.notify_master, b.notify_backup, b.notify_fault,
+                  b.notify_stop, b.notify, b.tracking_weight, b.tracked, b.track_scripts,
+                  b.track_files, b.track_processes, b.track_bfds);
 }
 
 bool operator==(const Instance& a, const Instance& b) {

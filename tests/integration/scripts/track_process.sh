@@ -6,14 +6,17 @@
 # through a pidfd); it starts again and server-1 takes the VIP back (a new process is found
 # by the /proc scan: namespaces other than the initial one have no proc connector).
 #
-#   track_process.sh WEIGHT   WEIGHT 0 = no weight (FAULT without quorum); e.g. -60 = priority
-#                             100 -> 40, below server-2's 50.
+#   track_process.sh WEIGHT [group]
+#     WEIGHT 0 = no weight (FAULT without quorum); e.g. -60 = priority 100 -> 40, below
+#     server-2's 50. `group`: the track_process line is on a vrrp_sync_group holding the
+#     instance, which applies it to its members (keepalived's sync_group_tracking_init).
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../daemon/common.sh
 source "$here/../daemon/common.sh"
 t_need_xvrrpd
 
 weight=${1:-0}
+where=${2:-instance}
 lab_init "xtp$$"
 # The service is a copy of sleep under a name of its own (/proc/PID/comm is the file name),
 # so that no other process on the host matches it.
@@ -35,9 +38,14 @@ for n in 1 2; do lab_make_conf "$LAB_DATA_DIR/server-$n.keepalived.conf" "$LAB_W
   printf 'vrrp_track_process svc {\n  process %s\n' "$svc"
   [[ $weight != 0 ]] && printf '  weight %s\n' "$weight"
   printf '}\n'
-  sed 's/^advert_int 1$/advert_int 1\ntrack_process {\n  svc\n}/' "$LAB_WORK/s1.conf"
+  if [[ $where == group ]]; then
+    cat "$LAB_WORK/s1.conf"
+    printf 'vrrp_sync_group G {\n  group {\n    service-100\n  }\n  track_process {\n    svc\n  }\n}\n'
+  else
+    sed 's/^advert_int 1$/advert_int 1\ntrack_process {\n  svc\n}/' "$LAB_WORK/s1.conf"
+  fi
 } >"$LAB_WORK/s1.track.conf"
-grep -q '^track_process {$' "$LAB_WORK/s1.track.conf" || t_fail "s1's config has no track_process"
+grep -Eq "^ *track_process \{$" "$LAB_WORK/s1.track.conf" || t_fail "s1's config has no track_process"
 
 holds() { [[ $(lab_vip_holders) == "$1" ]]; }
 state_is() { [[ $(t_state "$1") == "$2" ]]; }
@@ -71,4 +79,4 @@ start_svc
 t_check_within 10 "server-1 takes the VIP back once the service runs again" holds s1
 t_check_within 5 "server-2 BACKUP" state_is s2 BACKUP
 t_compare "status: the tracker is UP again" "$(tracker state)" == UP
-t_pass "track_process moves the VIP with the service (weight $weight)"
+t_pass "track_process on the $where moves the VIP with the service (weight $weight)"

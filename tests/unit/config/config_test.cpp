@@ -355,9 +355,6 @@ TEST(ConfigPolicy, OtherSubsystemsAreIgnoredWithOneSummaryWarning) {
 // Each VRRP keyword xvrrpd does not implement stops the load at its line.
 TEST(ConfigPolicy, VrrpKeywordsNotImplementedAreRefusedAtTheirLine) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"vrrp_track_process p {\n process haproxy\n}\nvrrp_sync_group g {\n track_process {\n  p\n "
-       "}\n}\n",
-       "t.conf:5: error: track_process is not supported"},
       {"track_group G {\n group {\n  vi\n }\n}\n", "t.conf:1: error: track_group is not supported"},
       {"bfd_instance b {\n neighbor_ip 192.0.2.1\n multihop\n}\n",
        "t.conf:3: error: multihop is not supported"},

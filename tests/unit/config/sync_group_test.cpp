@@ -159,9 +159,12 @@ TEST(ConfigSyncGroup, BadInputNamesItsLine) {
       {kTwo + "vrrp_sync_group g {\n group {\n a b\n }\n track_file {\n nope\n }\n}\n",
        "t.conf:16: error: vrrp_sync_group g: track_file nope: no such track_file (expected the "
        "name of a track_file block)"},
-      {kTwo + "vrrp_sync_group g {\n track_process {\n p\n }\n}\n",
-       "t.conf:12: error: track_process is not supported by xvrrpd (a sync group's "
-       "track_process is not implemented: list it in each member instance)"},
+      {kTwo + "vrrp_sync_group g {\n group {\n a b\n }\n track_process {\n p\n }\n}\n",
+       "t.conf:16: error: vrrp_sync_group g: track_process p: no such vrrp_track_process "
+       "(expected the name of a vrrp_track_process block)"},
+      {kTwo + "vrrp_sync_group g {\n group {\n a b\n }\n track_bfd {\n nope\n }\n}\n",
+       "t.conf:16: error: vrrp_sync_group g: track_bfd nope: no such bfd_instance (expected "
+       "the name of a bfd_instance block)"},
       {kTwo + "vrrp_sync_group g {\n track_interface {\n eth1 weight 254\n }\n}\n",
        "t.conf:13: error: weight 254 out of range (expected -253..253)"},
       {kTwo + "vrrp_sync_group g {\n group {\n a {\n }\n }\n}\n",
@@ -291,6 +294,36 @@ TEST(ConfigSyncGroup, TheGroupsTrackersApplyToEveryMemberWithTheirWeights) {
   EXPECT_EQ(g.track_files.size(), 2u);
   EXPECT_EQ(c.scripts.size(), 2u);
   EXPECT_EQ(c.track_files.size(), 2u);
+}
+
+// keepalived (sync_group_tracking_init): a group's track_process and track_bfd apply to
+// every member like its other trackers, and lose their weights beside an address owner.
+TEST(ConfigSyncGroup, TheGroupsTrackProcessAndTrackBfdApplyToEveryMember) {
+  const std::string defs =
+      "vrrp_track_process web {\n process haproxy\n weight -30\n}\n"
+      "bfd_instance gw {\n neighbor_ip 192.0.2.254\n}\n";
+  const std::string group =
+      "vrrp_sync_group g {\n group {\n a b\n }\n track_process {\n web\n }\n"
+      " track_bfd {\n gw weight -40\n }\n}\n";
+  Config c = parse(defs + kTwo + group);
+  for (const std::string name : {"a", "b"}) {
+    const Instance& in = find(c, name);
+    ASSERT_EQ(in.track_processes.size(), 1u) << name;
+    EXPECT_EQ(in.track_processes[0].process.name, "web");
+    EXPECT_EQ(in.track_processes[0].weight, -30);
+    ASSERT_EQ(in.track_bfds.size(), 1u) << name;
+    EXPECT_EQ(in.track_bfds[0], (TrackedBfd{"gw", -40, false}));
+  }
+  EXPECT_EQ(c.sync_groups.at(0).track_processes.size(), 1u);
+  EXPECT_EQ(c.sync_groups.at(0).track_bfds.size(), 1u);
+  EXPECT_EQ(c.track_processes.size(), 1u);  // tracked, so watched
+  Config owner = parse(defs + inst("a", 1, " priority 255\n") + inst("b", 2) + group);
+  EXPECT_EQ(find(owner, "b").track_processes.at(0).weight, 0);
+  EXPECT_EQ(find(owner, "b").track_bfds.at(0).weight, 0);
+  EXPECT_NE(warnings(owner).find("vrrp_sync_group g: weight of track_bfd gw cleared: a member "
+                                 "has priority 255"),
+            std::string::npos)
+      << warnings(owner);
 }
 
 TEST(ConfigSyncGroup, AnOwnerMemberClearsTheGroupsWeights) {

@@ -147,6 +147,21 @@ lab_probe_result() {
   esac
 }
 
+# The health check of the measurement, on CONF (a server's lab config): a
+# vrrp_script that succeeds while LAB_WORK/service-HOST.up exists (interval 1, fall 2,
+# rise 2, no weight: a failure is FAULT), tracked by the instance. The flag is created.
+lab_add_service_check() {
+  local conf=$1 h=$2 flag=$LAB_WORK/service-$2.up tmp
+  : >"$flag"
+  tmp=$(mktemp "$LAB_WORK/conf.XXXXXX") || lab_die "mktemp failed"
+  {
+    printf 'vrrp_script chk_service {\n  script "/usr/bin/test -e %s"\n' "$flag"
+    printf '  interval 1\n  fall 2\n  rise 2\n}\n'
+    awk '{ print } /^vrrp_instance / { print "track_script {\n  chk_service\n}" }' "$conf"
+  } >"$tmp" || lab_die "cannot write $tmp"
+  mv "$tmp" "$conf" || lab_die "cannot add the service check to $conf"
+}
+
 # One scenario run from a fresh topology: steady state with server-1 MASTER, the
 # event, the VIP measured from client-1 until it answers again. Uses:
 #   LAB_IMPL_S1 / LAB_IMPL_S2   daemon per server (default LAB_IMPL)
@@ -175,6 +190,10 @@ lab_run_scenario() {
   lab_topology_up
   lab_make_conf "$LAB_DATA_DIR/server-1.keepalived.conf" "$LAB_WORK/server-1.conf"
   lab_make_conf "$LAB_DATA_DIR/server-2.keepalived.conf" "$LAB_WORK/server-2.conf"
+  if [[ $sc == service-down ]]; then
+    lab_add_service_check "$LAB_WORK/server-1.conf" s1
+    lab_add_service_check "$LAB_WORK/server-2.conf" s2
+  fi
   : >"$LAB_WORK/s1.log"
   : >"$LAB_WORK/s2.log"
   lab_daemon_start s1 "$impl1" "$LAB_WORK/server-1.conf"
@@ -243,6 +262,12 @@ lab_run_scenario() {
         sleep "${LAB_RESTART_DELAY_S:-1}"
         lab_daemon_start s1 "$impl1" "$LAB_WORK/server-1.conf"
         expect=s1
+        ;;
+      service-down)
+        # The master's health check starts failing: its next run (interval 1 s) is the
+        # first of `fall 2` failures.
+        t0=$EPOCHREALTIME
+        rm -f "$LAB_WORK/service-s1.up"
         ;;
       eth0-down | dummy0-down)
         t0=$EPOCHREALTIME

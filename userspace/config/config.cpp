@@ -1935,7 +1935,19 @@ const Keyword kKeywords[] = {
                [](Parser& p, Ctx&, const Statement&) { p.cfg_.global.vrrp_strict = true; },
                "global.vrrp_strict", "vrrp_strict"),
           kDaemonFiltersNoAccept),
-    refused(kGlob, "vrrp_min_garp", "the GARP schedule is set by the vrrp_garp_master_* keywords"),
+    // keepalived (vrrp_min_garp_handler): one gratuitous ARP/NA, no repeat, for each
+    // vrrp_garp_master_* setting still at its default where the line stands.
+    impl(kGlob, "vrrp_min_garp", 0, 1, Block::kNone,
+         [](Parser& p, Ctx&, const Statement& st) {
+           if (!keepalived_bool(st)) return;
+           Global& g = p.cfg_.global;
+           const Global d;
+           if (g.garp_master_repeat == d.garp_master_repeat) g.garp_master_repeat = 1;
+           if (g.garp_master_refresh_repeat == d.garp_master_refresh_repeat)
+             g.garp_master_refresh_repeat = 0;
+           if (g.garp_master_delay_ms == d.garp_master_delay_ms) g.garp_master_delay_ms = 0;
+         },
+         {}, "vrrp_min_garp [BOOL]"),
     refused(kGlob, "vrrp_garp_extra_if", kVmac),
     refused(kGlob, "vrrp_vmac_garp_intvl", kVmac),
     refused(kGlob, "vrrp_iptables", kFirewall),

@@ -32,6 +32,25 @@ TEST(FailoverKeywords, DefaultsAreKeepalivedsAndTheRfcs) {
   EXPECT_EQ(c.global.startup_delay_ms, 0u);
 }
 
+// keepalived.conf(5): vrrp_min_garp sends one gratuitous ARP/NA with no repeat, without
+// overriding a vrrp_garp_master_* line given before it.
+TEST(FailoverKeywords, MinGarpIsOneGarpWithoutRepeat) {
+  const Instance i = parse_text(with(" vrrp_min_garp\n", "")).instances.at(0);
+  EXPECT_EQ(i.garp_master_repeat, 1u);
+  EXPECT_EQ(i.garp_master_delay_ms, 0u);
+  EXPECT_EQ(i.garp_master_refresh_ms, 0u);
+  EXPECT_EQ(i.garp_master_refresh_repeat, 0u);
+  EXPECT_EQ(i.garp_lower_prio_repeat, 1u);  // follows vrrp_garp_master_repeat
+  const Instance kept =
+      parse_text(with(" vrrp_garp_master_repeat 3\n vrrp_min_garp on\n", "")).instances.at(0);
+  EXPECT_EQ(kept.garp_master_repeat, 3u);
+  EXPECT_EQ(kept.garp_master_delay_ms, 0u);
+  const Instance off = parse_text(with(" vrrp_min_garp false\n", "")).instances.at(0);
+  EXPECT_EQ(off.garp_master_repeat, 5u);
+  EXPECT_EQ(off.garp_master_delay_ms, 5000u);
+  EXPECT_EQ(parse_error(with(" vrrp_min_garp maybe\n", "")).rfind("t.conf:3: error:", 0), 0u);
+}
+
 TEST(FailoverKeywords, GlobalsAreTheInstancesDefaults) {
   const Config c =
       parse_text(with(" vrrp_down_timer_adverts 5\n vrrp_lower_prio_no_advert\n"

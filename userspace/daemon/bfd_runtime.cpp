@@ -69,59 +69,164 @@ IpAddress any_of(int family) {
 
 }  // namespace
 
+namespace {
+
+bfd::SessionParams session_params(const config::BfdInstance& cfg, std::uint32_t discriminator) {
+  bfd::SessionParams p;
+  p.name = cfg.name;
+  p.desired_min_tx_us = cfg.min_tx_us;
+  p.required_min_rx_us = cfg.min_rx_us;
+  p.idle_tx_us = cfg.idle_tx_us;
+  p.detect_mult = cfg.multiplier;
+  p.passive = cfg.passive;
+  p.local_discriminator = discriminator;
+  return p;
+}
+
+// What a running session cannot change: its socket and the peer it talks to.
+bool same_transport(const config::BfdInstance& a, const config::BfdInstance& b) {
+  return a.neighbor_ip == b.neighbor_ip && a.source_ip == b.source_ip && a.ttl == b.ttl;
+}
+
+}  // namespace
+
+std::unique_ptr<BfdRuntime::Entry> BfdRuntime::make_entry(
+    const config::BfdInstance& cfg, const std::vector<std::unique_ptr<Entry>>& also) {
+  auto e = std::make_unique<Entry>();
+  e->cfg = cfg;
+  const int family = cfg.neighbor_ip.family;
+  std::uint32_t discriminator = 0;
+  auto taken = [&](std::uint32_t d) {
+    return by_discriminator(d) != nullptr ||
+           std::any_of(also.begin(), also.end(),
+                       [&](const auto& o) { return o->session->local_discriminator() == d; });
+  };
+  do {
+    discriminator = static_cast<std::uint32_t>(rng_());
+  } while (discriminator == 0 || taken(discriminator));
+  e->session = std::make_unique<bfd::Session>(
+      session_params(cfg, discriminator), [this] { return static_cast<std::uint32_t>(rng_()); });
+
+  e->tx.reset(::socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!e->tx) throw std::system_error(errno, std::generic_category(), "bfd send socket");
+  if (family == AF_INET6)
+    set_int(e->tx.get(), IPPROTO_IPV6, IPV6_UNICAST_HOPS, cfg.ttl, "IPV6_UNICAST_HOPS");
+  else
+    set_int(e->tx.get(), IPPROTO_IP, IP_TTL, cfg.ttl, "IP_TTL");
+  // RFC 5881 §4: source port 49152..65535, the same for the session's lifetime.
+  std::uniform_int_distribution<int> port(bfd::kSourcePortMin, bfd::kSourcePortMax);
+  const IpAddress src = cfg.source_ip.value_or(any_of(family));
+  int err = 0;
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    sockaddr_storage ss{};
+    const socklen_t len = to_sockaddr(src, static_cast<std::uint16_t>(port(rng_)), ss);
+    if (::bind(e->tx.get(), reinterpret_cast<sockaddr*>(&ss), len) == 0) {
+      err = 0;
+      break;
+    }
+    err = errno;
+    if (err != EADDRINUSE) break;
+  }
+  if (err != 0)
+    throw std::system_error(err, std::generic_category(),
+                            "bfd_instance " + cfg.name + ": bind " + src.to_string());
+  e->timer = loop_.add_callback_timer([this, raw = e.get()](std::int64_t now) {
+    const bfd::State before = raw->session->state();
+    handle(*raw, raw->session->on_timer(now), before, now);
+  });
+  return e;
+}
+
 BfdRuntime::BfdRuntime(EventLoop& loop, const std::vector<config::BfdInstance>& config,
                        ChangeHandler on_change)
     : loop_(loop), on_change_(std::move(on_change)), rng_(std::random_device{}()) {
   bool v4 = false, v6 = false;
   for (const auto& cfg : config) {
-    auto e = std::make_unique<Entry>();
-    e->cfg = cfg;
-    const int family = cfg.neighbor_ip.family;
-    (family == AF_INET6 ? v6 : v4) = true;
-    bfd::SessionParams p;
-    p.name = cfg.name;
-    p.desired_min_tx_us = cfg.min_tx_us;
-    p.required_min_rx_us = cfg.min_rx_us;
-    p.idle_tx_us = cfg.idle_tx_us;
-    p.detect_mult = cfg.multiplier;
-    p.passive = cfg.passive;
-    do {
-      p.local_discriminator = static_cast<std::uint32_t>(rng_());
-    } while (p.local_discriminator == 0 || by_discriminator(p.local_discriminator) != nullptr);
-    e->session =
-        std::make_unique<bfd::Session>(p, [this] { return static_cast<std::uint32_t>(rng_()); });
-
-    e->tx.reset(::socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (!e->tx) throw std::system_error(errno, std::generic_category(), "bfd send socket");
-    if (family == AF_INET6)
-      set_int(e->tx.get(), IPPROTO_IPV6, IPV6_UNICAST_HOPS, cfg.ttl, "IPV6_UNICAST_HOPS");
-    else
-      set_int(e->tx.get(), IPPROTO_IP, IP_TTL, cfg.ttl, "IP_TTL");
-    // RFC 5881 §4: source port 49152..65535, the same for the session's lifetime.
-    std::uniform_int_distribution<int> port(bfd::kSourcePortMin, bfd::kSourcePortMax);
-    const IpAddress src = cfg.source_ip.value_or(any_of(family));
-    int err = 0;
-    for (int attempt = 0; attempt < 64; ++attempt) {
-      sockaddr_storage ss{};
-      const socklen_t len = to_sockaddr(src, static_cast<std::uint16_t>(port(rng_)), ss);
-      if (::bind(e->tx.get(), reinterpret_cast<sockaddr*>(&ss), len) == 0) {
-        err = 0;
-        break;
-      }
-      err = errno;
-      if (err != EADDRINUSE) break;
-    }
-    if (err != 0)
-      throw std::system_error(err, std::generic_category(),
-                              "bfd_instance " + cfg.name + ": bind " + src.to_string());
-    e->timer = loop_.add_callback_timer([this, raw = e.get()](std::int64_t now) {
-      const bfd::State before = raw->session->state();
-      handle(*raw, raw->session->on_timer(now), before, now);
-    });
-    sessions_.push_back(std::move(e));
+    (cfg.neighbor_ip.family == AF_INET6 ? v6 : v4) = true;
+    sessions_.push_back(make_entry(cfg, {}));
   }
   if (v4) open_rx(AF_INET);
   if (v6) open_rx(AF_INET6);
+}
+
+struct BfdRuntime::Plan {
+  EventLoop* loop = nullptr;
+  std::vector<config::BfdInstance> next;
+  std::vector<std::unique_ptr<Entry>> fresh;  // sessions to start, by name
+  UniqueFd rx4, rx6;
+  Plan() = default;
+  Plan(const Plan&) = delete;
+  Plan& operator=(const Plan&) = delete;
+  ~Plan() {
+    for (auto& e : fresh)
+      if (e) loop->remove_callback_timer(e->timer);
+  }
+};
+
+void BfdRuntime::PlanDeleter::operator()(Plan* plan) const { delete plan; }
+
+BfdRuntime::PlanPtr BfdRuntime::prepare(const std::vector<config::BfdInstance>& next) {
+  PlanPtr plan(new Plan());
+  plan->loop = &loop_;
+  plan->next = next;
+  for (const auto& cfg : next) {
+    const auto it = std::find_if(sessions_.begin(), sessions_.end(),
+                                 [&](const auto& e) { return e->cfg.name == cfg.name; });
+    if (it != sessions_.end() && same_transport((*it)->cfg, cfg)) continue;
+    plan->fresh.push_back(make_entry(cfg, plan->fresh));
+    const int family = cfg.neighbor_ip.family;
+    if (family == AF_INET6 && !rx6_ && !plan->rx6) plan->rx6 = make_rx(AF_INET6);
+    if (family == AF_INET && !rx4_ && !plan->rx4) plan->rx4 = make_rx(AF_INET);
+  }
+  return plan;
+}
+
+void BfdRuntime::commit(PlanPtr plan, std::int64_t now) {
+  // Gone or replaced: AdminDown first, so the neighbor sees no failure (RFC 5880 §6.8.16).
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    Entry& e = **it;
+    const auto n = std::find_if(plan->next.begin(), plan->next.end(),
+                                [&](const auto& c) { return c.name == e.cfg.name; });
+    if (n != plan->next.end() && same_transport(e.cfg, *n)) {
+      const bool params_changed = n->min_tx_us != e.cfg.min_tx_us ||
+                                  n->min_rx_us != e.cfg.min_rx_us ||
+                                  n->idle_tx_us != e.cfg.idle_tx_us ||
+                                  n->multiplier != e.cfg.multiplier || n->passive != e.cfg.passive;
+      e.cfg = *n;
+      if (params_changed) {
+        XLOG_INFO("(bfd %s) new timers: min_tx %u us, min_rx %u us, multiplier %u",
+                  e.cfg.name.c_str(), e.cfg.min_tx_us, e.cfg.min_rx_us,
+                  static_cast<unsigned>(e.cfg.multiplier));
+        const bfd::State before = e.session->state();
+        handle(e, e.session->set_params(session_params(*n, e.session->local_discriminator()), now),
+               before, now);
+      }
+      ++it;
+      continue;
+    }
+    XLOG_INFO("(bfd %s) %s", e.cfg.name.c_str(),
+              n == plan->next.end() ? "removed by the reload"
+                                    : "neighbor_ip, source_ip or ttl changed: session restarted");
+    const bfd::Actions a = e.session->admin_down(now);
+    if (a.send) send(e, *a.send);
+    loop_.remove_callback_timer(e.timer);
+    it = sessions_.erase(it);
+  }
+  for (auto* rx : {&plan->rx4, &plan->rx6}) {
+    if (!*rx) continue;
+    const int raw = rx->get();
+    loop_.add_fd(raw, EPOLLIN, [this, raw](std::uint32_t) { on_readable(raw); });
+    (rx == &plan->rx6 ? rx6_ : rx4_) = std::move(*rx);
+  }
+  for (auto& e : plan->fresh) {
+    Entry& added = *e;
+    sessions_.push_back(std::move(e));
+    XLOG_INFO("(bfd %s) added by the reload", added.cfg.name.c_str());
+    const bfd::State before = added.session->state();
+    handle(added, admin_down_ ? added.session->admin_down(now) : added.session->start(now), before,
+           now);
+  }
+  plan->fresh.clear();
 }
 
 BfdRuntime::~BfdRuntime() {
@@ -131,6 +236,13 @@ BfdRuntime::~BfdRuntime() {
 }
 
 void BfdRuntime::open_rx(int family) {
+  UniqueFd fd = make_rx(family);
+  const int raw = fd.get();
+  loop_.add_fd(raw, EPOLLIN, [this, raw](std::uint32_t) { on_readable(raw); });
+  (family == AF_INET6 ? rx6_ : rx4_) = std::move(fd);
+}
+
+UniqueFd BfdRuntime::make_rx(int family) {
   UniqueFd fd(::socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd) throw std::system_error(errno, std::generic_category(), "bfd receive socket");
   set_int(fd.get(), SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
@@ -146,9 +258,7 @@ void BfdRuntime::open_rx(int family) {
     throw std::system_error(
         errno, std::generic_category(),
         std::string("bfd: bind UDP port 3784 (") + (family == AF_INET6 ? "IPv6" : "IPv4") + ")");
-  const int raw = fd.get();
-  loop_.add_fd(raw, EPOLLIN, [this, raw](std::uint32_t) { on_readable(raw); });
-  (family == AF_INET6 ? rx6_ : rx4_) = std::move(fd);
+  return fd;
 }
 
 BfdRuntime::Entry* BfdRuntime::by_discriminator(std::uint32_t d) {

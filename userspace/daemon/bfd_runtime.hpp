@@ -60,6 +60,21 @@ class BfdRuntime {
   /// the neighbor sees no failure (RFC 5880 §6.8.16). Idempotent.
   void admin_down_all(std::int64_t now_ns);
 
+  /// A reload's bfd_instance blocks, in two steps so that a refused reload changes nothing.
+  /// prepare() opens what the new blocks need (the sockets of new sessions, a receive socket
+  /// for a new family) and throws std::system_error as the constructor; dropping its result
+  /// closes them again. commit() applies it: a session of the same name keeps running (new
+  /// timers or multiplier through Session::set_params, a Poll Sequence while Up); one whose
+  /// neighbor_ip, source_ip or ttl changed is replaced (it starts Down); a removed one goes
+  /// AdminDown, tells its neighbor, and is deleted; a new one starts.
+  struct Plan;
+  struct PlanDeleter {
+    void operator()(Plan* plan) const;
+  };
+  using PlanPtr = std::unique_ptr<Plan, PlanDeleter>;
+  PlanPtr prepare(const std::vector<config::BfdInstance>& next);
+  void commit(PlanPtr plan, std::int64_t now_ns);
+
   [[nodiscard]] bool empty() const { return sessions_.empty(); }
   /// The session of bfd_instance `name`, nullptr when there is none.
   [[nodiscard]] const core::bfd::Session* session(const std::string& name) const;
@@ -70,6 +85,9 @@ class BfdRuntime {
 
  private:
   struct Entry;
+  std::unique_ptr<Entry> make_entry(const config::BfdInstance& cfg,
+                                    const std::vector<std::unique_ptr<Entry>>& also);
+  UniqueFd make_rx(int family);
   void open_rx(int family);
   void on_readable(int fd);
   void handle(Entry& e, const core::bfd::Actions& a, core::bfd::State before, std::int64_t now);

@@ -6,6 +6,7 @@
 #include "common/clock.hpp"
 #include "common/log.hpp"
 #include "core/packet.hpp"
+#include "daemon/bfd_runtime.hpp"
 #include "daemon/config_loader.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/instance_runtime.hpp"
@@ -202,12 +203,20 @@ void Daemon::apply_reload(config::Config next, double parse_seconds) {
       count_retiring(*instances_[item.old_index]);
 
   std::string error;
+  BfdRuntime::PlanPtr bfd_plan;
+  try {
+    bfd_plan = bfd_->prepare(next.bfd_instances);
+  } catch (const std::exception& e) {
+    fail_reload(e.what());
+    return;
+  }
   if (!prepare_check_runners(next.scripts, error) ||
       !bind_reload_resources(next.instances, retiring_instances, retiring_peers, error)) {
     fail_reload(error);
     return;
   }
-  // Before the instances: their tracking reads the new checks.
+  // Before the instances: their tracking reads the new checks and BFD sessions.
+  bfd_->commit(std::move(bfd_plan), clock::monotonic_ns());
   reload_checks(next.scripts);
   if (fifos_) fifos_->begin_reload();
 

@@ -115,7 +115,8 @@ void Daemon::sync_vip_filter(bool strict) {
       plans.emplace_back(&rt->plan, rt->want_vips);
       needed |= rt->plan.filter_vips;
     }
-  if (!vip_filter_ && !needed) return;
+  // Never made again once shutdown() deleted it.
+  if (!vip_filter_ && (!needed || stopping_)) return;
   try {
     if (!vip_filter_) {
       vip_filter_ =

@@ -97,7 +97,7 @@ struct PendingInstance {
   std::optional<Token> master_bfd_tok;
   std::optional<bool> notify_priority_changes;
   std::optional<bool> strict_mode, accept;
-  std::optional<Token> strict_tok, accept_tok;
+  std::optional<Token> strict_tok, accept_tok, vmac_tok, xmit_base_tok;
 };
 
 // A vrrp_sync_group block until the instances are known.
@@ -1052,7 +1052,27 @@ class Parser {
       warn(in.where, prefix + "no virtual_ipaddress");
       family = in.family();
     }
+    if (in.vmac == "\x01") in.vmac = "vrrp." + std::to_string(in.vrid);
+    if (!in.vmac.empty()) {
+      if (family == AF_INET6) {
+        throw ConfigError(p.vmac_tok->where(),
+                          prefix +
+                              "use_vmac with an IPv6 instance is not supported by xvrrpd "
+                              "(expected use_vmac on IPv4 instances only)");
+      }
+      if (in.vmac == in.interface || in.vmac.size() >= IFNAMSIZ) {
+        throw ConfigError(p.vmac_tok->where(), prefix + "invalid use_vmac name '" + in.vmac +
+                                                   "' (expected 1.." +
+                                                   std::to_string(IFNAMSIZ - 1) +
+                                                   " characters, not the instance's interface)");
+      }
+    } else if (in.vmac_xmit_base) {
+      warn(p.xmit_base_tok->where(), prefix + "vmac_xmit_base without use_vmac, ignored");
+      in.vmac_xmit_base = false;
+    }
     for (auto& v : in.vips) {
+      // keepalived: use_vmac takes the VIPs of the instance's own interface.
+      if (!in.vmac.empty() && (v.dev.empty() || v.dev == in.interface)) v.dev = in.vmac;
       if (v.dev.empty()) v.dev = in.interface;
     }
     // Advertised VIPs first (they make up the advert), then excluded ones.
@@ -1589,6 +1609,12 @@ class Parser {
                                          "' (expected unique names; first defined at " + b.where +
                                          ")");
         }
+        if (!a.vmac.empty() && a.vmac == b.vmac) {
+          throw ConfigError(pending_[i].vmac_tok->where(),
+                            "vrrp_instance " + a.name + ": use_vmac " + a.vmac +
+                                " is already vrrp_instance " + b.name +
+                                "'s (expected one macvlan per instance)");
+        }
         if (a.interface == b.interface && a.vrid == b.vrid && a.family() == b.family()) {
           throw ConfigError(a.where, "vrrp_instance " + a.name + ": virtual_router_id " +
                                          std::to_string(a.vrid) + " on " + a.interface + " (" +
@@ -1752,7 +1778,7 @@ constexpr std::string_view kTrackers =
     "implemented";
 constexpr std::string_view kFirewall =
     "xvrrpd's only firewall rules are its own no_accept table (nftables)";
-constexpr std::string_view kVmac = "xvrrpd does not create macvlan/ipvlan interfaces";
+constexpr std::string_view kVmac = "xvrrpd makes only use_vmac macvlans, for IPv4 instances";
 constexpr std::string_view kSnmp = "xvrrpd has no SNMP or D-Bus interface; see xvrrpctl";
 constexpr std::string_view kSched =
     "use xvrrpd's --realtime-priority option; process tuning keywords are not applied";
@@ -2319,9 +2345,22 @@ const Keyword kKeywords[] = {
                },
                "strict_mode", "strict_mode [BOOL]"),
           kDaemonFiltersNoAccept),
-    refused(kInst, "use_vmac", kVmac),
+    gated(impl(kInst, "use_vmac", 0, 1, Block::kNone,
+         [](Parser& p, Ctx& c, const Statement& st) {
+           pi(c).vmac_tok = st.keyword();
+           in(c).vmac = st.words.size() > 1 ? p.ifname(arg(st), "use_vmac") : std::string();
+           if (in(c).vmac.empty()) in(c).vmac = "\x01";  // the default name, once the VRID is known
+         },
+         "use_vmac", "use_vmac [IFNAME]"),
+          kDaemonMakesVmacs),
     refused(kInst, "use_vmac_addr", kVmac),
-    refused(kInst, "vmac_xmit_base", kVmac),
+    gated(impl(kInst, "vmac_xmit_base", 0, 0, Block::kNone,
+         [](Parser&, Ctx& c, const Statement& st) {
+           in(c).vmac_xmit_base = true;
+           pi(c).xmit_base_tok = st.keyword();
+         },
+         "vmac_xmit_base", "vmac_xmit_base"),
+          kDaemonMakesVmacs),
     refused(kInst, "use_ipvlan", kVmac),
     refused(kInst, "unicast_fault_no_peer", "an instance without unicast_peer uses multicast"),
     refused(kInst, "old_unicast_checksum", "xvrrpd sends the RFC 5798 checksum"),

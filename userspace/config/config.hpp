@@ -352,6 +352,11 @@ struct Instance {  // NOLINT(clang-analyzer-optin.performance.Padding)
   /// priority 255. False below priority 255: while MASTER the host drops packets addressed to
   /// the VIPs and sends none from them (net/vip_filter.hpp); they serve as a gateway only.
   bool accept = true;
+  /// use_vmac [NAME] (default vrrp.VRID; empty = none): the VIPs without `dev`, or on the
+  /// instance's interface, go on a macvlan of it with the virtual router MAC (net/vmac.hpp),
+  /// and adverts leave from it unless vmac_xmit_base. IPv4 instances only.
+  std::string vmac;
+  bool vmac_xmit_base = false;
 
   /// AF_INET or AF_INET6: the family of the advertised VIPs (else of
   /// unicast_src_ip, else of the first peer, else AF_INET).
@@ -445,6 +450,7 @@ inline constexpr bool kDaemonTracksFiles = true;     // Config::track_files, Ins
 /// Instance::virtual_routes, Instance::virtual_rules.
 inline constexpr bool kDaemonAppliesRoutes = true;
 inline constexpr bool kDaemonFiltersNoAccept = true;  // Instance::accept, Instance::strict_mode
+inline constexpr bool kDaemonMakesVmacs = true;       // Instance::vmac, Instance::vmac_xmit_base
 inline constexpr bool kDaemonAppliesStatics = true;   // Config::static_*, Global::default_interface
 
 /// A vrrp_sync_group block (keepalived.conf(5)): its members move together

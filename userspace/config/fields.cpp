@@ -226,6 +226,9 @@ const Field<Instance> kInstanceFields[] = {
     XVRRP_FIELD(Instance, strict_mode, "strict_mode", Live),
     // Live: a MASTER's VIPs join or leave the no_accept filter.
     XVRRP_FIELD(Instance, accept, "accept", Live),
+    // The macvlan is made with the instance's runtime: a change rebuilds it.
+    XVRRP_FIELD(Instance, vmac, "use_vmac", Rebuild),
+    XVRRP_FIELD(Instance, vmac_xmit_base, "vmac_xmit_base", Rebuild),
 };
 
 // router_id names the control socket and pin directory: restart only.

@@ -539,7 +539,7 @@ void Daemon::apply(InstanceRuntime& rt, const core::Actions& a, Nanos now) {
     // RFC 5798 §6.4.1: the advert first, then the gratuitous ARPs. A dead master's program
     // stops answering for the VIPs when it sees the advert (abi.h, "Neighbour fence"); a
     // client that asked after the GARP and before it would hear both hosts.
-    if (a.send_advert) flush_sender(rt.ifindex);
+    if (a.send_advert) flush_sender(rt.send_ifindex());
     rt.garp.start(now);
     send_garps(rt, rt.garp.due(now));
   }
@@ -575,7 +575,7 @@ void Daemon::apply(InstanceRuntime& rt, const core::Actions& a, Nanos now) {
 
 void Daemon::send_advert(InstanceRuntime& rt, std::uint8_t priority) {
   if (rt.ifindex == 0) return;
-  auto sender = senders_.find(rt.ifindex);
+  auto sender = senders_.find(rt.send_ifindex());
   if (sender == senders_.end()) return;
   if (!rt.src_ip) refresh_source(rt);
   if (!rt.src_ip) {

@@ -18,6 +18,7 @@
 #include "net/address_manager.hpp"
 #include "net/advert_sender.hpp"
 #include "net/proxy_ndp.hpp"
+#include "net/vmac.hpp"
 #include "policy/advert_cache.hpp"
 #include "policy/down_guard.hpp"
 #include "policy/hmac_advert.hpp"
@@ -52,6 +53,8 @@ struct Daemon::InstanceRuntime {
   config::Instance cfg;
   policy::InstancePlan plan;
   std::unique_ptr<core::Instance> sm;
+  /// use_vmac: the macvlan on cfg.interface (made by bind_interface, deleted by unbind).
+  std::unique_ptr<net::Vmac> vmac;
   core::GarpSchedule garp;
   core::TimerId sm_timer = 0;
   core::TimerId garp_timer = 0;
@@ -66,6 +69,14 @@ struct Daemon::InstanceRuntime {
   std::vector<std::pair<config::RouteSpec, int>> routes_installed;
   std::vector<config::RuleSpec> rules_installed;
   bool rx_programmed = false;
+  /// Where adverts leave: the macvlan, unless vmac_xmit_base or none.
+  [[nodiscard]] int send_ifindex() const {
+    return vmac && !cfg.vmac_xmit_base ? vmac->ifindex() : ifindex;
+  }
+  /// The MAC gratuitous ARPs announce the VIPs with: the virtual router MAC with use_vmac.
+  [[nodiscard]] const std::array<std::uint8_t, 6>& announce_mac() const {
+    return vmac ? vmac->mac() : mac;
+  }
   /// Its own tracking says FAULT (before its sync group holds the others).
   bool own_fault = false;
   /// own_fault with its interface, or a tracked one carrying a VIP, among the causes: a

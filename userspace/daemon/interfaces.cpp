@@ -63,6 +63,10 @@ void Daemon::program_rx(InstanceRuntime& rt) {
 // Releases what the instance holds for its current ifindex (the receive
 // config; sender and attachment when nobody else uses the interface).
 void Daemon::unbind_interface(InstanceRuntime& rt) {
+  if (rt.vmac) {
+    senders_.erase(rt.vmac->ifindex());
+    rt.vmac.reset();
+  }
   if (rt.rx_programmed) rx_->remove_instance(rt.key);
   rt.rx_programmed = false;
   if (auto it = by_key_.find(pack_vrid_key(rt.key)); it != by_key_.end() && it->second == &rt)
@@ -98,6 +102,12 @@ void Daemon::bind_interface(InstanceRuntime& rt) {
   if (ifindex == 0) return;
   if (!senders_.count(ifindex))
     senders_[ifindex] = std::make_unique<net::AdvertSender>(ifindex, rt.cfg.interface);
+  if (!rt.cfg.vmac.empty() && !rt.vmac) {
+    rt.vmac = std::make_unique<net::Vmac>(rt.cfg.vmac, ifindex, rt.cfg.interface, rt.cfg.vrid);
+    if (!rt.cfg.vmac_xmit_base)
+      senders_[rt.vmac->ifindex()] =
+          std::make_unique<net::AdvertSender>(rt.vmac->ifindex(), rt.vmac->name());
+  }
   rx_->attach(ifindex, rt.cfg.interface);
   program_rx(rt);
   by_key_[pack_vrid_key(rt.key)] = &rt;

@@ -69,8 +69,9 @@ void Daemon::send_garps(InstanceRuntime& rt, int count) {
       // Announce on the VRRP interface, where the clients are, with its MAC,
       // wherever the VIP lives: a NOARP dummy0 would swallow the GARP.
       if (vip.addr.is_v4()) {
-        if (garp_->send_garp(rt.ifindex, rt.mac, vip.addr)) ++rt.garps_sent;
-        if (vip.ifindex != 0 && vip.ifindex != rt.ifindex) {
+        if (garp_->send_garp(rt.ifindex, rt.announce_mac(), vip.addr)) ++rt.garps_sent;
+        const bool on_vmac = rt.vmac && vip.ifindex == rt.vmac->ifindex();
+        if (vip.ifindex != 0 && vip.ifindex != rt.ifindex && !on_vmac) {
           auto dev = links_->find(vip.ifindex);
           if (dev && dev->up() && !dev->noarp) garp_->send_garp(vip.ifindex, dev->mac, vip.addr);
         }

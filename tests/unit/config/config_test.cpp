@@ -365,7 +365,7 @@ TEST(ConfigPolicy, VrrpKeywordsNotImplementedAreRefusedAtTheirLine) {
        "t.conf:2: error: invalid vrrp_gna_interval '0.0001'"},
       {"global_defs {\n vrrp_mcast_group4 224.0.0.19\n}\n",
        "t.conf:2: error: vrrp_mcast_group4 224.0.0.19 is not supported by xvrrpd"},
-      {instance("use_vmac\n"), "t.conf:4: error: use_vmac is not supported by xvrrpd"},
+      {instance("use_ipvlan\n"), "t.conf:4: error: use_ipvlan is not supported by xvrrpd"},
       {instance("use_vmac_addr\n"), "t.conf:4: error: use_vmac_addr is not supported by xvrrpd"},
       {instance("skip_check_adv_addr off\n"),
        "t.conf:4: error: skip_check_adv_addr off is not supported by xvrrpd"},

@@ -110,6 +110,8 @@ const std::map<std::string, std::pair<Mutation, ReloadClass>>& instance_mutation
        {[](Instance& i) { i.notify_priority_changes = true; }, ReloadClass::Live}},
       {"strict_mode", {[](Instance& i) { i.strict_mode = true; }, ReloadClass::Live}},
       {"accept", {[](Instance& i) { i.accept = !i.accept; }, ReloadClass::Live}},
+      {"use_vmac", {[](Instance& i) { i.vmac = "vrrp.9"; }, ReloadClass::Rebuild}},
+      {"vmac_xmit_base", {[](Instance& i) { i.vmac_xmit_base = true; }, ReloadClass::Rebuild}},
   };
   return m;
 }

@@ -102,6 +102,8 @@ const std::vector<Mutation>& mutations() {
        [](auto& c) { c.notify_priority_changes = true; }},
       {"strict_mode", ReloadClass::Live, [](auto& c) { c.strict_mode = true; }},
       {"accept", ReloadClass::Live, [](auto& c) { c.accept = false; }},
+      {"use_vmac", ReloadClass::Rebuild, [](auto& c) { c.vmac = "vrrp.9"; }},
+      {"vmac_xmit_base", ReloadClass::Rebuild, [](auto& c) { c.vmac_xmit_base = true; }},
       {"family", ReloadClass::Rebuild,
        [](auto& c) {
          c.vips[0].addr = ip("2001:db8::100");
@@ -142,7 +144,9 @@ TEST(ReloadPlan, WhatTheDaemonRebuildsOnIsIdentityOnly) {
   std::set<std::string> rebuild;
   for (const auto& f : config::instance_fields())
     if (f.cls == ReloadClass::Rebuild) rebuild.insert(f.name);
-  EXPECT_EQ(rebuild, (std::set<std::string>{"name", "interface", "virtual_router_id", "version"}));
+  // use_vmac and vmac_xmit_base: the interface the adverts leave from, and their source MAC.
+  EXPECT_EQ(rebuild, (std::set<std::string>{"name", "interface", "virtual_router_id", "version",
+                                            "use_vmac", "vmac_xmit_base"}));
 }
 
 TEST(ReloadPlan, WhereIsNotAChange) {

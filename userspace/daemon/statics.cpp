@@ -9,21 +9,6 @@
 
 namespace xvrrp::daemon {
 
-namespace {
-
-net::Vip static_vip(const config::Vip& v, int ifindex) {
-  net::Vip nv;
-  nv.ifindex = ifindex;
-  nv.addr = v.addr;
-  nv.prefix_len = v.prefix_len;
-  nv.broadcast = v.broadcast;
-  nv.scope = v.scope;
-  nv.label = v.label;
-  return nv;
-}
-
-}  // namespace
-
 // Rules before routes before addresses when removing (a rule or route may name an
 // address), and the reverse when adding, as keepalived orders them.
 void Daemon::sync_statics(bool wanted) {
@@ -74,7 +59,7 @@ void Daemon::sync_statics(bool wanted) {
                 v.addr.to_string().c_str(), v.dev.c_str());
       continue;
     }
-    const net::Vip nv = static_vip(v, ifindex);
+    const net::Vip nv = net::vip_from_config(v, ifindex);
     if (addresses_->add(nv)) static_addresses_.emplace_back(v, nv);
   }
   for (const auto& r : routes) {

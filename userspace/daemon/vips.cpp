@@ -16,15 +16,8 @@ namespace xvrrp::daemon {
 namespace {
 
 net::Vip resolve_vip(const config::Vip& v, const net::LinkMonitor& links) {
-  net::Vip nv;
   const auto dev = links.find(v.dev);
-  nv.ifindex = dev ? dev->ifindex : 0;
-  nv.addr = v.addr;
-  nv.prefix_len = v.prefix_len;
-  nv.broadcast = v.broadcast;
-  nv.scope = v.scope;
-  nv.label = v.label;
-  return nv;
+  return net::vip_from_config(v, dev ? dev->ifindex : 0);
 }
 
 // Linux answers neighbour solicitations only for addresses on the receiving

@@ -11,6 +11,17 @@
 #include "common/log.hpp"
 
 namespace xvrrp::net {
+
+Vip vip_from_config(const config::Vip& v, int ifindex) {
+  Vip nv;
+  nv.ifindex = ifindex;
+  nv.addr = v.addr;
+  nv.prefix_len = v.prefix_len;
+  nv.broadcast = v.broadcast;
+  nv.scope = v.scope;
+  nv.label = v.label;
+  return nv;
+}
 namespace {
 
 std::string describe(const Vip& vip) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common/ip_address.hpp"
+#include "config/config.hpp"
 #include "net/netlink_util.hpp"
 
 namespace xvrrp::net {
@@ -35,6 +36,9 @@ struct Vip {
   /// IFA_LABEL (`label eth0:1`, must start with the device name); empty = none.
   std::string label;
 };
+
+/// `v` as the kernel gets it, on the device `ifindex` (0 while it does not exist).
+Vip vip_from_config(const config::Vip& v, int ifindex);
 
 class AddressManager {
  public:

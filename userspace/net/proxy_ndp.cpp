@@ -13,6 +13,7 @@
 
 #include "common/log.hpp"
 #include "net/netlink_util.hpp"
+#include "net/sysctl.hpp"
 
 namespace xvrrp::net {
 
@@ -40,32 +41,14 @@ std::string conf_path(const std::string& ifname, const char* key) {
   return "/proc/sys/net/ipv6/conf/" + ifname + "/" + key;
 }
 
-std::string read_sysctl(const std::string& path) {
-  std::ifstream in(path);
-  std::string v;
-  in >> v;
-  return v;
-}
-
-bool write_sysctl(const std::string& path, const std::string& value) {
-  std::ofstream out(path);
-  out << value << '\n';
-  out.flush();
-  if (!out) {
-    XLOG_WARN("proxy NDP: cannot write %s to %s", value.c_str(), path.c_str());
-    return false;
-  }
-  return true;
-}
-
 void hold_sysctls(int ifindex) {
   auto& h = holds()[ifindex];
   if (h.refs++ > 0) return;
   h.ifname = ifname_or_index(ifindex);
   h.old_proxy_ndp = read_sysctl(conf_path(h.ifname, "proxy_ndp"));
   h.old_forwarding = read_sysctl(conf_path(h.ifname, "forwarding"));
-  if (h.old_proxy_ndp != "1") write_sysctl(conf_path(h.ifname, "proxy_ndp"), "1");
-  if (h.old_forwarding != "1") write_sysctl(conf_path(h.ifname, "forwarding"), "1");
+  if (h.old_proxy_ndp != "1") write_sysctl(conf_path(h.ifname, "proxy_ndp"), "1", "proxy NDP");
+  if (h.old_forwarding != "1") write_sysctl(conf_path(h.ifname, "forwarding"), "1", "proxy NDP");
 }
 
 void release_sysctls(int ifindex) {
@@ -74,9 +57,9 @@ void release_sysctls(int ifindex) {
   const SysctlHold& h = it->second;
   // An interface that went away took its sysctls with it: nothing to restore.
   if (!h.old_proxy_ndp.empty() && h.old_proxy_ndp != "1")
-    write_sysctl(conf_path(h.ifname, "proxy_ndp"), h.old_proxy_ndp);
+    write_sysctl(conf_path(h.ifname, "proxy_ndp"), h.old_proxy_ndp, "proxy NDP");
   if (!h.old_forwarding.empty() && h.old_forwarding != "1")
-    write_sysctl(conf_path(h.ifname, "forwarding"), h.old_forwarding);
+    write_sysctl(conf_path(h.ifname, "forwarding"), h.old_forwarding, "proxy NDP");
   holds().erase(it);
 }
 

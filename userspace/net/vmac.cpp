@@ -15,6 +15,7 @@
 
 #include "common/log.hpp"
 #include "net/netlink_util.hpp"
+#include "net/sysctl.hpp"
 
 namespace xvrrp::net {
 
@@ -22,20 +23,6 @@ namespace {
 
 std::string conf(const char* family, const std::string& ifname, const char* key) {
   return std::string("/proc/sys/net/") + family + "/conf/" + ifname + "/" + key;
-}
-
-std::string read_sysctl(const std::string& path) {
-  std::ifstream in(path);
-  std::string v;
-  in >> v;
-  return v;
-}
-
-void write_sysctl(const std::string& path, const std::string& value) {
-  std::ofstream out(path);
-  out << value << '\n';
-  out.flush();
-  if (!out) XLOG_WARN("use_vmac: cannot write %s to %s", value.c_str(), path.c_str());
 }
 
 // The parent's arp_ignore and arp_filter as found before the first macvlan on it.
@@ -89,23 +76,23 @@ Vmac::Vmac(std::string name, int parent_ifindex, std::string parent, std::uint8_
   ifindex_ = static_cast<int>(if_nametoindex(name_.c_str()));
   if (ifindex_ == 0) throw std::runtime_error("use_vmac: " + name_ + " vanished after creation");
   // Before the link is up: no IPv6 link-local address, no MLD or router solicitation.
-  write_sysctl(conf("ipv6", name_, "disable_ipv6"), "1");
-  write_sysctl(conf("ipv4", name_, "arp_ignore"), "1");
-  write_sysctl(conf("ipv4", name_, "accept_local"), "1");
-  write_sysctl(conf("ipv4", name_, "rp_filter"), "0");
-  write_sysctl(conf("ipv4", name_, "promote_secondaries"), "1");
+  write_sysctl(conf("ipv6", name_, "disable_ipv6"), "1", "use_vmac");
+  write_sysctl(conf("ipv4", name_, "arp_ignore"), "1", "use_vmac");
+  write_sysctl(conf("ipv4", name_, "accept_local"), "1", "use_vmac");
+  write_sysctl(conf("ipv4", name_, "rp_filter"), "0", "use_vmac");
+  write_sysctl(conf("ipv4", name_, "promote_secondaries"), "1", "use_vmac");
   ParentHold& hold = parents()[parent_];
   if (hold.refs++ == 0) {
     hold.arp_ignore = read_sysctl(conf("ipv4", parent_, "arp_ignore"));
     hold.arp_filter = read_sysctl(conf("ipv4", parent_, "arp_filter"));
     hold.arp_announce = read_sysctl(conf("ipv4", parent_, "arp_announce"));
   }
-  write_sysctl(conf("ipv4", parent_, "arp_ignore"), "1");
-  write_sysctl(conf("ipv4", parent_, "arp_filter"), "1");
+  write_sysctl(conf("ipv4", parent_, "arp_ignore"), "1", "use_vmac");
+  write_sysctl(conf("ipv4", parent_, "arp_filter"), "1", "use_vmac");
   // A reply from a VIP routed out of the parent makes the kernel ask for the client's MAC
   // with the VIP as sender address and the parent's MAC, and the client then sends to the
   // parent: with 2 the request names the parent's own address.
-  write_sysctl(conf("ipv4", parent_, "arp_announce"), "2");
+  write_sysctl(conf("ipv4", parent_, "arp_announce"), "2", "use_vmac");
   RtnlLinkPtr change(rtnl_link_alloc());
   rtnl_link_set_flags(change.get(), IFF_UP);
   RtnlLinkPtr current;
@@ -134,11 +121,11 @@ Vmac::~Vmac() {
   auto it = parents().find(parent_);
   if (it != parents().end() && --it->second.refs == 0) {
     if (!it->second.arp_ignore.empty())
-      write_sysctl(conf("ipv4", parent_, "arp_ignore"), it->second.arp_ignore);
+      write_sysctl(conf("ipv4", parent_, "arp_ignore"), it->second.arp_ignore, "use_vmac");
     if (!it->second.arp_filter.empty())
-      write_sysctl(conf("ipv4", parent_, "arp_filter"), it->second.arp_filter);
+      write_sysctl(conf("ipv4", parent_, "arp_filter"), it->second.arp_filter, "use_vmac");
     if (!it->second.arp_announce.empty())
-      write_sysctl(conf("ipv4", parent_, "arp_announce"), it->second.arp_announce);
+      write_sysctl(conf("ipv4", parent_, "arp_announce"), it->second.arp_announce, "use_vmac");
     parents().erase(it);
   }
 }

@@ -18,6 +18,7 @@ Level g_level = Level::Info;
 const char* g_tag = "xvrrpd";
 bool g_timestamps = true;
 bool g_journal = false;
+constexpr int kBurstBytes = 1 << 20;
 LineHook g_hook = nullptr;
 // set_nonblocking_output(): how a line reaches fd 2 without ever blocking.
 enum class Output { Blocking, Socket, OwnFd };
@@ -70,6 +71,10 @@ bool set_nonblocking_output() {
   struct stat st {};
   if (fstat(STDERR_FILENO, &st) != 0) return false;
   if (S_ISSOCK(st.st_mode)) {
+    // Best effort, capped by net.core.wmem_max: a burst of transitions waits in the
+    // buffer instead of being dropped while journald catches up.
+    const int bytes = kBurstBytes;
+    (void)setsockopt(STDERR_FILENO, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof bytes);
     g_output = Output::Socket;
     return true;
   }
@@ -77,6 +82,9 @@ bool set_nonblocking_output() {
     // O_NONBLOCK on fd 2 itself would be shared with every script that inherits it.
     const int fd = ::open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return false;
+    // Best effort, capped by fs.pipe-max-size (1 MiB by default): a 64 KiB pipe holds
+    // fewer lines than 255 instances changing state at start-up write.
+    (void)fcntl(fd, F_SETPIPE_SZ, kBurstBytes);
     g_own_fd = fd;
     g_output = Output::OwnFd;
     return true;

@@ -38,6 +38,8 @@ void set_journal(bool on);
 /// Makes every later write non-blocking when fd 2 is a pipe (through a second,
 /// O_NONBLOCK description of it, so processes sharing fd 2 are unaffected) or a
 /// socket (MSG_DONTWAIT; journald's stream). A file or tty stays as it is.
+/// The pipe, or the socket's send buffer, is grown to 1 MiB where the kernel allows,
+/// so that a start-up burst of state changes is held rather than dropped.
 /// Returns whether writes are now non-blocking. For the daemon's event loop.
 bool set_nonblocking_output();
 /// Lines dropped since start because fd 2 had no room (non-blocking output only).

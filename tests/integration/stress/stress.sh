@@ -52,8 +52,10 @@ case $kind in
     n=$(jq .total_instances <<<"$r")
     what="$n instances ($(jq -r '"\(.links) link(s), family \(.family)"' <<<"$r"))"
     dump() { cat "$logs"/*/s?.window-transitions.log 2>/dev/null | head -40 >&2; }
+    # The daemons' last words, since $out goes with the test.
+    tails() { for f in "$logs"/*/s?.log; do echo "== $f" && tail -n 25 "$f"; done >&2 2>/dev/null; }
     [[ $(jq .settled <<<"$r") == true ]] ||
-      fail "$what never settled (every one MASTER on server-1, BACKUP on server-2)"
+      { tails; fail "$what never settled (every one MASTER on server-1, BACKUP on server-2)"; }
     [[ $(jq .daemons_alive <<<"$r") == true ]] || fail "a daemon exited during the window"
     mt=$(jq .master.transitions <<<"$r") bt=$(jq .backup.transitions <<<"$r")
     ((mt == 0 && bt == 0)) || { dump; fail "transitions after settling: master $mt, backup $bt"; }

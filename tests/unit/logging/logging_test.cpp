@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -76,6 +78,35 @@ void dispatcher_probe_failure() {
   XLOG_WARN("libbpf: prog 'xdp_pass': failed to load: -1");
   XLOG_WARN("libbpf: failed to load object '/usr/lib/x86_64-linux-gnu/bpf/xdp-dispatcher.o'");
   XLOG_INFO("libxdp: Compatibility check for dispatcher program failed: Operation not permitted");
+}
+
+// A burst of state changes (255 instances entering a state at start-up write ~50 KiB)
+// must fit in the pipe while its reader lags: the non-blocking output drops what does not.
+TEST_F(LogTest, NonBlockingPipeHoldsAStartupBurst) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    dup2(fds[1], STDERR_FILENO);
+    close(fds[1]);
+    if (!log::set_nonblocking_output()) _exit(100);
+    // Nobody reads until the child is done: 2,000 lines of ~100 bytes.
+    for (int i = 0; i < 2000; ++i)
+      log::write(log::Level::Info, "(vi-0-4-%d) Entering BACKUP STATE, a line of about 100 bytes",
+                 i);
+    _exit(log::dropped_lines() == 0 ? 0 : 101);
+  }
+  close(fds[1]);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  std::string got;
+  char buf[65536];
+  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) got.append(buf, static_cast<size_t>(n));
+  close(fds[0]);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "101: lines were dropped, 100: not made non-blocking";
+  EXPECT_NE(got.find("(vi-0-4-1999) Entering BACKUP STATE"), std::string::npos);
 }
 
 TEST_F(LogTest, DispatcherFallbackBecomesOneInfoLine) {

@@ -10,7 +10,8 @@
  * through the xvrrp_events ring buffer; nothing in the kernel listens on
  * protocol 112). Everything else, other routers' VRRP included, passes
  * untouched, except the ARP and neighbour solicitations of the fence
- * (abi.h, "Neighbour fence") once a dead daemon's peer holds its VIPs.
+ * (abi.h, "Neighbour fence") once a dead daemon's peer holds its VIPs, and
+ * the repeats of the daemon's BFD sessions' control packets (abi.h, xvrrp_bfd).
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -100,6 +101,14 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } XVRRP_MAP_ALIVE SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XVRRP_MAX_BFD_SESSIONS);
+	__type(key, struct xvrrp_bfd_key);
+	__type(value, struct xvrrp_bfd_seen);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} XVRRP_MAP_BFD SEC(".maps");
+
 /* Per-CPU copy of the VRRP message: lets the checksum/hash loop index a map
  * value with a bounded index instead of a variable-offset packet pointer.
  * The message follows a record header, so that an XVRRP_EVT_PAYLOAD record
@@ -175,6 +184,8 @@ static __always_inline int pass_not_ours(__u32 ifindex, __u8 family, __u32 reaso
 #define PARSE_NOT_VRRP (-1)
 #define PARSE_UNATTRIBUTABLE 1
 #define PARSE_NEIGH 2 /* rule n's frame shape: f->family and f->dst (the target) set */
+#define PARSE_BFD 3   /* UDP to port 3784: f->family, ttl, src and msg_off (the UDP header) */
+#define IPPROTO_UDP_ 17
 
 /* linux/if_arp.h and linux/icmpv6.h pull in libc headers. */
 #define ARPHRD_ETHER_ 1
@@ -225,6 +236,19 @@ static __always_inline int parse_ns(struct ipv6hdr *ip6h, void *data_end, struct
 	return PARSE_NEIGH;
 }
 
+/* Fold candidate rules 1-2 (abi.h, xvrrp_bfd): UDP to port 3784 whose
+ * length is one unauthenticated control packet. `udp` is the UDP header. */
+static __always_inline int parse_bfd(struct ethhdr *eth, __u8 *udp, void *data_end, struct frame *f)
+{
+	if ((void *)(udp + XVRRP_BFD_RECORD_LEN) > data_end)
+		return PARSE_NOT_VRRP;
+	if (udp[2] != (XVRRP_BFD_PORT >> 8) || udp[3] != (XVRRP_BFD_PORT & 0xff) || udp[4] != 0 ||
+	    udp[5] != XVRRP_BFD_RECORD_LEN)
+		return PARSE_NOT_VRRP;
+	f->msg_off = (__u32)(udp - (__u8 *)eth);
+	return PARSE_BFD;
+}
+
 /*
  * Rules a-c (abi.h "Receive rules"). Returns 0 when *f holds an attributable
  * frame of protocol 112 (its VRID read), PARSE_NOT_VRRP when rules a-b fail
@@ -245,8 +269,17 @@ static __always_inline int parse_frame(struct xdp_md *ctx, struct frame *f)
 		__u32 hdr_len;
 
 		/* The protocol byte (offset 9) decides whether this is VRRP. */
-		if ((void *)iph + 10 > data_end || iph->protocol != XVRRP_IPPROTO)
+		if ((void *)iph + 10 > data_end)
 			return PARSE_NOT_VRRP;
+		if (iph->protocol != XVRRP_IPPROTO) {
+			if (iph->protocol != IPPROTO_UDP_ || (void *)(iph + 1) > data_end ||
+			    iph->ihl < 5 || (iph->frag_off & bpf_htons(IP_MF_ | IP_OFFMASK_)))
+				return PARSE_NOT_VRRP;
+			f->family = XVRRP_AF_INET;
+			f->ttl = iph->ttl;
+			f->src[0] = iph->saddr;
+			return parse_bfd(eth, (__u8 *)iph + iph->ihl * 4, data_end, f);
+		}
 		f->family = XVRRP_AF_INET;
 		if ((void *)(iph + 1) > data_end || iph->ihl < 5)
 			return PARSE_UNATTRIBUTABLE;
@@ -278,7 +311,15 @@ static __always_inline int parse_frame(struct xdp_md *ctx, struct frame *f)
 		if ((void *)ip6h + 7 > data_end)
 			return PARSE_NOT_VRRP;
 		if (ip6h->nexthdr != XVRRP_IPPROTO) {
-			if (ip6h->nexthdr != IPPROTO_ICMPV6_ || (void *)(ip6h + 1) > data_end)
+			if ((void *)(ip6h + 1) > data_end)
+				return PARSE_NOT_VRRP;
+			if (ip6h->nexthdr == IPPROTO_UDP_) {
+				f->family = XVRRP_AF_INET6;
+				f->ttl = ip6h->hop_limit;
+				__builtin_memcpy(f->src, &ip6h->saddr, 16);
+				return parse_bfd(eth, (__u8 *)(ip6h + 1), data_end, f);
+			}
+			if (ip6h->nexthdr != IPPROTO_ICMPV6_)
 				return PARSE_NOT_VRRP;
 			return parse_ns(ip6h, data_end, f);
 		}
@@ -463,6 +504,55 @@ static __always_inline __u32 addr_hash(struct scratch *s, __u32 words)
 	return h;
 }
 
+/* Fold candidate rules 3-4 and the fold itself (abi.h, xvrrp_bfd). Every
+ * frame that is not a repeat passes: the daemon's socket judges it. */
+static __always_inline int fold_bfd(struct xdp_md *ctx, const struct frame *f)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct xvrrp_bfd_key key = {};
+	struct xvrrp_bfd_seen *seen;
+	__u8 *rec = data + f->msg_off;
+	__u8 *bfd;
+	__u32 i, diff = 0;
+
+	if (f->msg_off > 128 || (void *)(rec + XVRRP_BFD_RECORD_LEN) > data_end)
+		return XDP_PASS;
+	bfd = rec + 8;
+	/* Version 1; A (0x04), D (0x02), M (0x01), P (0x20), F (0x10) clear. */
+	if ((bfd[0] >> 5) != 1 || (bfd[1] & 0x37) != 0 || bfd[2] == 0 ||
+	    bfd[3] != XVRRP_BFD_PACKET_LEN)
+		return XDP_PASS;
+	__builtin_memcpy(&key.discriminator, bfd + 8, 4);
+	if (key.discriminator == 0 || (bfd[4] | bfd[5] | bfd[6] | bfd[7]) == 0)
+		return XDP_PASS;
+	key.discriminator = bpf_ntohl(key.discriminator);
+	seen = bpf_map_lookup_elem(&XVRRP_MAP_BFD, &key);
+	if (!seen || seen->family != f->family || f->ttl < seen->min_ttl)
+		return XDP_PASS;
+	if (seen->neighbor[0] != f->src[0] ||
+	    (f->family == XVRRP_AF_INET6 &&
+	     (seen->neighbor[1] != f->src[1] || seen->neighbor[2] != f->src[2] ||
+	      seen->neighbor[3] != f->src[3])))
+		return XDP_PASS;
+	for (i = 0; i < XVRRP_BFD_RECORD_LEN / 4; i++) {
+		__u32 a, b;
+
+		__builtin_memcpy(&a, rec + 4 * i, 4);
+		__builtin_memcpy(&b, seen->packet + 4 * i, 4);
+		diff |= a ^ b;
+	}
+	if (seen->valid && diff == 0) {
+		seen->ts_ns = bpf_ktime_get_ns();
+		__sync_fetch_and_add(&seen->folded, 1);
+		return XDP_DROP;
+	}
+	__builtin_memcpy(seen->packet, rec, XVRRP_BFD_RECORD_LEN);
+	seen->valid = 1;
+	seen->ts_ns = bpf_ktime_get_ns();
+	return XDP_PASS;
+}
+
 SEC("xdp")
 int xvrrp_xdp(struct xdp_md *ctx)
 {
@@ -482,6 +572,8 @@ int xvrrp_xdp(struct xdp_md *ctx)
 	rc = parse_frame(ctx, &f);
 	if (rc == PARSE_NOT_VRRP)
 		return XDP_PASS;
+	if (rc == PARSE_BFD)
+		return fold_bfd(ctx, &f);
 	f.ifindex = ctx->ingress_ifindex;
 	if (rc == PARSE_NEIGH)
 		return fence_neigh(&f);

@@ -17,7 +17,7 @@
 
 #include <linux/types.h>
 
-#define XVRRP_ABI_VERSION 7
+#define XVRRP_ABI_VERSION 8
 
 #ifdef __cplusplus
 #define XVRRP_STRUCT_SIZE(type, size) static_assert(sizeof(type) == (size), "ABI size of " #type)
@@ -49,6 +49,7 @@
 #define XVRRP_MAP_META xvrrp_meta
 #define XVRRP_MAP_VIPS xvrrp_vips
 #define XVRRP_MAP_ALIVE xvrrp_alive
+#define XVRRP_MAP_BFD xvrrp_bfd
 #define XVRRP_STRINGIFY_(x) #x
 #define XVRRP_STRINGIFY(x) XVRRP_STRINGIFY_(x)
 #define XVRRP_MAP_NAME_STR(m) XVRRP_STRINGIFY(m)
@@ -74,6 +75,7 @@
 #define XVRRP_HMAC_TRAILER_LEN 28      /* auth_hmac trailer after the message */
 #define XVRRP_JITTER_BUCKETS 32	       /* log2(µs) buckets */
 #define XVRRP_COUNTER_ENTRIES (XVRRP_MAX_INSTANCES + 256) /* xvrrp_counters keys */
+#define XVRRP_MAX_BFD_SESSIONS 256 /* entries of xvrrp_bfd: bfd_instance blocks, all families */
 
 /* ---- Protocol constants (RFC 3768 §5, RFC 5798 §5) ------------------------ */
 #define XVRRP_IPPROTO 112
@@ -386,5 +388,47 @@ struct xvrrp_alive {
 	__u64 stamp_ns;
 };
 XVRRP_STRUCT_SIZE(struct xvrrp_alive, 8);
+
+/* ---- xvrrp_bfd: HASH, key xvrrp_bfd_key, value xvrrp_bfd_seen -------------
+ * BFD control packets (RFC 5880 §4.1, RFC 5881: UDP destination port 3784) of
+ * the daemon's sessions, folded the way unchanged adverts are. The daemon writes
+ * an entry per session (neighbor, family, min_ttl; valid 0); BPF writes the rest.
+ *
+ * A frame is a fold candidate when all of these hold (anything else passes to the
+ * daemon's UDP socket untouched, the key is never looked up for the first three):
+ *   1. IPv4 (not a fragment) or IPv6 (no extension header), UDP, port 3784;
+ *   2. UDP length 32 and the frame holds it: a 24-byte packet, no authentication;
+ *   3. version 1, A, D, M, P and F clear, Detect Mult, My and Your Discriminator
+ *      non-zero;
+ *   4. an entry for Your Discriminator, of the frame's family, whose neighbor is
+ *      the source and whose min_ttl the TTL/hop limit reaches.
+ * A candidate whose UDP header and packet equal `packet` (valid 1) is a repeat: ts_ns
+ * becomes its XDP timestamp, folded grows, and it is dropped. Any other candidate is
+ * copied into `packet` (valid 1, ts_ns its timestamp) and passed: the daemon hears
+ * every change, every Poll and Final, and every packet of a neighbor not yet known.
+ * The daemon's detection timer, when it expires, replays `packet` at ts_ns if that
+ * is newer than the last packet its socket delivered (and so also recovers a passed
+ * change its socket lost).
+ */
+#define XVRRP_BFD_PORT 3784
+#define XVRRP_BFD_PACKET_LEN 24	      /* mandatory section, no authentication */
+#define XVRRP_BFD_RECORD_LEN (8 + 24) /* UDP header + packet */
+
+struct xvrrp_bfd_key {
+	__u32 discriminator; /* our bfd.LocalDiscr: the packet's Your Discriminator */
+};
+XVRRP_STRUCT_SIZE(struct xvrrp_bfd_key, 4);
+
+struct xvrrp_bfd_seen {
+	__u64 ts_ns;	    /* XDP timestamp of the newest packet folded or recorded */
+	__u64 folded;	    /* repeats dropped */
+	__be32 neighbor[4]; /* bfd_instance neighbor_ip; IPv4 uses neighbor[0], rest zero */
+	__u8 family;	    /* XVRRP_AF_* of neighbor */
+	__u8 min_ttl;	    /* least TTL/hop limit folded (GTSM: ttl - max_hops, or 0) */
+	__u8 valid;	    /* packet holds a recorded packet */
+	__u8 pad[5];	    /* must be zero */
+	__u8 packet[XVRRP_BFD_RECORD_LEN]; /* UDP header and control packet, as received */
+};
+XVRRP_STRUCT_SIZE(struct xvrrp_bfd_seen, 72);
 
 #endif /* XVRRP_ABI_H */

@@ -128,6 +128,7 @@ struct AdvertFilter::Impl {
   std::unique_ptr<BpfMap<__u32, xvrrp_meta>> meta;
   std::unique_ptr<BpfMap<xvrrp_vip_key, xvrrp_vip_value>> vips;
   std::unique_ptr<MappedAlive> alive;
+  std::unique_ptr<BpfMap<xvrrp_bfd_key, xvrrp_bfd_seen>> bfd;
   // Which instance each xvrrp_vips entry belongs to (the first that configured it), and
   // each instance's entries, so a reload replaces exactly its own.
   std::map<std::vector<std::uint8_t>, xvrrp_vrid_key> vip_owner;
@@ -283,6 +284,7 @@ AdvertFilter::AdvertFilter(std::string router_id, const policy::MapSizes& sizes)
                                .started_ns = static_cast<__u64>(clock::monotonic_ns())});
   d.vips = std::make_unique<BpfMap<xvrrp_vip_key, xvrrp_vip_value>>(maps.xvrrp_vips);
   d.alive = std::make_unique<MappedAlive>(bpf_map__fd(maps.xvrrp_alive));
+  d.bfd = std::make_unique<BpfMap<xvrrp_bfd_key, xvrrp_bfd_seen>>(maps.xvrrp_bfd);
   d.alive->store(static_cast<std::uint64_t>(clock::monotonic_ns()));
   d.ring = std::make_unique<RingBuffer>(bpf_map__fd(maps.xvrrp_events));
 }
@@ -542,6 +544,28 @@ std::optional<xvrrp_last_seen> AdvertFilter::last_seen(const xvrrp_vrid_key& key
 }
 
 void AdvertFilter::forget_last_seen(const xvrrp_vrid_key& key) { impl_->last_seen->erase(key); }
+
+bool AdvertFilter::set_bfd_session(std::uint32_t discriminator, const xvrrp_bfd_seen& entry) {
+  xvrrp_bfd_seen v{};
+  std::memcpy(v.neighbor, entry.neighbor, sizeof v.neighbor);
+  v.family = entry.family;
+  v.min_ttl = entry.min_ttl;
+  try {
+    impl_->bfd->update(xvrrp_bfd_key{discriminator}, v);
+  } catch (const std::system_error& e) {
+    if (e.code().value() == E2BIG) return false;
+    throw;
+  }
+  return true;
+}
+
+void AdvertFilter::remove_bfd_session(std::uint32_t discriminator) {
+  impl_->bfd->erase(xvrrp_bfd_key{discriminator});
+}
+
+std::optional<xvrrp_bfd_seen> AdvertFilter::bfd_seen(std::uint32_t discriminator) const {
+  return impl_->bfd->lookup(xvrrp_bfd_key{discriminator});
+}
 
 bool AdvertFilter::all_last_seen(
     std::vector<std::pair<xvrrp_vrid_key, xvrrp_last_seen>>& out) const {

@@ -120,6 +120,12 @@ class AdvertFilter {
       const;
   /// Deletes it so the next advert is reported again (on every state change).
   void forget_last_seen(const xvrrp_vrid_key& key);
+
+  /// xvrrp_bfd (abi.h): registers BFD session `discriminator` with entry's neighbor, family
+  /// and min_ttl (the rest is reset: valid 0, nothing folded). False when the map is full.
+  bool set_bfd_session(std::uint32_t discriminator, const xvrrp_bfd_seen& entry);
+  void remove_bfd_session(std::uint32_t discriminator);
+  [[nodiscard]] std::optional<xvrrp_bfd_seen> bfd_seen(std::uint32_t discriminator) const;
   /// Every xvrrp_last_seen entry, read with BPF_MAP_LOOKUP_BATCH (a few
   /// syscalls for all instances, instead of one per instance). `out` is
   /// cleared and refilled; its capacity is reused. Returns false (logged) on

@@ -25,6 +25,8 @@ struct BfdRuntime::Entry {
   core::TimerId timer = 0;
   std::uint64_t drops = 0;
   std::uint64_t send_errors = 0;
+  bool folded_in_xdp = false;  // registered with the BfdFold
+  std::uint64_t replays = 0;   // records replayed at detection expiry
 };
 
 namespace {
@@ -131,6 +133,7 @@ std::unique_ptr<BfdRuntime::Entry> BfdRuntime::make_entry(
     throw std::system_error(err, std::generic_category(),
                             "bfd_instance " + cfg.name + ": bind " + src.to_string());
   e->timer = loop_.add_callback_timer([this, raw = e.get()](std::int64_t now) {
+    replay_folded(*raw, now);
     const bfd::State before = raw->session->state();
     handle(*raw, raw->session->on_timer(now), before, now);
   });
@@ -138,8 +141,8 @@ std::unique_ptr<BfdRuntime::Entry> BfdRuntime::make_entry(
 }
 
 BfdRuntime::BfdRuntime(EventLoop& loop, const std::vector<config::BfdInstance>& config,
-                       ChangeHandler on_change)
-    : loop_(loop), on_change_(std::move(on_change)), rng_(std::random_device{}()) {
+                       ChangeHandler on_change, BfdFold* fold)
+    : loop_(loop), on_change_(std::move(on_change)), fold_(fold), rng_(std::random_device{}()) {
   bool v4 = false, v6 = false;
   for (const auto& cfg : config) {
     (cfg.neighbor_ip.family == AF_INET6 ? v6 : v4) = true;
@@ -147,6 +150,57 @@ BfdRuntime::BfdRuntime(EventLoop& loop, const std::vector<config::BfdInstance>& 
   }
   if (v4) open_rx(AF_INET);
   if (v6) open_rx(AF_INET6);
+  for (auto& e : sessions_) register_fold(*e);
+}
+
+void BfdRuntime::register_fold(Entry& e) {
+  if (fold_ == nullptr) return;
+  xvrrp_bfd_seen entry{};
+  const IpAddress& n = e.cfg.neighbor_ip;
+  entry.family = n.is_v6() ? XVRRP_AF_INET6 : XVRRP_AF_INET;
+  std::memcpy(entry.neighbor, n.bytes.data(), n.is_v6() ? 16 : 4);
+  // bfd::ttl_acceptable(): received + max_hops >= ttl.
+  entry.min_ttl = e.cfg.max_hops == 255 || e.cfg.max_hops >= e.cfg.ttl
+                      ? 0
+                      : static_cast<std::uint8_t>(e.cfg.ttl - e.cfg.max_hops);
+  try {
+    e.folded_in_xdp = fold_->add_bfd_session(e.session->local_discriminator(), entry);
+  } catch (const std::exception& ex) {
+    XLOG_WARN("(bfd %s) repeats not folded in XDP: %s", e.cfg.name.c_str(), ex.what());
+    e.folded_in_xdp = false;
+  }
+}
+
+void BfdRuntime::unregister_fold(Entry& e) {
+  if (fold_ == nullptr || !e.folded_in_xdp) return;
+  try {
+    fold_->remove_bfd_session(e.session->local_discriminator());
+  } catch (const std::exception& ex) {
+    XLOG_WARN("(bfd %s) %s", e.cfg.name.c_str(), ex.what());
+  }
+  e.folded_in_xdp = false;
+}
+
+// Repeats dropped in XDP left only their timestamp: the last one counts as received then.
+// A record that differs from what the socket delivered is a change the socket lost.
+void BfdRuntime::replay_folded(Entry& e, std::int64_t now) {
+  if (!e.folded_in_xdp || now < e.session->detection_deadline()) return;
+  std::optional<xvrrp_bfd_seen> seen;
+  try {
+    seen = fold_->bfd_seen(e.session->local_discriminator());
+  } catch (const std::exception& ex) {
+    XLOG_WARN("(bfd %s) %s", e.cfg.name.c_str(), ex.what());
+    return;
+  }
+  if (!seen || seen->valid == 0) return;
+  const auto ts = static_cast<std::int64_t>(seen->ts_ns);
+  if (const auto last = e.session->last_rx_ns(); last && ts <= *last) return;
+  const bfd::Decoded d = bfd::decode(std::span<const std::uint8_t>(
+      seen->packet + (XVRRP_BFD_RECORD_LEN - XVRRP_BFD_PACKET_LEN), XVRRP_BFD_PACKET_LEN));
+  if (!d.packet) return;
+  ++e.replays;
+  const bfd::State before = e.session->state();
+  handle(e, e.session->on_packet(*d.packet, ts, now), before, now);
 }
 
 struct BfdRuntime::Plan {
@@ -209,6 +263,7 @@ void BfdRuntime::commit(PlanPtr plan, std::int64_t now) {
                                     : "neighbor_ip, source_ip or ttl changed: session restarted");
     const bfd::Actions a = e.session->admin_down(now);
     if (a.send) send(e, *a.send);
+    unregister_fold(e);
     loop_.remove_callback_timer(e.timer);
     it = sessions_.erase(it);
   }
@@ -222,6 +277,7 @@ void BfdRuntime::commit(PlanPtr plan, std::int64_t now) {
     Entry& added = *e;
     sessions_.push_back(std::move(e));
     XLOG_INFO("(bfd %s) added by the reload", added.cfg.name.c_str());
+    register_fold(added);
     const bfd::State before = added.session->state();
     handle(added, admin_down_ ? added.session->admin_down(now) : added.session->start(now), before,
            now);
@@ -394,7 +450,20 @@ std::vector<BfdSessionStatus> BfdRuntime::status(std::int64_t now_ns) const {
     st.detect_mult = s.params().detect_mult;
     st.remote_detect_mult = s.remote_detect_mult();
     st.detection_time_ms = static_cast<double>(s.detection_time()) / 1e6;
-    if (s.last_rx_ns()) st.last_packet_age_ms = static_cast<double>(now_ns - *s.last_rx_ns()) / 1e6;
+    std::optional<std::int64_t> last = s.last_rx_ns();
+    if (e->folded_in_xdp) {
+      try {
+        if (const auto seen = fold_->bfd_seen(s.local_discriminator()); seen && seen->valid) {
+          st.packets_folded = seen->folded;
+          last = std::max(last.value_or(0), static_cast<std::int64_t>(seen->ts_ns));
+        }
+      } catch (const std::exception&) {
+        // The socket's view alone.
+      }
+    }
+    st.folded_in_xdp = e->folded_in_xdp;
+    st.replays = e->replays;
+    if (last) st.last_packet_age_ms = static_cast<double>(now_ns - *last) / 1e6;
     st.polling = s.polling();
     st.passive = e->cfg.passive;
     st.packets_sent = s.packets_sent();

@@ -5,8 +5,13 @@
 // Receive: one UDP socket per address family bound to port 3784 with IP_RECVTTL /
 // IPV6_RECVHOPLIMIT, so that GTSM (RFC 5881 §5, keepalived's ttl/max_hops) is checked on
 // every packet. Packets are demultiplexed by Your Discriminator, else by source address
-// (RFC 5880 §6.8.6), and must come from the session's neighbor_ip. The XDP program does not
-// see BFD: everything arrives through these sockets.
+// (RFC 5880 §6.8.6), and must come from the session's neighbor_ip. With a BfdFold (the XDP
+// receive path), each session is registered there: the program drops the neighbor's repeats
+// on the interfaces it is attached to and keeps their timestamp, so only changes, Polls and
+// Finals reach the sockets. When a session's detection time expires, the fold's record is
+// replayed first (Session::on_packet at the record's timestamp) if it is newer than the
+// last packet the socket delivered: an Up session is refreshed once per detection time
+// instead of once per packet.
 // Send: one UDP socket per session, bound to source_ip (if set) and a source port in
 // 49152..65535 (RFC 5881 §4), IP_TTL / IPV6_UNICAST_HOPS = the session's ttl (255 default).
 // Timers: one callback timer per session in the event loop's heap, kept at
@@ -28,6 +33,7 @@
 #include "common/unique_fd.hpp"
 #include "config/config.hpp"
 #include "core/bfd_session.hpp"
+#include "daemon/bfd_fold.hpp"
 #include "daemon/event_loop.hpp"
 #include "daemon/status.hpp"
 
@@ -47,9 +53,9 @@ class BfdRuntime {
   using ChangeHandler = std::function<void(const BfdChange& change, std::int64_t now_ns)>;
 
   /// Opens the sockets (throws std::system_error naming the socket and the address). No packet
-  /// is sent before start().
+  /// is sent before start(). `fold` (nullable, not owned, outlives this) folds repeats.
   BfdRuntime(EventLoop& loop, const std::vector<config::BfdInstance>& config,
-             ChangeHandler on_change);
+             ChangeHandler on_change, BfdFold* fold = nullptr);
   ~BfdRuntime();
   BfdRuntime(const BfdRuntime&) = delete;
   BfdRuntime& operator=(const BfdRuntime&) = delete;
@@ -94,9 +100,13 @@ class BfdRuntime {
   void send(Entry& e, const core::bfd::ControlPacket& p);
   Entry* by_discriminator(std::uint32_t d);
   Entry* by_neighbor(const IpAddress& src);
+  void register_fold(Entry& e);
+  void unregister_fold(Entry& e);
+  void replay_folded(Entry& e, std::int64_t now);
 
   EventLoop& loop_;
   ChangeHandler on_change_;
+  BfdFold* fold_ = nullptr;
   std::mt19937 rng_;
   UniqueFd rx4_, rx6_;
   std::vector<std::unique_ptr<Entry>> sessions_;

@@ -156,7 +156,7 @@ void Daemon::setup() {
 
   bfd_ = std::make_unique<BfdRuntime>(
       loop_, config_.bfd_instances,
-      [this](const BfdChange& change, Nanos now) { on_bfd_change(change, now); });
+      [this](const BfdChange& change, Nanos now) { on_bfd_change(change, now); }, rx_.get());
 
   loop_.timers().reserve(2 * config_.instances.size() + config_.bfd_instances.size() + 8);
   for (const auto& cfg : config_.instances) instances_.push_back(make_runtime(cfg));

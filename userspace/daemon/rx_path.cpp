@@ -153,6 +153,15 @@ class XdpRxPath final : public RxPath {
     return filter_.last_seen(key);
   }
   void forget_last_seen(const xvrrp_vrid_key& key) override { filter_.forget_last_seen(key); }
+  bool add_bfd_session(std::uint32_t discriminator, const xvrrp_bfd_seen& entry) override {
+    return filter_.set_bfd_session(discriminator, entry);
+  }
+  void remove_bfd_session(std::uint32_t discriminator) override {
+    filter_.remove_bfd_session(discriminator);
+  }
+  std::optional<xvrrp_bfd_seen> bfd_seen(std::uint32_t discriminator) const override {
+    return filter_.bfd_seen(discriminator);
+  }
   void drain_pending() override {
     if (draining_) return;  // never from inside its own handler
     draining_ = true;

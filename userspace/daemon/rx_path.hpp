@@ -29,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "daemon/bfd_fold.hpp"
 #include "policy/map_sizes.hpp"
 #include "xvrrp/abi.h"
 
@@ -43,7 +44,8 @@ struct PeerEntry {
   std::uint8_t max_ttl = 255;
 };
 
-class RxPath {
+/// XDP: also the fold of BFD repeats (BfdFold).
+class RxPath : public BfdFold {
  public:
   /// The payload: the IP payload of an XVRRP_CFG_AUTH_HMAC instance's advert
   /// (XVRRP_EVT_PAYLOAD), valid during the call; empty for the others.

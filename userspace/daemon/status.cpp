@@ -185,6 +185,9 @@ std::string render_status_json(const DaemonStatus& s) {
     j.field("passive", b.passive);
     j.field("packets_sent", b.packets_sent);
     j.field("packets_received", b.packets_received);
+    j.field("folded_in_xdp", b.folded_in_xdp);
+    j.field("packets_folded", b.packets_folded);
+    j.field("replays", b.replays);
     j.field("drops", b.drops);
     j.field("send_errors", b.send_errors);
     j.field("transitions", b.transitions);

@@ -70,7 +70,10 @@ struct BfdSessionStatus {
   bool polling = false;
   bool passive = false;
   std::uint64_t packets_sent = 0;
-  std::uint64_t packets_received = 0;
+  std::uint64_t packets_received = 0;  ///< accepted by the session (socket and replays)
+  bool folded_in_xdp = false;          ///< repeats are dropped by the XDP program
+  std::uint64_t packets_folded = 0;    ///< repeats the XDP program dropped
+  std::uint64_t replays = 0;           ///< folded records replayed at detection expiry
   std::uint64_t drops = 0;  ///< packets for this session discarded (GTSM, session checks)
   std::uint64_t send_errors = 0;
   std::uint64_t transitions = 0;

@@ -50,6 +50,17 @@ tx20() { [[ $(session s1 tx_interval_us) == 20000 ]]; }
 t_check_within 2 "server-1's new timers apply: tx interval 20 ms" tx20
 t_compare "server-1's session still Up" "$(session s1 state)" == Up
 t_compare "server-1's session never went Down" "$(downs)" == "$d0"
+# The XDP program folds the neighbor's repeats: the session stays Up on replays of the
+# record while most packets never reach the socket.
+if [[ $(t_status s1 | jq -r .rx) == xdp ]]; then
+  t_compare "server-1's session folded in XDP" "$(session s1 folded_in_xdp)" == true
+  sleep 1
+  folded=$(session s1 packets_folded) received=$(session s1 packets_received)
+  t_check "server-1 folded repeats ($folded folded, $received received)" \
+    test "$folded" -gt "$received"
+  t_check "server-1 replayed folded records" test "$(session s1 replays)" -gt 0
+  t_compare "server-1's session still Up on folded packets" "$(session s1 state)" == Up
+fi
 
 {
   bfd 192.0.2.6 20

@@ -151,6 +151,9 @@ TEST(StatusJson, BfdSessionsAndMasterBfd) {
   b.last_packet_age_ms = 4.5;
   b.packets_sent = 100;
   b.packets_received = 99;
+  b.folded_in_xdp = true;
+  b.packets_folded = 2000;
+  b.replays = 60;
   b.drops = 1;
   b.transitions = 2;
   s.bfd_sessions.push_back(b);
@@ -159,15 +162,18 @@ TEST(StatusJson, BfdSessionsAndMasterBfd) {
   EXPECT_NE(j.find(R"("master_bfd":"peer","bfd_takeovers":1,"bfd_contradictions":2,)"),
             std::string::npos)
       << j;
-  EXPECT_NE(j.find(R"("bfd_sessions":[{"name":"peer","neighbor":"192.0.2.2","source":"",)"
-                   R"("state":"Up","remote_state":"Up","local_diag":"No Diagnostic",)"
-                   R"("remote_diag":"No Diagnostic","local_discriminator":7,)"
-                   R"("remote_discriminator":9,"tx_interval_us":10000,"rx_interval_us":10000,)"
-                   R"("detect_mult":3,"remote_detect_mult":3,"detection_time_ms":30.000,)"
-                   R"("last_packet_age_ms":4.500,"polling":false,"passive":false,)"
-                   R"("packets_sent":100,"packets_received":99,"drops":1,"send_errors":0,)"
-                   R"("transitions":2}],"bfd_drops":{"malformed":0,"no_session":0,"gtsm":3},)"),
-            std::string::npos)
+  EXPECT_NE(
+      j.find(
+          R"("bfd_sessions":[{"name":"peer","neighbor":"192.0.2.2","source":"",)"
+          R"("state":"Up","remote_state":"Up","local_diag":"No Diagnostic",)"
+          R"("remote_diag":"No Diagnostic","local_discriminator":7,)"
+          R"("remote_discriminator":9,"tx_interval_us":10000,"rx_interval_us":10000,)"
+          R"("detect_mult":3,"remote_detect_mult":3,"detection_time_ms":30.000,)"
+          R"("last_packet_age_ms":4.500,"polling":false,"passive":false,)"
+          R"("packets_sent":100,"packets_received":99,"folded_in_xdp":true,"packets_folded":2000,)"
+          R"("replays":60,"drops":1,"send_errors":0,)"
+          R"("transitions":2}],"bfd_drops":{"malformed":0,"no_session":0,"gtsm":3},)"),
+      std::string::npos)
       << j;
 }
 

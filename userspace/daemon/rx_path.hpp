@@ -53,7 +53,7 @@ class RxPath : public BfdFold {
       std::function<void(const xvrrp_advert_event&, std::span<const std::uint8_t> payload)>;
   using LastSeenList = std::vector<std::pair<xvrrp_vrid_key, xvrrp_last_seen>>;
 
-  virtual ~RxPath() = default;
+  ~RxPath() override = default;
 
   /// Installs or replaces an instance's receive config and peers (each
   /// peer's key.vrid == key). Joins the multicast group on key.ifindex

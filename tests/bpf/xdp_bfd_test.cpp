@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "bpf/advert_filter.hpp"
+#include "common/abi_convert.hpp"
 #include "common/ip_address.hpp"
 #include "core/bfd_packet.hpp"
 #include "xvrrp/abi.h"
@@ -197,8 +198,8 @@ class XdpBfdTest : public ::testing::Test {
   void add_session(std::uint32_t disc, const char* neighbor) {
     const IpAddress n = IpAddress::parse(neighbor).value();
     xvrrp_bfd_seen e{};
-    e.family = n.is_v6() ? XVRRP_AF_INET6 : XVRRP_AF_INET;
-    std::memcpy(e.neighbor, n.bytes.data(), n.is_v6() ? 16 : 4);
+    e.family = xvrrp::to_abi_family(n.family);
+    xvrrp::to_abi(n, e.neighbor);
     e.min_ttl = kMinTtl;
     ASSERT_TRUE(filter_->set_bfd_session(disc, e));
   }

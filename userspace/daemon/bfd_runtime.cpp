@@ -11,6 +11,7 @@
 #include <cstring>
 #include <system_error>
 
+#include "common/abi_convert.hpp"
 #include "common/clock.hpp"
 #include "common/log.hpp"
 
@@ -156,9 +157,8 @@ BfdRuntime::BfdRuntime(EventLoop& loop, const std::vector<config::BfdInstance>& 
 void BfdRuntime::register_fold(Entry& e) {
   if (fold_ == nullptr) return;
   xvrrp_bfd_seen entry{};
-  const IpAddress& n = e.cfg.neighbor_ip;
-  entry.family = n.is_v6() ? XVRRP_AF_INET6 : XVRRP_AF_INET;
-  std::memcpy(entry.neighbor, n.bytes.data(), n.is_v6() ? 16 : 4);
+  entry.family = to_abi_family(e.cfg.neighbor_ip.family);
+  to_abi(e.cfg.neighbor_ip, entry.neighbor);
   // bfd::ttl_acceptable(): received + max_hops >= ttl.
   entry.min_ttl = e.cfg.max_hops == 255 || e.cfg.max_hops >= e.cfg.ttl
                       ? 0
@@ -167,7 +167,6 @@ void BfdRuntime::register_fold(Entry& e) {
     e.folded_in_xdp = fold_->add_bfd_session(e.session->local_discriminator(), entry);
   } catch (const std::exception& ex) {
     XLOG_WARN("(bfd %s) repeats not folded in XDP: %s", e.cfg.name.c_str(), ex.what());
-    e.folded_in_xdp = false;
   }
 }
 

@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck disable=SC2317 # the predicates below run through t_check_within
 # The MASTER's stderr is a pipe (as journald's stream or a supervisor's pipe) whose reader
-# stalls for STALL seconds, while a notify script floods that same stderr (1 MB) and the
-# daemon has lines to log (a second instance, aux-101, cycles FAULT -> MASTER). The pipe
-# fills; the daemon must not wait for it: the seed instance's adverts go on (the peer
-# stays BACKUP, no transition), the control socket answers, the lines that found no room
-# are dropped and counted (status log_lines_dropped), and once the reader is back the
-# next line says how many were lost.
+# stalls for STALL seconds, while a notify script floods that same stderr (4 MB: past the
+# 1 MiB the daemon grows its pipe to) and the daemon has lines to log (a second instance,
+# aux-101, cycles FAULT -> MASTER). The pipe fills; the daemon must not wait for it: the
+# seed instance's adverts go on (the peer stays BACKUP, no transition), the control socket
+# answers, the lines that found no room are dropped and counted (status
+# log_lines_dropped), and once the reader is back the next line says how many were lost.
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=common.sh
 source "$here/common.sh"
@@ -18,7 +18,7 @@ sdir=$LAB_WORK/scripts
 mkdir -p "$sdir"
 cat >"$sdir/flood.sh" <<SH
 #!/bin/sh
-head -c 1000000 /dev/zero | tr '\\0' e >&2
+head -c 4000000 /dev/zero | tr '\\0' e >&2
 echo flooded >>"$sdir/flood.count"
 SH
 chmod 755 "$sdir/flood.sh"

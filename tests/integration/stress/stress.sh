@@ -4,13 +4,13 @@
 # CI-sized runs of tools/stress/xvrrp-scale, xvrrp-flood and xvrrp-busy that
 # assert what must hold on any machine, however loaded: no false transitions
 # and the VIP never on the backup.
-# Usage: stress.sh scale|scale-links|flood-xdp|flood-socket|busy
+# Usage: stress.sh scale|scale-links|flood-xdp|flood-socket|busy|bfd-steady
 # Exit: 0 pass, 1 fail, 77 skip (no root, or xvrrpd not built).
 set -uo pipefail
 
 TEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOOLS=$TEST_DIR/../../../tools/stress
-kind=${1:?usage: stress.sh scale|scale-links|flood-xdp|flood-socket|busy}
+kind=${1:?usage: stress.sh scale|scale-links|flood-xdp|flood-socket|busy|bfd-steady}
 
 # shellcheck source=../lib/harness.sh
 source "$TEST_DIR/../lib/harness.sh"
@@ -99,5 +99,27 @@ case $kind in
     kpm=$( [[ -n $k && $k != null ]] && jq .per_minute <<<"$k" || echo n/a)
     t_pass "15 s of stress-ng at 10 ms adverts: xvrrpd 0 transitions (backup's largest gap $(jq -r .backup_max_gap_ms <<<"$x") ms, $(jq -r .backup_max_gap_share_pct <<<"$x") % of the master-down interval); keepalived $kpm per minute"
     ;;
-  *) fail "unknown test '$kind' (scale, scale-links, flood-xdp, flood-socket, busy)" ;;
+  bfd-steady)
+    # The article's pair with master_bfd at 10 ms x 3, left alone: no VRRP or BFD
+    # transition, the session Up throughout, and its repeats folded in XDP (the daemon
+    # then reads the session's record about once per detection time, not every packet).
+    bash "$TOOLS/xvrrp-bfd-steady" --duration 15 --prefix "xbs$$" --json "$out/r.json" \
+      --keep-logs "$logs"
+    r=$(jq -c '.[0]' "$out/r.json" 2>/dev/null)
+    [[ -n $r && $r != null ]] || fail "no run in xvrrp-bfd-steady's JSON (never steady with the session Up?)"
+    echo "result: $r" >&2
+    for h in master backup; do
+      v=$(jq -c ".$h" <<<"$r")
+      [[ $(jq -r '.vrrp_transitions == 0 and .bfd_transitions == 0 and .bfd_state == "Up"' <<<"$v") == true ]] ||
+        fail "$h: $(jq -r '"\(.vrrp_transitions) VRRP and \(.bfd_transitions) BFD transitions, session \(.bfd_state)"' <<<"$v")"
+      [[ $(jq -r .folded_in_xdp <<<"$v") == true ]] || fail "$h: the session is not folded in XDP"
+      # Every repeat the socket did not deliver was folded: the daemon received far fewer
+      # packets through its socket than were sent to it.
+      sock=$(jq '.bfd_received - .replays' <<<"$v") folded=$(jq .bfd_folded <<<"$v")
+      ((folded > 0 && sock * 10 < folded)) ||
+        fail "$h: $folded repeats folded, $sock delivered by the socket (want most folded)"
+    done
+    t_pass "master_bfd at 10 ms x 3 for 15 s: 0 transitions, master $(jq .master.cpu_pct <<<"$r") % / backup $(jq .backup.cpu_pct <<<"$r") % CPU, $(jq .backup.bfd_folded <<<"$r") repeats folded on the backup"
+    ;;
+  *) fail "unknown test '$kind' (scale, scale-links, flood-xdp, flood-socket, busy, bfd-steady)" ;;
 esac

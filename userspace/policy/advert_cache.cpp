@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "policy/advert_cache.hpp"
 
+#include <algorithm>
+
 namespace xvrrp::policy {
 
 void AdvertCache::set_content(const config::Instance& cfg, const InstancePlan& plan) {
@@ -24,6 +26,8 @@ std::span<const std::uint8_t> AdvertCache::get(std::size_t index, const IpAddres
     return {e.msg.data(), e.len};
   content_.priority = priority;
   ++encodes_;
+  const std::size_t need = std::min(packet::encoded_size(content_, src.family), kMaxMessage);
+  if (e.msg.size() < need) e.msg.resize(need);
   e.len = packet::encode_into(content_, src, dst, packet::ChecksumMode::Auto, e.msg);
   if (e.len == 0) {
     problem_ = packet::encode_problem(content_, src, dst);

@@ -6,7 +6,6 @@
 // entry per destination). Pure; not thread-safe.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -37,7 +36,9 @@ class AdvertCache {
 
  private:
   struct Entry {
-    std::array<std::uint8_t, kMaxMessage> msg{};
+    // Sized to the message on its first encoding (tens of bytes, not kMaxMessage: a
+    // thousand instances keep one each); re-encodings of the same content reuse it.
+    std::vector<std::uint8_t> msg;
     std::size_t len = 0;
     int priority = -1;
     IpAddress src;

@@ -59,6 +59,50 @@ TEST(AdvertCache, OneEntryPerDestination) {
   EXPECT_NE(a_bytes, std::vector<std::uint8_t>(b.begin(), b.end()));
 }
 
+TEST(AdvertCache, ContentThatGrowsIsEncodedWholeUpToTheLimit) {
+  config::Instance cfg = test::instance();
+  cfg.version = 3;
+  AdvertCache cache;
+  cache.set_content(cfg, plan_instance(cfg));
+  ASSERT_FALSE(cache.get(0, ip("192.0.2.1"), ip("192.0.2.2"), 100).empty());
+  // 100 more addresses: the entry's buffer, sized to the first message, must grow.
+  for (int i = 2; i <= 101; ++i) {
+    config::Vip v = cfg.vips.front();
+    v.addr = ip(("198.51.100." + std::to_string(i)).c_str());
+    cfg.vips.push_back(v);
+  }
+  const InstancePlan plan = plan_instance(cfg);
+  cache.set_content(cfg, plan);
+  const auto grown = cache.get(0, ip("192.0.2.1"), ip("192.0.2.2"), 100);
+  packet::Advert expected;
+  expected.version = 3;
+  expected.vrid = cfg.vrid;
+  expected.priority = 100;
+  expected.advert_int_cs = cfg.advert_int_cs;
+  expected.addrs = plan.advertised;
+  EXPECT_EQ(std::vector<std::uint8_t>(grown.begin(), grown.end()),
+            packet::encode(expected, ip("192.0.2.1"), ip("192.0.2.2")));
+  // 8 + 87 x 16 = 1400 bytes fits kMaxMessage; 88 addresses do not, and say so.
+  auto v6 = [&](int n) {
+    config::Instance c = test::instance();
+    c.version = 3;
+    c.vips.clear();
+    for (int i = 1; i <= n; ++i) {
+      config::Vip v;
+      v.addr = ip(("2001:db8::" + std::to_string(i)).c_str());
+      v.prefix_len = 128;
+      c.vips.push_back(v);
+    }
+    return c;
+  };
+  const config::Instance fits = v6(87), over = v6(88);
+  cache.set_content(fits, plan_instance(fits));
+  EXPECT_EQ(cache.get(0, ip("fe80::1"), ip("ff02::12"), 100).size(), AdvertCache::kMaxMessage);
+  cache.set_content(over, plan_instance(over));
+  EXPECT_TRUE(cache.get(0, ip("fe80::1"), ip("ff02::12"), 100).empty());
+  EXPECT_NE(cache.problem(), nullptr);
+}
+
 TEST(AdvertCache, FamilyMismatchIsAProblemNotACrash) {
   const config::Instance cfg = test::instance();
   AdvertCache cache;

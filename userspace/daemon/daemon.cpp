@@ -215,26 +215,30 @@ void Daemon::drop_privileges() {
       sys_admin ? ", CAP_SYS_ADMIN" : "", effective_capabilities());
 }
 
-// With 10 ms adverts the master-down interval is ~38 ms: a master descheduled
-// for that long by ordinary load makes the backup take over. Backups are
-// immune (XDP timestamps and the last-seen record keep counting while we
-// sleep), so this is about sending on time.
+// With 10 ms adverts the master-down interval is ~38 ms, and a BFD peer at 10 ms x 3
+// declares us Down after 30 ms: a daemon descheduled for that long by ordinary load makes
+// the backup take over. Backups are immune to their own lateness (XDP timestamps and the
+// last-seen records keep counting while we sleep), so this is about sending on time.
 void Daemon::enable_realtime() {
-  int prio = options_.realtime_priority;
-  if (prio == 0) {
-    const bool fast = std::any_of(config_.instances.begin(), config_.instances.end(),
-                                  [](const config::Instance& c) { return c.advert_int_cs < 100; });
-    prio = fast ? 20 : -1;
-  }
-  if (prio <= 0) return;
+  const int prio = policy::realtime_priority(config_, options_.realtime_priority);
+  if (prio == realtime_prio_) return;
   sched_param param{};
-  param.sched_priority = prio;
-  if (sched_setscheduler(0, SCHED_FIFO, &param) != 0) {
-    XLOG_WARN("cannot switch to SCHED_FIFO priority %d: %s; adverts may be late under load", prio,
-              std::strerror(errno));
+  if (prio <= 0) {
+    if (sched_setscheduler(0, SCHED_OTHER, &param) == 0) {
+      XLOG_INFO("Back to SCHED_OTHER: no sub-second advert or BFD interval is configured");
+      realtime_prio_ = -1;
+    }
     return;
   }
-  XLOG_INFO("Running with SCHED_FIFO priority %d (sub-second advert interval)", prio);
+  param.sched_priority = prio;
+  if (sched_setscheduler(0, SCHED_FIFO, &param) != 0) {
+    XLOG_WARN("cannot switch to SCHED_FIFO priority %d: %s; adverts and BFD packets may be late "
+              "under load",
+              prio, std::strerror(errno));
+    return;
+  }
+  realtime_prio_ = prio;
+  XLOG_INFO("Running with SCHED_FIFO priority %d (sub-second advert or BFD interval)", prio);
 }
 
 void Daemon::start_instance(InstanceRuntime& rt) {

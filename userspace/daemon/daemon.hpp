@@ -358,6 +358,8 @@ class Daemon {
   std::uint64_t next_check_id_ = 1;
   core::TimerId scripts_timer_ = 0;
   core::TimerId maintenance_timer_ = 0;
+  /// The event loop's SCHED_FIFO priority, -1 while SCHED_OTHER (enable_realtime()).
+  int realtime_prio_ = -1;
   /// Per VRRP interface (ifindex): one sender batching every instance's adverts.
   std::unordered_map<int, std::unique_ptr<net::AdvertSender>> senders_;
   std::vector<std::unique_ptr<InstanceRuntime>> instances_;

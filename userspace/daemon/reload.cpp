@@ -319,6 +319,7 @@ void Daemon::apply_reload(config::Config next, double parse_seconds) {
     release_if_unused(ifindex);
   }
   config_ = std::move(next);
+  enable_realtime();  // a reload may add or remove the last sub-second interval
   sync_statics(true);
   if (fifos_) {
     std::vector<policy::FifoStateEntry> states;

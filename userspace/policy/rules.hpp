@@ -11,6 +11,10 @@
 #include "common/ip_address.hpp"
 #include "core/vrrp_instance.hpp"
 
+namespace xvrrp::config {
+struct Config;
+}
+
 namespace xvrrp::policy {
 
 /// At most one event per `interval`: allow(now) is true for the first call
@@ -97,5 +101,18 @@ struct AdvertSummary {
   std::uint32_t addr_hash = 0;
   friend bool operator==(const AdvertSummary&, const AdvertSummary&) = default;
 };
+
+/// SCHED_FIFO priority of the event loop when a configuration needs one and the operator
+/// gave none (xvrrpd --realtime-priority).
+inline constexpr int kDefaultRealtimePriority = 20;
+
+/// The event loop's SCHED_FIFO priority for `cfg`, or -1 for SCHED_OTHER. `requested` is
+/// --realtime-priority: 1..99 is used as given, -1 (the option's 0) never, 0 (absent)
+/// decides from the configuration: kDefaultRealtimePriority when a deadline under a second
+/// depends on this host sending or reading on time, that is a vrrp_instance advertising
+/// faster than once a second (its backups take over after 3 intervals), or a bfd_instance
+/// whose min_tx or min_rx is under a second (its peer declares the session Down after
+/// `multiplier` intervals: with master_bfd, a takeover); else -1.
+int realtime_priority(const config::Config& cfg, int requested);
 
 }  // namespace xvrrp::policy

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "policy/rules.hpp"
 
+#include "config/config.hpp"
+
 #include <gtest/gtest.h>
 
 namespace xvrrp::policy {
@@ -95,6 +97,32 @@ TEST(ChooseSource, Ipv6UnicastToGlobalPeersStillLeavesFromTheLinkLocal) {
                                                {ip("fe80::5"), false, false}};
   EXPECT_EQ(choose_source(mixed, AF_INET6, {}), ip("fe80::5"));
   EXPECT_EQ(choose_source(mixed, AF_INET, {}), ip("192.0.2.5"));
+}
+
+TEST(RealtimePriority, SubSecondAdvertsOrBfdIntervalsAskForIt) {
+  config::Config cfg;
+  config::Instance slow;
+  slow.advert_int_cs = 100;
+  cfg.instances.push_back(slow);
+  EXPECT_EQ(realtime_priority(cfg, 0), -1);  // the article's pair: 1 s adverts, no BFD
+  config::BfdInstance bfd;
+  bfd.min_tx_us = bfd.min_rx_us = 1000000;
+  cfg.bfd_instances.push_back(bfd);
+  EXPECT_EQ(realtime_priority(cfg, 0), -1);
+  // master_bfd at 10 ms x 3 beside 1 s adverts: the peer declares us Down after 30 ms.
+  cfg.bfd_instances.back().min_tx_us = 10000;
+  EXPECT_EQ(realtime_priority(cfg, 0), kDefaultRealtimePriority);
+  cfg.bfd_instances.back().min_tx_us = 1000000;
+  cfg.bfd_instances.back().min_rx_us = 10000;
+  EXPECT_EQ(realtime_priority(cfg, 0), kDefaultRealtimePriority);
+  cfg.bfd_instances.clear();
+  cfg.instances.back().advert_int_cs = 1;
+  EXPECT_EQ(realtime_priority(cfg, 0), kDefaultRealtimePriority);
+  // The operator's --realtime-priority wins either way (0 on the command line is -1 here).
+  EXPECT_EQ(realtime_priority(cfg, -1), -1);
+  EXPECT_EQ(realtime_priority(cfg, 50), 50);
+  cfg.instances.back().advert_int_cs = 100;
+  EXPECT_EQ(realtime_priority(cfg, 5), 5);
 }
 
 }  // namespace

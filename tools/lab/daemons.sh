@@ -40,17 +40,15 @@ lab_timestamp() {
 }
 
 lab_daemon_start() {
-  local h=$1 impl=$2 conf=$3 ns log bin pin=()
+  local h=$1 impl=$2 conf=$3 ns log bin
   ns=$(lab_ns "$h")
-  # Threads and keepalived's children inherit the affinity.
-  [[ -n ${LAB_DAEMON_CPU[$h]:-} ]] && pin=(taskset -c "${LAB_DAEMON_CPU[$h]}")
   log=$LAB_WORK/$h.log
   printf '%s === lab: starting %s on %s with %s\n' "$EPOCHREALTIME" "$impl" "$h" "$conf" >>"$log"
   case $impl in
     keepalived)
       bin=$(command -v keepalived) || lab_die "keepalived not installed"
       # keepalived 2.2.7 keeps pid files in /run by default, shared by every namespace.
-      "${pin[@]}" ip netns exec "$ns" "$bin" -n -l -D -G --vrrp -f "$conf" \
+      ip netns exec "$ns" "$bin" -n -l -D -G --vrrp -f "$conf" \
         -p "$LAB_WORK/$h.keepalived.pid" -r "$LAB_WORK/$h.vrrp.pid" -c "$LAB_WORK/$h.checkers.pid" \
         > >(lab_timestamp >>"$log") 2>&1 &
       ;;
@@ -58,7 +56,7 @@ lab_daemon_start() {
       bin=$(lab_find_bin xvrrpd) || lab_die "xvrrpd not found (build it, or give --bin-dir)"
       # shellcheck disable=SC2086
       # The control socket lives in /run, which namespaces share: one per lab host.
-      "${pin[@]}" ip netns exec "$ns" "$bin" -f "$conf" --control "$LAB_WORK/$h.ctl" $LAB_XVRRPD_ARGS \
+      ip netns exec "$ns" "$bin" -f "$conf" --control "$LAB_WORK/$h.ctl" $LAB_XVRRPD_ARGS \
         > >(lab_timestamp >>"$log") 2>&1 &
       ;;
     *) lab_die "unknown implementation '$impl' (xvrrpd or keepalived)" ;;

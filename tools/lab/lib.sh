@@ -33,8 +33,7 @@
 #   lab_ns HOST                          namespace name of a host
 #   lab_eth0_add HOST / lab_eth0_del HOST
 #   lab_make_conf SRC DST                rewrite per LAB_VERSION, LAB_ADVERT_INT, LAB_VIP_DEV
-#   lab_daemon_start HOST IMPL CONF      IMPL = xvrrpd | keepalived; LAB_DAEMON_CPU[HOST], when
-#                                        set, is the CPU list it runs on (taskset -c)
+#   lab_daemon_start HOST IMPL CONF      IMPL = xvrrpd | keepalived
 #   lab_daemon_pids HOST                 the daemon's processes (keepalived: parent + children)
 #   lab_daemon_signal HOST SIG           SIG to the daemon (all of keepalived's processes for KILL)
 #   lab_daemon_wait_exit HOST SECONDS / lab_daemon_alive HOST
@@ -61,7 +60,6 @@ declare -gA LAB_IP=([s1]=192.0.2.5 [s2]=192.0.2.6 [c1]=192.0.2.10)
 declare -gA LAB_MAC=([s1]=02:00:00:00:02:05 [s2]=02:00:00:00:02:06 [c1]=02:00:00:00:02:0a)
 declare -gA LAB_DAEMON_PID=()
 declare -gA LAB_DAEMON_IMPL=()
-declare -gA LAB_DAEMON_CPU=()
 declare -ga LAB_BG_PIDS=()
 LAB_IMPL=${LAB_IMPL:-xvrrpd}
 LAB_VERSION=${LAB_VERSION:-}        # empty: keep the config's; 2 or 3: force

@@ -462,7 +462,9 @@ std::vector<BfdSessionStatus> BfdRuntime::status(std::int64_t now_ns) const {
     }
     st.folded_in_xdp = e->folded_in_xdp;
     st.replays = e->replays;
-    if (last) st.last_packet_age_ms = static_cast<double>(now_ns - *last) / 1e6;
+    // A repeat folded after now_ns was read is newer than the reading: age 0, not negative.
+    if (last)
+      st.last_packet_age_ms = static_cast<double>(std::max<std::int64_t>(now_ns - *last, 0)) / 1e6;
     st.polling = s.polling();
     st.passive = e->cfg.passive;
     st.packets_sent = s.packets_sent();

@@ -32,9 +32,9 @@
 #include <vector>
 
 #include "bpf/advert_filter.hpp"
+#include "common/abi_convert.hpp"
 #include "common/log.hpp"
 #include "common/unique_fd.hpp"
-#include "common/abi_convert.hpp"
 #include "core/bfd_packet.hpp"
 #include "core/packet.hpp"
 #include "veth_lab.hpp"

@@ -232,9 +232,10 @@ void Daemon::enable_realtime() {
   }
   param.sched_priority = prio;
   if (sched_setscheduler(0, SCHED_FIFO, &param) != 0) {
-    XLOG_WARN("cannot switch to SCHED_FIFO priority %d: %s; adverts and BFD packets may be late "
-              "under load",
-              prio, std::strerror(errno));
+    XLOG_WARN(
+        "cannot switch to SCHED_FIFO priority %d: %s; adverts and BFD packets may be late "
+        "under load",
+        prio, std::strerror(errno));
     return;
   }
   realtime_prio_ = prio;

@@ -31,13 +31,13 @@ std::optional<IpAddress> choose_source(std::span<const AddressCandidate> addrs, 
 int realtime_priority(const config::Config& cfg, int requested) {
   if (requested != 0) return requested > 0 ? requested : -1;
   constexpr std::uint32_t kSecondUs = 1000000;
-  const bool fast_vrrp = std::any_of(cfg.instances.begin(), cfg.instances.end(),
-                                     [](const config::Instance& c) { return c.advert_int_cs < 100; });
-  const bool fast_bfd =
-      std::any_of(cfg.bfd_instances.begin(), cfg.bfd_instances.end(),
-                  [](const config::BfdInstance& b) {
-                    return b.min_tx_us < kSecondUs || b.min_rx_us < kSecondUs;
-                  });
+  const bool fast_vrrp =
+      std::any_of(cfg.instances.begin(), cfg.instances.end(),
+                  [](const config::Instance& c) { return c.advert_int_cs < 100; });
+  const bool fast_bfd = std::any_of(cfg.bfd_instances.begin(), cfg.bfd_instances.end(),
+                                    [](const config::BfdInstance& b) {
+                                      return b.min_tx_us < kSecondUs || b.min_rx_us < kSecondUs;
+                                    });
   return fast_vrrp || fast_bfd ? kDefaultRealtimePriority : -1;
 }
 

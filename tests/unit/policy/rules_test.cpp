@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "policy/rules.hpp"
 
-#include "config/config.hpp"
-
 #include <gtest/gtest.h>
+
+#include "config/config.hpp"
 
 namespace xvrrp::policy {
 namespace {
